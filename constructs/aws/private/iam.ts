@@ -1,0 +1,41 @@
+/**
+ * IAM policy documents as plain data (rendered with JSON.stringify; cdktf resolves the tokens inside).
+ */
+
+/** One IAM policy statement. */
+export interface PolicyStatement {
+  /** Statement id. */
+  readonly Sid?: string;
+  /** Allow or Deny. */
+  readonly Effect: 'Allow' | 'Deny';
+  /** Principal of a resource policy. */
+  readonly Principal?: Record<string, string | string[]> | '*';
+  /** Actions. */
+  readonly Action: string | string[];
+  /** Resources. */
+  readonly Resource?: string | string[];
+  /** Conditions. */
+  readonly Condition?: Record<string, Record<string, string | string[] | boolean>>;
+}
+
+/** Renders a policy document. */
+export function policyDocument(statements: readonly PolicyStatement[]): string {
+  return JSON.stringify({ Version: '2012-10-17', Statement: statements });
+}
+
+/** Trust policy that lets one AWS service assume a role. */
+export function assumeRolePolicy(service: string): string {
+  return policyDocument([{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }]);
+}
+
+/** Bucket-policy statement that denies every request not sent over TLS. */
+export function denyInsecureTransport(bucketArn: string): PolicyStatement {
+  return {
+    Sid: 'DenyInsecureTransport',
+    Effect: 'Deny',
+    Principal: '*',
+    Action: 's3:*',
+    Resource: [bucketArn, `${bucketArn}/*`],
+    Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+  };
+}

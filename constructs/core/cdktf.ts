@@ -1,0 +1,20 @@
+/**
+ * The one place that imports the `cdktf` package.
+ *
+ * HashiCorp archived cdktf on 2025-12-10; its community fork CDK Terrain (`cdktn`) is a drop-in
+ * replacement. Every other file imports these names from here, so moving to the fork is a change of
+ * this file (and package.json) only.
+ */
+export {
+  Annotations,
+  App,
+  Aspects,
+  Fn,
+  Lazy,
+  LocalBackend,
+  S3Backend,
+  TerraformOutput,
+  TerraformStack,
+  Token,
+} from 'cdktf';
+export type { IAspect, S3BackendConfig, TerraformResource } from 'cdktf';

@@ -1,0 +1,43 @@
+/**
+ * The error thrown for bad input to a construct or a stack.
+ */
+import type { IConstruct } from 'constructs';
+
+const BRAND = Symbol.for('webcluster.ValidationError');
+
+/**
+ * A user error found at synth time. The message names the field, the value received, what is
+ * allowed and how to fix it; `path` is the construct path the error belongs to.
+ */
+export class ValidationError extends Error {
+  /** True for any `ValidationError`, also across copies of this package. */
+  public static isValidationError(x: unknown): x is ValidationError {
+    return typeof x === 'object' && x !== null && BRAND in x;
+  }
+
+  /** Construct path of the construct that rejected its input. */
+  public readonly path: string;
+
+  constructor(message: string, scope: IConstruct) {
+    const path = scope.node.path;
+    super(`${path}: ${message}`);
+    Object.defineProperty(this, BRAND, { value: true });
+    this.name = 'ValidationError';
+    this.path = path;
+  }
+}
+
+/** One validation rule: the message is thrown when `failed` is true. */
+export interface ValidationRule {
+  /** Whether the input breaks this rule. */
+  readonly failed: boolean;
+  /** What is wrong, the value received, what is allowed and how to fix it. */
+  readonly message: () => string;
+}
+
+/** Throws a `ValidationError` for the first failed rule (rules are listed in priority order). */
+export function validate(scope: IConstruct, rules: ValidationRule[]): void {
+  for (const rule of rules) {
+    if (rule.failed) throw new ValidationError(rule.message(), scope);
+  }
+}

@@ -1,0 +1,79 @@
+import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
+import { NatGateway } from '@cdktf/provider-aws/lib/nat-gateway';
+import { Subnet } from '@cdktf/provider-aws/lib/subnet';
+import { Vpc } from '@cdktf/provider-aws/lib/vpc';
+import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
+import { Testing } from 'cdktf';
+import { Network } from '../../../constructs/aws/network';
+import { makeStack, resourcesOf, synthJson } from '../../util';
+
+describe('Network', () => {
+  test('defaults: three zones, three tiers, NAT per zone, S3 endpoint, flow logs', () => {
+    // GIVEN
+    const stack = makeStack();
+    // WHEN
+    new Network(stack, 'Network', { namePrefix: 'shop', region: 'eu-central-1' });
+    // THEN
+    const synth = Testing.synth(stack);
+    expect(synth).toHaveResourceWithProperties(Vpc, { cidr_block: '10.0.0.0/16', enable_dns_hostnames: true });
+    expect(synth).toHaveResourceWithProperties(Subnet, { cidr_block: '10.0.0.0/24', availability_zone: 'eu-central-1a' });
+    expect(synth).toHaveResourceWithProperties(Subnet, { cidr_block: '10.0.16.0/20', availability_zone: 'eu-central-1a' });
+    expect(synth).toHaveResourceWithProperties(Subnet, { cidr_block: '10.0.10.0/24', availability_zone: 'eu-central-1c' });
+    expect(synth).toHaveResourceWithProperties(VpcEndpoint, { vpc_endpoint_type: 'Gateway', service_name: 'com.amazonaws.eu-central-1.s3' });
+    expect(synth).toHaveResourceWithProperties(FlowLog, { traffic_type: 'ALL', log_destination_type: 'cloud-watch-logs' });
+    const json = synthJson(stack);
+    expect(resourcesOf(json, 'aws_subnet')).toHaveLength(9);
+    expect(resourcesOf(json, 'aws_nat_gateway')).toHaveLength(3);
+    expect(resourcesOf(json, 'aws_cloudwatch_log_group')[0]).toMatchObject({ retention_in_days: 365 });
+  });
+
+  test('public subnets do not assign public IPs and data subnets have no internet route', () => {
+    const stack = makeStack();
+    new Network(stack, 'Network', { namePrefix: 'shop', region: 'eu-central-1' });
+    const json = synthJson(stack);
+    const publicSubnets = resourcesOf(json, 'aws_subnet').filter((s) => (s.tags as Record<string, string>).Tier === 'public');
+    expect(publicSubnets.every((s) => s.map_public_ip_on_launch === false)).toBe(true);
+    const routes = resourcesOf(json, 'aws_route');
+    // one IGW route for the public table, one NAT route per zone, none for the data table
+    expect(routes).toHaveLength(4);
+    expect(routes.filter((r) => String(r.route_table_id).includes('DataRouteTable'))).toHaveLength(0);
+  });
+
+  test('single NAT gateway routes every zone through zone 1', () => {
+    const stack = makeStack();
+    new Network(stack, 'Network', { namePrefix: 'shop', region: 'eu-central-1', natGateways: 'single' });
+    const json = synthJson(stack);
+    expect(resourcesOf(json, 'aws_nat_gateway')).toHaveLength(1);
+    const natRoutes = resourcesOf(json, 'aws_route').filter((r) => r.nat_gateway_id);
+    expect(new Set(natRoutes.map((r) => r.nat_gateway_id)).size).toBe(1);
+    expect(Testing.synth(stack)).toHaveResourceWithProperties(NatGateway, { tags: { Name: 'shop-eu-central-1a' } });
+  });
+
+  test('fails when fewer than two zones are given', () => {
+    const stack = makeStack();
+    expect(() => new Network(stack, 'Network', { namePrefix: 'shop', region: 'eu-central-1', availabilityZones: ['eu-central-1a'] })).toThrow(
+      /availabilityZones: got 1 zone\(s\) \[eu-central-1a\]; allowed: 2 to 6/,
+    );
+  });
+
+  test('fails on duplicate zones', () => {
+    const stack = makeStack();
+    expect(
+      () => new Network(stack, 'Network', { namePrefix: 'shop', region: 'eu-central-1', availabilityZones: ['eu-central-1a', 'eu-central-1a'] }),
+    ).toThrow(/got duplicates/);
+  });
+
+  test('fails on zones of another region', () => {
+    const stack = makeStack();
+    expect(
+      () => new Network(stack, 'Network', { namePrefix: 'shop', region: 'eu-central-1', availabilityZones: ['us-east-1a', 'us-east-1b'] }),
+    ).toThrow(/allowed: zones of region eu-central-1/);
+  });
+
+  test('fails on a VPC block outside /16-/18', () => {
+    const stack = makeStack();
+    expect(() => new Network(stack, 'Network', { namePrefix: 'shop', region: 'eu-central-1', vpcCidr: '10.0.0.0/24' })).toThrow(
+      /vpcCidr: got '10.0.0.0\/24'; allowed: an IPv4 block with prefix \/16 to \/18/,
+    );
+  });
+});

@@ -1,0 +1,2 @@
+// Registers cdktf's jest matchers (toHaveResourceWithProperties, ...).
+require('cdktf').Testing.setupJest();

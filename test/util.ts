@@ -1,0 +1,39 @@
+/**
+ * Shared fixtures for construct tests.
+ */
+import 'cdktf/lib/testing/adapters/jest';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { Testing, TerraformStack } from 'cdktf';
+import { Network } from '../constructs/aws/network';
+
+/** A fresh test stack with an AWS provider. */
+export function makeStack(): TerraformStack {
+  const app = Testing.app();
+  const stack = new TerraformStack(app, 'test');
+  new AwsProvider(stack, 'aws', { region: 'eu-central-1' });
+  return stack;
+}
+
+/** A three-zone network in eu-central-1. */
+export function makeNetwork(stack: TerraformStack): Network {
+  return new Network(stack, 'Network', { namePrefix: 'test', region: 'eu-central-1' });
+}
+
+/** Synthesizes and parses the stack's Terraform JSON. */
+export function synthJson(stack: TerraformStack): SynthJson {
+  return JSON.parse(Testing.synth(stack)) as SynthJson;
+}
+
+/** The parts of the synthesized JSON tests look at. */
+export interface SynthJson {
+  readonly resource: Record<string, Record<string, Record<string, unknown>>>;
+  readonly data?: Record<string, Record<string, Record<string, unknown>>>;
+  readonly output?: Record<string, { value: unknown; description?: string; sensitive?: boolean }>;
+  readonly provider?: Record<string, unknown[]>;
+  readonly terraform?: Record<string, unknown>;
+}
+
+/** All resources of one type, as a list of their bodies. */
+export function resourcesOf(json: SynthJson, type: string): Record<string, unknown>[] {
+  return Object.values(json.resource[type] ?? {});
+}
