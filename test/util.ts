@@ -28,6 +28,7 @@ export function synthJson(stack: TerraformStack): SynthJson {
 export interface SynthJson {
   readonly resource: Record<string, Record<string, Record<string, unknown>>>;
   readonly data?: Record<string, Record<string, Record<string, unknown>>>;
+  readonly locals?: Record<string, string>;
   readonly output?: Record<string, { value: unknown; description?: string; sensitive?: boolean }>;
   readonly provider?: Record<string, unknown[]>;
   readonly terraform?: Record<string, unknown>;
@@ -36,4 +37,11 @@ export interface SynthJson {
 /** All resources of one type, as a list of their bodies. */
 export function resourcesOf(json: SynthJson, type: string): Record<string, unknown>[] {
   return Object.values(json.resource[type] ?? {});
+}
+
+/** The value of the one Terraform local whose name starts with `prefix` (user data documents). */
+export function localOf(json: SynthJson, prefix: string): string {
+  const key = Object.keys(json.locals ?? {}).find((k) => k.startsWith(prefix));
+  if (key === undefined) throw new Error(`no local starting with ${prefix}`);
+  return (json.locals as Record<string, string>)[key];
 }

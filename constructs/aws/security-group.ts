@@ -46,13 +46,15 @@ export class SecurityGroup extends Construct implements IConnections, IConnectab
   constructor(scope: Construct, id: string, props: SecurityGroupProps) {
     super(scope, id);
     this.defaultPort = props.defaultPort;
+    // 'SecurityGroup' inside a construct is named after that construct (e.g. `shop-redis-`).
+    const label = (id === 'SecurityGroup' ? scope.node.id : id).toLowerCase();
     this.resource = new AwsSecurityGroup(this, 'Resource', {
-      namePrefix: `${props.network.namePrefix}-${id.toLowerCase()}-`,
+      namePrefix: `${props.network.namePrefix}-${label}-`,
       description: props.description,
       vpcId: props.network.vpcId,
       revokeRulesOnDelete: true,
       lifecycle: { createBeforeDestroy: true },
-      tags: { Name: `${props.network.namePrefix}-${id.toLowerCase()}` },
+      tags: { Name: `${props.network.namePrefix}-${label}` },
     });
     this.securityGroupId = this.resource.id;
   }

@@ -13,6 +13,8 @@ export {
   Lazy,
   LocalBackend,
   S3Backend,
+  TerraformIterator,
+  TerraformLocal,
   TerraformOutput,
   TerraformStack,
   Token,

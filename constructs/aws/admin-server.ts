@@ -1,0 +1,227 @@
+/**
+ * AdminServer: the single admin host (jumphost) behind the /admin rule that runs deployments,
+ * one-shot setup/migrations and the only scheduled-task runner of the cluster.
+ */
+import { Instance } from '@cdktf/provider-aws/lib/instance';
+import { LbTargetGroupAttachment } from '@cdktf/provider-aws/lib/lb-target-group-attachment';
+import { Construct } from 'constructs';
+import { Fn, TerraformLocal } from '../core/cdktf';
+import type { IConnections } from '../core/connections';
+import { IPeer, Peer } from '../core/peer';
+import { Port } from '../core/port';
+import type { IAdminServer } from '../core/roles';
+import { validate, ValidationError } from '../core/validation-error';
+import { AL2023_X86_64_PARAMETER } from './app-server-group';
+import type { HostWorkload } from './host-workload';
+import { InstanceRole, IGrantable } from './instance-role';
+import type { LoadBalancerTarget } from './load-balancer';
+import type { LogShipping } from './log-shipping';
+import type { IAwsNetwork } from './network';
+import { renderCloudConfig, ServiceUnit } from './private/user-data';
+import { SecurityGroup } from './security-group';
+
+/** Properties of an {@link AdminServer}. */
+export interface AdminServerProps {
+  /** Network; the host goes into a private app subnet. */
+  readonly network: IAwsNetwork;
+  /** What the host installs and runs (the same code as the app hosts). */
+  readonly workload: HostWorkload;
+  /**
+   * Load balancer target (the `/admin` path rule) the host registers with.
+   * @default - not behind the load balancer
+   */
+  readonly target?: LoadBalancerTarget;
+  /**
+   * One-shot setup/migration command run at every boot before the scheduler starts; must be
+   * idempotent (e.g. Shopware's deployment helper).
+   * @default - no setup step
+   */
+  readonly setupCommand?: string;
+  /**
+   * The cluster's only scheduled-task runner (long-running; restarted when it exits).
+   * @default - no scheduler
+   */
+  readonly schedulerCommand?: string;
+  /**
+   * Secrets Manager secrets created without a value that this host fills once, at first boot,
+   * with 32 random bytes in hex (e.g. the app secret every node shares).
+   * @default []
+   */
+  readonly generatedSecretArns?: string[];
+  /**
+   * EC2 instance type.
+   * @default 't3.medium'
+   */
+  readonly instanceType?: string;
+  /**
+   * Zone index (0-based) of the subnet the host runs in.
+   * @default 0
+   */
+  readonly zoneIndex?: number;
+  /**
+   * Root volume size in GiB (gp3, encrypted).
+   * @default 30
+   */
+  readonly rootVolumeSizeGiB?: number;
+  /**
+   * SSM public parameter holding the AMI id.
+   * @default AL2023_X86_64_PARAMETER
+   */
+  readonly imageParameter?: string;
+  /**
+   * Log shipping to install on the host.
+   * @default - no log agent
+   */
+  readonly logShipping?: LogShipping;
+}
+
+/**
+ * One EC2 instance in a private subnet, reached through SSM Session Manager (no public address,
+ * no SSH unless {@link allowSshAccessFrom} is called), IMDSv2 only, encrypted root volume,
+ * registered behind the `/admin` target, running the setup unit once per boot and the scheduler.
+ * EC2 auto-recovery moves it to healthy hardware on host failure.
+ *
+ * @resource aws_instance
+ */
+export class AdminServer extends Construct implements IAdminServer, IGrantable {
+  /** The instance. */
+  public readonly resource: Instance;
+  /** Security group of the host. */
+  public readonly connections: IConnections;
+  /** Role of the host. */
+  public readonly grantPrincipal: InstanceRole;
+  /** Instance id. @attribute */
+  public readonly serverId: string;
+  /** Private IP address. @attribute */
+  public readonly privateIp: string;
+  /** Resolved instance type. */
+  public readonly instanceType: string;
+  private readonly securityGroup: SecurityGroup;
+
+  constructor(scope: Construct, id: string, props: AdminServerProps) {
+    super(scope, id);
+    const net = props.network;
+    this.instanceType = props.instanceType ?? 't3.medium';
+    const zoneIndex = props.zoneIndex ?? 0;
+    const rootGiB = props.rootVolumeSizeGiB ?? 30;
+    validate(this, [
+      {
+        failed: !/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(this.instanceType),
+        message: () => `instanceType: got '${this.instanceType}'; allowed: an EC2 instance type such as t3.medium; fix: use a type offered in ${net.region}`,
+      },
+      {
+        failed: !Number.isInteger(zoneIndex) || zoneIndex < 0 || zoneIndex >= net.appSubnetIds.length,
+        message: () => `zoneIndex: got ${zoneIndex}; allowed: 0 to ${net.appSubnetIds.length - 1}; fix: pick one of the network's zones`,
+      },
+      {
+        failed: !Number.isInteger(rootGiB) || rootGiB < 8 || rootGiB > 16384,
+        message: () => `rootVolumeSizeGiB: got ${rootGiB}; allowed: 8 to 16384; fix: pick a value in range`,
+      },
+    ]);
+    const prefix = `${net.namePrefix}-${id.toLowerCase()}`;
+
+    this.securityGroup = new SecurityGroup(this, 'SecurityGroup', {
+      network: net,
+      description: `Admin host of ${net.namePrefix}`,
+      defaultPort: props.target ? Port.tcp(props.target.port) : undefined,
+    });
+    this.connections = this.securityGroup;
+    this.securityGroup.allowTo(Peer.anyIpv4(), Port.tcp(443), 'HTTPS to AWS APIs and OS package repositories');
+    if (props.target) {
+      this.securityGroup.allowFrom(props.target.loadBalancer, Port.tcp(props.target.port), 'HTTP /admin from the load balancer');
+    }
+
+    this.grantPrincipal = new InstanceRole(this, 'Role', { namePrefix: prefix });
+    props.logShipping?.grantShipping(this);
+    const generated = props.generatedSecretArns ?? [];
+    if (generated.length > 0) {
+      this.grantPrincipal.addToPolicy({
+        Sid: 'GenerateSharedSecrets',
+        Effect: 'Allow',
+        Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret', 'secretsmanager:PutSecretValue'],
+        Resource: generated,
+      });
+    }
+
+    const units: ServiceUnit[] = [];
+    if (props.setupCommand) {
+      units.push({ name: 'webcluster-setup', description: 'One-shot setup and migrations', command: props.setupCommand, type: 'oneshot' });
+    }
+    if (props.schedulerCommand) {
+      units.push({
+        name: 'webcluster-scheduler',
+        description: 'The cluster-wide scheduled-task runner',
+        command: props.schedulerCommand,
+        type: 'simple',
+        after: props.setupCommand ? ['webcluster-setup.service'] : [],
+      });
+    }
+    const workload = props.workload;
+    const userData = renderCloudConfig({
+      runAsUser: workload.runAsUser ?? 'webapp',
+      appDirectory: workload.appDirectory ?? '/var/www/app',
+      packages: ['jq', 'openssl', ...(workload.packages ?? [])],
+      environment: workload.environment ?? {},
+      secretEnvironment: workload.secretEnvironment ?? {},
+      bootCommands: [
+        ...generated.map(
+          (arn) =>
+            `aws secretsmanager get-secret-value --secret-id '${arn}' >/dev/null 2>&1 || aws secretsmanager put-secret-value --secret-id '${arn}' --secret-string "$(openssl rand -hex 32)"`,
+        ),
+        ...(props.logShipping?.userDataCommands() ?? []),
+        ...(workload.bootCommands ?? []),
+      ],
+      systemServices: workload.systemServices ?? [],
+      units,
+    });
+
+    this.resource = new Instance(this, 'Resource', {
+      ami: `resolve:ssm:${props.imageParameter ?? AL2023_X86_64_PARAMETER}`,
+      instanceType: this.instanceType,
+      subnetId: net.appSubnetIds[zoneIndex],
+      vpcSecurityGroupIds: [this.securityGroup.securityGroupId],
+      iamInstanceProfile: this.grantPrincipal.instanceProfile.name,
+      associatePublicIpAddress: false,
+      monitoring: true,
+      ebsOptimized: true,
+      disableApiTermination: false,
+      metadataOptions: {
+        httpEndpoint: 'enabled',
+        httpTokens: 'required',
+        httpPutResponseHopLimit: 1,
+        instanceMetadataTags: 'enabled',
+      },
+      maintenanceOptions: { autoRecovery: 'default' },
+      rootBlockDevice: { volumeType: 'gp3', volumeSize: rootGiB, encrypted: true, deleteOnTermination: true },
+      // A local holds the document: cdktf rejects literal function arguments containing quotes.
+      userDataBase64: Fn.base64encode(new TerraformLocal(this, 'UserData', userData).asString),
+      userDataReplaceOnChange: false,
+      tags: { Name: prefix, Role: 'admin' },
+      lifecycle: { ignoreChanges: ['ami'] },
+    });
+    this.serverId = this.resource.id;
+    this.privateIp = this.resource.privateIp;
+
+    if (props.target) {
+      new LbTargetGroupAttachment(this, 'TargetAttachment', {
+        targetGroupArn: props.target.targetGroupArn,
+        targetId: this.resource.id,
+        port: props.target.port,
+      });
+    }
+  }
+
+  /**
+   * Opens SSH (22/tcp) from one address block. Session Manager needs no open port; use this only
+   * where SSH is required. The whole internet is refused.
+   */
+  public allowSshAccessFrom(peer: IPeer): void {
+    if (peer.cidrIpv4 === '0.0.0.0/0' || Number(peer.cidrIpv4.split('/')[1]) < 16) {
+      throw new ValidationError(
+        `allowSshAccessFrom: got '${peer.cidrIpv4}'; allowed: a block of /16 or narrower; fix: use your office or VPN range, or Session Manager instead of SSH`,
+        this,
+      );
+    }
+    this.securityGroup.allowFrom(Peer.ipv4(peer.cidrIpv4), Port.tcp(22), 'SSH from an admin network');
+  }
+}

@@ -1,0 +1,258 @@
+/**
+ * AppServerGroup: the auto-scaled app tier, each host serving web traffic and running queue workers.
+ */
+import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group';
+import { AutoscalingPolicy } from '@cdktf/provider-aws/lib/autoscaling-policy';
+import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
+import { Construct } from 'constructs';
+import { Fn, TerraformLocal } from '../core/cdktf';
+import type { IConnections } from '../core/connections';
+import { Peer } from '../core/peer';
+import { Port } from '../core/port';
+import type { IAppServerGroup } from '../core/roles';
+import { validate } from '../core/validation-error';
+import type { HostWorkload } from './host-workload';
+import { InstanceRole, IGrantable } from './instance-role';
+import type { LoadBalancerTarget } from './load-balancer';
+import type { LogShipping } from './log-shipping';
+import type { IAwsNetwork } from './network';
+import { renderCloudConfig } from './private/user-data';
+import { SecurityGroup } from './security-group';
+
+/** Amazon Linux 2023 (x86_64), resolved by EC2 at launch so plans need no API call. */
+export const AL2023_X86_64_PARAMETER = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
+
+/** Properties of an {@link AppServerGroup}. */
+export interface AppServerGroupProps {
+  /** Network; hosts go into the private app subnets of every zone. */
+  readonly network: IAwsNetwork;
+  /** Load balancer target the hosts register with; the load balancer may reach the target port. */
+  readonly target: LoadBalancerTarget;
+  /** What the hosts install and run. */
+  readonly workload: HostWorkload;
+  /**
+   * Queue-consumer command each worker process runs (under systemd, restarted when it exits, so
+   * time/memory limits in the command are fine).
+   * @default - no worker processes
+   */
+  readonly workerCommand?: string;
+  /**
+   * Worker processes per host (0 to 16).
+   * @default 2 when `workerCommand` is set, else 0
+   */
+  readonly workersPerHost?: number;
+  /**
+   * EC2 instance type.
+   * @default 'm7i.large'
+   */
+  readonly instanceType?: string;
+  /**
+   * Fewest hosts; at least 2 so a zone or host loss keeps the site up.
+   * @default 2
+   */
+  readonly minCapacity?: number;
+  /**
+   * Most hosts.
+   * @default 6
+   */
+  readonly maxCapacity?: number;
+  /**
+   * Hosts at creation; later changes by scaling are not reverted by Terraform.
+   * @default - `minCapacity`
+   */
+  readonly desiredCapacity?: number;
+  /**
+   * Average CPU utilisation the group scales to, in percent (10 to 90).
+   * @default 60
+   */
+  readonly cpuTargetPercent?: number;
+  /**
+   * Root volume size in GiB (gp3, encrypted).
+   * @default 30
+   */
+  readonly rootVolumeSizeGiB?: number;
+  /**
+   * SSM public parameter holding the AMI id.
+   * @default AL2023_X86_64_PARAMETER
+   */
+  readonly imageParameter?: string;
+  /**
+   * Seconds a new host gets before load-balancer health checks count.
+   * @default 300
+   */
+  readonly healthCheckGraceSec?: number;
+  /**
+   * Log shipping to install on the hosts.
+   * @default - no log agent
+   */
+  readonly logShipping?: LogShipping;
+}
+
+/**
+ * Launch template (IMDSv2 only, hop limit 1, encrypted gp3 root, instance profile with Session
+ * Manager and CloudWatch agent, cloud-init that writes the app environment, fetches secrets at boot
+ * and starts the web services and worker units) and an Auto Scaling group over the app subnets of
+ * every zone with ELB health checks, target tracking on CPU, and rolling instance refresh whenever
+ * the template changes. The group follows the template's latest version number, never `$Latest`.
+ *
+ * @resource aws_autoscaling_group
+ */
+export class AppServerGroup extends Construct implements IAppServerGroup, IGrantable {
+  /** The Auto Scaling group. */
+  public readonly resource: AutoscalingGroup;
+  /** The launch template. */
+  public readonly launchTemplate: LaunchTemplate;
+  /** Security group of the hosts. */
+  public readonly connections: IConnections;
+  /** Role of the hosts; grant storage, secrets and logs to it. */
+  public readonly grantPrincipal: InstanceRole;
+  /** Group name. @attribute */
+  public readonly groupName: string;
+  /** Resolved sizes. */
+  public readonly instanceType: string;
+  public readonly minCapacity: number;
+  public readonly maxCapacity: number;
+  public readonly workersPerHost: number;
+
+  constructor(scope: Construct, id: string, props: AppServerGroupProps) {
+    super(scope, id);
+    const net = props.network;
+    this.instanceType = props.instanceType ?? 'm7i.large';
+    this.minCapacity = props.minCapacity ?? 2;
+    this.maxCapacity = props.maxCapacity ?? 6;
+    const desired = props.desiredCapacity ?? this.minCapacity;
+    this.workersPerHost = props.workersPerHost ?? (props.workerCommand ? 2 : 0);
+    const cpu = props.cpuTargetPercent ?? 60;
+    const rootGiB = props.rootVolumeSizeGiB ?? 30;
+    validate(this, [
+      {
+        failed: !/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(this.instanceType),
+        message: () => `instanceType: got '${this.instanceType}'; allowed: an EC2 instance type such as m7i.large; fix: use a type offered in ${net.region}`,
+      },
+      {
+        failed: !Number.isInteger(this.minCapacity) || this.minCapacity < 2,
+        message: () => `minCapacity: got ${this.minCapacity}; allowed: an integer >= 2 (one host is a single point of failure); fix: set minCapacity to 2 or more`,
+      },
+      {
+        failed: !Number.isInteger(this.maxCapacity) || this.maxCapacity < this.minCapacity,
+        message: () => `maxCapacity: got ${this.maxCapacity}; allowed: an integer >= minCapacity (${this.minCapacity}); fix: raise maxCapacity`,
+      },
+      {
+        failed: !Number.isInteger(desired) || desired < this.minCapacity || desired > this.maxCapacity,
+        message: () => `desiredCapacity: got ${desired}; allowed: ${this.minCapacity} to ${this.maxCapacity}; fix: pick a value between minCapacity and maxCapacity`,
+      },
+      {
+        failed: !Number.isInteger(this.workersPerHost) || this.workersPerHost < 0 || this.workersPerHost > 16,
+        message: () => `workersPerHost: got ${this.workersPerHost}; allowed: 0 to 16; fix: pick a value in range`,
+      },
+      {
+        failed: this.workersPerHost > 0 && !props.workerCommand,
+        message: () => `workersPerHost: got ${this.workersPerHost} without a workerCommand; allowed: workers only with a command; fix: set workerCommand or workersPerHost: 0`,
+      },
+      {
+        failed: !(cpu >= 10 && cpu <= 90),
+        message: () => `cpuTargetPercent: got ${cpu}; allowed: 10 to 90; fix: pick a value in range`,
+      },
+      {
+        failed: !Number.isInteger(rootGiB) || rootGiB < 8 || rootGiB > 16384,
+        message: () => `rootVolumeSizeGiB: got ${rootGiB}; allowed: 8 to 16384; fix: pick a value in range`,
+      },
+    ]);
+    const prefix = `${net.namePrefix}-${id.toLowerCase()}`;
+
+    const sg = new SecurityGroup(this, 'SecurityGroup', {
+      network: net,
+      description: `App hosts of ${net.namePrefix}`,
+      defaultPort: Port.tcp(props.target.port),
+    });
+    this.connections = sg;
+    sg.allowFrom(props.target.loadBalancer, Port.tcp(props.target.port), 'HTTP from the load balancer');
+    sg.allowTo(Peer.anyIpv4(), Port.tcp(443), 'HTTPS to AWS APIs and OS package repositories');
+
+    this.grantPrincipal = new InstanceRole(this, 'Role', { namePrefix: prefix });
+    props.logShipping?.grantShipping(this);
+
+    const workload = props.workload;
+    const appDirectory = workload.appDirectory ?? '/var/www/app';
+    const userData = renderCloudConfig({
+      runAsUser: workload.runAsUser ?? 'webapp',
+      appDirectory,
+      packages: ['jq', ...(workload.packages ?? [])],
+      environment: workload.environment ?? {},
+      secretEnvironment: workload.secretEnvironment ?? {},
+      bootCommands: [...(props.logShipping?.userDataCommands() ?? []), ...(workload.bootCommands ?? [])],
+      systemServices: workload.systemServices ?? [],
+      units:
+        this.workersPerHost > 0
+          ? [
+              {
+                name: 'webcluster-worker@',
+                description: 'Queue worker %i',
+                command: props.workerCommand as string,
+                type: 'simple',
+                instances: this.workersPerHost,
+              },
+            ]
+          : [],
+    });
+
+    this.launchTemplate = new LaunchTemplate(this, 'LaunchTemplate', {
+      namePrefix: `${prefix}-`,
+      description: `App hosts of ${net.namePrefix}`,
+      imageId: `resolve:ssm:${props.imageParameter ?? AL2023_X86_64_PARAMETER}`,
+      instanceType: this.instanceType,
+      updateDefaultVersion: true,
+      iamInstanceProfile: { arn: this.grantPrincipal.instanceProfile.arn },
+      vpcSecurityGroupIds: [sg.securityGroupId],
+      metadataOptions: {
+        httpEndpoint: 'enabled',
+        httpTokens: 'required',
+        httpPutResponseHopLimit: 1,
+        instanceMetadataTags: 'enabled',
+      },
+      blockDeviceMappings: [
+        {
+          deviceName: '/dev/xvda',
+          ebs: { volumeSize: rootGiB, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true' },
+        },
+      ],
+      monitoring: { enabled: true },
+      // A local holds the document: cdktf rejects literal function arguments containing quotes.
+      userData: Fn.base64encode(new TerraformLocal(this, 'UserData', userData).asString),
+      tagSpecifications: [
+        { resourceType: 'instance', tags: { Name: prefix, Role: 'app' } },
+        { resourceType: 'volume', tags: { Name: prefix, Role: 'app' } },
+      ],
+    });
+
+    this.resource = new AutoscalingGroup(this, 'Resource', {
+      namePrefix: `${prefix}-`,
+      minSize: this.minCapacity,
+      maxSize: this.maxCapacity,
+      desiredCapacity: desired,
+      vpcZoneIdentifier: [...net.appSubnetIds],
+      targetGroupArns: [props.target.targetGroupArn],
+      healthCheckType: 'ELB',
+      healthCheckGracePeriod: props.healthCheckGraceSec ?? 300,
+      launchTemplate: { id: this.launchTemplate.id, version: Fn.tostring(this.launchTemplate.latestVersion) },
+      instanceRefresh: {
+        strategy: 'Rolling',
+        preferences: { minHealthyPercentage: 90, instanceWarmup: String(props.healthCheckGraceSec ?? 300), autoRollback: true },
+      },
+      enabledMetrics: ['GroupDesiredCapacity', 'GroupInServiceInstances', 'GroupMinSize', 'GroupMaxSize', 'GroupTotalInstances'],
+      tag: [{ key: 'Name', value: prefix, propagateAtLaunch: true }],
+      lifecycle: { ignoreChanges: ['desired_capacity'] },
+    });
+    this.groupName = this.resource.name;
+
+    new AutoscalingPolicy(this, 'CpuTargetTracking', {
+      name: `${prefix}-cpu-target`,
+      autoscalingGroupName: this.resource.name,
+      policyType: 'TargetTrackingScaling',
+      targetTrackingConfiguration: {
+        predefinedMetricSpecification: { predefinedMetricType: 'ASGAverageCPUUtilization' },
+        targetValue: cpu,
+      },
+    });
+  }
+}

@@ -1,0 +1,308 @@
+/**
+ * DatabaseCluster: an Aurora MySQL cluster with one writer and readers spread over the zones, in the
+ * isolated data subnets, with a master password managed by RDS in Secrets Manager.
+ */
+import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
+import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
+import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance';
+import { RdsClusterParameterGroup } from '@cdktf/provider-aws/lib/rds-cluster-parameter-group';
+import { Construct } from 'constructs';
+import { Token } from '../core/cdktf';
+import type { IConnections } from '../core/connections';
+import { Port } from '../core/port';
+import type { Endpoint, IDatabaseCluster } from '../core/roles';
+import { validate } from '../core/validation-error';
+import type { IGrantable } from './instance-role';
+import type { IAwsNetwork } from './network';
+import { SecurityGroup } from './security-group';
+
+/** Properties of a {@link DatabaseCluster}. */
+export interface DatabaseClusterProps {
+  /** The network whose data subnets hold the cluster. */
+  readonly network: IAwsNetwork;
+  /**
+   * Name of the application database created with the cluster (letters, digits, underscores,
+   * starting with a letter, at most 64 characters).
+   * @default 'app'
+   */
+  readonly databaseName?: string;
+  /**
+   * Name of the master user (letters, digits, underscores, starting with a letter, at most 16
+   * characters). Its password is generated and rotated by RDS in Secrets Manager.
+   * @default 'admin_user'
+   */
+  readonly masterUsername?: string;
+  /**
+   * Aurora MySQL engine version.
+   * @default '8.0.mysql_aurora.3.08.2'
+   */
+  readonly engineVersion?: string;
+  /**
+   * Instance class of the writer and every reader.
+   * @default 'db.r7g.large'
+   */
+  readonly instanceClass?: string;
+  /**
+   * Number of reader instances, 1 to 15; placed round-robin over the zones other than the writer's.
+   * @default 1
+   */
+  readonly readers?: number;
+  /**
+   * Days automated backups are kept, 7 to 35.
+   * @default 14
+   */
+  readonly backupRetentionDays?: number;
+  /**
+   * Extra cluster parameters (e.g. the app's `group_concat_max_len`, `sql_mode`), merged over the
+   * secure baseline (`require_secure_transport=ON`, `character_set_server=utf8mb4`,
+   * `collation_server=utf8mb4_unicode_ci`, slow-query and audit logging of connections, DDL and
+   * DCL). `require_secure_transport` cannot be turned off.
+   * @default - none beyond the secure baseline
+   */
+  readonly parameters?: Record<string, string>;
+  /**
+   * Whether Terraform refuses to destroy the cluster.
+   * @default true
+   */
+  readonly preventDestroy?: boolean;
+  /**
+   * Whether AWS refuses to delete the cluster until protection is turned off.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+}
+
+/** MySQL port of every Aurora MySQL cluster built here. */
+const MYSQL_PORT = 3306;
+/** Cluster parameter group family of Aurora MySQL 3. */
+const PARAMETER_GROUP_FAMILY = 'aurora-mysql8.0';
+/** Parameters every cluster gets; `props.parameters` is merged over them. */
+const BASELINE_PARAMETERS: Readonly<Record<string, string>> = {
+  require_secure_transport: 'ON',
+  character_set_server: 'utf8mb4',
+  collation_server: 'utf8mb4_unicode_ci',
+  // Fill the exported audit and slow-query logs.
+  slow_query_log: '1',
+  long_query_time: '2',
+  server_audit_logging: '1',
+  server_audit_events: 'CONNECT,QUERY_DCL,QUERY_DDL',
+};
+/** Longest reader suffix (`-reader-15`) an instance identifier gets on top of the cluster's. */
+const MAX_CLUSTER_ID_LENGTH = 63 - '-reader-15'.length;
+
+/**
+ * An encrypted Aurora MySQL cluster in the data subnets: TLS required, IAM authentication on,
+ * audit, error and slow-query logs exported to CloudWatch Logs, automated backups, a final snapshot
+ * on deletion, deletion protection and `prevent_destroy`. The master password is never in the
+ * Terraform configuration or state: RDS generates it and keeps it in Secrets Manager
+ * ({@link masterUserSecretArn}, {@link grantSecretRead}).
+ *
+ * The writer instance is created first (readers depend on it) in the first zone; readers follow
+ * in the other zones with failover priority by position.
+ *
+ * @resource aws_rds_cluster
+ */
+export class DatabaseCluster extends Construct implements IDatabaseCluster {
+  /** The cluster resource. */
+  public readonly resource: RdsCluster;
+  /** The writer instance. */
+  public readonly writerInstance: RdsClusterInstance;
+  /** The reader instances, in order. */
+  public readonly readerInstances: readonly RdsClusterInstance[];
+  /** The cluster's security group. */
+  public readonly securityGroup: SecurityGroup;
+  /** Network access of the cluster; the default port is 3306. */
+  public readonly connections: IConnections;
+  /** The subnet group over the data subnets. */
+  public readonly subnetGroup: DbSubnetGroup;
+  /** The cluster parameter group. */
+  public readonly parameterGroup: RdsClusterParameterGroup;
+  /** Cluster identifier. */
+  public readonly clusterIdentifier: string;
+  public readonly databaseName: string;
+  /** Master user name in use. */
+  public readonly masterUsername: string;
+  /** Engine version in use. */
+  public readonly engineVersion: string;
+  /** Instance class in use. */
+  public readonly instanceClass: string;
+  /** Number of readers in use. */
+  public readonly readers: number;
+  /** Backup retention in use, in days. */
+  public readonly backupRetentionDays: number;
+  /** Cluster parameters in use (baseline merged with `props.parameters`). */
+  public readonly parameters: Readonly<Record<string, string>>;
+  /** Whether Terraform refuses to destroy the cluster. */
+  public readonly preventDestroy: boolean;
+  /** Whether AWS deletion protection is on. */
+  public readonly deletionProtection: boolean;
+  /** MySQL port. */
+  public readonly port: number = MYSQL_PORT;
+  public readonly writerEndpoint: Endpoint;
+  public readonly readerEndpoint: Endpoint;
+  /** ARN of the Secrets Manager secret holding the master user's credentials. @attribute */
+  public readonly masterUserSecretArn: string;
+
+  constructor(scope: Construct, id: string, props: DatabaseClusterProps) {
+    super(scope, id);
+    const databaseName = props.databaseName ?? 'app';
+    const masterUsername = props.masterUsername ?? 'admin_user';
+    const readers = props.readers ?? 1;
+    const retention = props.backupRetentionDays ?? 14;
+    const extra = props.parameters ?? {};
+    const azs = props.network.availabilityZones;
+    const clusterId = `${props.network.namePrefix}-${id.toLowerCase()}`;
+    const badNames = Object.keys(extra).filter((k) => !/^[a-z][a-z0-9_.-]*$/i.test(k));
+    const emptyValues = Object.keys(extra).filter((k) => !Token.isUnresolved(extra[k]) && extra[k].trim() === '');
+    const secureTransport = extra.require_secure_transport;
+    validate(this, [
+      {
+        failed: !Token.isUnresolved(databaseName) && !/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(databaseName),
+        message: () =>
+          `databaseName: got '${databaseName}'; allowed: 1 to 64 letters, digits or underscores, starting with a letter; fix: use e.g. 'app'`,
+      },
+      {
+        failed:
+          !Token.isUnresolved(masterUsername) &&
+          (!/^[A-Za-z][A-Za-z0-9_]{0,15}$/.test(masterUsername) || masterUsername.toLowerCase() === 'rdsadmin'),
+        message: () =>
+          `masterUsername: got '${masterUsername}'; allowed: a MySQL identifier of 1 to 16 letters, digits or underscores, starting with a letter, not 'rdsadmin'; fix: use e.g. 'admin_user'`,
+      },
+      {
+        failed: !Token.isUnresolved(readers) && (!Number.isInteger(readers) || readers < 1 || readers > 15),
+        message: () =>
+          `readers: got ${readers}; allowed: an integer from 1 to 15; fix: keep at least one reader as failover target, at most 15 (Aurora's limit)`,
+      },
+      {
+        failed: !Token.isUnresolved(retention) && (!Number.isInteger(retention) || retention < 7 || retention > 35),
+        message: () => `backupRetentionDays: got ${retention}; allowed: an integer from 7 to 35; fix: keep at least a week of backups`,
+      },
+      {
+        failed: badNames.length > 0,
+        message: () =>
+          `parameters: got invalid name(s) [${badNames.join(', ')}]; allowed: MySQL parameter names (letters, digits, '_', '.', '-'); fix: use the names of the ${PARAMETER_GROUP_FAMILY} parameter group`,
+      },
+      {
+        failed: emptyValues.length > 0,
+        message: () => `parameters: got empty value(s) for [${emptyValues.join(', ')}]; allowed: non-empty values; fix: set a value or drop the entry`,
+      },
+      {
+        failed:
+          secureTransport !== undefined && !Token.isUnresolved(secureTransport) && !['ON', '1'].includes(secureTransport.toUpperCase()),
+        message: () =>
+          `parameters.require_secure_transport: got '${secureTransport}'; allowed: 'ON'; fix: remove the entry, clients must use TLS`,
+      },
+      {
+        failed: azs.length < 2,
+        message: () =>
+          `network.availabilityZones: got ${azs.length} zone(s) [${azs.join(', ')}]; allowed: at least 2 zones; fix: use a network over two or more zones so readers sit apart from the writer`,
+      },
+      {
+        failed:
+          !Token.isUnresolved(clusterId) &&
+          (clusterId.length > MAX_CLUSTER_ID_LENGTH || !/^[a-z][a-z0-9-]*$/.test(clusterId) || clusterId.includes('--') || clusterId.endsWith('-')),
+        message: () =>
+          `cluster identifier: got '${clusterId}' (from network.namePrefix and construct id); allowed: up to ${MAX_CLUSTER_ID_LENGTH} lowercase letters, digits and single hyphens, starting with a letter; fix: use a shorter namePrefix or a construct id of letters and digits`,
+      },
+    ]);
+
+    this.clusterIdentifier = clusterId;
+    this.databaseName = databaseName;
+    this.masterUsername = masterUsername;
+    this.engineVersion = props.engineVersion ?? '8.0.mysql_aurora.3.08.2';
+    this.instanceClass = props.instanceClass ?? 'db.r7g.large';
+    this.readers = readers;
+    this.backupRetentionDays = retention;
+    this.preventDestroy = props.preventDestroy ?? true;
+    this.deletionProtection = props.deletionProtection ?? true;
+    const merged: Record<string, string> = { ...BASELINE_PARAMETERS, ...extra };
+    this.parameters = Object.fromEntries(Object.keys(merged).sort().map((k) => [k, merged[k]]));
+
+    this.securityGroup = new SecurityGroup(this, 'SecurityGroup', {
+      network: props.network,
+      description: `Aurora MySQL cluster ${clusterId}`,
+      defaultPort: Port.tcp(MYSQL_PORT),
+    });
+    this.connections = this.securityGroup;
+
+    this.subnetGroup = new DbSubnetGroup(this, 'SubnetGroup', {
+      name: clusterId,
+      description: `Data subnets of ${clusterId}`,
+      subnetIds: [...props.network.dataSubnetIds],
+      tags: { Name: clusterId },
+    });
+
+    this.parameterGroup = new RdsClusterParameterGroup(this, 'ParameterGroup', {
+      namePrefix: `${clusterId}-`,
+      family: PARAMETER_GROUP_FAMILY,
+      description: `Cluster parameters of ${clusterId}`,
+      parameter: Object.entries(this.parameters).map(([name, value]) => ({ name, value, applyMethod: 'pending-reboot' })),
+      lifecycle: { createBeforeDestroy: true },
+    });
+
+    this.resource = new RdsCluster(this, 'Resource', {
+      clusterIdentifier: clusterId,
+      engine: 'aurora-mysql',
+      engineVersion: this.engineVersion,
+      port: MYSQL_PORT,
+      databaseName,
+      masterUsername,
+      manageMasterUserPassword: true,
+      storageEncrypted: true,
+      iamDatabaseAuthenticationEnabled: true,
+      deletionProtection: this.deletionProtection,
+      backupRetentionPeriod: retention,
+      preferredBackupWindow: '02:00-03:00',
+      preferredMaintenanceWindow: 'sun:04:00-sun:05:00',
+      copyTagsToSnapshot: true,
+      deleteAutomatedBackups: false,
+      skipFinalSnapshot: false,
+      finalSnapshotIdentifier: `${clusterId}-final`,
+      enabledCloudwatchLogsExports: ['audit', 'error', 'slowquery'],
+      vpcSecurityGroupIds: [this.securityGroup.securityGroupId],
+      dbSubnetGroupName: this.subnetGroup.name,
+      dbClusterParameterGroupName: this.parameterGroup.name,
+      applyImmediately: false,
+      tags: { Name: clusterId },
+      ...(this.preventDestroy ? { lifecycle: { preventDestroy: true } } : {}),
+    });
+
+    const instance = (instanceId: string, identifier: string, az: string, tier: number, dependsOn?: RdsClusterInstance[]) =>
+      new RdsClusterInstance(this, instanceId, {
+        identifier,
+        clusterIdentifier: this.resource.id,
+        engine: this.resource.engine,
+        engineVersion: this.resource.engineVersion,
+        instanceClass: this.instanceClass,
+        dbSubnetGroupName: this.subnetGroup.name,
+        availabilityZone: az,
+        promotionTier: tier,
+        publiclyAccessible: false,
+        autoMinorVersionUpgrade: true,
+        performanceInsightsEnabled: true,
+        applyImmediately: false,
+        tags: { Name: identifier },
+        ...(dependsOn ? { dependsOn } : {}),
+      });
+    this.writerInstance = instance('Writer', `${clusterId}-writer`, azs[0], 0);
+    const readerAzs = azs.slice(1);
+    this.readerInstances = Array.from({ length: readers }, (_, i) =>
+      instance(`Reader${i + 1}`, `${clusterId}-reader-${i + 1}`, readerAzs[i % readerAzs.length], Math.min(i + 1, 15), [
+        this.writerInstance,
+      ]),
+    );
+
+    this.writerEndpoint = { hostname: this.resource.endpoint, port: MYSQL_PORT };
+    this.readerEndpoint = { hostname: this.resource.readerEndpoint, port: MYSQL_PORT };
+    this.masterUserSecretArn = this.resource.masterUserSecret.get(0).secretArn;
+  }
+
+  /** Lets `grantee` read the master user's secret (`GetSecretValue`, `DescribeSecret`). */
+  public grantSecretRead(grantee: IGrantable): void {
+    grantee.grantPrincipal.addToPolicy({
+      Effect: 'Allow',
+      Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+      Resource: this.masterUserSecretArn,
+    });
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * HostWorkload: what runs on an app or admin host (the app profile's part of a VM), shared by
+ * AppServerGroup and AdminServer.
+ */
+import type { SecretEnvironmentVariable } from './private/user-data';
+
+export type { SecretEnvironmentVariable } from './private/user-data';
+
+/** What an app or admin host installs and runs. */
+export interface HostWorkload {
+  /**
+   * OS packages to install (Amazon Linux 2023 names).
+   * @default []
+   */
+  readonly packages?: string[];
+  /**
+   * Plain environment of every app process. Never put secrets here: they would land in the
+   * Terraform JSON; use `secretEnvironment`.
+   * @default {}
+   */
+  readonly environment?: Record<string, string>;
+  /**
+   * Environment read from Secrets Manager on the host at boot (never in Terraform JSON or state).
+   * @default {}
+   */
+  readonly secretEnvironment?: Record<string, SecretEnvironmentVariable>;
+  /**
+   * Commands run as root at first boot after packages are installed and before services start,
+   * e.g. fetching the release and mounting shares.
+   * @default []
+   */
+  readonly bootCommands?: string[];
+  /**
+   * System services to enable, given the app environment (e.g. `php-fpm`, `nginx`).
+   * @default []
+   */
+  readonly systemServices?: string[];
+  /**
+   * OS user that runs the app's own processes.
+   * @default 'webapp'
+   */
+  readonly runAsUser?: string;
+  /**
+   * Directory holding the app code.
+   * @default '/var/www/app'
+   */
+  readonly appDirectory?: string;
+}

@@ -1,0 +1,469 @@
+/**
+ * LoadBalancer: the internet-facing Application Load Balancer in front of the app and admin hosts.
+ */
+import { AcmCertificate } from '@cdktf/provider-aws/lib/acm-certificate';
+import { AcmCertificateValidation } from '@cdktf/provider-aws/lib/acm-certificate-validation';
+import { DataAwsElbServiceAccount } from '@cdktf/provider-aws/lib/data-aws-elb-service-account';
+import { Lb } from '@cdktf/provider-aws/lib/lb';
+import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
+import { LbListenerRule } from '@cdktf/provider-aws/lib/lb-listener-rule';
+import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
+import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
+import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
+import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
+import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
+import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import { Wafv2WebAclAssociation } from '@cdktf/provider-aws/lib/wafv2-web-acl-association';
+import { Construct } from 'constructs';
+import { TerraformIterator, Token } from '../core/cdktf';
+import { isIpv4Cidr } from '../core/cidr';
+import type { IConnections } from '../core/connections';
+import { Peer } from '../core/peer';
+import { Port } from '../core/port';
+import type { ILoadBalancer } from '../core/roles';
+import { validate } from '../core/validation-error';
+import type { IAwsNetwork } from './network';
+import { denyInsecureTransport, policyDocument } from './private/iam';
+import { SecurityGroup } from './security-group';
+
+/** Where the HTTPS listener's certificate comes from. */
+export class ListenerCertificate {
+  /** An existing ACM certificate in the load balancer's region. */
+  public static fromArn(certificateArn: string): ListenerCertificate {
+    return new ListenerCertificate(certificateArn, undefined, undefined);
+  }
+
+  /**
+   * A new ACM certificate for `domainName`, validated through DNS records in a Route 53 hosted
+   * zone; the zone also gets an alias record pointing the domain at the load balancer.
+   */
+  public static dnsValidated(domainName: string, hostedZoneId: string): ListenerCertificate {
+    return new ListenerCertificate(undefined, domainName, hostedZoneId);
+  }
+
+  private constructor(
+    /** ARN of an existing certificate. */
+    public readonly certificateArn: string | undefined,
+    /** Domain of a new certificate. */
+    public readonly domainName: string | undefined,
+    /** Route 53 zone of `domainName`. */
+    public readonly hostedZoneId: string | undefined,
+  ) {}
+}
+
+/** Cookie-based session stickiness. */
+export interface StickinessOptions {
+  /**
+   * Name of the application's own session cookie to follow; the load balancer then uses an
+   * application cookie (`app_cookie`). WebSocket apps such as Steedos need this.
+   * @default - a load-balancer-generated cookie (`lb_cookie`)
+   */
+  readonly cookieName?: string;
+  /**
+   * How long a client stays pinned, in seconds (1 to 604800).
+   * @default 86400
+   */
+  readonly durationSec?: number;
+}
+
+/** Health check and routing of one target group. */
+export interface TargetOptions {
+  /** Port the hosts listen on. @default 80 */
+  readonly port?: number;
+  /** HTTP path that answers 200 when a host is healthy. @default '/' */
+  readonly healthCheckPath?: string;
+  /** Stickiness. @default - none */
+  readonly stickiness?: StickinessOptions;
+}
+
+/** Options of a path-routed target. */
+export interface PathTargetOptions extends TargetOptions {
+  /** Path patterns routed to this target, e.g. `['/admin', '/admin/*']`. */
+  readonly pathPatterns: string[];
+  /** Rule priority, 1 to 50000, unique per listener. */
+  readonly priority: number;
+  /**
+   * Client address blocks allowed to use these paths; together with `pathPatterns` at most 5
+   * values (an ALB rule limit). Other clients fall through to the default target.
+   * @default - any client the load balancer admits
+   */
+  readonly sourceCidrs?: string[];
+}
+
+/** A target group hosts register with. */
+export interface LoadBalancerTarget {
+  /** The load balancer routing to it. */
+  readonly loadBalancer: LoadBalancer;
+  /** Target group ARN. */
+  readonly targetGroupArn: string;
+  /** Port the hosts listen on. */
+  readonly port: number;
+}
+
+/** Properties of a {@link LoadBalancer}. */
+export interface LoadBalancerProps {
+  /** Network; the load balancer spans its public subnets. */
+  readonly network: IAwsNetwork;
+  /** Certificate of the HTTPS listener. */
+  readonly certificate: ListenerCertificate;
+  /**
+   * Who may connect on 80 and 443.
+   * @default ['0.0.0.0/0']
+   */
+  readonly ingressCidrs?: string[];
+  /**
+   * The default (app) target that receives every request no path rule matches.
+   * @default - port 80, health check '/', no stickiness
+   */
+  readonly appTarget?: TargetOptions;
+  /**
+   * TLS policy of the HTTPS listener. The default is a TLS 1.3 policy that still accepts TLS 1.2 with
+   * forward-secret ciphers only, so API clients of ERP and payment systems keep working; set
+   * `ELBSecurityPolicy-TLS13-1-3-2021-06` for TLS 1.3 only.
+   * @default 'ELBSecurityPolicy-TLS13-1-2-Res-2021-06'
+   */
+  readonly sslPolicy?: string;
+  /**
+   * Idle timeout in seconds (1 to 4000); raise it for WebSockets.
+   * @default 60
+   */
+  readonly idleTimeoutSec?: number;
+  /**
+   * Time to let in-flight requests finish on a deregistering host, in seconds (0 to 3600).
+   * @default 120
+   */
+  readonly deregistrationDelaySec?: number;
+  /**
+   * Protect the load balancer against deletion.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+  /**
+   * Days to keep access logs.
+   * @default 90
+   */
+  readonly accessLogRetentionDays?: number;
+  /**
+   * ARN of a WAFv2 web ACL to associate.
+   * @default - no web ACL
+   */
+  readonly webAclArn?: string;
+}
+
+/**
+ * An internet-facing ALB over the public subnets: HTTPS with a TLS 1.3 policy, 80 answering only
+ * with a 301 to 443, invalid headers dropped, deletion protection, access logs in a dedicated
+ * encrypted bucket, a default app target and path-routed targets added with {@link addPathTarget}.
+ * Its security group admits 80/443 from `ingressCidrs` only; targets open their port to it.
+ *
+ * @resource aws_lb
+ */
+export class LoadBalancer extends Construct implements ILoadBalancer {
+  /** The load balancer resource. */
+  public readonly resource: Lb;
+  /** Security group of the load balancer. */
+  public readonly connections: IConnections;
+  /** DNS name. @attribute */
+  public readonly dnsName: string;
+  /** Hosted zone id of the DNS name (for alias records). @attribute */
+  public readonly zoneId: string;
+  /** Load balancer ARN. @attribute */
+  public readonly loadBalancerArn: string;
+  /** The default target (app hosts). */
+  public readonly appTarget: LoadBalancerTarget;
+  /** The HTTPS listener. */
+  public readonly httpsListener: LbListener;
+  /** Bucket receiving access logs. */
+  public readonly accessLogBucket: S3Bucket;
+  /** Resolved defaults. */
+  public readonly idleTimeoutSec: number;
+  public readonly deregistrationDelaySec: number;
+  public readonly sslPolicy: string;
+  private readonly network: IAwsNetwork;
+  private readonly securityGroup: SecurityGroup;
+  private readonly priorities = new Set<number>();
+
+  constructor(scope: Construct, id: string, props: LoadBalancerProps) {
+    super(scope, id);
+    this.network = props.network;
+    const ingress = props.ingressCidrs ?? ['0.0.0.0/0'];
+    this.idleTimeoutSec = props.idleTimeoutSec ?? 60;
+    this.deregistrationDelaySec = props.deregistrationDelaySec ?? 120;
+    this.sslPolicy = props.sslPolicy ?? 'ELBSecurityPolicy-TLS13-1-2-Res-2021-06';
+    const retention = props.accessLogRetentionDays ?? 90;
+    validate(this, [
+      {
+        failed: ingress.length === 0,
+        message: () => 'ingressCidrs: got []; allowed: one or more IPv4 CIDR blocks; fix: list who may reach the site, e.g. 0.0.0.0/0',
+      },
+      {
+        failed: ingress.some((c) => !isIpv4Cidr(c)),
+        message: () =>
+          `ingressCidrs: got '${ingress.find((c) => !isIpv4Cidr(c))}'; allowed: IPv4 CIDR blocks with zero host bits; fix: write it like 203.0.113.0/24`,
+      },
+      {
+        failed: !inRange(this.idleTimeoutSec, 1, 4000),
+        message: () => `idleTimeoutSec: got ${this.idleTimeoutSec}; allowed: 1 to 4000; fix: pick a value in range (WebSockets: 3600)`,
+      },
+      {
+        failed: !inRange(this.deregistrationDelaySec, 0, 3600),
+        message: () => `deregistrationDelaySec: got ${this.deregistrationDelaySec}; allowed: 0 to 3600; fix: pick a value in range`,
+      },
+      {
+        failed: !this.sslPolicy.startsWith('ELBSecurityPolicy-TLS13-'),
+        message: () =>
+          `sslPolicy: got '${this.sslPolicy}'; allowed: a TLS 1.3 policy (ELBSecurityPolicy-TLS13-*); fix: use ELBSecurityPolicy-TLS13-1-2-Res-2021-06 or ELBSecurityPolicy-TLS13-1-3-2021-06`,
+      },
+      {
+        failed: !inRange(retention, 1, 3650),
+        message: () => `accessLogRetentionDays: got ${retention}; allowed: 1 to 3650; fix: pick a value in range`,
+      },
+    ]);
+    const prefix = props.network.namePrefix;
+
+    this.securityGroup = new SecurityGroup(this, 'SecurityGroup', {
+      network: props.network,
+      description: `Load balancer of ${prefix}: HTTP/HTTPS from the allowed client networks`,
+    });
+    this.connections = this.securityGroup;
+    for (const cidr of ingress) {
+      this.securityGroup.allowFrom(Peer.ipv4(cidr), Port.tcp(443), 'HTTPS from clients');
+      this.securityGroup.allowFrom(Peer.ipv4(cidr), Port.tcp(80), 'HTTP from clients (redirected to HTTPS)');
+    }
+
+    const logs = this.createAccessLogBucket(prefix, retention);
+    this.accessLogBucket = logs.bucket;
+
+    this.resource = new Lb(this, 'Resource', {
+      namePrefix: 'wc-',
+      loadBalancerType: 'application',
+      internal: false,
+      subnets: [...props.network.publicSubnetIds],
+      securityGroups: [this.securityGroup.securityGroupId],
+      dropInvalidHeaderFields: true,
+      enableDeletionProtection: props.deletionProtection ?? true,
+      idleTimeout: this.idleTimeoutSec,
+      desyncMitigationMode: 'strictest',
+      enableHttp2: true,
+      accessLogs: { bucket: this.accessLogBucket.bucket, prefix: 'alb', enabled: true },
+      tags: { Name: prefix },
+      dependsOn: [logs.policy],
+    });
+    this.dnsName = this.resource.dnsName;
+    this.zoneId = this.resource.zoneId;
+    this.loadBalancerArn = this.resource.arn;
+    if (props.webAclArn) {
+      new Wafv2WebAclAssociation(this, 'WebAcl', { resourceArn: this.resource.arn, webAclArn: props.webAclArn });
+    }
+
+    new LbListener(this, 'HttpListener', {
+      loadBalancerArn: this.resource.arn,
+      port: 80,
+      protocol: 'HTTP',
+      defaultAction: [
+        { type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' } },
+      ],
+    });
+
+    const appTg = this.createTargetGroup('AppTargetGroup', props.appTarget ?? {});
+    this.appTarget = { loadBalancer: this, targetGroupArn: appTg.arn, port: props.appTarget?.port ?? 80 };
+    this.httpsListener = new LbListener(this, 'HttpsListener', {
+      loadBalancerArn: this.resource.arn,
+      port: 443,
+      protocol: 'HTTPS',
+      sslPolicy: this.sslPolicy,
+      certificateArn: this.certificateArn(props.certificate),
+      defaultAction: [{ type: 'forward', targetGroupArn: appTg.arn }],
+    });
+  }
+
+  /**
+   * Adds a target group that receives the requests matching `pathPatterns` (e.g. `/admin*` for the
+   * admin host). Returns the target for hosts to register with.
+   */
+  public addPathTarget(id: string, options: PathTargetOptions): LoadBalancerTarget {
+    validate(this, [
+      {
+        failed: options.pathPatterns.length === 0 || options.pathPatterns.length > 5,
+        message: () =>
+          `addPathTarget('${id}').pathPatterns: got ${options.pathPatterns.length} pattern(s); allowed: 1 to 5; fix: list the paths to route, e.g. ['/admin*']`,
+      },
+      {
+        failed: !Number.isInteger(options.priority) || !inRange(options.priority, 1, 50000) || this.priorities.has(options.priority),
+        message: () =>
+          `addPathTarget('${id}').priority: got ${options.priority}; allowed: a unique integer 1 to 50000 (taken: ${[...this.priorities].join(', ') || 'none'}); fix: pick an unused priority`,
+      },
+      {
+        failed:
+          (options.sourceCidrs ?? []).length + options.pathPatterns.length > 5 || (options.sourceCidrs ?? []).some((c) => !isIpv4Cidr(c)),
+        message: () =>
+          `addPathTarget('${id}').sourceCidrs: got [${(options.sourceCidrs ?? []).join(', ')}]; allowed: IPv4 CIDR blocks, at most ${5 - options.pathPatterns.length} next to ${options.pathPatterns.length} path pattern(s) (an ALB rule takes 5 values); fix: write them as a.b.c.d/n and merge ranges`,
+      },
+    ]);
+    this.priorities.add(options.priority);
+    const scope = new Construct(this, id);
+    const tg = this.createTargetGroup('TargetGroup', options, scope);
+    new LbListenerRule(scope, 'Rule', {
+      listenerArn: this.httpsListener.arn,
+      priority: options.priority,
+      condition: [
+        { pathPattern: { values: options.pathPatterns } },
+        ...(options.sourceCidrs && options.sourceCidrs.length > 0 ? [{ sourceIp: { values: options.sourceCidrs } }] : []),
+      ],
+      action: [{ type: 'forward', targetGroupArn: tg.arn }],
+    });
+    return { loadBalancer: this, targetGroupArn: tg.arn, port: options.port ?? 80 };
+  }
+
+  private createTargetGroup(id: string, options: TargetOptions, scope: Construct = this): LbTargetGroup {
+    const port = options.port ?? 80;
+    const stick = options.stickiness;
+    const duration = stick?.durationSec ?? 86400;
+    validate(scope, [
+      {
+        failed: !Number.isInteger(port) || !inRange(port, 1, 65535),
+        message: () => `port: got ${port}; allowed: 1 to 65535; fix: use the port the hosts' web server listens on`,
+      },
+      {
+        failed: !(options.healthCheckPath ?? '/').startsWith('/'),
+        message: () => `healthCheckPath: got '${options.healthCheckPath}'; allowed: an absolute path; fix: start it with '/'`,
+      },
+      {
+        failed: stick !== undefined && !inRange(duration, 1, 604800),
+        message: () => `stickiness.durationSec: got ${duration}; allowed: 1 to 604800; fix: pick a value in range`,
+      },
+      {
+        failed: stick?.cookieName !== undefined && !/^[A-Za-z0-9_.-]{1,128}$/.test(stick.cookieName) ,
+        message: () =>
+          `stickiness.cookieName: got '${stick?.cookieName}'; allowed: 1-128 letters, digits, '_', '.', '-'; fix: use the app's session cookie name`,
+      },
+    ]);
+    return new LbTargetGroup(scope, id, {
+      namePrefix: 'wc-',
+      port,
+      protocol: 'HTTP',
+      targetType: 'instance',
+      vpcId: this.network.vpcId,
+      deregistrationDelay: String(this.deregistrationDelaySec),
+      healthCheck: {
+        enabled: true,
+        path: options.healthCheckPath ?? '/',
+        protocol: 'HTTP',
+        matcher: '200',
+        interval: 15,
+        timeout: 5,
+        healthyThreshold: 2,
+        unhealthyThreshold: 3,
+      },
+      stickiness: stick
+        ? {
+            enabled: true,
+            type: stick.cookieName ? 'app_cookie' : 'lb_cookie',
+            cookieName: stick.cookieName,
+            cookieDuration: duration,
+          }
+        : { enabled: false, type: 'lb_cookie' },
+      lifecycle: { createBeforeDestroy: true },
+    });
+  }
+
+  private certificateArn(cert: ListenerCertificate): string {
+    if (cert.certificateArn !== undefined) return cert.certificateArn;
+    const domain = cert.domainName as string;
+    const zoneId = cert.hostedZoneId as string;
+    const acm = new AcmCertificate(this, 'Certificate', {
+      domainName: domain,
+      validationMethod: 'DNS',
+      keyAlgorithm: 'EC_prime256v1',
+      lifecycle: { createBeforeDestroy: true },
+    });
+    const options = TerraformIterator.fromComplexList(acm.domainValidationOptions, 'domain_name');
+    const records = new Route53Record(this, 'CertificateValidationRecord', {
+      forEach: options,
+      zoneId,
+      name: options.getString('resource_record_name'),
+      type: options.getString('resource_record_type'),
+      records: [options.getString('resource_record_value')],
+      ttl: 60,
+      allowOverwrite: true,
+    });
+    const validation = new AcmCertificateValidation(this, 'CertificateValidation', {
+      certificateArn: acm.arn,
+      validationRecordFqdns: Token.asList(TerraformIterator.fromResources(records).pluckProperty('fqdn')),
+    });
+    for (const type of ['A', 'AAAA']) {
+      new Route53Record(this, `Alias${type}`, {
+        zoneId,
+        name: domain,
+        type,
+        alias: { name: this.resource.dnsName, zoneId: this.resource.zoneId, evaluateTargetHealth: true },
+      });
+    }
+    return validation.certificateArn;
+  }
+
+  private createAccessLogBucket(prefix: string, retentionDays: number): { bucket: S3Bucket; policy: S3BucketPolicy } {
+    const scope = new Construct(this, 'AccessLogs');
+    const bucket = new S3Bucket(scope, 'Resource', { bucketPrefix: `${prefix}-alb-logs-`, forceDestroy: false });
+    new S3BucketPublicAccessBlock(scope, 'PublicAccessBlock', {
+      bucket: bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    new S3BucketOwnershipControls(scope, 'OwnershipControls', {
+      bucket: bucket.id,
+      rule: { objectOwnership: 'BucketOwnerEnforced' },
+    });
+    // ALB access logs support SSE-S3 only.
+    new S3BucketServerSideEncryptionConfigurationA(scope, 'Encryption', {
+      bucket: bucket.id,
+      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
+    });
+    new S3BucketVersioningA(scope, 'Versioning', { bucket: bucket.id, versioningConfiguration: { status: 'Enabled' } });
+    new S3BucketLifecycleConfiguration(scope, 'Lifecycle', {
+      bucket: bucket.id,
+      rule: [
+        {
+          id: 'expire-access-logs',
+          status: 'Enabled',
+          filter: [{}],
+          expiration: [{ days: retentionDays }],
+          noncurrentVersionExpiration: [{ noncurrentDays: 7 }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
+        },
+      ],
+    });
+    // The regional ELB account (older regions) and the log-delivery service (newer regions) may write.
+    const elbAccount = new DataAwsElbServiceAccount(scope, 'ElbServiceAccount', {});
+    const policy = new S3BucketPolicy(scope, 'Policy', {
+      bucket: bucket.id,
+      policy: policyDocument([
+        {
+          Sid: 'AllowElbLogDeliveryAccount',
+          Effect: 'Allow',
+          Principal: { AWS: elbAccount.arn },
+          Action: 's3:PutObject',
+          Resource: `${bucket.arn}/alb/AWSLogs/*`,
+        },
+        {
+          Sid: 'AllowElbLogDeliveryService',
+          Effect: 'Allow',
+          Principal: { Service: 'logdelivery.elasticloadbalancing.amazonaws.com' },
+          Action: 's3:PutObject',
+          Resource: `${bucket.arn}/alb/AWSLogs/*`,
+        },
+        denyInsecureTransport(bucket.arn),
+      ]),
+    });
+    return { bucket, policy };
+  }
+}
+
+function inRange(n: number, min: number, max: number): boolean {
+  return Number.isFinite(n) && n >= min && n <= max;
+}

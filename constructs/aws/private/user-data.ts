@@ -1,0 +1,181 @@
+/**
+ * Renders cloud-init user data for app and admin hosts: an environment file, a secrets fetcher
+ * that reads Secrets Manager at boot (so no secret is ever in Terraform JSON or state), systemd
+ * units for long-running services and one-shot tasks, and extra boot commands.
+ */
+
+/** An environment variable whose value is read from Secrets Manager on the host at boot. */
+export interface SecretEnvironmentVariable {
+  /** ARN of the secret. */
+  readonly secretArn: string;
+  /**
+   * How to build the value from a JSON secret: `{key}` is replaced by the URL-encoded value of
+   * that key, e.g. `mysql://{username}:{password}@db:3306/app`.
+   * @default - the secret string as it is
+   */
+  readonly template?: string;
+}
+
+/** A systemd service run by the host. */
+export interface ServiceUnit {
+  /** Unit name without `.service`, e.g. `webcluster-worker@`. */
+  readonly name: string;
+  /** What it does. */
+  readonly description: string;
+  /** Command line; runs with the app's environment files. */
+  readonly command: string;
+  /** `simple` (restarted on failure) or `oneshot` (runs once per boot, must succeed). */
+  readonly type: 'simple' | 'oneshot';
+  /** Instances to enable for a template unit (`name@N`). */
+  readonly instances?: number;
+  /** Units this one must start after. */
+  readonly after?: readonly string[];
+}
+
+/** Everything a host's user data contains. */
+export interface HostBootSpec {
+  /** OS user that runs the app processes. */
+  readonly runAsUser: string;
+  /** Directory holding the app code. */
+  readonly appDirectory: string;
+  /** OS packages to install. */
+  readonly packages: readonly string[];
+  /** Plain environment (no secrets). */
+  readonly environment: Readonly<Record<string, string>>;
+  /** Environment read from Secrets Manager at boot. */
+  readonly secretEnvironment: Readonly<Record<string, SecretEnvironmentVariable>>;
+  /** Commands run as root after packages and before services start (mounts, release download, agents). */
+  readonly bootCommands: readonly string[];
+  /** System services to enable and start (`nginx`, `php-fpm`). */
+  readonly systemServices: readonly string[];
+  /** Our own services. */
+  readonly units: readonly ServiceUnit[];
+}
+
+const ENV_FILE = '/etc/webcluster/app.env';
+const SECRETS_FILE = '/etc/webcluster/secrets.env';
+
+/** Renders the spec as a `#cloud-config` document. */
+export function renderCloudConfig(spec: HostBootSpec): string {
+  const files: { path: string; permissions: string; content: string }[] = [
+    { path: ENV_FILE, permissions: '0640', content: envFile(spec.environment) },
+    { path: '/usr/local/sbin/webcluster-fetch-secrets', permissions: '0750', content: secretsScript(spec.secretEnvironment) },
+    {
+      path: '/etc/systemd/system/webcluster-secrets.service',
+      permissions: '0644',
+      content: unitFile({
+        name: 'webcluster-secrets',
+        description: 'Fetch app secrets from AWS Secrets Manager',
+        command: '/usr/local/sbin/webcluster-fetch-secrets',
+        type: 'oneshot',
+      }, 'root', '/'),
+    },
+    ...spec.systemServices.map((svc) => ({
+      path: `/etc/systemd/system/${svc}.service.d/webcluster.conf`,
+      permissions: '0644',
+      content: [
+        '[Unit]',
+        'After=webcluster-secrets.service',
+        'Requires=webcluster-secrets.service',
+        '',
+        '[Service]',
+        `EnvironmentFile=${ENV_FILE}`,
+        `EnvironmentFile=${SECRETS_FILE}`,
+        '',
+      ].join('\n'),
+    })),
+    ...spec.units.map((u) => ({
+      path: `/etc/systemd/system/${u.name}.service`,
+      permissions: '0644',
+      content: unitFile(u, spec.runAsUser, spec.appDirectory),
+    })),
+  ];
+  const enable = spec.units.flatMap((u) =>
+    u.instances !== undefined
+      ? Array.from({ length: u.instances }, (_, i) => `${u.name}${i + 1}.service`)
+      : [`${u.name}.service`],
+  );
+  const runcmd = [
+    `id -u ${spec.runAsUser} >/dev/null 2>&1 || useradd --system --home-dir ${spec.appDirectory} --shell /sbin/nologin ${spec.runAsUser}`,
+    `install -d -o ${spec.runAsUser} -g ${spec.runAsUser} -m 0750 ${spec.appDirectory}`,
+    `chgrp ${spec.runAsUser} ${ENV_FILE}`,
+    ...spec.bootCommands,
+    'systemctl daemon-reload',
+    'systemctl enable --now webcluster-secrets.service',
+    ...spec.systemServices.map((s) => `systemctl enable --now ${s}`),
+    ...enable.map((u) => `systemctl enable --now ${u}`),
+  ];
+  const doc = {
+    package_update: true,
+    packages: [...spec.packages],
+    write_files: files,
+    runcmd,
+  };
+  // JSON is valid YAML; cloud-init accepts it after the #cloud-config header.
+  return `#cloud-config\n${JSON.stringify(doc, null, 1)}\n`;
+}
+
+function envFile(env: Readonly<Record<string, string>>): string {
+  return Object.keys(env)
+    .sort()
+    .map((k) => `${k}=${env[k]}`)
+    .join('\n')
+    .concat('\n');
+}
+
+/** jq program turning a JSON secret into the templated value. */
+function jqProgram(template: string): string {
+  const parts = template.split(/(\{[A-Za-z0-9_]+\})/).filter((p) => p !== '');
+  return parts
+    .map((p) => (/^\{[A-Za-z0-9_]+\}$/.test(p) ? `(.${p.slice(1, -1)}|@uri)` : JSON.stringify(p)))
+    .join(' + ');
+}
+
+function secretsScript(secrets: Readonly<Record<string, SecretEnvironmentVariable>>): string {
+  const lines = [
+    '#!/bin/bash',
+    '# Reads the app secrets with the instance role and writes them where only root and the app user can read.',
+    'set -euo pipefail',
+    'umask 077',
+    'tmp=$(mktemp)',
+    'fetch() {',
+    '  for attempt in $(seq 1 60); do',
+    '    if aws secretsmanager get-secret-value --secret-id "$1" --query SecretString --output text 2>/dev/null; then return 0; fi',
+    '    sleep 10',
+    '  done',
+    '  echo "secret $1 not readable after 10 minutes" >&2; return 1',
+    '}',
+  ];
+  for (const name of Object.keys(secrets).sort()) {
+    const s = secrets[name];
+    const value = s.template === undefined ? `fetch '${s.secretArn}'` : `fetch '${s.secretArn}' | jq -r '${jqProgram(s.template)}'`;
+    lines.push(`printf '%s=%s\\n' ${name} "$(${value})" >> "$tmp"`);
+  }
+  // systemd reads EnvironmentFile= as root before dropping privileges, so root-only is enough.
+  lines.push(`install -m 0600 -o root -g root "$tmp" ${SECRETS_FILE}`, 'rm -f "$tmp"');
+  return lines.join('\n') + '\n';
+}
+
+function unitFile(u: ServiceUnit, user: string, workDir: string): string {
+  const after = ['network-online.target', ...(u.name === 'webcluster-secrets' ? [] : ['webcluster-secrets.service']), ...(u.after ?? [])];
+  const lines = [
+    '[Unit]',
+    `Description=${u.description}`,
+    `After=${after.join(' ')}`,
+    `Wants=network-online.target`,
+    ...(u.name === 'webcluster-secrets' ? [] : ['Requires=webcluster-secrets.service']),
+    '',
+    '[Service]',
+    `Type=${u.type}`,
+    `User=${user}`,
+    `WorkingDirectory=${workDir}`,
+    `EnvironmentFile=${ENV_FILE}`,
+    ...(u.name === 'webcluster-secrets' ? [] : [`EnvironmentFile=${SECRETS_FILE}`]),
+    `ExecStart=${u.command}`,
+    ...(u.type === 'simple' ? ['Restart=always', 'RestartSec=5'] : ['RemainAfterExit=yes']),
+    '',
+    '[Install]',
+    'WantedBy=multi-user.target',
+  ];
+  return lines.join('\n') + '\n';
+}
