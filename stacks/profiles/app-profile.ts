@@ -1,0 +1,87 @@
+/**
+ * AppProfile: typed data describing what an application needs from the cluster. Stacks render a
+ * profile on a backend; the seven constructs stay generic.
+ */
+import type { RedisDataClass } from '../../constructs/core/roles';
+
+/** Values the stack knows only once the data stores exist, handed to the profile's renderer. */
+export interface ClusterEndpoints {
+  /** Public URL of the site, e.g. `https://shop.example.com`. */
+  readonly siteUrl: string;
+  /** VPC CIDR (trusted proxies). */
+  readonly trustedProxyCidr: string;
+  /** Redis URL of each data class the profile asked for. */
+  readonly redisUrls: Readonly<Partial<Record<RedisDataClass, string>>>;
+  /** Redis host:port of each data class. */
+  readonly redisHosts: Readonly<Partial<Record<RedisDataClass, string>>>;
+  /** Writer host of the database. */
+  readonly databaseWriterHost: string;
+  /** Reader host of the database. */
+  readonly databaseReaderHost: string;
+  /** Database name. */
+  readonly databaseName: string;
+  /** Physical bucket name of each bucket id. */
+  readonly bucketNames: Readonly<Record<string, string>>;
+  /** Region of the buckets. */
+  readonly region: string;
+  /** Public base URL of public files (CDN or bucket). */
+  readonly publicFilesUrl: string;
+}
+
+/** How a profile's processes run on a VM. */
+export interface VmRuntime {
+  /** Amazon Linux 2023 packages. */
+  readonly packages: string[];
+  /** System services that serve the app (given the app environment). */
+  readonly systemServices: string[];
+  /** Port the web server listens on. */
+  readonly port: number;
+  /** Queue-consumer command, one per worker process. */
+  readonly workerCommand: string;
+  /** The single scheduled-task runner. */
+  readonly schedulerCommand: string;
+  /** One-shot, idempotent setup/migration command. */
+  readonly setupCommand: string;
+  /** Boot commands (as root) for every host, given the endpoints. */
+  bootCommands(endpoints: ClusterEndpoints): string[];
+}
+
+/** A bucket of the shared storage with the app folders it holds. */
+export interface ProfileBucket {
+  /** Bucket id, e.g. `public`. */
+  readonly id: string;
+  /** App folders in the bucket. */
+  readonly folders: string[];
+  /** Served to browsers. */
+  readonly publicRead: boolean;
+}
+
+/** What an application needs. */
+export interface AppProfile {
+  /** Profile name, e.g. `shopware`. */
+  readonly name: string;
+  /** HTTP path answering 200 when a node is healthy. */
+  readonly healthCheckPath: string;
+  /** Path patterns routed to the admin host. */
+  readonly adminPathPatterns: string[];
+  /** Redis data classes, one instance each. */
+  readonly redisDataClasses: RedisDataClass[];
+  /** Application database name. */
+  readonly databaseName: string;
+  /** Database server parameters. */
+  readonly databaseParameters: Record<string, string>;
+  /** Buckets of shared files. */
+  readonly buckets: ProfileBucket[];
+  /** Session cookie for load-balancer stickiness; undefined when sessions are shared. */
+  readonly stickyCookie?: string;
+  /** Log files per role on a VM. */
+  readonly logFiles: Record<string, string[]>;
+  /** VM runtime. */
+  readonly vm: VmRuntime;
+  /** Plain (non-secret) environment. */
+  environment(endpoints: ClusterEndpoints): Record<string, string>;
+  /** Database URL templates (`{username}`/`{password}` come from the managed master secret). */
+  databaseUrlTemplates(endpoints: ClusterEndpoints): Record<string, string>;
+  /** Env var holding the shared app secret generated once by the admin host. */
+  readonly appSecretVariable: string;
+}

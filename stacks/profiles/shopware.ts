@@ -1,0 +1,95 @@
+/**
+ * Shopware 6 profile: cluster settings from Shopware's cluster setup guide and the seed's folder table.
+ */
+import type { AppProfile, ClusterEndpoints } from './app-profile';
+
+const APP_DIR = '/var/www/app';
+const CONSOLE = `/usr/bin/php ${APP_DIR}/bin/console`;
+
+/**
+ * Shopware 6.6/6.7 on a cluster: shared Redis per data class, Aurora MySQL with Shopware's
+ * server presets, public and private S3 buckets for the folders the seed marks as external,
+ * workers consuming `async low_priority failed` with time and memory limits, one scheduler on
+ * the admin host, `/admin` routed to the admin host.
+ */
+export const SHOPWARE_PROFILE: AppProfile = {
+  name: 'shopware',
+  healthCheckPath: '/api/_info/health-check',
+  adminPathPatterns: ['/admin', '/admin/*'],
+  redisDataClasses: ['cache', 'sessions', 'critical', 'queue'],
+  databaseName: 'shopware',
+  databaseParameters: {
+    group_concat_max_len: '320000',
+    sql_mode: 'STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION',
+    max_allowed_packet: '67108864',
+    log_bin_trust_function_creators: '1',
+  },
+  buckets: [
+    { id: 'public', folders: ['public/theme', 'public/media', 'public/thumbnail', 'public/bundles', 'public/sitemap'], publicRead: true },
+    { id: 'private', folders: ['files'], publicRead: false },
+  ],
+  stickyCookie: undefined,
+  logFiles: {
+    app: [`${APP_DIR}/var/log/*.log`],
+    webserver: ['/var/log/nginx/access.log', '/var/log/nginx/error.log', '/var/log/php-fpm/www-error.log'],
+    worker: ['/var/log/webcluster/worker.log'],
+    admin: [`${APP_DIR}/var/log/*.log`, '/var/log/webcluster/setup.log', '/var/log/webcluster/scheduler.log'],
+  },
+  vm: {
+    packages: [
+      'nginx',
+      'php8.3-fpm',
+      'php8.3-cli',
+      'php8.3-mysqlnd',
+      'php8.3-intl',
+      'php8.3-gd',
+      'php8.3-zip',
+      'php8.3-opcache',
+      'php8.3-mbstring',
+      'php8.3-xml',
+      'php8.3-sodium',
+      'php8.3-bcmath',
+      'php8.3-pdo',
+    ],
+    systemServices: ['php-fpm', 'nginx'],
+    port: 80,
+    workerCommand: `${CONSOLE} messenger:consume async low_priority failed --time-limit=300 --memory-limit=512M`,
+    schedulerCommand: `${CONSOLE} scheduled-task:run --time-limit=300 --memory-limit=512M`,
+    setupCommand: `${APP_DIR}/vendor/bin/shopware-deployment-helper run`,
+    bootCommands: (e: ClusterEndpoints) => [
+      // Release: the deploy pipeline uploads the built project as releases/current.tar.gz.
+      `aws s3 cp 's3://${e.bucketNames.private}/releases/current.tar.gz' /tmp/release.tar.gz && tar -xzf /tmp/release.tar.gz -C ${APP_DIR} && chown -R webapp:webapp ${APP_DIR} && rm -f /tmp/release.tar.gz`,
+      // Aurora requires TLS (require_secure_transport): trust the RDS CA bundle.
+      'curl -fsSL https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem -o /etc/webcluster/rds-ca.pem',
+      // PHP sessions in the sessions Redis (TLS), shared by every node.
+      `printf '%s\\n' 'session.save_handler = redis' 'session.save_path = "tls://${e.redisHosts.sessions}?database=0"' 'memory_limit = 512M' > /etc/php.d/90-webcluster.ini`,
+      'install -d -o webapp -g webapp /var/log/webcluster',
+    ],
+  },
+  appSecretVariable: 'APP_SECRET',
+  environment: (e: ClusterEndpoints) => ({
+    APP_ENV: 'prod',
+    APP_URL: e.siteUrl,
+    APP_URL_CHECK_DISABLED: '1',
+    COMPOSER_PLUGIN_LOADER: '1',
+    BLUE_GREEN_DEPLOYMENT: '0',
+    SQL_SET_DEFAULT_SESSION_VARIABLES: '0',
+    DATABASE_SSL_CA: '/etc/webcluster/rds-ca.pem',
+    SYMFONY_TRUSTED_PROXIES: e.trustedProxyCidr,
+    SHOPWARE_HTTP_CACHE_ENABLED: '1',
+    REDIS_CACHE_URL: e.redisUrls.cache ?? '',
+    REDIS_SESSION_URL: e.redisUrls.sessions ?? '',
+    REDIS_CART_URL: e.redisUrls.critical ?? '',
+    REDIS_NUMBER_RANGE_URL: e.redisUrls.critical ?? '',
+    LOCK_DSN: e.redisUrls.critical ?? '',
+    MESSENGER_TRANSPORT_DSN: `rediss://${e.redisHosts.queue ?? ''}/messages/symfony?auto_setup=true&stream_max_entries=0`,
+    SHOPWARE_S3_REGION: e.region,
+    SHOPWARE_S3_PUBLIC_BUCKET: e.bucketNames.public,
+    SHOPWARE_S3_PRIVATE_BUCKET: e.bucketNames.private,
+    SHOPWARE_S3_PUBLIC_URL: e.publicFilesUrl,
+  }),
+  databaseUrlTemplates: (e: ClusterEndpoints) => ({
+    DATABASE_URL: `mysql://{username}:{password}@${e.databaseWriterHost}:3306/${e.databaseName}`,
+    DATABASE_REPLICA_0_URL: `mysql://{username}:{password}@${e.databaseReaderHost}:3306/${e.databaseName}`,
+  }),
+};
