@@ -59,7 +59,8 @@ export interface AwsVmStackProps {
    */
   readonly ingressCidrs?: string[];
   /**
-   * Who may use the admin paths; others get the storefront's answer.
+   * Who may use the admin paths through the load balancer; others get 403, and an empty list
+   * closes them to everyone (use Session Manager port forwarding to the admin host).
    * @default - anyone the load balancer admits
    */
   readonly adminCidrs?: string[];

@@ -44,7 +44,7 @@ function addAwsStack(scope: Construct, env: EnvironmentConfig): AwsVmStack {
     domain: env.domain,
     certificate,
     ingressCidrs: env.ingressCidrs,
-    adminCidrs: env.adminCidrs.length > 0 ? env.adminCidrs : undefined,
+    adminCidrs: env.adminCidrs,
     sshCidrs: env.sshCidrs,
     app: { instanceType: sizes.app.instanceType, minCapacity: sizes.app.min, maxCapacity: sizes.app.max, desiredCapacity: sizes.app.desired },
     workersPerHost: env.workers,

@@ -83,11 +83,12 @@ export interface TargetOptions {
 export interface PathTargetOptions extends TargetOptions {
   /** Path patterns routed to this target, e.g. `['/admin', '/admin/*']`. */
   readonly pathPatterns: string[];
-  /** Rule priority, 1 to 50000, unique per listener. */
+  /** Rule priority, 1 to 49999; this target uses it and the next one (for the deny rule). */
   readonly priority: number;
   /**
    * Client address blocks allowed to use these paths; together with `pathPatterns` at most 5
-   * values (an ALB rule limit). Other clients fall through to the default target.
+   * values (an ALB rule limit). Other clients get 403 for these paths; an empty list denies
+   * everyone (reach the host through Session Manager port forwarding instead).
    * @default - any client the load balancer admits
    */
   readonly sourceCidrs?: string[];
@@ -292,9 +293,13 @@ export class LoadBalancer extends Construct implements ILoadBalancer {
           `addPathTarget('${id}').pathPatterns: got ${options.pathPatterns.length} pattern(s); allowed: 1 to 5; fix: list the paths to route, e.g. ['/admin*']`,
       },
       {
-        failed: !Number.isInteger(options.priority) || !inRange(options.priority, 1, 50000) || this.priorities.has(options.priority),
+        failed:
+          !Number.isInteger(options.priority) ||
+          !inRange(options.priority, 1, 49999) ||
+          this.priorities.has(options.priority) ||
+          this.priorities.has(options.priority + 1),
         message: () =>
-          `addPathTarget('${id}').priority: got ${options.priority}; allowed: a unique integer 1 to 50000 (taken: ${[...this.priorities].join(', ') || 'none'}); fix: pick an unused priority`,
+          `addPathTarget('${id}').priority: got ${options.priority}; allowed: an integer 1 to 49999 whose value and value+1 are unused (taken: ${[...this.priorities].join(', ') || 'none'}); fix: pick an unused priority`,
       },
       {
         failed:
@@ -304,17 +309,30 @@ export class LoadBalancer extends Construct implements ILoadBalancer {
       },
     ]);
     this.priorities.add(options.priority);
+    this.priorities.add(options.priority + 1);
     const scope = new Construct(this, id);
     const tg = this.createTargetGroup('TargetGroup', options, scope);
-    new LbListenerRule(scope, 'Rule', {
-      listenerArn: this.httpsListener.arn,
-      priority: options.priority,
-      condition: [
-        { pathPattern: { values: options.pathPatterns } },
-        ...(options.sourceCidrs && options.sourceCidrs.length > 0 ? [{ sourceIp: { values: options.sourceCidrs } }] : []),
-      ],
-      action: [{ type: 'forward', targetGroupArn: tg.arn }],
-    });
+    const sources = options.sourceCidrs;
+    if (sources === undefined || sources.length > 0) {
+      new LbListenerRule(scope, 'Rule', {
+        listenerArn: this.httpsListener.arn,
+        priority: options.priority,
+        condition: [
+          { pathPattern: { values: options.pathPatterns } },
+          ...(sources !== undefined ? [{ sourceIp: { values: sources } }] : []),
+        ],
+        action: [{ type: 'forward', targetGroupArn: tg.arn }],
+      });
+    }
+    if (sources !== undefined) {
+      // Everyone else gets 403 instead of falling through to the default target (which may serve the same paths).
+      new LbListenerRule(scope, 'DenyRule', {
+        listenerArn: this.httpsListener.arn,
+        priority: options.priority + 1,
+        condition: [{ pathPattern: { values: options.pathPatterns } }],
+        action: [{ type: 'fixed-response', fixedResponse: { contentType: 'text/plain', messageBody: 'Forbidden', statusCode: '403' } }],
+      });
+    }
     return { loadBalancer: this, targetGroupArn: tg.arn, port: options.port ?? 80 };
   }
 

@@ -82,7 +82,7 @@ describe('LoadBalancer', () => {
     });
   });
 
-  test('path target for /admin* with a source-IP condition', () => {
+  test('path target for /admin* with a source-IP condition; other clients get 403', () => {
     const lb = make();
     const target = lb.addPathTarget('Admin', { pathPatterns: ['/admin*'], priority: 10, sourceCidrs: ['203.0.113.0/24'] });
     expect(target.loadBalancer).toBe(lb);
@@ -90,6 +90,19 @@ describe('LoadBalancer', () => {
       priority: 10,
       condition: [{ path_pattern: { values: ['/admin*'] } }, { source_ip: { values: ['203.0.113.0/24'] } }],
     });
+    expect(Testing.synth(stack)).toHaveResourceWithProperties(LbListenerRule, {
+      priority: 11,
+      condition: [{ path_pattern: { values: ['/admin*'] } }],
+      action: [expect.objectContaining({ type: 'fixed-response', fixed_response: expect.objectContaining({ status_code: '403' }) })],
+    });
+  });
+
+  test('path target without source CIDRs forwards everyone; with an empty list nobody', () => {
+    const lb = make();
+    lb.addPathTarget('Open', { pathPatterns: ['/open*'], priority: 20 });
+    lb.addPathTarget('Closed', { pathPatterns: ['/closed*'], priority: 30, sourceCidrs: [] });
+    const rules = resourcesOf(synthJson(stack), 'aws_lb_listener_rule');
+    expect(rules.map((r) => `${r.priority}:${(r.action as { type: string }[])[0].type}`).sort()).toEqual(['20:forward', '31:fixed-response']);
   });
 
   test('access-log bucket: SSE-S3, ELB delivery allowed, insecure transport denied', () => {
@@ -163,7 +176,7 @@ describe('LoadBalancer', () => {
   test('fails when two path targets share a priority', () => {
     const lb = make();
     lb.addPathTarget('Admin', { pathPatterns: ['/admin*'], priority: 10 });
-    expect(() => lb.addPathTarget('Api', { pathPatterns: ['/api*'], priority: 10 })).toThrow(/priority: got 10; allowed: a unique integer 1 to 50000 \(taken: 10\)/);
+    expect(() => lb.addPathTarget('Api', { pathPatterns: ['/api*'], priority: 10 })).toThrow(/priority: got 10; allowed: an integer 1 to 49999 whose value and value\+1 are unused \(taken: 10, 11\)/);
   });
 
   test('fails when a path target has no patterns', () => {

@@ -1,0 +1,110 @@
+/**
+ * Loads and validates `webcluster.yaml`.
+ */
+import { readFileSync } from 'node:fs';
+import * as nodePath from 'node:path';
+import { parseDocument, type YAMLError } from 'yaml';
+import { ConfigError, configErrorMap, formatIssues } from './errors';
+import { type WebclusterConfig, webclusterConfigSchema } from './schema';
+
+export { ConfigError } from './errors';
+export type { AwsEnvironmentConfig, EnvironmentConfig, StateBackendConfig, WebclusterConfig } from './schema';
+
+/** Environment variable naming the configuration file. */
+export const CONFIG_ENV_VAR = 'WEBCLUSTER_CONFIG';
+/** File name used when neither a path nor the environment variable is given. */
+export const DEFAULT_CONFIG_FILE = 'webcluster.yaml';
+
+/** The file `loadConfig(path)` reads: `path`, else `$WEBCLUSTER_CONFIG`, else `<cwd>/webcluster.yaml`. */
+export function resolveConfigPath(path?: string): string {
+  const fromEnv = process.env[CONFIG_ENV_VAR];
+  const chosen = path ?? (fromEnv !== undefined && fromEnv !== '' ? fromEnv : undefined) ?? nodePath.join(process.cwd(), DEFAULT_CONFIG_FILE);
+  return nodePath.resolve(chosen);
+}
+
+/** How a file is named in problems: relative to the working directory when inside it, else absolute. */
+function fileLabel(file: string): string {
+  const rel = nodePath.relative(process.cwd(), file);
+  return rel !== '' && !rel.startsWith('..') && !nodePath.isAbsolute(rel) ? rel : file;
+}
+
+const FIX_OF_YAML_CODE: Record<string, string> = {
+  DUPLICATE_KEY: 'remove or rename the repeated key',
+  TAB_AS_INDENT: 'indent with spaces, not tabs',
+  BAD_INDENT: 'align the line with its siblings (indent with spaces)',
+  MISSING_CHAR: 'add the missing character, or align the line with the lines above it',
+  MULTILINE_IMPLICIT_KEY: 'put each key and its value on one line, or quote the value',
+  BLOCK_AS_IMPLICIT_KEY: 'start the nested mapping on a new, further indented line',
+  MULTIPLE_DOCS: "keep one document per file (remove the extra '---')",
+};
+
+function yamlProblem(file: string, err: YAMLError): string {
+  const reason = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?\s*$/, '');
+  const where = err.linePos ? `:${err.linePos[0].line}:${err.linePos[0].col}` : '';
+  const fix = FIX_OF_YAML_CODE[err.code] ?? 'correct the YAML syntax at that position';
+  return `${file}${where}: got invalid YAML (${reason}); allowed: YAML syntax; fix: ${fix}`;
+}
+
+function errorText(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split('\n')[0];
+}
+
+/**
+ * Parses and validates configuration text. `fileLabel` names the source in problems.
+ * @throws ConfigError listing every problem, one line each
+ */
+export function parseConfig(text: string, fileLabel: string): WebclusterConfig {
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) throw new ConfigError(doc.errors.map((e) => yamlProblem(fileLabel, e)));
+
+  let data: unknown;
+  try {
+    // An empty file (or one with only comments) has no contents: that is "nothing", not null.
+    data = doc.contents === null ? undefined : doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    throw new ConfigError([`${fileLabel}: got invalid YAML (${errorText(err)}); allowed: YAML syntax; fix: define each anchor (&name) before its aliases (*name) and do not nest aliases deeply`]);
+  }
+
+  const result = webclusterConfigSchema.safeParse(data, { error: configErrorMap });
+  if (!result.success) throw new ConfigError(formatIssues(result.error.issues, data, fileLabel));
+  return result.data;
+}
+
+/**
+ * Reads, parses and validates the configuration file: `path`, else `$WEBCLUSTER_CONFIG`, else
+ * `<cwd>/webcluster.yaml`.
+ * @throws ConfigError listing every problem, one line each
+ */
+export function loadConfig(path?: string): WebclusterConfig {
+  return loadConfigFile(path).config;
+}
+
+/** A loaded configuration and how its file is named in problems. */
+export interface LoadedConfig {
+  /** The validated configuration, defaults applied. */
+  readonly config: WebclusterConfig;
+  /** The file it came from, as problems name it (relative to the working directory when inside it). */
+  readonly fileLabel: string;
+}
+
+/**
+ * Like {@link loadConfig}, and also returns the file label, for callers that report later problems
+ * (e.g. the stack layer) against the same file.
+ * @throws ConfigError listing every problem, one line each
+ */
+export function loadConfigFile(path?: string): LoadedConfig {
+  const file = resolveConfigPath(path);
+  const label = fileLabel(file);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : '';
+    const got = code === 'ENOENT' ? 'nothing (no such file)' : code === 'EISDIR' ? 'a directory' : `an unreadable file (${errorText(err)})`;
+    throw new ConfigError([
+      `${label}: got ${got}; allowed: a readable YAML file; fix: create it (start from webcluster.yaml in the repository root), ` +
+        `or pass another path / set ${CONFIG_ENV_VAR} to an existing file`,
+    ]);
+  }
+  return { config: parseConfig(text, label), fileLabel: label };
+}
