@@ -7,4 +7,5 @@ module.exports = {
   setupFilesAfterEnv: ['<rootDir>/test/setup.js'],
   maxWorkers: 2,
   clearMocks: true,
+  reporters: ['default', '<rootDir>/test/summary-reporter.js'],
 };

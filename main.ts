@@ -1,31 +1,41 @@
 /**
  * The bundled app: synthesizes one stack per environment of webcluster.yaml (or $WEBCLUSTER_CONFIG)
- * into cdktf.out/. Bad input prints one line per problem and exits 1 without writing anything.
+ * into cdktf.out/ (or $CDKTF_OUTDIR).
  *
- *   npm run synth            # fast path (no type-checking)
+ * Output is all or nothing: the stacks are synthesized into a staging directory next to the output
+ * directory and swapped in only when everything succeeded. Bad input prints one line per problem,
+ * exits 1 and leaves the previous output untouched.
+ *
+ *   npm run synth            # SWC transpile + node dist/main.js
  *   npx cdktf synth          # the same app through the cdktf CLI
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { ConfigError } from './config/errors';
 import { loadConfigFile } from './config/load';
 import { App } from './constructs/core/cdktf';
 import { ValidationError } from './constructs/core/validation-error';
 import { addEnvironmentStacks } from './stacks/from-config';
 
-function main(): void {
+function main(outdir: string, staging: string): void {
   const { config, fileLabel } = loadConfigFile();
   // No stack traces in construct metadata: they cost synth time and memory and end up in manifest.json.
-  const app = new App({ stackTraces: false });
+  const app = new App({ outdir: staging, stackTraces: false });
   addEnvironmentStacks(app, config, fileLabel);
-  // Run construct validations before anything is written, so a failure leaves cdktf.out untouched.
   const problems = app.node.findAll().flatMap((c) => c.node.validate().map((m) => `${c.node.path}: ${m}`));
   if (problems.length > 0) throw new ConfigError(problems);
   app.synth();
+  fs.rmSync(outdir, { recursive: true, force: true });
+  fs.renameSync(staging, outdir);
 }
 
+const outdir = path.resolve(process.env.CDKTF_OUTDIR ?? 'cdktf.out');
+fs.mkdirSync(path.dirname(outdir), { recursive: true });
+const staging = fs.mkdtempSync(`${outdir}.staging-`);
 try {
-  main();
+  main(outdir, staging);
 } catch (err) {
-  if (err instanceof ConfigError) {
+  if (ConfigError.isConfigError(err)) {
     for (const line of err.problems) process.stderr.write(`error: ${line}\n`);
     process.exitCode = 1;
   } else if (ValidationError.isValidationError(err)) {
@@ -34,4 +44,6 @@ try {
   } else {
     throw err;
   }
+} finally {
+  fs.rmSync(staging, { recursive: true, force: true });
 }

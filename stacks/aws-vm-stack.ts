@@ -45,9 +45,15 @@ export interface AwsVmStackProps {
    * @default - `<region>a`, `<region>b`, `<region>c`
    */
   readonly availabilityZones?: string[];
-  /** @default '10.0.0.0/16' */
+  /**
+   * VPC address block, prefix /16 to /18.
+   * @default '10.0.0.0/16'
+   */
   readonly vpcCidr?: string;
-  /** @default 'per-az' */
+  /**
+   * NAT gateways: one per zone, or a single one for cost.
+   * @default 'per-az'
+   */
   readonly natGateways?: NatGatewayMode;
   /** Public host name of the site, e.g. `shop.example.com`. */
   readonly domain: string;

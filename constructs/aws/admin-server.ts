@@ -158,6 +158,7 @@ export class AdminServer extends Construct implements IAdminServer, IGrantable {
     }
     const workload = props.workload;
     const userData = renderCloudConfig({
+      region: net.region,
       runAsUser: workload.runAsUser ?? 'webapp',
       appDirectory: workload.appDirectory ?? '/var/www/app',
       packages: ['jq', 'openssl', ...(workload.packages ?? [])],

@@ -175,6 +175,7 @@ export class AppServerGroup extends Construct implements IAppServerGroup, IGrant
     const workload = props.workload;
     const appDirectory = workload.appDirectory ?? '/var/www/app';
     const userData = renderCloudConfig({
+      region: net.region,
       runAsUser: workload.runAsUser ?? 'webapp',
       appDirectory,
       packages: ['jq', ...(workload.packages ?? [])],

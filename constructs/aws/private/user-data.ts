@@ -34,6 +34,8 @@ export interface ServiceUnit {
 
 /** Everything a host's user data contains. */
 export interface HostBootSpec {
+  /** AWS region of the host; the AWS CLI calls of the boot scripts and the app's SDKs use it. */
+  readonly region: string;
   /** OS user that runs the app processes. */
   readonly runAsUser: string;
   /** Directory holding the app code. */
@@ -58,7 +60,7 @@ const SECRETS_FILE = '/etc/webcluster/secrets.env';
 /** Renders the spec as a `#cloud-config` document. */
 export function renderCloudConfig(spec: HostBootSpec): string {
   const files: { path: string; permissions: string; content: string }[] = [
-    { path: ENV_FILE, permissions: '0640', content: envFile(spec.environment) },
+    { path: ENV_FILE, permissions: '0640', content: envFile({ AWS_DEFAULT_REGION: spec.region, ...spec.environment }) },
     { path: '/usr/local/sbin/webcluster-fetch-secrets', permissions: '0750', content: secretsScript(spec.secretEnvironment) },
     {
       path: '/etc/systemd/system/webcluster-secrets.service',
@@ -95,7 +97,9 @@ export function renderCloudConfig(spec: HostBootSpec): string {
       ? Array.from({ length: u.instances }, (_, i) => `${u.name}${i + 1}.service`)
       : [`${u.name}.service`],
   );
+  // cloud-init runs all runcmd entries as one script, so the export reaches every command.
   const runcmd = [
+    `export AWS_DEFAULT_REGION=${spec.region}`,
     `id -u ${spec.runAsUser} >/dev/null 2>&1 || useradd --system --home-dir ${spec.appDirectory} --shell /sbin/nologin ${spec.runAsUser}`,
     `install -d -o ${spec.runAsUser} -g ${spec.runAsUser} -m 0750 ${spec.appDirectory}`,
     `chgrp ${spec.runAsUser} ${ENV_FILE}`,

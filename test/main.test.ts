@@ -1,0 +1,75 @@
+/**
+ * The bundled app as users run it: `npm run synth` (SWC build + node dist/main.js).
+ */
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const root = path.resolve(__dirname, '..');
+
+function run(config: string | undefined, outdir: string): { status: number | null; stdout: string; stderr: string } {
+  const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: outdir };
+  if (config === undefined) delete env.WEBCLUSTER_CONFIG;
+  else env.WEBCLUSTER_CONFIG = config;
+  const r = spawnSync(process.execPath, ['dist/main.js'], { cwd: root, env, encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('main (npm run synth)', () => {
+  let tmp: string;
+  beforeAll(() => {
+    execFileSync(process.execPath, ['scripts/build.js'], { cwd: root });
+  });
+  beforeEach(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'webcluster-main-'));
+  });
+  afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  test('synthesizes every environment of the default webcluster.yaml', () => {
+    const out = path.join(tmp, 'cdktf.out');
+    const r = run(undefined, out);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const manifest = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8')) as { stacks: Record<string, unknown> };
+    expect(Object.keys(manifest.stacks)).toContain('shopware-aws');
+    const tf = fs.readFileSync(path.join(out, 'stacks', 'shopware-aws', 'cdk.tf.json'), 'utf8');
+    expect(tf).toContain('"aws_rds_cluster"');
+    expect(tf).not.toContain(root);
+  });
+
+  test('a bad file: one line per problem, exit 1, no stack trace, nothing written', () => {
+    const config = path.join(tmp, 'bad.yaml');
+    fs.writeFileSync(
+      config,
+      ['environments:', '  - name: shop', '    app: shopware', '    backend: aws', '    region: eu-central-1', '    availabilityZones: 1', '    domain: shop.example.com', '    certificate: { hostedZoneId: Z123 }', '    sizes: { app: { min: 0 } }', ''].join('\n'),
+    );
+    const out = path.join(tmp, 'cdktf.out');
+    const r = run(config, out);
+    expect(r.status).toBe(1);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^error: .*bad\.yaml: environments\[0\]\.availabilityZones: got 1; allowed: .*; fix: /);
+    expect(lines[1]).toMatch(/^error: .*bad\.yaml: environments\[0\]\.sizes\.app\.min: got 0; allowed: .*; fix: /);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
+  test('an app the backend does not implement yet is rejected before any construct', () => {
+    const config = path.join(tmp, 'steedos.yaml');
+    const text = fs.readFileSync(path.join(root, 'webcluster.yaml'), 'utf8').replace('app: shopware', 'app: steedos');
+    fs.writeFileSync(config, text);
+    const out = path.join(tmp, 'cdktf.out');
+    const r = run(config, out);
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toMatch(/^error: .*environments\[0\]\.app: got "steedos"; allowed on backend aws: shopware; fix: /);
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
+  test('a missing file names the path and the variable to set', () => {
+    const r = run(path.join(tmp, 'nope.yaml'), path.join(tmp, 'out'));
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('nope.yaml');
+  });
+});
