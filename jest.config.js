@@ -1,9 +1,9 @@
-/** Jest: SWC transform (no type-checking; `npm run typecheck` does that), unit tests only. */
+/** Jest: esbuild transform (no type-checking; `npm run typecheck` does that), unit tests only. */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  transform: { '^.+\\.ts$': '<rootDir>/test/esbuild-transform.js' },
   setupFilesAfterEnv: ['<rootDir>/test/setup.js'],
   maxWorkers: 2,
   clearMocks: true,

@@ -6,7 +6,7 @@
  * directory and swapped in only when everything succeeded. Bad input prints one line per problem,
  * exits 1 and leaves the previous output untouched.
  *
- *   npm run synth            # SWC transpile + node dist/main.js
+ *   npm run synth            # esbuild transpile + node dist/main.js
  *   npx cdktf synth          # the same app through the cdktf CLI
  */
 import * as fs from 'fs';

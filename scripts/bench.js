@@ -52,7 +52,7 @@ for (let i = 0; i < runs; i++) {
   builds.push(measure('build', [path.join(__dirname, 'build.js')], root, {}));
   synths.push(measure('synth', ['dist/main.js'], root, {}));
 }
-summarize('webcluster: transpile (SWC)', builds);
+summarize('webcluster: transpile (esbuild)', builds);
 summarize('webcluster: synth all default stacks', synths);
 summarize(
   'webcluster: npm run synth (both steps)',

@@ -1,5 +1,5 @@
 /**
- * The bundled app as users run it: `npm run synth` (SWC build + node dist/main.js).
+ * The bundled app as users run it: `npm run synth` (esbuild transpile + node dist/main.js).
  */
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
