@@ -3,8 +3,8 @@
  */
 import 'cdktf/lib/testing/adapters/jest';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { Testing, TerraformStack } from 'cdktf';
-import { Network } from '../constructs/aws/network';
+import { TerraformOutput, Testing, TerraformStack } from 'cdktf';
+import { IAwsNetwork, Network } from '../constructs/aws/network';
 
 /** A fresh test stack with an AWS provider. */
 export function makeStack(): TerraformStack {
@@ -44,4 +44,25 @@ export function localOf(json: SynthJson, prefix: string): string {
   const key = Object.keys(json.locals ?? {}).find((k) => k.startsWith(prefix));
   if (key === undefined) throw new Error(`no local starting with ${prefix}`);
   return (json.locals as Record<string, string>)[key];
+}
+
+/** A network stub with the given zones (the real Network refuses fewer than two). */
+export function stubNetwork(availabilityZones: string[], namePrefix = 'test'): IAwsNetwork {
+  return {
+    namePrefix,
+    region: 'eu-central-1',
+    vpcId: 'vpc-0example',
+    vpcCidr: '10.0.0.0/16',
+    availabilityZones,
+    publicSubnetIds: availabilityZones.map((_, i) => `subnet-public${i}`),
+    appSubnetIds: availabilityZones.map((_, i) => `subnet-app${i}`),
+    dataSubnetIds: availabilityZones.map((_, i) => `subnet-data${i}`),
+  };
+}
+
+let probes = 0;
+/** What a token renders to in the synthesized JSON (through a throw-away output). */
+export function resolveToken(stack: TerraformStack, value: unknown): unknown {
+  const out = new TerraformOutput(stack, `Probe${++probes}`, { value });
+  return synthJson(stack).output?.[out.friendlyUniqueId].value;
 }

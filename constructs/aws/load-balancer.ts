@@ -9,13 +9,6 @@ import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
 import { LbListenerRule } from '@cdktf/provider-aws/lib/lb-listener-rule';
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
-import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
-import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
-import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
-import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
-import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
-import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
-import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { Wafv2WebAclAssociation } from '@cdktf/provider-aws/lib/wafv2-web-acl-association';
 import { Construct } from 'constructs';
 import { TerraformIterator, Token } from '../core/cdktf';
@@ -26,7 +19,7 @@ import { Port } from '../core/port';
 import type { ILoadBalancer } from '../core/roles';
 import { validate } from '../core/validation-error';
 import type { IAwsNetwork } from './network';
-import { denyInsecureTransport, policyDocument } from './private/iam';
+import { SecureBucket } from './secure-bucket';
 import { SecurityGroup } from './security-group';
 
 /** Where the HTTPS listener's certificate comes from. */
@@ -178,7 +171,7 @@ export class LoadBalancer extends Construct implements ILoadBalancer {
   /** The HTTPS listener. */
   public readonly httpsListener: LbListener;
   /** Bucket receiving access logs. */
-  public readonly accessLogBucket: S3Bucket;
+  public readonly accessLogBucket: SecureBucket;
   /** Resolved defaults. */
   public readonly idleTimeoutSec: number;
   public readonly deregistrationDelaySec: number;
@@ -235,8 +228,7 @@ export class LoadBalancer extends Construct implements ILoadBalancer {
       this.securityGroup.allowFrom(Peer.ipv4(cidr), Port.tcp(80), 'HTTP from clients (redirected to HTTPS)');
     }
 
-    const logs = this.createAccessLogBucket(prefix, retention);
-    this.accessLogBucket = logs.bucket;
+    this.accessLogBucket = this.createAccessLogBucket(prefix, retention);
 
     this.resource = new Lb(this, 'Resource', {
       namePrefix: 'wc-',
@@ -249,9 +241,9 @@ export class LoadBalancer extends Construct implements ILoadBalancer {
       idleTimeout: this.idleTimeoutSec,
       desyncMitigationMode: 'strictest',
       enableHttp2: true,
-      accessLogs: { bucket: this.accessLogBucket.bucket, prefix: 'alb', enabled: true },
+      accessLogs: { bucket: this.accessLogBucket.bucketName, prefix: 'alb', enabled: true },
       tags: { Name: prefix },
-      dependsOn: [logs.policy],
+      dependsOn: [this.accessLogBucket.policy],
     });
     this.dnsName = this.resource.dnsName;
     this.zoneId = this.resource.zoneId;
@@ -423,62 +415,31 @@ export class LoadBalancer extends Construct implements ILoadBalancer {
     return validation.certificateArn;
   }
 
-  private createAccessLogBucket(prefix: string, retentionDays: number): { bucket: S3Bucket; policy: S3BucketPolicy } {
-    const scope = new Construct(this, 'AccessLogs');
-    const bucket = new S3Bucket(scope, 'Resource', { bucketPrefix: `${prefix}-alb-logs-`, forceDestroy: false });
-    new S3BucketPublicAccessBlock(scope, 'PublicAccessBlock', {
-      bucket: bucket.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-    new S3BucketOwnershipControls(scope, 'OwnershipControls', {
-      bucket: bucket.id,
-      rule: { objectOwnership: 'BucketOwnerEnforced' },
-    });
+  private createAccessLogBucket(prefix: string, retentionDays: number): SecureBucket {
     // ALB access logs support SSE-S3 only.
-    new S3BucketServerSideEncryptionConfigurationA(scope, 'Encryption', {
-      bucket: bucket.id,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
-    });
-    new S3BucketVersioningA(scope, 'Versioning', { bucket: bucket.id, versioningConfiguration: { status: 'Enabled' } });
-    new S3BucketLifecycleConfiguration(scope, 'Lifecycle', {
-      bucket: bucket.id,
-      rule: [
-        {
-          id: 'expire-access-logs',
-          status: 'Enabled',
-          filter: [{}],
-          expiration: [{ days: retentionDays }],
-          noncurrentVersionExpiration: [{ noncurrentDays: 7 }],
-          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
-        },
-      ],
+    const bucket = new SecureBucket(this, 'AccessLogs', {
+      bucketPrefix: `${prefix}-alb-logs-`,
+      encryption: 's3-managed',
+      expireAfterDays: retentionDays,
+      noncurrentVersionExpirationDays: 7,
     });
     // The regional ELB account (older regions) and the log-delivery service (newer regions) may write.
-    const elbAccount = new DataAwsElbServiceAccount(scope, 'ElbServiceAccount', {});
-    const policy = new S3BucketPolicy(scope, 'Policy', {
-      bucket: bucket.id,
-      policy: policyDocument([
-        {
-          Sid: 'AllowElbLogDeliveryAccount',
-          Effect: 'Allow',
-          Principal: { AWS: elbAccount.arn },
-          Action: 's3:PutObject',
-          Resource: `${bucket.arn}/alb/AWSLogs/*`,
-        },
-        {
-          Sid: 'AllowElbLogDeliveryService',
-          Effect: 'Allow',
-          Principal: { Service: 'logdelivery.elasticloadbalancing.amazonaws.com' },
-          Action: 's3:PutObject',
-          Resource: `${bucket.arn}/alb/AWSLogs/*`,
-        },
-        denyInsecureTransport(bucket.arn),
-      ]),
+    const elbAccount = new DataAwsElbServiceAccount(bucket, 'ElbServiceAccount', {});
+    bucket.addToResourcePolicy({
+      Sid: 'AllowElbLogDeliveryAccount',
+      Effect: 'Allow',
+      Principal: { AWS: elbAccount.arn },
+      Action: 's3:PutObject',
+      Resource: `${bucket.bucketArn}/alb/AWSLogs/*`,
     });
-    return { bucket, policy };
+    bucket.addToResourcePolicy({
+      Sid: 'AllowElbLogDeliveryService',
+      Effect: 'Allow',
+      Principal: { Service: 'logdelivery.elasticloadbalancing.amazonaws.com' },
+      Action: 's3:PutObject',
+      Resource: `${bucket.bucketArn}/alb/AWSLogs/*`,
+    });
+    return bucket;
   }
 }
 

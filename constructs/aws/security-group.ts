@@ -97,22 +97,25 @@ export class SecurityGroup extends Construct implements IConnections, IConnectab
   }
 
   private addIngress(key: string, port: Port, description: string, target: RuleTarget): void {
-    const id = `Ingress ${sanitize(key)}`;
-    if (this.node.tryFindChild(id)) return;
-    new VpcSecurityGroupIngressRule(this, id, {
-      securityGroupId: this.securityGroupId,
-      ipProtocol: port.protocol,
-      fromPort: port.fromPort,
-      toPort: port.toPort,
-      description,
-      ...target,
-    });
+    this.addRule('Ingress', VpcSecurityGroupIngressRule, key, port, description, target);
   }
 
   private addEgress(key: string, port: Port, description: string, target: RuleTarget): void {
-    const id = `Egress ${sanitize(key)}`;
+    this.addRule('Egress', VpcSecurityGroupEgressRule, key, port, description, target);
+  }
+
+  /** One rule resource per (direction, peer, port); a rule that exists already is not added again. */
+  private addRule(
+    direction: 'Ingress' | 'Egress',
+    RuleType: typeof VpcSecurityGroupIngressRule | typeof VpcSecurityGroupEgressRule,
+    key: string,
+    port: Port,
+    description: string,
+    target: RuleTarget,
+  ): void {
+    const id = `${direction} ${key.replace(/\//g, '.')}`;
     if (this.node.tryFindChild(id)) return;
-    new VpcSecurityGroupEgressRule(this, id, {
+    new RuleType(this, id, {
       securityGroupId: this.securityGroupId,
       ipProtocol: port.protocol,
       fromPort: port.fromPort,
@@ -145,9 +148,4 @@ function describePeer(other: IConnectable | IPeer): string {
     return c instanceof SecurityGroup ? c.node.path : 'a non-AWS construct';
   }
   return other.cidrIpv4;
-}
-
-/** Construct IDs may not contain '/'. */
-function sanitize(key: string): string {
-  return key.replace(/\//g, '.');
 }

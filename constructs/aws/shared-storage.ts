@@ -11,12 +11,6 @@ import { EfsFileSystem } from '@cdktf/provider-aws/lib/efs-file-system';
 import { EfsFileSystemPolicy } from '@cdktf/provider-aws/lib/efs-file-system-policy';
 import { EfsMountTarget } from '@cdktf/provider-aws/lib/efs-mount-target';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
-import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
-import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
-import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
-import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
-import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
-import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { Construct } from 'constructs';
 import { Annotations, Token } from '../core/cdktf';
 import type { IConnections } from '../core/connections';
@@ -25,7 +19,8 @@ import type { IBucket, ISharedStorage } from '../core/roles';
 import { validate, ValidationError } from '../core/validation-error';
 import type { IGrantable } from './instance-role';
 import type { IAwsNetwork } from './network';
-import { denyInsecureTransport, policyDocument, PolicyStatement } from './private/iam';
+import { policyDocument } from './private/iam';
+import { SecureBucket } from './secure-bucket';
 import { SecurityGroup } from './security-group';
 
 /** One bucket of a {@link SharedStorage}. */
@@ -341,50 +336,15 @@ export class SharedStorage extends Construct implements ISharedStorage {
     // Buckets: everything except the policies, which may reference the distribution.
     const created = buckets.map((spec) => {
       const publicRead = spec.publicRead ?? false;
-      const scopeOf = new Construct(this, pascalCase(spec.id));
-      const resource = new S3Bucket(scopeOf, 'Resource', {
-        bucketPrefix: `${bucketNamePrefix}${spec.id}-`,
-        forceDestroy: false,
-        lifecycle: { preventDestroy: this.preventDestroy },
-        tags: { Name: `${bucketNamePrefix}${spec.id}` },
-      });
-      const publicAccessBlock = new S3BucketPublicAccessBlock(scopeOf, 'PublicAccessBlock', {
-        bucket: resource.id,
-        blockPublicAcls: true,
-        blockPublicPolicy: true,
-        ignorePublicAcls: true,
-        restrictPublicBuckets: true,
-      });
-      new S3BucketOwnershipControls(scopeOf, 'OwnershipControls', {
-        bucket: resource.id,
-        rule: { objectOwnership: 'BucketOwnerEnforced' },
-      });
       const cdnOrigin = cdn && publicRead;
-      new S3BucketServerSideEncryptionConfigurationA(scopeOf, 'Encryption', {
-        bucket: resource.id,
-        rule: [
-          cdnOrigin
-            ? { applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }
-            : { applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms' }, bucketKeyEnabled: true },
-        ],
+      // CloudFront's origin access control cannot decrypt with the AWS-managed KMS key: SSE-S3 there.
+      const secure = new SecureBucket(this, pascalCase(spec.id), {
+        bucketPrefix: `${bucketNamePrefix}${spec.id}-`,
+        encryption: cdnOrigin ? 's3-managed' : 'kms',
+        noncurrentVersionExpirationDays: expirationDays,
+        preventDestroy: this.preventDestroy,
       });
-      const versioning = new S3BucketVersioningA(scopeOf, 'Versioning', {
-        bucket: resource.id,
-        versioningConfiguration: { status: 'Enabled' },
-      });
-      new S3BucketLifecycleConfiguration(scopeOf, 'Lifecycle', {
-        bucket: resource.id,
-        rule: [
-          {
-            id: 'expire-noncurrent-versions-and-abort-uploads',
-            status: 'Enabled',
-            filter: [{}],
-            noncurrentVersionExpiration: [{ noncurrentDays: expirationDays }],
-            abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
-          },
-        ],
-        dependsOn: [versioning],
-      });
+      const resource = secure.resource;
       const bucket: IAwsBucket = {
         id: spec.id,
         bucketName: resource.bucket,
@@ -394,7 +354,7 @@ export class SharedStorage extends Construct implements ISharedStorage {
         regionalDomainName: resource.bucketRegionalDomainName,
         resource,
       };
-      return { bucket, scope: scopeOf, publicAccessBlock, cdnOrigin };
+      return { bucket, secure, cdnOrigin };
     });
     this.buckets = created.map((c) => c.bucket);
 
@@ -441,9 +401,8 @@ export class SharedStorage extends Construct implements ISharedStorage {
     }
 
     for (const c of created) {
-      const statements: PolicyStatement[] = [denyInsecureTransport(c.bucket.bucketArn)];
       if (c.cdnOrigin && this.distribution) {
-        statements.push({
+        c.secure.addToResourcePolicy({
           Sid: 'AllowCloudFrontRead',
           Effect: 'Allow',
           Principal: { Service: 'cloudfront.amazonaws.com' },
@@ -452,11 +411,6 @@ export class SharedStorage extends Construct implements ISharedStorage {
           Condition: { StringEquals: { 'AWS:SourceArn': this.distribution.arn } },
         });
       }
-      new S3BucketPolicy(c.scope, 'Policy', {
-        bucket: c.bucket.resource.id,
-        policy: policyDocument(statements),
-        dependsOn: [c.publicAccessBlock],
-      });
       if (c.bucket.publicRead && !cdn) {
         Annotations.of(this).addWarning(
           `bucket '${c.bucket.id}' is publicRead but cdn is off: the bucket stays private (Block Public Access), so browsers cannot read it directly; set cdn: true or serve the files through the app`,

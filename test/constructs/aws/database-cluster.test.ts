@@ -3,34 +3,12 @@ import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
 import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance';
 import { RdsClusterParameterGroup } from '@cdktf/provider-aws/lib/rds-cluster-parameter-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import { Testing, TerraformOutput, TerraformStack } from 'cdktf';
+import { Testing, TerraformStack } from 'cdktf';
 import { DatabaseCluster } from '../../../constructs/aws/database-cluster';
 import { InstanceRole } from '../../../constructs/aws/instance-role';
-import type { IAwsNetwork } from '../../../constructs/aws/network';
 import { SecurityGroup } from '../../../constructs/aws/security-group';
 import { Port } from '../../../constructs/core/port';
-import { makeNetwork, makeStack, resourcesOf, synthJson } from '../../util';
-
-/** A network stub with the given zones (the real Network refuses fewer than two). */
-function stubNetwork(availabilityZones: string[], namePrefix = 'test'): IAwsNetwork {
-  return {
-    namePrefix,
-    region: 'eu-central-1',
-    vpcId: 'vpc-0example',
-    vpcCidr: '10.0.0.0/16',
-    availabilityZones,
-    publicSubnetIds: availabilityZones.map((_, i) => `subnet-public${i}`),
-    appSubnetIds: availabilityZones.map((_, i) => `subnet-app${i}`),
-    dataSubnetIds: availabilityZones.map((_, i) => `subnet-data${i}`),
-  };
-}
-
-let probes = 0;
-/** What a token renders to in the synthesized JSON (through a throw-away output). */
-function resolveToken(stack: TerraformStack, value: unknown): unknown {
-  const out = new TerraformOutput(stack, `Probe${++probes}`, { value });
-  return synthJson(stack).output?.[out.friendlyUniqueId].value;
-}
+import { makeNetwork, makeStack, resolveToken, resourcesOf, stubNetwork, synthJson } from '../../util';
 
 describe('DatabaseCluster', () => {
   let stack: TerraformStack;

@@ -3,35 +3,13 @@ import { ElasticacheParameterGroup } from '@cdktf/provider-aws/lib/elasticache-p
 import { ElasticacheReplicationGroup } from '@cdktf/provider-aws/lib/elasticache-replication-group';
 import { ElasticacheSubnetGroup } from '@cdktf/provider-aws/lib/elasticache-subnet-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import { Testing, TerraformOutput, TerraformStack } from 'cdktf';
-import type { IAwsNetwork } from '../../../constructs/aws/network';
+import { Testing, TerraformStack } from 'cdktf';
 import { RedisCluster } from '../../../constructs/aws/redis-cluster';
 import { SecurityGroup } from '../../../constructs/aws/security-group';
 import { Port } from '../../../constructs/core/port';
 import type { RedisDataClass } from '../../../constructs/core/roles';
 import { ValidationError } from '../../../constructs/core/validation-error';
-import { makeNetwork, makeStack, resourcesOf, synthJson } from '../../util';
-
-/** A network stub with the given zones (the real Network refuses fewer than two). */
-function stubNetwork(availabilityZones: string[], namePrefix = 'test'): IAwsNetwork {
-  return {
-    namePrefix,
-    region: 'eu-central-1',
-    vpcId: 'vpc-0example',
-    vpcCidr: '10.0.0.0/16',
-    availabilityZones,
-    publicSubnetIds: availabilityZones.map((_, i) => `subnet-public${i}`),
-    appSubnetIds: availabilityZones.map((_, i) => `subnet-app${i}`),
-    dataSubnetIds: availabilityZones.map((_, i) => `subnet-data${i}`),
-  };
-}
-
-let probes = 0;
-/** What a token renders to in the synthesized JSON (through a throw-away output). */
-function resolveToken(stack: TerraformStack, value: unknown): unknown {
-  const out = new TerraformOutput(stack, `Probe${++probes}`, { value });
-  return synthJson(stack).output?.[out.friendlyUniqueId].value;
-}
+import { makeNetwork, makeStack, resolveToken, resourcesOf, stubNetwork, synthJson } from '../../util';
 
 /** The replication group body of one data class, by its construct path. */
 function groupOf(stack: TerraformStack, className: string): Record<string, unknown> {

@@ -11,22 +11,15 @@ import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import { Testing, TerraformOutput, TerraformStack } from 'cdktf';
+import { Testing, TerraformStack } from 'cdktf';
 import { InstanceRole } from '../../../constructs/aws/instance-role';
 import { Network } from '../../../constructs/aws/network';
 import { SharedStorage, SharedStorageProps } from '../../../constructs/aws/shared-storage';
 import { Peer } from '../../../constructs/core/peer';
-import { makeNetwork, makeStack, resourcesOf, synthJson } from '../../util';
+import { makeNetwork, makeStack, resolveToken, resourcesOf, synthJson } from '../../util';
 
 interface PolicyJson {
   Statement: { Sid?: string; Effect: string; Action: string | string[]; Resource?: string | string[]; Principal?: unknown; Condition?: unknown }[];
-}
-
-let probes = 0;
-/** What a token renders to in the synthesized JSON (through a throw-away output). */
-function resolveToken(stack: TerraformStack, value: unknown): unknown {
-  const out = new TerraformOutput(stack, `Probe${++probes}`, { value });
-  return synthJson(stack).output?.[out.friendlyUniqueId].value;
 }
 
 function policyOf(resource: Record<string, unknown>): PolicyJson {
