@@ -17,6 +17,7 @@ export {
   TerraformLocal,
   TerraformOutput,
   TerraformStack,
+  TerraformVariable,
   Token,
 } from 'cdktf';
-export type { IAspect, S3BackendConfig, TerraformResource } from 'cdktf';
+export type { IAspect, ITerraformDependable, S3BackendConfig, TerraformResource } from 'cdktf';

@@ -1,0 +1,146 @@
+/**
+ * The container runtime a Docker cluster renders its workloads with: standalone containers on one
+ * engine, or Swarm services. Role constructs describe workloads once; the runtime decides which
+ * Terraform resources express them.
+ */
+import type { Construct } from 'constructs';
+import type { ITerraformDependable } from '../core/cdktf';
+import type { IDockerNetwork } from './docker-connections';
+import type { DockerSecret } from './docker-secret';
+
+/** A file placed into a container (rendered by our code, e.g. Traefik's dynamic configuration). */
+export interface WorkloadFile {
+  /** Absolute path in the container. */
+  readonly path: string;
+  /** File content. */
+  readonly content: string;
+}
+
+/** A named volume mounted into a container. */
+export interface WorkloadVolume {
+  /** Volume name. */
+  readonly volumeName: string;
+  /** Mount path in the container. */
+  readonly containerPath: string;
+  /** Mount read-only. */
+  readonly readOnly?: boolean;
+}
+
+/** An environment variable whose value is a secret. */
+export interface WorkloadSecret {
+  /** The secret. */
+  readonly secret: DockerSecret;
+  /**
+   * Variable that takes a file path instead (`MARIADB_PASSWORD_FILE`); Swarm runtimes then mount the
+   * secret as a file and set this variable, so the value is not in the service's environment.
+   * @default - the value is passed in the variable itself
+   */
+  readonly fileVariable?: string;
+}
+
+/** Container health check. */
+export interface WorkloadHealthcheck {
+  /** Command, in Docker's form (`['CMD', 'redis-cli', 'ping']` or `['CMD-SHELL', '...']`). */
+  readonly test: string[];
+  /** Seconds between checks. */
+  readonly intervalSec: number;
+  /** Seconds before a check counts as failed. */
+  readonly timeoutSec: number;
+  /** Failures before the container is unhealthy. */
+  readonly retries: number;
+  /** Seconds after start during which failures do not count. */
+  readonly startPeriodSec: number;
+}
+
+/** A port published on the engine's host. */
+export interface PublishedPort {
+  /** Port inside the container. */
+  readonly containerPort: number;
+  /** Port on the host. */
+  readonly hostPort: number;
+  /** Host address to bind (`127.0.0.1` for loopback only). */
+  readonly hostIp: string;
+}
+
+/** Where container logs go. */
+export interface LogTarget {
+  /** Docker log driver. */
+  readonly driver: string;
+  /** Driver options. */
+  readonly options: Readonly<Record<string, string>>;
+}
+
+/** Everything a runtime needs to render one workload. */
+export interface WorkloadSpec {
+  /** Base name of containers/services, e.g. `shop-app`. */
+  readonly name: string;
+  /** Role label, e.g. `app`, `worker`, `database`. */
+  readonly role: string;
+  /** Image reference, pinned. */
+  readonly image: string;
+  /** Command override. */
+  readonly command?: readonly string[];
+  /** Plain environment. */
+  readonly environment: Readonly<Record<string, string>>;
+  /** Secret environment. */
+  readonly secrets: Readonly<Record<string, WorkloadSecret>>;
+  /** Number of copies (standalone: containers `<name>-1..N`; swarm: service replicas). */
+  readonly replicas: number;
+  /** Networks to attach, resolved at synth time (after every access rule was granted). */
+  readonly networks: () => readonly IDockerNetwork[];
+  /** DNS aliases on every network. */
+  readonly aliases: readonly string[];
+  /** Named volumes. */
+  readonly volumes: readonly WorkloadVolume[];
+  /** Files rendered into the container. */
+  readonly files: readonly WorkloadFile[];
+  /** Health check. */
+  readonly healthcheck?: WorkloadHealthcheck;
+  /** Published ports. */
+  readonly ports: readonly PublishedPort[];
+  /** Where logs go. */
+  readonly logging: LogTarget;
+  /** Workloads that must be running (and healthy, if they have a health check) first. */
+  readonly dependsOn: readonly IRenderedWorkload[];
+  /** Swarm placement constraints, e.g. `node.role == manager`. */
+  readonly placement: readonly string[];
+  /** Labels on containers/services. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** Seconds to let the process stop before it is killed. */
+  readonly stopGraceSec: number;
+  /**
+   * Holds state on a volume: never run two copies at once (Swarm updates stop the old task first).
+   */
+  readonly stateful: boolean;
+}
+
+/** What a rendered workload offers to others. */
+export interface IRenderedWorkload {
+  /** Addresses of the individual copies as the load balancer should list them (`host`, no port). */
+  readonly backendHosts: readonly string[];
+  /** The Terraform resources, for `depends_on`. */
+  readonly resources: readonly ITerraformDependable[];
+}
+
+/** Renders workloads, one-shot tasks, networks and volumes for one kind of Docker engine. */
+export interface IContainerRuntime {
+  /** `standalone` or `swarm`. */
+  readonly mode: 'standalone' | 'swarm';
+  /**
+   * Whether a port can be published on the host's loopback address only. Swarm cannot bind a
+   * published port to one address, so loopback-only ports (debug ports, the local log intake) are
+   * not available there.
+   */
+  readonly supportsLoopbackPorts: boolean;
+  /** Creates a network. */
+  network(scope: Construct, id: string, options: { readonly name: string; readonly internal: boolean; readonly labels: Readonly<Record<string, string>> }): IDockerNetwork;
+  /** Creates a named volume. */
+  volume(scope: Construct, id: string, options: { readonly name: string; readonly labels: Readonly<Record<string, string>>; readonly preventDestroy: boolean }): string;
+  /** Renders a long-running workload. */
+  workload(scope: Construct, spec: WorkloadSpec): IRenderedWorkload;
+  /**
+   * Renders a one-shot task that must exit 0 before its dependents start (migrations, bucket
+   * initialisation). `replicas` is ignored.
+   */
+  task(scope: Construct, spec: WorkloadSpec): IRenderedWorkload;
+}

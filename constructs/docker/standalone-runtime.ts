@@ -1,0 +1,123 @@
+/**
+ * StandaloneRuntime: workloads as plain containers on one Docker engine (local socket or ssh://).
+ */
+import { Container, ContainerConfig } from '@cdktf/provider-docker/lib/container';
+import { Image } from '@cdktf/provider-docker/lib/image';
+import { Network } from '@cdktf/provider-docker/lib/network';
+import { Volume } from '@cdktf/provider-docker/lib/volume';
+import { Construct } from 'constructs';
+import { Lazy } from '../core/cdktf';
+import type { IDockerNetwork } from './docker-connections';
+import type { IContainerRuntime, IRenderedWorkload, WorkloadSpec } from './runtime';
+
+/** Seconds Terraform waits for a container to become healthy. */
+function waitTimeout(spec: WorkloadSpec): number {
+  const h = spec.healthcheck;
+  return h ? h.startPeriodSec + (h.intervalSec + h.timeoutSec) * (h.retries + 1) + 30 : 60;
+}
+
+/** Docker's `KEY=value` environment list, sorted for stable plans; secrets as variable references. */
+export function envList(spec: WorkloadSpec): string[] {
+  const plain = Object.entries(spec.environment).map(([k, v]) => `${k}=${v}`);
+  const secret = Object.entries(spec.secrets).map(([k, s]) => `${k}=${s.secret.value}`);
+  return [...plain, ...secret].sort();
+}
+
+/** Image resource shared by every copy of a workload (kept locally: images may be built on the host). */
+export function imageFor(scope: Construct, spec: WorkloadSpec): Image {
+  return new Image(scope, 'Image', { name: spec.image, keepLocally: true });
+}
+
+/** Containers on one engine: `<name>-1..N` per workload, bridge networks, local volumes. */
+export class StandaloneRuntime implements IContainerRuntime {
+  public readonly mode = 'standalone' as const;
+  public readonly supportsLoopbackPorts = true;
+
+  public network(scope: Construct, id: string, options: { name: string; internal: boolean; labels: Readonly<Record<string, string>> }): IDockerNetwork {
+    const net = new Network(scope, id, {
+      name: options.name,
+      driver: 'bridge',
+      internal: options.internal,
+      labels: labelList(options.labels),
+    });
+    return { networkName: net.name, internal: options.internal };
+  }
+
+  public volume(scope: Construct, id: string, options: { name: string; labels: Readonly<Record<string, string>>; preventDestroy: boolean }): string {
+    const volume = new Volume(scope, id, {
+      name: options.name,
+      labels: labelList(options.labels),
+      lifecycle: { preventDestroy: options.preventDestroy },
+    });
+    return volume.name;
+  }
+
+  public workload(scope: Construct, spec: WorkloadSpec): IRenderedWorkload {
+    const image = imageFor(scope, spec);
+    const containers = Array.from({ length: spec.replicas }, (_, i) => {
+      const name = `${spec.name}-${i + 1}`;
+      return new Container(scope, `Container${i + 1}`, {
+        ...containerConfig(spec, image, name),
+        restart: 'unless-stopped',
+        mustRun: true,
+        wait: spec.healthcheck !== undefined,
+        waitTimeout: waitTimeout(spec),
+      });
+    });
+    return { backendHosts: containers.map((c) => c.name), resources: containers };
+  }
+
+  public task(scope: Construct, spec: WorkloadSpec): IRenderedWorkload {
+    const image = imageFor(scope, spec);
+    const container = new Container(scope, 'Task', {
+      ...containerConfig(spec, image, spec.name),
+      restart: 'no',
+      mustRun: false,
+      attach: true,
+      logs: true,
+      lifecycle: {
+        postcondition: [
+          {
+            condition: '${self.exit_code == 0}',
+            errorMessage: `one-shot task ${spec.name} failed; read its output with: docker logs ${spec.name}`,
+          },
+        ],
+      },
+    });
+    return { backendHosts: [], resources: [container] };
+  }
+}
+
+/** The container arguments common to long-running workloads and one-shot tasks. */
+function containerConfig(spec: WorkloadSpec, image: Image, name: string): ContainerConfig {
+  const h = spec.healthcheck;
+  return {
+    name,
+    image: image.imageId,
+    command: spec.command ? [...spec.command] : undefined,
+    env: envList(spec),
+    networksAdvanced: Lazy.anyValue({
+      produce: () => spec.networks().map((n) => ({ name: n.networkName, aliases: [...spec.aliases] })),
+    }),
+    volumes: spec.volumes.map((v) => ({ volumeName: v.volumeName, containerPath: v.containerPath, readOnly: v.readOnly ?? false })),
+    upload: spec.files.map((f) => ({ file: f.path, content: f.content })),
+    healthcheck: h
+      ? { test: h.test, interval: `${h.intervalSec}s`, timeout: `${h.timeoutSec}s`, retries: h.retries, startPeriod: `${h.startPeriodSec}s` }
+      : undefined,
+    ports: spec.ports.map((p) => ({ internal: p.containerPort, external: p.hostPort, ip: p.hostIp, protocol: 'tcp' })),
+    logDriver: spec.logging.driver,
+    logOpts: { ...spec.logging.options },
+    labels: labelList({ ...spec.labels, 'webcluster.role': spec.role }),
+    destroyGraceSeconds: spec.stopGraceSec,
+    capabilities: { drop: ['NET_RAW'] },
+    securityOpts: ['no-new-privileges:true'],
+    dependsOn: spec.dependsOn.flatMap((d) => [...d.resources]),
+  };
+}
+
+/** Docker labels in the provider's list form, sorted. */
+export function labelList(labels: Readonly<Record<string, string>>): { label: string; value: string }[] {
+  return Object.keys(labels)
+    .sort()
+    .map((label) => ({ label, value: labels[label] }));
+}

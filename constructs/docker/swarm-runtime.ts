@@ -1,0 +1,136 @@
+/**
+ * SwarmRuntime: workloads as Docker Swarm services with rolling updates and automatic rollback,
+ * overlay networks, and files and secrets as Swarm configs and secrets.
+ */
+import { Config } from '@cdktf/provider-docker/lib/config';
+import { Network } from '@cdktf/provider-docker/lib/network';
+import { Secret } from '@cdktf/provider-docker/lib/secret';
+import { Service } from '@cdktf/provider-docker/lib/service';
+import { createHash } from 'crypto';
+import { Construct } from 'constructs';
+import { Fn, Lazy } from '../core/cdktf';
+import type { IDockerNetwork } from './docker-connections';
+import type { IContainerRuntime, IRenderedWorkload, WorkloadSpec } from './runtime';
+import { imageFor, labelList, StandaloneRuntime } from './standalone-runtime';
+
+/**
+ * Services on a Swarm: replicated mode, placement constraints, `start-first` updates that roll back
+ * on failure (`stop-first` for stateful services, which must never run twice), overlay networks
+ * (attachable, so one-shot tasks can join them), Swarm configs for rendered files and Swarm secrets
+ * mounted as files. One-shot tasks run as containers on the manager the provider talks to.
+ */
+export class SwarmRuntime implements IContainerRuntime {
+  public readonly mode = 'swarm' as const;
+  public readonly supportsLoopbackPorts = false;
+  private readonly tasks = new StandaloneRuntime();
+
+  public network(scope: Construct, id: string, options: { name: string; internal: boolean; labels: Readonly<Record<string, string>> }): IDockerNetwork {
+    const net = new Network(scope, id, {
+      name: options.name,
+      driver: 'overlay',
+      attachable: true,
+      internal: options.internal,
+      labels: labelList(options.labels),
+    });
+    return { networkName: net.name, internal: options.internal };
+  }
+
+  public volume(scope: Construct, id: string, options: { name: string; labels: Readonly<Record<string, string>>; preventDestroy: boolean }): string {
+    return this.tasks.volume(scope, id, options);
+  }
+
+  public workload(scope: Construct, spec: WorkloadSpec): IRenderedWorkload {
+    const image = imageFor(scope, spec);
+    const h = spec.healthcheck;
+    const configs = spec.files.map((f, i) => {
+      // Swarm configs are immutable: the name carries a hash of the content, and the new one exists
+      // before the old one goes, so the service update can switch over.
+      const hash = createHash('sha256').update(f.content).digest('hex').slice(0, 12);
+      const config = new Config(scope, `Config${i + 1}`, {
+        name: `${spec.name}-${hash}`,
+        data: Fn.base64encode(f.content),
+        lifecycle: { createBeforeDestroy: true },
+      });
+      return { configId: config.id, configName: config.name, fileName: f.path };
+    });
+    const plainEnv: Record<string, string> = { ...spec.environment };
+    const secrets = Object.entries(spec.secrets)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .flatMap(([variable, s]) => {
+        if (!s.fileVariable) {
+          plainEnv[variable] = s.secret.value;
+          return [];
+        }
+        const secret = new Secret(scope, `Secret${s.secret.variableName}`, {
+          // Secrets are immutable too; a short hash of the value names each version.
+          name: `${spec.name}-${s.secret.variableName}-\${substr(sha256(var.${s.secret.variableName}), 0, 8)}`,
+          data: Fn.base64encode(s.secret.value),
+          lifecycle: { createBeforeDestroy: true },
+        });
+        const fileName = `/run/secrets/${s.secret.variableName}`;
+        plainEnv[s.fileVariable] = fileName;
+        return [{ secretId: secret.id, secretName: secret.name, fileName }];
+      });
+    const service = new Service(scope, 'Service', {
+      name: spec.name,
+      labels: labelList({ ...spec.labels, 'webcluster.role': spec.role }),
+      mode: { replicated: { replicas: spec.replicas } },
+      taskSpec: {
+        containerSpec: {
+          image: image.name,
+          command: spec.command ? [...spec.command] : undefined,
+          env: plainEnv,
+          healthcheck: h
+            ? { test: h.test, interval: `${h.intervalSec}s`, timeout: `${h.timeoutSec}s`, retries: h.retries, startPeriod: `${h.startPeriodSec}s` }
+            : undefined,
+          mounts: spec.volumes.map((v) => ({ target: v.containerPath, source: v.volumeName, type: 'volume', readOnly: v.readOnly ?? false })),
+          configs,
+          secrets,
+          labels: labelList({ 'webcluster.role': spec.role }),
+          stopGracePeriod: `${spec.stopGraceSec}s`,
+        },
+        networksAdvanced: Lazy.anyValue({
+          produce: () => spec.networks().map((n) => ({ name: n.networkName, aliases: [...spec.aliases] })),
+        }),
+        placement: spec.placement.length > 0 ? { constraints: [...spec.placement] } : undefined,
+        restartPolicy: { condition: 'any', delay: '5s', maxAttempts: 0, window: '30s' },
+        logDriver: { name: spec.logging.driver, options: { ...spec.logging.options } },
+      },
+      updateConfig: {
+        parallelism: 1,
+        delay: '10s',
+        failureAction: 'rollback',
+        monitor: '30s',
+        maxFailureRatio: '0',
+        order: spec.stateful ? 'stop-first' : 'start-first',
+      },
+      rollbackConfig: {
+        parallelism: 1,
+        delay: '5s',
+        failureAction: 'pause',
+        monitor: '30s',
+        maxFailureRatio: '0',
+        order: spec.stateful ? 'stop-first' : 'start-first',
+      },
+      endpointSpec:
+        spec.ports.length > 0
+          ? {
+              mode: 'vip',
+              ports: spec.ports.map((p) => ({
+                targetPort: p.containerPort,
+                publishedPort: p.hostPort,
+                protocol: 'tcp',
+                publishMode: 'ingress',
+              })),
+            }
+          : undefined,
+      convergeConfig: { delay: '7s', timeout: '5m' },
+      dependsOn: spec.dependsOn.flatMap((d) => [...d.resources]),
+    });
+    return { backendHosts: [spec.name], resources: [service] };
+  }
+
+  public task(scope: Construct, spec: WorkloadSpec): IRenderedWorkload {
+    return this.tasks.task(scope, spec);
+  }
+}

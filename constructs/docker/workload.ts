@@ -1,0 +1,179 @@
+/**
+ * Workload: one containerized process group (N copies of one image and command) rendered by the
+ * cluster's runtime, with Docker network membership as its connections.
+ */
+import { Construct } from 'constructs';
+import type { IConnectable } from '../core/connections';
+import type { Port } from '../core/port';
+import { validate } from '../core/validation-error';
+import { DockerConnections, IDockerNetwork } from './docker-connections';
+import type { DockerCluster } from './docker-cluster';
+import { imageRefProblem } from './image-ref';
+import type { IRenderedWorkload, PublishedPort, WorkloadFile, WorkloadHealthcheck, WorkloadSecret, WorkloadVolume } from './runtime';
+
+/** Properties of a {@link Workload}. */
+export interface WorkloadProps {
+  /** The cluster (runtime, networks, naming, logs). */
+  readonly cluster: DockerCluster;
+  /** Name within the cluster; containers/services are called `<prefix>-<name>`. */
+  readonly name: string;
+  /** Role label, e.g. `app`, `worker`, `database`. */
+  readonly role: string;
+  /** Image reference, pinned by tag or digest. */
+  readonly image: string;
+  /**
+   * Command (overrides the image's CMD).
+   * @default - the image's command
+   */
+  readonly command?: string[];
+  /**
+   * Plain environment; never secrets (use `secrets`).
+   * @default {}
+   */
+  readonly environment?: Record<string, string>;
+  /**
+   * Environment variables holding secrets.
+   * @default {}
+   */
+  readonly secrets?: Record<string, WorkloadSecret>;
+  /**
+   * Copies to run (1 to 50).
+   * @default 1
+   */
+  readonly replicas?: number;
+  /**
+   * Network clients reach this workload on (clients join it through `connections.allowFrom`).
+   * @default - nobody connects to this workload
+   */
+  readonly listenNetwork?: IDockerNetwork;
+  /**
+   * Port clients use by default.
+   * @default - none
+   */
+  readonly defaultPort?: Port;
+  /**
+   * DNS aliases on every network.
+   * @default [name]
+   */
+  readonly aliases?: string[];
+  /**
+   * Named volumes.
+   * @default []
+   */
+  readonly volumes?: WorkloadVolume[];
+  /**
+   * Files rendered into the container.
+   * @default []
+   */
+  readonly files?: WorkloadFile[];
+  /**
+   * Health check; dependents wait until it passes.
+   * @default - none (dependents wait only for the start)
+   */
+  readonly healthcheck?: WorkloadHealthcheck;
+  /**
+   * Ports published on the host.
+   * @default []
+   */
+  readonly ports?: PublishedPort[];
+  /**
+   * Workloads that must be up (healthy, where they have a health check) before this one starts.
+   * @default []
+   */
+  readonly dependsOn?: Workload[];
+  /**
+   * Swarm placement constraints.
+   * @default []
+   */
+  readonly placement?: string[];
+  /**
+   * Seconds the process gets to stop before it is killed.
+   * @default 30
+   */
+  readonly stopGraceSec?: number;
+  /**
+   * Whether the workload keeps state on a volume (never two copies at once).
+   * @default false
+   */
+  readonly stateful?: boolean;
+  /**
+   * A one-shot task that must exit 0 (before the workloads that depend on it start) instead of a
+   * long-running service.
+   * @default false
+   */
+  readonly oneShot?: boolean;
+}
+
+/**
+ * N copies of one container. On a standalone engine: containers `<prefix>-<name>-1..N` (or
+ * `<prefix>-<name>` for a one-shot task); on Swarm: one service with N replicas.
+ */
+export class Workload extends Construct implements IConnectable {
+  /** Network membership. */
+  public readonly connections: DockerConnections;
+  /** Full name, `<prefix>-<name>`. @attribute */
+  public readonly workloadName: string;
+  /** Hosts the load balancer lists for this workload. @attribute */
+  public readonly backendHosts: readonly string[];
+  /** Copies. */
+  public readonly replicas: number;
+  /** What the runtime rendered. */
+  public readonly rendered: IRenderedWorkload;
+
+  constructor(scope: Construct, id: string, props: WorkloadProps) {
+    super(scope, id);
+    const cluster = props.cluster;
+    this.replicas = props.replicas ?? 1;
+    const imageProblem = imageRefProblem(props.image);
+    const ports = props.ports ?? [];
+    const stopGraceSec = props.stopGraceSec ?? 30;
+    validate(this, [
+      {
+        failed: !/^[a-z][a-z0-9-]{0,40}$/.test(props.name),
+        message: () => `name: got '${props.name}'; allowed: lowercase letters, digits and '-', starting with a letter; fix: use e.g. 'app'`,
+      },
+      {
+        failed: imageProblem !== undefined,
+        message: () => `image: got '${props.image}' (${imageProblem}); allowed: an image pinned by tag or digest; fix: add a version tag, e.g. '${props.image.split(':')[0]}:<version>'`,
+      },
+      {
+        failed: !Number.isInteger(this.replicas) || this.replicas < 1 || this.replicas > 50,
+        message: () => `replicas: got ${this.replicas}; allowed: 1 to 50; fix: run at least one copy`,
+      },
+      {
+        failed: ports.some((p) => p.hostIp === '127.0.0.1') && !cluster.runtime.supportsLoopbackPorts,
+        message: () =>
+          `ports: got a 127.0.0.1 port on a ${cluster.runtime.mode} runtime; allowed: loopback-only ports on a standalone engine (Swarm publishes on every address); fix: turn the debug/loopback port off for swarm`,
+      },
+      {
+        failed: !Number.isInteger(stopGraceSec) || stopGraceSec < 1 || stopGraceSec > 3600,
+        message: () => `stopGraceSec: got ${stopGraceSec}; allowed: 1 to 3600; fix: pick a value in range`,
+      },
+    ]);
+    this.workloadName = `${cluster.namePrefix}-${props.name}`;
+    this.connections = new DockerConnections(this, props.listenNetwork, props.defaultPort);
+    const spec = {
+      name: this.workloadName,
+      role: props.role,
+      image: props.image,
+      command: props.command,
+      environment: props.environment ?? {},
+      secrets: props.secrets ?? {},
+      replicas: this.replicas,
+      networks: () => this.connections.networks,
+      aliases: props.aliases ?? [props.name],
+      volumes: props.volumes ?? [],
+      files: props.files ?? [],
+      healthcheck: props.healthcheck,
+      ports,
+      logging: cluster.logging,
+      dependsOn: (props.dependsOn ?? []).map((d) => d.rendered),
+      placement: props.placement ?? [],
+      labels: cluster.labels,
+      stopGraceSec,
+      stateful: props.stateful ?? false,
+    };
+    this.rendered = props.oneShot ? cluster.runtime.task(this, spec) : cluster.runtime.workload(this, spec);
+    this.backendHosts = this.rendered.backendHosts;
+  }
+}

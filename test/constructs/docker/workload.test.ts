@@ -1,0 +1,111 @@
+import { Container } from '@cdktf/provider-docker/lib/container';
+import { Network } from '@cdktf/provider-docker/lib/network';
+import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
+import { Service } from '@cdktf/provider-docker/lib/service';
+import { Testing, TerraformStack } from 'cdktf';
+import { DockerCluster } from '../../../constructs/docker/docker-cluster';
+import { DockerSecret } from '../../../constructs/docker/docker-secret';
+import { SwarmRuntime } from '../../../constructs/docker/swarm-runtime';
+import { Workload, WorkloadProps } from '../../../constructs/docker/workload';
+import { Port } from '../../../constructs/core/port';
+import { resourcesOf, synthJson } from '../../util';
+
+function makeStack(): TerraformStack {
+  const stack = new TerraformStack(Testing.app(), 'test');
+  new DockerProvider(stack, 'docker', {});
+  return stack;
+}
+
+describe('Workload (standalone)', () => {
+  let stack: TerraformStack;
+  let cluster: DockerCluster;
+  const make = (id: string, extra: Partial<WorkloadProps> = {}): Workload =>
+    new Workload(stack, id, { cluster, name: id.toLowerCase(), role: id.toLowerCase(), image: 'valkey/valkey:8.0.2', ...extra });
+  beforeEach(() => {
+    stack = makeStack();
+    cluster = new DockerCluster(stack, 'Cluster', { namePrefix: 'shop' });
+  });
+
+  test('frontend network and an internal backend network', () => {
+    expect(Testing.synth(stack)).toHaveResourceWithProperties(Network, { name: 'shop-frontend', internal: false, driver: 'bridge' });
+    expect(Testing.synth(stack)).toHaveResourceWithProperties(Network, { name: 'shop-backend', internal: true, driver: 'bridge' });
+  });
+
+  test('replicas become numbered containers; clients join the listen network', () => {
+    const db = make('Db', { listenNetwork: cluster.backend, defaultPort: Port.tcp(3306), healthcheck: { test: ['CMD', 'true'], intervalSec: 5, timeoutSec: 3, retries: 5, startPeriodSec: 10 } });
+    const app = make('App', { replicas: 2, listenNetwork: cluster.frontend, dependsOn: [db] });
+    db.connections.allowDefaultPortFrom(app);
+    const json = synthJson(stack);
+    const containers = resourcesOf(json, 'docker_container');
+    expect(containers.map((c) => c.name).sort()).toEqual(['shop-app-1', 'shop-app-2', 'shop-db-1']);
+    const app1 = containers.find((c) => c.name === 'shop-app-1') as Record<string, unknown>;
+    expect(JSON.stringify(app1.networks_advanced)).toContain('docker_network.Cluster_FrontendNetwork');
+    expect(JSON.stringify(app1.networks_advanced)).toContain('docker_network.Cluster_BackendNetwork');
+    expect(String(app1.depends_on)).toContain('docker_container.Db_Container1');
+    expect(Testing.synth(stack)).toHaveResourceWithProperties(Container, { name: 'shop-db-1', wait: true, restart: 'unless-stopped' });
+  });
+
+  test('secrets are variable references, never literals', () => {
+    const secret = new DockerSecret(stack, 'DbPassword', { variableName: 'shop_db_password', description: 'db' });
+    make('Db', { secrets: { MARIADB_PASSWORD: { secret, fileVariable: 'MARIADB_PASSWORD_FILE' } } });
+    const json = synthJson(stack);
+    expect(JSON.stringify(resourcesOf(json, 'docker_container')[0].env)).toContain('MARIADB_PASSWORD=${var.shop_db_password}');
+  });
+
+  test('one-shot task waits for exit code 0', () => {
+    make('Init', { oneShot: true });
+    expect(Testing.synth(stack)).toHaveResourceWithProperties(Container, {
+      name: 'shop-init',
+      attach: true,
+      must_run: false,
+      lifecycle: { postcondition: [expect.objectContaining({ condition: '${self.exit_code == 0}' })] },
+    });
+  });
+
+  test('fails on an unpinned image', () => {
+    expect(() => make('App', { image: 'valkey/valkey' })).toThrow(/image: got 'valkey\/valkey' \(no tag: the image is not pinned\)/);
+    expect(() => make('App2', { image: 'valkey/valkey:latest' })).toThrow(/the tag 'latest' is not a pinned version/);
+  });
+
+  test('fails on zero replicas', () => {
+    expect(() => make('App', { replicas: 0 })).toThrow(/replicas: got 0; allowed: 1 to 50/);
+  });
+});
+
+describe('Workload (swarm)', () => {
+  test('a replicated service with start-first updates rolling back on failure; secrets as files', () => {
+    const stack = makeStack();
+    const cluster = new DockerCluster(stack, 'Cluster', { namePrefix: 'shop', runtime: new SwarmRuntime() });
+    const secret = new DockerSecret(stack, 'DbPassword', { variableName: 'shop_db_password', description: 'db' });
+    new Workload(stack, 'App', {
+      cluster,
+      name: 'app',
+      role: 'app',
+      image: 'nginx:1.27.3',
+      replicas: 3,
+      listenNetwork: cluster.frontend,
+      secrets: { DB_PASSWORD: { secret, fileVariable: 'DB_PASSWORD_FILE' } },
+      files: [{ path: '/etc/app.conf', content: 'x=1\n' }],
+    });
+    const synth = Testing.synth(stack);
+    expect(synth).toHaveResourceWithProperties(Network, { name: 'shop-backend', driver: 'overlay', internal: true, attachable: true });
+    expect(synth).toHaveResourceWithProperties(Service, {
+      name: 'shop-app',
+      mode: { replicated: { replicas: 3 } },
+      update_config: expect.objectContaining({ order: 'start-first', failure_action: 'rollback' }),
+      rollback_config: expect.objectContaining({ failure_action: 'pause' }),
+    });
+    const service = resourcesOf(synthJson(stack), 'docker_service')[0] as { task_spec: { container_spec: { env: Record<string, string> } } };
+    expect(service.task_spec.container_spec.env).toEqual({ DB_PASSWORD_FILE: '/run/secrets/shop_db_password' });
+    expect(resourcesOf(synthJson(stack), 'docker_secret')).toHaveLength(1);
+    expect(resourcesOf(synthJson(stack), 'docker_config')).toHaveLength(1);
+  });
+
+  test('fails on a loopback-only port', () => {
+    const stack = makeStack();
+    const cluster = new DockerCluster(stack, 'Cluster', { namePrefix: 'shop', runtime: new SwarmRuntime() });
+    expect(
+      () => new Workload(stack, 'Db', { cluster, name: 'db', role: 'database', image: 'mariadb:11.4.4', ports: [{ containerPort: 3306, hostPort: 3306, hostIp: '127.0.0.1' }] }),
+    ).toThrow(/ports: got a 127.0.0.1 port on a swarm runtime/);
+  });
+});
