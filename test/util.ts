@@ -66,3 +66,10 @@ export function resolveToken(stack: TerraformStack, value: unknown): unknown {
   const out = new TerraformOutput(stack, `Probe${++probes}`, { value });
   return synthJson(stack).output?.[out.friendlyUniqueId].value;
 }
+
+/** The file content of a synthesized Swarm `docker_config` (its data is `${base64encode(local.<name>)}`). */
+export function dockerConfigContent(json: SynthJson, config: { data: string }): string {
+  const local = /^\$\{base64encode\(local\.([A-Za-z0-9_-]+)\)\}$/.exec(config.data)?.[1];
+  if (local === undefined) throw new Error(`docker_config data is not a base64encode of a local: ${config.data}`);
+  return (json.locals ?? {})[local];
+}

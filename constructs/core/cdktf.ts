@@ -9,15 +9,20 @@ export {
   Annotations,
   App,
   Aspects,
+  DefaultTokenResolver,
   Fn,
   Lazy,
   LocalBackend,
   S3Backend,
+  StringConcat,
+  TerraformDataSource,
   TerraformIterator,
   TerraformLocal,
   TerraformOutput,
+  TerraformResource,
   TerraformStack,
   TerraformVariable,
   Token,
+  Tokenization,
 } from 'cdktf';
-export type { IAspect, ITerraformDependable, S3BackendConfig, TerraformResource } from 'cdktf';
+export type { IAspect, ITerraformDependable, S3BackendConfig } from 'cdktf';

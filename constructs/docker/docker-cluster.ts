@@ -2,10 +2,11 @@
  * DockerCluster: the context every Docker role construct is placed in: the runtime (standalone
  * engine or Swarm), the frontend and internal backend networks, naming, labels and log routing.
  */
+import { Image } from '@cdktf/provider-docker/lib/image';
 import { Construct } from 'constructs';
 import { validate } from '../core/validation-error';
 import type { IDockerNetwork } from './docker-connections';
-import type { IContainerRuntime, LogTarget } from './runtime';
+import type { IContainerRuntime, ImageHandle, LogTarget } from './runtime';
 import { StandaloneRuntime } from './standalone-runtime';
 
 /** Properties of a {@link DockerCluster}. */
@@ -48,6 +49,8 @@ export class DockerCluster extends Construct {
   public readonly labels: Readonly<Record<string, string>>;
   /** Whether stateful volumes are protected. */
   public readonly preventDestroy: boolean;
+  private readonly images = new Map<string, ImageHandle>();
+  private imageScope?: Construct;
   private logTarget: LogTarget = {
     driver: 'json-file',
     options: { 'max-size': '10m', 'max-file': '5' },
@@ -78,6 +81,25 @@ export class DockerCluster extends Construct {
   /** Routes the logs of workloads created from now on (LogShipping calls this; create it first). */
   public routeLogs(target: LogTarget): void {
     this.logTarget = target;
+  }
+
+  /**
+   * The image of a pinned reference: one `docker_image` per reference, shared by every workload
+   * that runs it, kept locally on destroy (images may have been built on the host).
+   */
+  public image(ref: string): ImageHandle {
+    const known = this.images.get(ref);
+    if (known) return known;
+    this.imageScope ??= new Construct(this, 'Images');
+    const image = new Image(this.imageScope, ref.replace(/[^A-Za-z0-9]+/g, '-'), { name: ref, keepLocally: true });
+    const handle = { ref, imageId: image.imageId, name: image.name };
+    this.images.set(ref, handle);
+    return handle;
+  }
+
+  /** A further network `<prefix>-<name>`, e.g. an internal one that joins just two workloads. */
+  public addNetwork(scope: Construct, id: string, name: string, internal: boolean): IDockerNetwork {
+    return this.runtime.network(scope, id, { name: `${this.namePrefix}-${name}`, internal, labels: this.labels });
   }
 
   /** A named volume `<prefix>-<name>`; protected unless the cluster allows destroy. */

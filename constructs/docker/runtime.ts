@@ -8,6 +8,16 @@ import type { ITerraformDependable } from '../core/cdktf';
 import type { IDockerNetwork } from './docker-connections';
 import type { DockerSecret } from './docker-secret';
 
+/** An image the engine holds. */
+export interface ImageHandle {
+  /** The pinned reference, e.g. `valkey/valkey:8.0.2`. */
+  readonly ref: string;
+  /** Image id (containers use it, so a new pull replaces them). @attribute */
+  readonly imageId: string;
+  /** Reference as a token of the image resource (services use it). @attribute */
+  readonly name: string;
+}
+
 /** A file placed into a container (rendered by our code, e.g. Traefik's dynamic configuration). */
 export interface WorkloadFile {
   /** Absolute path in the container. */
@@ -60,6 +70,12 @@ export interface PublishedPort {
   readonly hostPort: number;
   /** Host address to bind (`127.0.0.1` for loopback only). */
   readonly hostIp: string;
+  /**
+   * Swarm only: `ingress` (routing mesh: every node answers, client addresses are replaced) or
+   * `host` (only the node running the task answers, client addresses are kept, one task per node).
+   * @default 'ingress'
+   */
+  readonly publishMode?: 'ingress' | 'host';
 }
 
 /** Where container logs go. */
@@ -76,9 +92,11 @@ export interface WorkloadSpec {
   readonly name: string;
   /** Role label, e.g. `app`, `worker`, `database`. */
   readonly role: string;
-  /** Image reference, pinned. */
-  readonly image: string;
-  /** Command override. */
+  /** The image (one `docker_image` per reference and cluster). */
+  readonly image: ImageHandle;
+  /** Entrypoint override. */
+  readonly entrypoint?: readonly string[];
+  /** Command (arguments of the entrypoint) override. */
   readonly command?: readonly string[];
   /** Plain environment. */
   readonly environment: Readonly<Record<string, string>>;

@@ -2,7 +2,6 @@
  * StandaloneRuntime: workloads as plain containers on one Docker engine (local socket or ssh://).
  */
 import { Container, ContainerConfig } from '@cdktf/provider-docker/lib/container';
-import { Image } from '@cdktf/provider-docker/lib/image';
 import { Network } from '@cdktf/provider-docker/lib/network';
 import { Volume } from '@cdktf/provider-docker/lib/volume';
 import { Construct } from 'constructs';
@@ -23,10 +22,6 @@ export function envList(spec: WorkloadSpec): string[] {
   return [...plain, ...secret].sort();
 }
 
-/** Image resource shared by every copy of a workload (kept locally: images may be built on the host). */
-export function imageFor(scope: Construct, spec: WorkloadSpec): Image {
-  return new Image(scope, 'Image', { name: spec.image, keepLocally: true });
-}
 
 /** Containers on one engine: `<name>-1..N` per workload, bridge networks, local volumes. */
 export class StandaloneRuntime implements IContainerRuntime {
@@ -53,11 +48,10 @@ export class StandaloneRuntime implements IContainerRuntime {
   }
 
   public workload(scope: Construct, spec: WorkloadSpec): IRenderedWorkload {
-    const image = imageFor(scope, spec);
     const containers = Array.from({ length: spec.replicas }, (_, i) => {
       const name = `${spec.name}-${i + 1}`;
       return new Container(scope, `Container${i + 1}`, {
-        ...containerConfig(spec, image, name),
+        ...containerConfig(spec, name),
         restart: 'unless-stopped',
         mustRun: true,
         wait: spec.healthcheck !== undefined,
@@ -68,9 +62,8 @@ export class StandaloneRuntime implements IContainerRuntime {
   }
 
   public task(scope: Construct, spec: WorkloadSpec): IRenderedWorkload {
-    const image = imageFor(scope, spec);
     const container = new Container(scope, 'Task', {
-      ...containerConfig(spec, image, spec.name),
+      ...containerConfig(spec, spec.name),
       restart: 'no',
       mustRun: false,
       attach: true,
@@ -89,11 +82,12 @@ export class StandaloneRuntime implements IContainerRuntime {
 }
 
 /** The container arguments common to long-running workloads and one-shot tasks. */
-function containerConfig(spec: WorkloadSpec, image: Image, name: string): ContainerConfig {
+function containerConfig(spec: WorkloadSpec, name: string): ContainerConfig {
   const h = spec.healthcheck;
   return {
     name,
-    image: image.imageId,
+    image: spec.image.imageId,
+    entrypoint: spec.entrypoint ? [...spec.entrypoint] : undefined,
     command: spec.command ? [...spec.command] : undefined,
     env: envList(spec),
     networksAdvanced: Lazy.anyValue({

@@ -6,12 +6,11 @@ import { Config } from '@cdktf/provider-docker/lib/config';
 import { Network } from '@cdktf/provider-docker/lib/network';
 import { Secret } from '@cdktf/provider-docker/lib/secret';
 import { Service } from '@cdktf/provider-docker/lib/service';
-import { createHash } from 'crypto';
 import { Construct } from 'constructs';
-import { Fn, Lazy } from '../core/cdktf';
+import { Fn, Lazy, TerraformLocal } from '../core/cdktf';
 import type { IDockerNetwork } from './docker-connections';
 import type { IContainerRuntime, IRenderedWorkload, WorkloadSpec } from './runtime';
-import { imageFor, labelList, StandaloneRuntime } from './standalone-runtime';
+import { labelList, StandaloneRuntime } from './standalone-runtime';
 
 /**
  * Services on a Swarm: replicated mode, placement constraints, `start-first` updates that roll back
@@ -40,15 +39,15 @@ export class SwarmRuntime implements IContainerRuntime {
   }
 
   public workload(scope: Construct, spec: WorkloadSpec): IRenderedWorkload {
-    const image = imageFor(scope, spec);
     const h = spec.healthcheck;
     const configs = spec.files.map((f, i) => {
       // Swarm configs are immutable: the name carries a hash of the content, and the new one exists
-      // before the old one goes, so the service update can switch over.
-      const hash = createHash('sha256').update(f.content).digest('hex').slice(0, 12);
+      // before the old one goes, so the service update can switch over. The content sits in a local
+      // so that lazily rendered files (Traefik's routes) and references resolve inside Terraform.
+      const content = new TerraformLocal(scope, `Config${i + 1}Content`, f.content).asString;
       const config = new Config(scope, `Config${i + 1}`, {
-        name: `${spec.name}-${hash}`,
-        data: Fn.base64encode(f.content),
+        name: `${spec.name}-${Fn.substr(Fn.sha256(content), 0, 12)}`,
+        data: Fn.base64encode(content),
         lifecycle: { createBeforeDestroy: true },
       });
       return { configId: config.id, configName: config.name, fileName: f.path };
@@ -62,8 +61,9 @@ export class SwarmRuntime implements IContainerRuntime {
           return [];
         }
         const secret = new Secret(scope, `Secret${s.secret.variableName}`, {
-          // Secrets are immutable too; a short hash of the value names each version.
-          name: `${spec.name}-${s.secret.variableName}-\${substr(sha256(var.${s.secret.variableName}), 0, 8)}`,
+          // Secrets are immutable too; a short hash of the value names each version. The variable
+          // name already carries the cluster prefix (Swarm allows 64 characters).
+          name: `${s.secret.variableName.replace(/_/g, '-')}-${Fn.substr(Fn.sha256(s.secret.value), 0, 8)}`,
           data: Fn.base64encode(s.secret.value),
           lifecycle: { createBeforeDestroy: true },
         });
@@ -77,8 +77,10 @@ export class SwarmRuntime implements IContainerRuntime {
       mode: { replicated: { replicas: spec.replicas } },
       taskSpec: {
         containerSpec: {
-          image: image.name,
-          command: spec.command ? [...spec.command] : undefined,
+          image: spec.image.name,
+          // A service's `command` is the entrypoint; `args` are what a container calls the command.
+          command: spec.entrypoint ? [...spec.entrypoint] : undefined,
+          args: spec.command ? [...spec.command] : undefined,
           env: plainEnv,
           healthcheck: h
             ? { test: h.test, interval: `${h.intervalSec}s`, timeout: `${h.timeoutSec}s`, retries: h.retries, startPeriod: `${h.startPeriodSec}s` }
@@ -120,7 +122,7 @@ export class SwarmRuntime implements IContainerRuntime {
                 targetPort: p.containerPort,
                 publishedPort: p.hostPort,
                 protocol: 'tcp',
-                publishMode: 'ingress',
+                publishMode: p.publishMode ?? 'ingress',
               })),
             }
           : undefined,

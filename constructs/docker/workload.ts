@@ -22,7 +22,12 @@ export interface WorkloadProps {
   /** Image reference, pinned by tag or digest. */
   readonly image: string;
   /**
-   * Command (overrides the image's CMD).
+   * Entrypoint (overrides the image's ENTRYPOINT).
+   * @default - the image's entrypoint
+   */
+  readonly entrypoint?: string[];
+  /**
+   * Command: the arguments of the entrypoint (overrides the image's CMD).
    * @default - the image's command
    */
   readonly command?: string[];
@@ -155,7 +160,8 @@ export class Workload extends Construct implements IConnectable {
     const spec = {
       name: this.workloadName,
       role: props.role,
-      image: props.image,
+      image: cluster.image(props.image),
+      entrypoint: props.entrypoint,
       command: props.command,
       environment: props.environment ?? {},
       secrets: props.secrets ?? {},

@@ -1,0 +1,412 @@
+/**
+ * LoadBalancer (Docker): Traefik in front of the app and admin containers, configured only through
+ * its file provider with a configuration our code renders (no Docker socket, no dashboard).
+ */
+import { Construct } from 'constructs';
+import { Annotations, Lazy, Token } from '../core/cdktf';
+import { isIpv4Cidr } from '../core/cidr';
+import { Port } from '../core/port';
+import type { ILoadBalancer } from '../core/roles';
+import { validate } from '../core/validation-error';
+import type { DockerCluster } from './docker-cluster';
+import type { DockerConnections } from './docker-connections';
+import { ACME_DIR, DYNAMIC_CONFIG_PATH, renderTraefikDynamicConfig, TraefikRoute, traefikStaticArgs } from './private/traefik-config';
+import type { PublishedPort } from './runtime';
+import { Workload } from './workload';
+
+/** Default Traefik image. */
+export const DEFAULT_TRAEFIK_IMAGE = 'traefik:v3.3.5';
+
+/** Cookie-based session stickiness. */
+export interface LoadBalancerStickiness {
+  /**
+   * Name of the cookie Traefik sets to pin a client to one container of the catch-all target;
+   * path targets with several containers use `<cookieName>_<target id>`.
+   * @default 'webcluster_lb'
+   */
+  readonly cookieName?: string;
+}
+
+/** What the load balancer forwards to: a workload's hosts, and its network membership. */
+export interface ILoadBalancerBackend {
+  /** Host names of the copies (containers, or the Swarm service name). */
+  readonly backendHosts: readonly string[];
+  /** Network membership; the load balancer is granted access through it. */
+  readonly connections: DockerConnections;
+}
+
+/** Options of {@link LoadBalancer.addTarget}. */
+export interface LoadBalancerTargetOptions {
+  /** The workload receiving the requests (a {@link Workload} listening on the frontend network). */
+  readonly workload: ILoadBalancerBackend;
+  /** Port the workload's web server listens on in the container. */
+  readonly port: number;
+  /** HTTP path that answers 2xx/3xx when a container is healthy. */
+  readonly healthCheckPath: string;
+  /**
+   * Path prefixes routed to this target, e.g. `['/admin']`.
+   * @default - every path no other target claims (the catch-all route)
+   */
+  readonly pathPrefixes?: string[];
+  /**
+   * Router priority (1 to 1000000); higher wins.
+   * @default - 1 for the catch-all route, otherwise 100 plus the length of the longest prefix
+   */
+  readonly priority?: number;
+  /**
+   * Client address blocks allowed on this route; others get 403. An empty list denies everyone.
+   * @default - any client the load balancer admits
+   */
+  readonly sourceCidrs?: string[];
+}
+
+/** A route added with {@link LoadBalancer.addTarget}. */
+export interface LoadBalancerTarget {
+  /** Router and service name in Traefik's configuration. */
+  readonly id: string;
+  /** Backend port. */
+  readonly port: number;
+  /** Router priority in effect. */
+  readonly priority: number;
+  /** Path prefixes; empty for the catch-all route. */
+  readonly pathPrefixes: readonly string[];
+  /** Backend server URLs. */
+  readonly serverUrls: readonly string[];
+}
+
+/** Properties of a {@link LoadBalancer}. */
+export interface LoadBalancerProps {
+  /** The cluster; Traefik runs on its frontend network. */
+  readonly cluster: DockerCluster;
+  /**
+   * Traefik image, pinned.
+   * @default 'traefik:v3.3.5'
+   */
+  readonly image?: string;
+  /**
+   * Host name routes answer to (router rule `Host(...)`); required for HTTPS.
+   * @default - any host
+   */
+  readonly domain?: string;
+  /**
+   * Host IPv4 address 80 (and 443) are published on. Swarm publishes on every address, so there it
+   * must stay 0.0.0.0.
+   * @default '0.0.0.0'
+   */
+  readonly listenAddress?: string;
+  /**
+   * Host port of plain HTTP (Let's Encrypt's HTTP challenge needs it reachable as port 80).
+   * @default 80
+   */
+  readonly httpPort?: number;
+  /**
+   * Host port of HTTPS; published only with `acmeEmail`.
+   * @default 443
+   */
+  readonly httpsPort?: number;
+  /**
+   * Contact for Let's Encrypt; enables HTTPS on 443 with certificates from the HTTP-01 challenge
+   * (stored on a protected named volume) and redirects HTTP to HTTPS.
+   * @default - plain HTTP only (terminate TLS in front of the host)
+   */
+  readonly acmeEmail?: string;
+  /**
+   * Sticky sessions by cookie (standalone runtime only: a Swarm service is reached through one
+   * virtual IP, so Traefik cannot pin a client to a replica).
+   * @default - none
+   */
+  readonly stickiness?: LoadBalancerStickiness;
+  /**
+   * Who may use the site; anything else adds an ipAllowList middleware to every router (clients
+   * outside get 403).
+   * @default ['0.0.0.0/0']
+   */
+  readonly ingressCidrs?: string[];
+  /**
+   * Idle timeout of client connections in seconds (1 to 3600); raise it for WebSockets.
+   * @default 60
+   */
+  readonly idleTimeoutSec?: number;
+  /**
+   * Swarm placement constraints of the Traefik service, e.g. `['node.hostname == edge-1']` so DNS
+   * can point at the node that publishes the ports. Ignored on a standalone engine.
+   * @default [] (any node)
+   */
+  readonly placement?: string[];
+}
+
+/**
+ * One Traefik container (or Swarm service) on the frontend network. Its static configuration is
+ * command-line arguments; its routes are a YAML file rendered by {@link addTarget} calls and uploaded
+ * into the container (a Swarm config on Swarm). No Docker socket is mounted, no API or dashboard is
+ * enabled, and only the HTTP port (plus HTTPS with ACME) is published. Every route health-checks its
+ * backend containers; `/ping` on the unpublished port 8080 is the container's own health check.
+ *
+ * On Swarm the ports are published in `host` mode (the routing mesh would hide client addresses
+ * from the allow lists and from the app) and updates stop the old task first, since two tasks
+ * cannot bind the same host port.
+ *
+ * @resource docker_container
+ */
+export class LoadBalancer extends Construct implements ILoadBalancer {
+  /** The Traefik workload. */
+  public readonly workload: Workload;
+  /** Network membership of Traefik. */
+  public readonly connections: DockerConnections;
+  /** The domain, or the listen address when no domain is set. @attribute */
+  public readonly dnsName: string;
+  /** Host address the ports are published on. */
+  public readonly listenAddress: string;
+  /** Host port of HTTP. */
+  public readonly httpPort: number;
+  /** Host port of HTTPS (published only when `tlsEnabled`). */
+  public readonly httpsPort: number;
+  /** Idle timeout of client connections, seconds. */
+  public readonly idleTimeoutSec: number;
+  /** Whether HTTPS with Let's Encrypt is on. */
+  public readonly tlsEnabled: boolean;
+  /** Sticky cookie name, when stickiness is on. */
+  public readonly stickyCookieName?: string;
+  private readonly domain?: string;
+  private readonly swarm: boolean;
+  private readonly ingressCidrs?: readonly string[];
+  private readonly routes: TraefikRoute[] = [];
+  private readonly targetList: LoadBalancerTarget[] = [];
+
+  constructor(scope: Construct, id: string, props: LoadBalancerProps) {
+    super(scope, id);
+    const cluster = props.cluster;
+    const swarm = cluster.runtime.mode === 'swarm';
+    this.swarm = swarm;
+    this.listenAddress = props.listenAddress ?? '0.0.0.0';
+    this.httpPort = props.httpPort ?? 80;
+    this.httpsPort = props.httpsPort ?? 443;
+    this.idleTimeoutSec = props.idleTimeoutSec ?? 60;
+    this.tlsEnabled = props.acmeEmail !== undefined;
+    this.domain = props.domain;
+    const cookieName = props.stickiness ? (props.stickiness.cookieName ?? 'webcluster_lb') : undefined;
+    const ingress = props.ingressCidrs ?? ['0.0.0.0/0'];
+    const badCidr = ingress.find((c) => !isIpv4Cidr(c));
+    validate(this, [
+      {
+        failed: props.domain !== undefined && !isHostName(props.domain),
+        message: () => `domain: got '${props.domain}'; allowed: a lowercase DNS host name; fix: use e.g. 'shop.example.com'`,
+      },
+      {
+        failed: !isIpv4Address(this.listenAddress),
+        message: () => `listenAddress: got '${this.listenAddress}'; allowed: an IPv4 address of the host; fix: use '0.0.0.0' (all addresses) or '127.0.0.1' (this host only)`,
+      },
+      {
+        failed: swarm && this.listenAddress !== '0.0.0.0',
+        message: () =>
+          `listenAddress: got '${this.listenAddress}' on a swarm runtime; allowed: '0.0.0.0' (Swarm publishes a port on every address of the node); fix: remove listenAddress or use mode standalone`,
+      },
+      {
+        failed: !isPort(this.httpPort),
+        message: () => `httpPort: got ${this.httpPort}; allowed: 1 to 65535; fix: use 80 or a free port of the host`,
+      },
+      {
+        failed: !isPort(this.httpsPort),
+        message: () => `httpsPort: got ${this.httpsPort}; allowed: 1 to 65535; fix: use 443 or a free port of the host`,
+      },
+      {
+        failed: this.tlsEnabled && this.httpsPort === this.httpPort,
+        message: () => `httpsPort: got ${this.httpsPort}, the same as httpPort; allowed: two different host ports; fix: use 80 and 443`,
+      },
+      {
+        failed: props.acmeEmail !== undefined && !/^[^\s@"'`$]+@[^\s@"'`$]+\.[^\s@"'`$]+$/.test(props.acmeEmail),
+        message: () => `acmeEmail: got '${props.acmeEmail}'; allowed: an e-mail address; fix: set the contact Let's Encrypt writes to`,
+      },
+      {
+        failed: this.tlsEnabled && props.domain === undefined,
+        message: () => `acmeEmail: got '${props.acmeEmail}' without a domain; allowed: HTTPS only for a named host (Let's Encrypt certifies host names); fix: set domain`,
+      },
+      {
+        failed: cookieName !== undefined && !/^[A-Za-z0-9_.-]{1,128}$/.test(cookieName),
+        message: () => `stickiness.cookieName: got '${cookieName}'; allowed: 1-128 letters, digits, '_', '.', '-'; fix: use e.g. 'webcluster_lb'`,
+      },
+      {
+        failed: cookieName !== undefined && swarm,
+        message: () =>
+          `stickiness: got a sticky cookie on a swarm runtime; allowed: stickiness on standalone only (Swarm publishes a service through one virtual IP, so Traefik cannot pin a client to a replica); fix: use mode standalone or turn stickiness off`,
+      },
+      {
+        failed: ingress.length === 0,
+        message: () => `ingressCidrs: got []; allowed: one or more IPv4 CIDR blocks; fix: list who may reach the site, e.g. 0.0.0.0/0`,
+      },
+      {
+        failed: badCidr !== undefined,
+        message: () => `ingressCidrs: got '${badCidr}'; allowed: IPv4 CIDR blocks with zero host bits; fix: write it like 203.0.113.0/24`,
+      },
+      {
+        failed: !Number.isInteger(this.idleTimeoutSec) || this.idleTimeoutSec < 1 || this.idleTimeoutSec > 3600,
+        message: () => `idleTimeoutSec: got ${this.idleTimeoutSec}; allowed: 1 to 3600; fix: pick a value in range (WebSockets: 3600)`,
+      },
+    ]);
+    if (this.tlsEnabled && this.httpPort !== 80) {
+      Annotations.of(this).addWarning(
+        `httpPort ${this.httpPort} with acmeEmail: Let's Encrypt's HTTP challenge connects to port 80; forward port 80 of the public address to ${this.httpPort}`,
+      );
+    }
+    this.stickyCookieName = cookieName;
+    this.ingressCidrs = ingress.length === 1 && ingress[0] === '0.0.0.0/0' ? undefined : [...ingress];
+    this.dnsName = props.domain ?? this.listenAddress;
+
+    // Swarm: host mode, so Traefik sees client addresses (the routing mesh would replace them and
+    // defeat the allow lists); `placement` picks the node(s) that answer.
+    const port = (containerPort: number, hostPort: number): PublishedPort => ({ containerPort, hostPort, hostIp: this.listenAddress, publishMode: 'host' });
+    const ports: PublishedPort[] = [port(80, this.httpPort)];
+    if (this.tlsEnabled) ports.push(port(443, this.httpsPort));
+    this.workload = new Workload(this, 'Traefik', {
+      cluster,
+      name: 'traefik',
+      role: 'load-balancer',
+      image: props.image ?? DEFAULT_TRAEFIK_IMAGE,
+      command: traefikStaticArgs({ acmeEmail: props.acmeEmail, httpsPort: this.httpsPort, idleTimeoutSec: this.idleTimeoutSec }),
+      listenNetwork: cluster.frontend,
+      defaultPort: Port.tcp(80),
+      ports,
+      // Rendered at synth time, after every addTarget() call.
+      files: [{ path: DYNAMIC_CONFIG_PATH, content: Lazy.stringValue({ produce: () => this.renderConfig() }) }],
+      volumes: this.tlsEnabled
+        ? [{ volumeName: cluster.addVolume(this, 'AcmeVolume', 'traefik-acme', true), containerPath: ACME_DIR }]
+        : [],
+      healthcheck: { test: ['CMD', 'traefik', 'healthcheck', '--ping'], intervalSec: 10, timeoutSec: 5, retries: 3, startPeriodSec: 10 },
+      placement: props.placement ?? [],
+      // Host ports (and the ACME volume) allow one copy at a time: Swarm updates stop the old task first.
+      stateful: swarm || this.tlsEnabled,
+    });
+    this.connections = this.workload.connections;
+
+    this.node.addValidation({
+      validate: () =>
+        this.routes.length === 0 ? [`${this.node.path}: no target; fix: call addTarget() (AppServerGroup and AdminServer do) or remove the load balancer`] : [],
+    });
+  }
+
+  /** The routes added so far. */
+  public get targets(): readonly LoadBalancerTarget[] {
+    return this.targetList;
+  }
+
+  /**
+   * Routes requests to a workload: a router (path prefixes, or every other path; priority; allow
+   * lists) and a service listing one `http://<host>:<port>` server per container, health-checked
+   * every 10 seconds and, when stickiness is on and there are several containers, sticky. Grants the
+   * load balancer access to the workload's network.
+   */
+  public addTarget(id: string, options: LoadBalancerTargetOptions): LoadBalancerTarget {
+    const prefixes = options.pathPrefixes ?? [];
+    const catchAll = options.pathPrefixes === undefined;
+    const priority = options.priority ?? (catchAll ? 1 : 100 + Math.max(...prefixes.map((p) => p.length)));
+    const sources = options.sourceCidrs;
+    const hosts = options.workload.backendHosts;
+    const where = `addTarget('${id}')`;
+    const badPrefix = prefixes.find((p) => !isUrlPath(p));
+    const takenPrefix = prefixes.find((p) => this.routes.some((r) => r.pathPrefixes.includes(p)));
+    const badSource = (sources ?? []).find((c) => !isIpv4Cidr(c));
+    const samePriority = this.routes.find((r) => r.priority === priority);
+    validate(this, [
+      {
+        failed: !/^[a-z][a-z0-9-]{0,40}$/.test(id),
+        message: () => `${where}: id got '${id}'; allowed: lowercase letters, digits and '-', starting with a letter; fix: use e.g. 'app' or 'admin'`,
+      },
+      {
+        failed: this.routes.some((r) => r.name === id),
+        message: () => `${where}: id got '${id}', which is already a target; allowed: one target per id; fix: pick another id`,
+      },
+      {
+        failed: !isPort(options.port),
+        message: () => `${where}.port: got ${options.port}; allowed: 1 to 65535; fix: use the port the container's web server listens on`,
+      },
+      {
+        failed: !isUrlPath(options.healthCheckPath),
+        message: () => `${where}.healthCheckPath: got '${options.healthCheckPath}'; allowed: an absolute path of letters, digits and . _ ~ % / -; fix: start it with '/', e.g. '/health'`,
+      },
+      {
+        failed: !catchAll && prefixes.length === 0,
+        message: () => `${where}.pathPrefixes: got []; allowed: one or more prefixes, or none given for the catch-all route; fix: list the paths or leave pathPrefixes out`,
+      },
+      {
+        failed: badPrefix !== undefined,
+        message: () => `${where}.pathPrefixes: got '${badPrefix}'; allowed: absolute paths starting with '/' (letters, digits and . _ ~ % / -); fix: write it like '/admin'`,
+      },
+      {
+        failed: takenPrefix !== undefined,
+        message: () => `${where}.pathPrefixes: got '${takenPrefix}', which another target already routes; allowed: each prefix once; fix: remove it from one target`,
+      },
+      {
+        failed: catchAll && this.routes.some((r) => r.pathPrefixes.length === 0),
+        message: () =>
+          `${where}.pathPrefixes: got none (the catch-all route), but target '${this.routes.find((r) => r.pathPrefixes.length === 0)?.name}' already takes every other path; allowed: one catch-all target; fix: give this target pathPrefixes`,
+      },
+      {
+        failed: !Number.isInteger(priority) || priority < 1 || priority > 1000000,
+        message: () => `${where}.priority: got ${priority}; allowed: an integer 1 to 1000000; fix: pick a value in range`,
+      },
+      {
+        failed: options.priority !== undefined && samePriority !== undefined,
+        message: () => `${where}.priority: got ${priority}, which target '${samePriority?.name}' already uses; allowed: a priority no other target has; fix: pick another priority`,
+      },
+      {
+        failed: badSource !== undefined,
+        message: () => `${where}.sourceCidrs: got '${badSource}'; allowed: IPv4 CIDR blocks with zero host bits; fix: write it like 203.0.113.0/24`,
+      },
+      {
+        failed: hosts.length === 0,
+        message: () => `${where}.workload: got a workload without backend hosts; allowed: a long-running workload (not a one-shot task); fix: pass the app or admin workload`,
+      },
+      {
+        // The Swarm config's data is encoded here, where Terraform references cannot be resolved.
+        failed: this.swarm && hosts.some((h) => Token.isUnresolved(h)),
+        message: () => `${where}.workload: got backend hosts only known at apply time on a swarm runtime; allowed: service names known at synth time; fix: pass a Workload`,
+      },
+      {
+        failed: options.workload.connections.listenNetwork === undefined,
+        message: () => `${where}.workload: got a workload that listens on no network; allowed: a workload with a listen network; fix: give it listenNetwork: cluster.frontend`,
+      },
+    ]);
+    options.workload.connections.allowFrom(this, Port.tcp(options.port), `HTTP from the load balancer (${id})`);
+    const route: TraefikRoute = {
+      name: id,
+      serverUrls: hosts.map((h) => `http://${h}:${options.port}`),
+      healthCheckPath: options.healthCheckPath,
+      pathPrefixes: [...prefixes],
+      priority,
+      sourceCidrs: sources === undefined ? undefined : [...sources],
+    };
+    this.routes.push(route);
+    const target: LoadBalancerTarget = { id, port: options.port, priority, pathPrefixes: route.pathPrefixes, serverUrls: route.serverUrls };
+    this.targetList.push(target);
+    return target;
+  }
+
+  /** Traefik's dynamic configuration (YAML) with the targets added so far. */
+  public renderConfig(): string {
+    return renderTraefikDynamicConfig({
+      owner: this.node.path,
+      domain: this.domain,
+      tls: this.tlsEnabled,
+      ingressCidrs: this.ingressCidrs,
+      stickyCookieName: this.stickyCookieName,
+      routes: this.routes,
+    });
+  }
+}
+
+function isPort(p: number): boolean {
+  return Number.isInteger(p) && p >= 1 && p <= 65535;
+}
+
+function isIpv4Address(a: string): boolean {
+  return /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/.test(a);
+}
+
+function isHostName(h: string): boolean {
+  return h.length <= 253 && /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/.test(h);
+}
+
+/** An absolute URL path safe inside a Traefik rule and a Terraform string (no backticks, no `${`). */
+function isUrlPath(p: string): boolean {
+  return /^\/[A-Za-z0-9._~%/-]*$/.test(p);
+}

@@ -1,0 +1,166 @@
+/**
+ * RedisCluster (Docker): one Valkey container (or Swarm service) per Redis data class on the
+ * internal backend network, with the eviction policy and persistence of each class.
+ */
+import { Construct } from 'constructs';
+import { Port } from '../core/port';
+import { Endpoint, IRedisCluster, REDIS_DATA_CLASSES, RedisDataClass } from '../core/roles';
+import { validate, ValidationError } from '../core/validation-error';
+import { DockerConnections } from './docker-connections';
+import { dataStoreRules, debugPorts, DockerDataStoreProps, pascalCase, statefulPlacement } from './private/data-store';
+import { Workload } from './workload';
+
+/** Properties of a {@link RedisCluster}. */
+export interface RedisClusterProps extends DockerDataStoreProps {
+  /** Data classes to run one Valkey for each; non-empty, each class at most once. */
+  readonly dataClasses: RedisDataClass[];
+  /**
+   * `maxmemory` of every instance, in MiB (16 to 1048576).
+   * @default 256
+   */
+  readonly maxmemoryMb?: number;
+  /**
+   * Valkey image, pinned by tag or digest; it must provide `valkey-server` and `valkey-cli`.
+   * @default 'valkey/valkey:8.0.2'
+   */
+  readonly image?: string;
+}
+
+/** Default Valkey image (Valkey 8.0 is what Shopware recommends). */
+export const DEFAULT_VALKEY_IMAGE = 'valkey/valkey:8.0.2';
+/** Port of every instance. */
+const REDIS_PORT = 6379;
+/** Logical databases of each instance (the engine's `databases` default). */
+const DATABASES = 16;
+
+/**
+ * One Valkey per data class, since the eviction policy is per instance (Shopware's Redis guide).
+ * Each runs `valkey-server --maxmemory <n>mb --maxmemory-policy <policy of the class>`:
+ *
+ * - non-durable classes (`cache`) keep nothing: `--save "" --appendonly no`, as the Steedos compose
+ *   file does, and have no volume;
+ * - durable classes (`sessions`, `critical`, `queue`) write an append-only file
+ *   (`--appendonly yes --appendfsync everysec`) to a named volume `<prefix>-redis-<class>-data` at
+ *   `/data`, protected from destroy unless the cluster allows it, and are stateful (never two copies;
+ *   pinned by {@link DockerDataStoreProps.placement} on Swarm).
+ *
+ * Every instance listens on the internal backend network only, under the alias `redis-<class>`,
+ * and has a `valkey-cli ping` health check. Clients are let in with
+ * `redis.connections.allowDefaultPortFrom(app)`, which attaches them to the backend network.
+ * There is no TLS and no password: the backend network is `internal` and admits only the
+ * containers granted access (see {@link url}).
+ *
+ * With `debugPort`, class number i (in `dataClasses` order) is published on
+ * `127.0.0.1:<debugPort + i>`.
+ *
+ * @resource docker_container
+ */
+export class RedisCluster extends Construct implements IRedisCluster {
+  public readonly dataClasses: readonly RedisDataClass[];
+  /** `maxmemory` of every instance, in MiB. */
+  public readonly maxmemoryMb: number;
+  /** Valkey image in use. */
+  public readonly image: string;
+  /** TCP port of every instance. */
+  public readonly port: number = REDIS_PORT;
+  /** Network access: clients join the backend network; the default port is 6379. */
+  public readonly connections: DockerConnections;
+  /** The workloads, one per data class, in `dataClasses` order. */
+  public readonly workloads: readonly Workload[];
+  private readonly byClass = new Map<RedisDataClass, Workload>();
+
+  constructor(scope: Construct, id: string, props: RedisClusterProps) {
+    super(scope, id);
+    const cluster = props.cluster;
+    const classes = props.dataClasses;
+    const maxmemoryMb = props.maxmemoryMb ?? 256;
+    const known = Object.keys(REDIS_DATA_CLASSES).join(', ');
+    const unknown = classes.filter((c) => !Object.prototype.hasOwnProperty.call(REDIS_DATA_CLASSES, c));
+    validate(this, [
+      {
+        failed: classes.length === 0,
+        message: () => `dataClasses: got []; allowed: one or more of ${known}; fix: list the data classes the app needs`,
+      },
+      {
+        failed: unknown.length > 0,
+        message: () => `dataClasses: got unknown class(es) [${unknown.join(', ')}]; allowed: ${known}; fix: use only those names`,
+      },
+      {
+        failed: new Set(classes).size !== classes.length,
+        message: () => `dataClasses: got duplicates in [${classes.join(', ')}]; allowed: each class once; fix: list each class once`,
+      },
+      {
+        failed: !Number.isInteger(maxmemoryMb) || maxmemoryMb < 16 || maxmemoryMb > 1048576,
+        message: () => `maxmemoryMb: got ${maxmemoryMb}; allowed: an integer from 16 to 1048576; fix: use e.g. 256`,
+      },
+      ...dataStoreRules(props, classes.length, classes.some((c) => REDIS_DATA_CLASSES[c]?.durable)),
+    ]);
+
+    this.dataClasses = [...classes];
+    this.maxmemoryMb = maxmemoryMb;
+    this.image = props.image ?? DEFAULT_VALKEY_IMAGE;
+    this.connections = new DockerConnections(this, cluster.backend, Port.tcp(REDIS_PORT));
+
+    this.workloads = classes.map((dataClass, i) => {
+      const traits = REDIS_DATA_CLASSES[dataClass];
+      const name = `redis-${dataClass}`;
+      const ns = new Construct(this, pascalCase(dataClass));
+      const persistence = traits.durable ? ['--appendonly', 'yes', '--appendfsync', 'everysec'] : ['--save', '', '--appendonly', 'no'];
+      const volumes = traits.durable
+        ? [{ volumeName: cluster.addVolume(ns, 'DataVolume', `${name}-data`, true), containerPath: '/data' }]
+        : [];
+      const workload = new Workload(ns, 'Valkey', {
+        cluster,
+        name,
+        role: 'redis',
+        image: this.image,
+        // The image's entrypoint passes `valkey-server ...` through (dropping root); the same argv
+        // also works where a runtime sets it as the entrypoint itself.
+        command: ['valkey-server', '--maxmemory', `${maxmemoryMb}mb`, '--maxmemory-policy', traits.maxmemoryPolicy, ...persistence],
+        listenNetwork: cluster.backend,
+        defaultPort: Port.tcp(REDIS_PORT),
+        volumes,
+        healthcheck: { test: ['CMD', 'valkey-cli', 'ping'], intervalSec: 10, timeoutSec: 3, retries: 5, startPeriodSec: 10 },
+        ports: debugPorts(props, REDIS_PORT, i),
+        placement: traits.durable ? statefulPlacement(props) : [],
+        stateful: traits.durable,
+      });
+      this.byClass.set(dataClass, workload);
+      return workload;
+    });
+  }
+
+  /** The workload of one data class; throws for a class the cluster does not serve. */
+  public workload(dataClass: RedisDataClass): Workload {
+    const workload = this.byClass.get(dataClass);
+    if (!workload) {
+      throw new ValidationError(
+        `dataClass: got '${dataClass}'; allowed: ${this.dataClasses.join(', ')}; fix: add '${dataClass}' to dataClasses or use one of the served classes`,
+        this,
+      );
+    }
+    return workload;
+  }
+
+  /** `{ hostname: 'redis-<class>', port: 6379 }`: the instance's alias on the backend network. */
+  public endpoint(dataClass: RedisDataClass): Endpoint {
+    this.workload(dataClass);
+    return { hostname: `redis-${dataClass}`, port: this.port };
+  }
+
+  /**
+   * `redis://redis-<class>:6379/<database>`: plain `redis://`, without TLS or password, because
+   * the instance is reachable only on the internal backend network, by the containers granted
+   * access to it.
+   */
+  public url(dataClass: RedisDataClass, database: number = 0): string {
+    const { hostname, port } = this.endpoint(dataClass);
+    validate(this, [
+      {
+        failed: !Number.isInteger(database) || database < 0 || database >= DATABASES,
+        message: () => `database: got ${database}; allowed: an integer from 0 to ${DATABASES - 1}; fix: use a database index the engine provides`,
+      },
+    ]);
+    return `redis://${hostname}:${port}/${database}`;
+  }
+}

@@ -1,0 +1,296 @@
+/**
+ * SharedStorage (Docker): MinIO (S3-compatible) on the internal backend network with a one-shot
+ * task that creates the buckets, plus named volumes for POSIX shares on a single host.
+ */
+import { Construct } from 'constructs';
+import { Port } from '../core/port';
+import type { Endpoint, IBucket, ISharedStorage } from '../core/roles';
+import { validate, ValidationError } from '../core/validation-error';
+import { DockerConnections } from './docker-connections';
+import { DockerSecret } from './docker-secret';
+import { dataStoreRules, debugPorts, DockerDataStoreProps, pascalCase, statefulPlacement, variablePrefix } from './private/data-store';
+import { Workload } from './workload';
+
+/** One bucket of a {@link SharedStorage}. */
+export interface DockerBucketSpec {
+  /** Logical name, lowercase letters, digits and single hyphens (e.g. `public`, `private`); the bucket is `<prefix>-<id>`. */
+  readonly id: string;
+  /** App folders stored in this bucket, relative to the app root (e.g. `public/media`). */
+  readonly folders: string[];
+  /**
+   * Whether anyone who reaches MinIO may download objects (`mc anonymous set download`). MinIO
+   * itself stays on the internal backend network; browsers reach public files only through a route
+   * of the load balancer.
+   * @default false
+   */
+  readonly publicRead?: boolean;
+}
+
+/** One POSIX share of a {@link SharedStorage}, backed by a named volume. */
+export interface DockerPosixShareSpec {
+  /** Logical name, lowercase letters, digits and single hyphens; the volume is `<prefix>-share-<id>`. */
+  readonly id: string;
+  /** Absolute mount path in the app containers, e.g. `/var/www/html/var/services`. */
+  readonly path: string;
+}
+
+/** A POSIX share as a named volume to mount into the workloads that share it. */
+export interface PosixVolume {
+  /** Logical name of the share. */
+  readonly id: string;
+  /** Name of the Docker volume. @attribute */
+  readonly volumeName: string;
+  /** Mount path in the containers. */
+  readonly path: string;
+}
+
+/** Properties of a {@link SharedStorage}. */
+export interface SharedStorageProps extends DockerDataStoreProps {
+  /** The buckets to create; at least one, ids unique, each folder in one bucket only. */
+  readonly buckets: DockerBucketSpec[];
+  /**
+   * POSIX shares, each a named volume (standalone engines only: a local volume lives on one node,
+   * so they are refused on Swarm).
+   * @default - none
+   */
+  readonly posixShares?: DockerPosixShareSpec[];
+  /**
+   * MinIO server image, pinned by tag or digest.
+   * @default 'minio/minio:RELEASE.2025-04-22T22-12-26Z'
+   */
+  readonly image?: string;
+  /**
+   * MinIO client image of the bucket-initialisation task, pinned by tag or digest.
+   * @default 'minio/mc:RELEASE.2025-04-16T18-13-26Z'
+   */
+  readonly clientImage?: string;
+}
+
+/** Default MinIO server image. */
+export const DEFAULT_MINIO_IMAGE = 'minio/minio:RELEASE.2025-04-22T22-12-26Z';
+/** Default MinIO client image. */
+export const DEFAULT_MINIO_CLIENT_IMAGE = 'minio/mc:RELEASE.2025-04-16T18-13-26Z';
+/** S3 API port. */
+const S3_PORT = 9000;
+/** Alias of the server on the backend network. */
+const HOSTNAME = 'minio';
+
+const ID_PATTERN = /^[a-z](?:-?[a-z0-9])*$/;
+const PATH_PATTERN = /^(?:\/[A-Za-z0-9_][A-Za-z0-9._-]*)+$/;
+const FOLDER_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9._-]*(?:\/[A-Za-z0-9_][A-Za-z0-9._-]*)*$/;
+/** S3 bucket name limit. */
+const MAX_BUCKET_NAME = 63;
+
+/**
+ * Shared files on Docker.
+ *
+ * MinIO (`minio server /data --console-address :9001`) keeps its objects on a named volume
+ * `<prefix>-minio-data` (protected from destroy unless the cluster allows it), listens only on the
+ * internal backend network under the alias `minio` (S3 API on 9000, console on 9001, neither
+ * published unless `debugPort` publishes the S3 API on 127.0.0.1) and is checked with `mc ready local`.
+ * Its root credentials are {@link DockerSecret}s, the sensitive Terraform variables
+ * `<prefix>_minio_root_user` and `<prefix>_minio_root_password` (prefix with `_` for `-`), read
+ * from Docker secrets through `MINIO_ROOT_USER_FILE`/`MINIO_ROOT_PASSWORD_FILE` on Swarm. The app
+ * uses them as its S3 access key and secret key ({@link accessKeySecret}, {@link secretKeySecret}).
+ *
+ * A one-shot task `<prefix>-minio-init` (MinIO client image) starts once MinIO is healthy and
+ * creates every bucket `<prefix>-<id>` if missing, makes `publicRead` buckets anonymously
+ * downloadable and every other bucket private again. It runs again whenever the bucket list changes.
+ *
+ * `posixShares` become named volumes `<prefix>-share-<id>` ({@link posixVolumes}) for apps that need
+ * a POSIX directory shared by containers on one host; on Swarm they are refused, since a local
+ * named volume is not shared between nodes.
+ *
+ * @resource docker_container
+ */
+export class SharedStorage extends Construct implements ISharedStorage {
+  public readonly buckets: readonly IBucket[];
+  /** Network access: clients join the backend network; the default port is the S3 API (9000). */
+  public readonly connections: DockerConnections;
+  /** The MinIO server; list it in `dependsOn` to wait until it is healthy. */
+  public readonly workload: Workload;
+  /** The bucket-initialisation task; list it in `dependsOn` to wait until the buckets exist. */
+  public readonly initTask: Workload;
+  /** S3 endpoint on the backend network. @attribute */
+  public readonly endpoint: Endpoint;
+  /** S3 endpoint URL, `http://minio:9000` (path-style addressing). @attribute */
+  public readonly s3Url: string;
+  /** MinIO root user, the S3 access key. */
+  public readonly accessKeySecret: DockerSecret;
+  /** MinIO root password, the S3 secret key. */
+  public readonly secretKeySecret: DockerSecret;
+  /** The POSIX shares as named volumes, in declaration order. */
+  public readonly posixVolumes: readonly PosixVolume[];
+  /** MinIO server image in use. */
+  public readonly image: string;
+  /** MinIO client image in use. */
+  public readonly clientImage: string;
+
+  constructor(scope: Construct, id: string, props: SharedStorageProps) {
+    super(scope, id);
+    const cluster = props.cluster;
+    const specs = props.buckets;
+    const shares = props.posixShares ?? [];
+    const list = (xs: readonly string[]): string => `[${xs.map((x) => `'${x}'`).join(', ')}]`;
+    const dupes = (xs: string[]): string[] => xs.filter((x, i) => xs.indexOf(x) !== i);
+    const bucketIds = specs.map((b) => b.id);
+    const badIds = bucketIds.filter((b) => !ID_PATTERN.test(b));
+    const tooLong = bucketIds.filter((b) => `${cluster.namePrefix}-${b}`.length > MAX_BUCKET_NAME);
+    const foldersSeen = new Map<string, string>();
+    const folderClashes: string[] = [];
+    for (const b of specs) {
+      for (const f of b.folders) {
+        const owner = foldersSeen.get(f);
+        if (owner !== undefined && owner !== b.id) folderClashes.push(`'${f}' in '${owner}' and '${b.id}'`);
+        foldersSeen.set(f, b.id);
+      }
+    }
+    const badFolders = specs.flatMap((b) => b.folders).filter((f) => !FOLDER_PATTERN.test(f) || f.split('/').includes('..'));
+    const shareIds = shares.map((s) => s.id);
+    const badSharePaths = shares.map((s) => s.path).filter((p) => !PATH_PATTERN.test(p) || p.split('/').includes('..'));
+
+    validate(this, [
+      {
+        failed: specs.length === 0,
+        message: () => "buckets: got []; allowed: at least one bucket; fix: add e.g. { id: 'public', folders: ['public/media'] }",
+      },
+      {
+        failed: badIds.length > 0,
+        message: () =>
+          `buckets[].id: got ${list(badIds)}; allowed: lowercase letters, digits and single hyphens, starting with a letter; fix: use ids like 'public' or 'private-files'`,
+      },
+      {
+        failed: dupes(bucketIds).length > 0,
+        message: () => `buckets[].id: got duplicates ${list(dupes(bucketIds))}; allowed: unique ids; fix: give each bucket its own id`,
+      },
+      {
+        failed: tooLong.length > 0,
+        message: () =>
+          `buckets[].id: got ${list(tooLong)}, making bucket names longer than ${MAX_BUCKET_NAME} characters with prefix '${cluster.namePrefix}-'; allowed: '<prefix>-<id>' of at most ${MAX_BUCKET_NAME}; fix: use shorter bucket ids`,
+      },
+      {
+        failed: badFolders.length > 0,
+        message: () =>
+          `buckets[].folders: got ${list(badFolders)}; allowed: relative app paths without '..' such as 'public/media'; fix: drop the leading '/' or the '..' segment`,
+      },
+      {
+        failed: folderClashes.length > 0,
+        message: () => `buckets[].folders: got ${folderClashes.join(', ')}; allowed: each folder in one bucket; fix: remove the folder from all but one bucket`,
+      },
+      {
+        failed: shares.length > 0 && cluster.runtime.mode === 'swarm',
+        message: () =>
+          `posixShares: got ${list(shareIds)} on a swarm runtime; allowed: POSIX shares on a standalone engine only, a named volume lives on one node; fix: use S3 buckets or an NFS-backed volume driver`,
+      },
+      {
+        failed: shareIds.some((s) => !ID_PATTERN.test(s)),
+        message: () =>
+          `posixShares[].id: got ${list(shareIds.filter((s) => !ID_PATTERN.test(s)))}; allowed: lowercase letters, digits and single hyphens, starting with a letter; fix: use ids like 'dfs' or 'services'`,
+      },
+      {
+        failed: dupes(shareIds).length > 0,
+        message: () => `posixShares[].id: got duplicates ${list(dupes(shareIds))}; allowed: unique ids; fix: give each share its own id`,
+      },
+      {
+        failed: badSharePaths.length > 0,
+        message: () =>
+          `posixShares[].path: got ${list(badSharePaths)}; allowed: absolute paths of letters, digits, '.', '_' and '-' without '..'; fix: use e.g. '/var/www/html/var/services'`,
+      },
+      {
+        failed: dupes(shares.map((s) => s.path)).length > 0,
+        message: () => `posixShares[].path: got duplicates ${list(dupes(shares.map((s) => s.path)))}; allowed: one share per path; fix: give each share its own mount path`,
+      },
+      ...dataStoreRules(props, 1),
+    ]);
+
+    this.image = props.image ?? DEFAULT_MINIO_IMAGE;
+    this.clientImage = props.clientImage ?? DEFAULT_MINIO_CLIENT_IMAGE;
+    this.buckets = specs.map((b) => ({
+      id: b.id,
+      bucketName: `${cluster.namePrefix}-${b.id}`,
+      folders: [...b.folders],
+      publicRead: b.publicRead ?? false,
+    }));
+    this.endpoint = { hostname: HOSTNAME, port: S3_PORT };
+    this.s3Url = `http://${HOSTNAME}:${S3_PORT}`;
+
+    const prefix = variablePrefix(cluster);
+    this.accessKeySecret = new DockerSecret(this, 'RootUser', {
+      variableName: `${prefix}_minio_root_user`,
+      description: `MinIO root user (S3 access key) of ${cluster.namePrefix}`,
+    });
+    this.secretKeySecret = new DockerSecret(this, 'RootPassword', {
+      variableName: `${prefix}_minio_root_password`,
+      description: `MinIO root password (S3 secret key) of ${cluster.namePrefix}`,
+    });
+
+    this.connections = new DockerConnections(this, cluster.backend, Port.tcp(S3_PORT));
+    this.workload = new Workload(this, 'Server', {
+      cluster,
+      name: HOSTNAME,
+      role: 'storage',
+      image: this.image,
+      // Arguments of the image's entrypoint.
+      command: ['minio', 'server', '/data', '--console-address', ':9001'],
+      secrets: {
+        MINIO_ROOT_USER: { secret: this.accessKeySecret, fileVariable: 'MINIO_ROOT_USER_FILE' },
+        MINIO_ROOT_PASSWORD: { secret: this.secretKeySecret, fileVariable: 'MINIO_ROOT_PASSWORD_FILE' },
+      },
+      listenNetwork: cluster.backend,
+      defaultPort: Port.tcp(S3_PORT),
+      volumes: [{ volumeName: cluster.addVolume(this, 'DataVolume', 'minio-data', true), containerPath: '/data' }],
+      // The image has the MinIO client but no curl.
+      healthcheck: { test: ['CMD', 'mc', 'ready', 'local'], intervalSec: 10, timeoutSec: 5, retries: 5, startPeriodSec: 10 },
+      ports: debugPorts(props, S3_PORT),
+      placement: statefulPlacement(props),
+      stateful: true,
+    });
+
+    this.initTask = new Workload(this, 'BucketInit', {
+      cluster,
+      name: `${HOSTNAME}-init`,
+      role: 'storage-init',
+      image: this.clientImage,
+      // The client image's entrypoint is `mc`; the script needs a shell.
+      entrypoint: ['/bin/sh', '-c'],
+      command: [initScript(this.buckets, this.s3Url)],
+      secrets: {
+        MINIO_ROOT_USER: { secret: this.accessKeySecret },
+        MINIO_ROOT_PASSWORD: { secret: this.secretKeySecret },
+      },
+      dependsOn: [this.workload],
+      oneShot: true,
+    });
+    this.connections.allowDefaultPortFrom(this.initTask, 'bucket initialisation');
+    this.posixVolumes = shares.map((s) => ({
+      id: s.id,
+      volumeName: cluster.addVolume(this, `Share${pascalCase(s.id)}`, `share-${s.id}`, true),
+      path: s.path,
+    }));
+  }
+
+  /** One bucket by logical id; throws for an unknown id. */
+  public bucket(id: string): IBucket {
+    const bucket = this.buckets.find((b) => b.id === id);
+    if (!bucket) {
+      throw new ValidationError(
+        `bucket: got '${id}'; allowed: ${this.buckets.map((b) => `'${b.id}'`).join(', ')}; fix: use a declared bucket id or add the bucket`,
+        this,
+      );
+    }
+    return bucket;
+  }
+}
+
+/** The shell script of the bucket-initialisation task (bucket names are validated, no quoting needed). */
+function initScript(buckets: readonly IBucket[], s3Url: string): string {
+  const lines = [
+    'set -eu',
+    `mc alias set storage ${s3Url} "$MINIO_ROOT_USER" "$MINIO_ROOT_PASSWORD" >/dev/null`,
+    ...buckets.flatMap((b) => [
+      `mc mb --ignore-existing storage/${b.bucketName}`,
+      `mc anonymous set ${b.publicRead ? 'download' : 'none'} storage/${b.bucketName}`,
+    ]),
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,445 @@
+import { Config } from '@cdktf/provider-docker/lib/config';
+import { Container } from '@cdktf/provider-docker/lib/container';
+import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
+import { Service } from '@cdktf/provider-docker/lib/service';
+import { Volume } from '@cdktf/provider-docker/lib/volume';
+import { Testing, TerraformStack } from 'cdktf';
+import { parse } from 'yaml';
+import { Port } from '../../../constructs/core/port';
+import { DockerCluster } from '../../../constructs/docker/docker-cluster';
+import { LoadBalancer, LoadBalancerProps } from '../../../constructs/docker/load-balancer';
+import { SwarmRuntime } from '../../../constructs/docker/swarm-runtime';
+import { Workload } from '../../../constructs/docker/workload';
+import { dockerConfigContent, resourcesOf, synthJson } from '../../util';
+
+function makeStack(): TerraformStack {
+  const stack = new TerraformStack(Testing.app(), 'test');
+  new DockerProvider(stack, 'docker', {});
+  return stack;
+}
+
+/** The shape of the parts of Traefik's dynamic configuration the tests read. */
+interface DynamicConfig {
+  http: {
+    routers: Record<string, { entryPoints: string[]; rule: string; priority: number; service: string; middlewares?: string[]; tls?: { certResolver: string } }>;
+    middlewares?: Record<string, { ipAllowList: { sourceRange: string[] } }>;
+    services: Record<
+      string,
+      {
+        loadBalancer: {
+          servers: { url: string }[];
+          healthCheck: { path: string; interval: string; timeout: string; hostname?: string };
+          sticky?: { cookie: { name: string; httpOnly: boolean; secure: boolean; sameSite: string } };
+        };
+      }
+    >;
+  };
+}
+
+/** The Traefik container's uploaded dynamic configuration (standalone), parsed. */
+function uploadedConfig(stack: TerraformStack): DynamicConfig {
+  const traefik = resourcesOf(synthJson(stack), 'docker_container').find((c) => c.name === 'shop-traefik-1') as { upload: { file: string; content: string }[] };
+  expect(traefik.upload).toHaveLength(1);
+  expect(traefik.upload[0].file).toBe('/etc/traefik/dynamic.yml');
+  return parse(traefik.upload[0].content) as DynamicConfig;
+}
+
+describe('LoadBalancer (standalone)', () => {
+  let stack: TerraformStack;
+  let cluster: DockerCluster;
+  let app: Workload;
+  let admin: Workload;
+  const makeLb = (extra: Partial<LoadBalancerProps> = {}): LoadBalancer => new LoadBalancer(stack, 'Lb', { cluster, ...extra });
+  beforeEach(() => {
+    // GIVEN
+    stack = makeStack();
+    cluster = new DockerCluster(stack, 'Cluster', { namePrefix: 'shop' });
+    app = new Workload(stack, 'App', { cluster, name: 'app', role: 'app', image: 'shop/app:1.0.0', replicas: 2, listenNetwork: cluster.frontend });
+    admin = new Workload(stack, 'Admin', { cluster, name: 'admin', role: 'admin', image: 'shop/app:1.0.0', listenNetwork: cluster.frontend });
+  });
+
+  test('one Traefik container on the frontend network, configured by arguments and the file provider', () => {
+    // WHEN
+    const lb = makeLb();
+    lb.addTarget('app', { workload: app, port: 8000, healthCheckPath: '/health' });
+    // THEN
+    expect(Testing.synth(stack)).toHaveResourceWithProperties(Container, {
+      name: 'shop-traefik-1',
+      restart: 'unless-stopped',
+      command: expect.arrayContaining([
+        '--entrypoints.web.address=:80',
+        '--providers.file.filename=/etc/traefik/dynamic.yml',
+        '--providers.file.watch=true',
+        '--ping=true',
+        '--accesslog=true',
+        '--entrypoints.web.transport.respondingTimeouts.idleTimeout=60s',
+      ]),
+      healthcheck: expect.objectContaining({ test: ['CMD', 'traefik', 'healthcheck', '--ping'] }),
+      networks_advanced: [expect.objectContaining({ name: '${docker_network.Cluster_FrontendNetwork_9AB3B1FA.name}' })],
+    });
+    const traefik = resourcesOf(synthJson(stack), 'docker_container').find((c) => c.name === 'shop-traefik-1') as { command: string[] };
+    expect(traefik.command.filter((a) => /--api|dashboard|providers\.docker|websecure|acme/i.test(a))).toEqual([]);
+    expect(lb.dnsName).toBe('0.0.0.0');
+  });
+
+  test('no Docker socket is mounted', () => {
+    // WHEN
+    makeLb({ acmeEmail: 'ops@example.com', domain: 'shop.example.com' }).addTarget('app', { workload: app, port: 8000, healthCheckPath: '/health' });
+    // THEN
+    const traefik = resourcesOf(synthJson(stack), 'docker_container').find((c) => c.name === 'shop-traefik-1') as Record<string, unknown>;
+    expect(traefik.mounts).toBeUndefined();
+    expect(traefik.volumes).toEqual([{ volume_name: '${docker_volume.Lb_AcmeVolume_136B2969.name}', container_path: '/letsencrypt', read_only: false }]);
+    expect(Testing.synth(stack)).not.toContain('docker.sock');
+  });
+
+  test('only port 80 is published, on the listen address', () => {
+    // WHEN
+    makeLb({ listenAddress: '127.0.0.1', httpPort: 8080 }).addTarget('app', { workload: app, port: 8000, healthCheckPath: '/health' });
+    // THEN
+    expect(Testing.synth(stack)).toHaveResourceWithProperties(Container, {
+      name: 'shop-traefik-1',
+      ports: [{ internal: 80, external: 8080, ip: '127.0.0.1', protocol: 'tcp' }],
+    });
+  });
+
+  test('with ACME: 80 and 443 published, HTTP-01 resolver, redirect, routers on websecure with TLS', () => {
+    // WHEN
+    const lb = makeLb({ acmeEmail: 'ops@example.com', domain: 'shop.example.com' });
+    lb.addTarget('app', { workload: app, port: 8000, healthCheckPath: '/health' });
+    // THEN
+    expect(Testing.synth(stack)).toHaveResourceWithProperties(Container, {
+      name: 'shop-traefik-1',
+      ports: [
+        { internal: 80, external: 80, ip: '0.0.0.0', protocol: 'tcp' },
+        { internal: 443, external: 443, ip: '0.0.0.0', protocol: 'tcp' },
+      ],
+      command: expect.arrayContaining([
+        '--entrypoints.websecure.address=:443',
+        '--entrypoints.web.http.redirections.entrypoint.to=websecure',
+        '--certificatesResolvers.letsencrypt.acme.email=ops@example.com',
+        '--certificatesResolvers.letsencrypt.acme.storage=/letsencrypt/acme.json',
+        '--certificatesResolvers.letsencrypt.acme.httpChallenge.entrypoint=web',
+      ]),
+    });
+    expect(Testing.synth(stack)).toHaveResourceWithProperties(Volume, { name: 'shop-traefik-acme', lifecycle: { prevent_destroy: true } });
+    const router = uploadedConfig(stack).http.routers.app;
+    expect(router).toEqual(expect.objectContaining({ entryPoints: ['websecure'], rule: 'Host(`shop.example.com`)', tls: { certResolver: 'letsencrypt' } }));
+    expect(lb.dnsName).toBe('shop.example.com');
+  });
+
+  test('targets become routers and health-checked services with one server per container', () => {
+    // WHEN
+    const lb = makeLb({ domain: 'shop.example.com' });
+    const appTarget = lb.addTarget('app', { workload: app, port: 8000, healthCheckPath: '/api/_info/health-check' });
+    const adminTarget = lb.addTarget('admin', { workload: admin, port: 8000, healthCheckPath: '/health', pathPrefixes: ['/admin'] });
+    // THEN
+    const http = uploadedConfig(stack).http;
+    expect(http.routers.app).toEqual({ entryPoints: ['web'], rule: 'Host(`shop.example.com`)', priority: 1, service: 'app' });
+    expect(http.routers.admin).toEqual({ entryPoints: ['web'], rule: 'Host(`shop.example.com`) && PathPrefix(`/admin`)', priority: 106, service: 'admin' });
+    // The container names, as Terraform references (Traefik is created after the containers exist).
+    expect(http.services.app.loadBalancer.servers).toEqual([
+      { url: expect.stringMatching(/^http:\/\/\$\{docker_container\.App_Container1_[0-9A-F]{8}\.name\}:8000$/) },
+      { url: expect.stringMatching(/^http:\/\/\$\{docker_container\.App_Container2_[0-9A-F]{8}\.name\}:8000$/) },
+    ]);
+    expect(http.services.app.loadBalancer.healthCheck).toEqual({ path: '/api/_info/health-check', interval: '10s', timeout: '5s', hostname: 'shop.example.com' });
+    expect(http.services.admin.loadBalancer.servers).toHaveLength(1);
+    expect(http.middlewares).toBeUndefined();
+    expect(appTarget.priority).toBe(1);
+    expect(adminTarget.priority).toBe(106);
+    expect(lb.targets.map((t) => t.id)).toEqual(['app', 'admin']);
+  });
+
+  test('without a domain the catch-all route matches any host', () => {
+    // WHEN
+    makeLb().addTarget('app', { workload: app, port: 8000, healthCheckPath: '/health', pathPrefixes: ['/shop', '/api'] });
+    // THEN
+    const router = uploadedConfig(stack).http.routers.app;
+    expect(router.rule).toBe('(PathPrefix(`/shop`) || PathPrefix(`/api`))');
+    expect(router.priority).toBe(105);
+  });
+
+  test('the load balancer joins each target\'s listen network through the connections model', () => {
+    // GIVEN
+    const lb = makeLb();
+    const worker = new Workload(stack, 'Internal', { cluster, name: 'internal', role: 'app', image: 'shop/app:1.0.0', listenNetwork: cluster.backend });
+    // WHEN
+    lb.addTarget('internal', { workload: worker, port: 9000, healthCheckPath: '/health' });
+    // THEN
+    expect(worker.connections.rules).toEqual([expect.objectContaining({ from: 'test/Lb/Traefik', to: 'test/Internal', port: Port.tcp(9000) })]);
+    expect(lb.connections.networks).toEqual([cluster.frontend, cluster.backend]);
+  });
+
+  test('sticky cookie on the catch-all service with several containers: httpOnly, sameSite lax, secure with TLS', () => {
+    // WHEN
+    const lb = makeLb({ stickiness: {} });
+    lb.addTarget('app', { workload: app, port: 8000, healthCheckPath: '/health' });
+    lb.addTarget('admin', { workload: admin, port: 8000, healthCheckPath: '/health', pathPrefixes: ['/admin'] });
+    // THEN
+    const services = uploadedConfig(stack).http.services;
+    expect(services.app.loadBalancer.sticky).toEqual({ cookie: { name: 'webcluster_lb', httpOnly: true, secure: false, sameSite: 'lax' } });
+    expect(services.admin.loadBalancer.sticky).toBeUndefined();
+  });
+
+  test('sticky cookie name is configurable and secure behind HTTPS', () => {
+    // WHEN
+    makeLb({ stickiness: { cookieName: 'steedos_session' }, acmeEmail: 'ops@example.com', domain: 'crm.example.com' }).addTarget('app', {
+      workload: app,
+      port: 5100,
+      healthCheckPath: '/',
+    });
+    // THEN
+    expect(uploadedConfig(stack).http.services.app.loadBalancer.sticky).toEqual({
+      cookie: { name: 'steedos_session', httpOnly: true, secure: true, sameSite: 'lax' },
+    });
+  });
+
+  test('restricted ingressCidrs put an ipAllowList middleware on every router', () => {
+    // WHEN
+    const lb = makeLb({ ingressCidrs: ['198.51.100.0/24', '203.0.113.0/24'] });
+    lb.addTarget('app', { workload: app, port: 8000, healthCheckPath: '/health' });
+    lb.addTarget('admin', { workload: admin, port: 8000, healthCheckPath: '/health', pathPrefixes: ['/admin'] });
+    // THEN
+    const http = uploadedConfig(stack).http;
+    expect(http.middlewares).toEqual({ 'ingress-allowlist': { ipAllowList: { sourceRange: ['198.51.100.0/24', '203.0.113.0/24'] } } });
+    expect(http.routers.app.middlewares).toEqual(['ingress-allowlist']);
+    expect(http.routers.admin.middlewares).toEqual(['ingress-allowlist']);
+  });
+
+  test('sourceCidrs restrict one route; an empty list denies everyone with 403', () => {
+    // WHEN
+    const lb = makeLb();
+    lb.addTarget('app', { workload: app, port: 8000, healthCheckPath: '/health' });
+    lb.addTarget('admin', { workload: admin, port: 8000, healthCheckPath: '/health', pathPrefixes: ['/admin'], sourceCidrs: ['203.0.113.0/24'] });
+    const closed = new Workload(stack, 'Tools', { cluster, name: 'tools', role: 'admin', image: 'shop/app:1.0.0', listenNetwork: cluster.frontend });
+    lb.addTarget('tools', { workload: closed, port: 8000, healthCheckPath: '/health', pathPrefixes: ['/tools'], sourceCidrs: [] });
+    // THEN
+    const http = uploadedConfig(stack).http;
+    expect(http.routers.app.middlewares).toBeUndefined();
+    expect(http.routers.admin.middlewares).toEqual(['admin-allowlist']);
+    expect(http.routers.tools.middlewares).toEqual(['deny-all']);
+    expect(http.middlewares).toEqual({
+      'admin-allowlist': { ipAllowList: { sourceRange: ['203.0.113.0/24'] } },
+      'deny-all': { ipAllowList: { sourceRange: ['255.255.255.255/32'] } },
+    });
+  });
+
+  test('warns when ACME is on and HTTP is not published on port 80', () => {
+    // WHEN
+    const lb = makeLb({ acmeEmail: 'ops@example.com', domain: 'shop.example.com', httpPort: 8080, httpsPort: 8443 });
+    // THEN
+    const warnings = lb.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data));
+    expect(warnings).toEqual([expect.stringMatching(/httpPort 8080 with acmeEmail: Let's Encrypt's HTTP challenge connects to port 80/)]);
+    const traefik = resourcesOf(synthJson(stack), 'docker_container').find((c) => c.name === 'shop-traefik-1') as { command: string[] };
+    expect(traefik.command).toContain('--entrypoints.web.http.redirections.entrypoint.to=:8443');
+  });
+
+  test('idle timeout goes to the entry points', () => {
+    // WHEN
+    makeLb({ idleTimeoutSec: 3600 }).addTarget('app', { workload: app, port: 8000, healthCheckPath: '/health' });
+    // THEN
+    expect(Testing.synth(stack)).toHaveResourceWithProperties(Container, {
+      name: 'shop-traefik-1',
+      command: expect.arrayContaining(['--entrypoints.web.transport.respondingTimeouts.idleTimeout=3600s']),
+    });
+  });
+
+  test('image is pinned and overridable', () => {
+    // WHEN
+    makeLb({ image: 'traefik:v3.5.0' }).addTarget('app', { workload: app, port: 8000, healthCheckPath: '/health' });
+    // THEN
+    expect(Testing.synth(stack)).toHaveResourceWithProperties({ tfResourceType: 'docker_image' } as never, { name: 'traefik:v3.5.0' });
+  });
+
+  test('reports a load balancer without targets at validation', () => {
+    // WHEN
+    const lb = makeLb();
+    // THEN
+    expect(lb.node.validate()).toEqual([expect.stringMatching(/test\/Lb: no target; fix: call addTarget\(\)/)]);
+  });
+
+  test('fails when stickiness has a bad cookie name', () => {
+    expect(() => makeLb({ stickiness: { cookieName: 'bad cookie' } })).toThrow(/stickiness.cookieName: got 'bad cookie'; allowed: 1-128 letters/);
+  });
+
+  test('fails when ingressCidrs holds a bad CIDR', () => {
+    expect(() => makeLb({ ingressCidrs: ['10.0.0.1/8'] })).toThrow(/ingressCidrs: got '10.0.0.1\/8'; allowed: IPv4 CIDR blocks/);
+  });
+
+  test('fails when ingressCidrs is empty', () => {
+    expect(() => makeLb({ ingressCidrs: [] })).toThrow(/ingressCidrs: got \[\]/);
+  });
+
+  test('fails when httpPort is out of range', () => {
+    expect(() => makeLb({ httpPort: 70000 })).toThrow(/httpPort: got 70000; allowed: 1 to 65535/);
+  });
+
+  test('fails when httpsPort is out of range', () => {
+    expect(() => makeLb({ httpsPort: 0 })).toThrow(/httpsPort: got 0; allowed: 1 to 65535/);
+  });
+
+  test('fails when httpsPort equals httpPort with ACME', () => {
+    expect(() => makeLb({ acmeEmail: 'ops@example.com', domain: 'shop.example.com', httpsPort: 80 })).toThrow(/httpsPort: got 80, the same as httpPort/);
+  });
+
+  test('fails when listenAddress is not an IPv4 address', () => {
+    expect(() => makeLb({ listenAddress: '300.1.1.1' })).toThrow(/listenAddress: got '300.1.1.1'; allowed: an IPv4 address/);
+  });
+
+  test('fails when ACME is asked for without a domain', () => {
+    expect(() => makeLb({ acmeEmail: 'ops@example.com' })).toThrow(/acmeEmail: got 'ops@example.com' without a domain/);
+  });
+
+  test('fails when acmeEmail is not an e-mail address', () => {
+    expect(() => makeLb({ acmeEmail: 'ops', domain: 'shop.example.com' })).toThrow(/acmeEmail: got 'ops'; allowed: an e-mail address/);
+  });
+
+  test('fails when domain is not a host name', () => {
+    expect(() => makeLb({ domain: 'Shop Example' })).toThrow(/domain: got 'Shop Example'; allowed: a lowercase DNS host name/);
+  });
+
+  test('fails when idleTimeoutSec is out of range', () => {
+    expect(() => makeLb({ idleTimeoutSec: 0 })).toThrow(/idleTimeoutSec: got 0; allowed: 1 to 3600/);
+  });
+
+  test('fails when the Traefik image is not pinned', () => {
+    expect(() => makeLb({ image: 'traefik:latest' })).toThrow(/image: got 'traefik:latest'/);
+  });
+
+  test('fails when a target id is used twice', () => {
+    const lb = makeLb();
+    lb.addTarget('app', { workload: app, port: 8000, healthCheckPath: '/health' });
+    expect(() => lb.addTarget('app', { workload: admin, port: 8000, healthCheckPath: '/health', pathPrefixes: ['/admin'] })).toThrow(
+      /addTarget\('app'\): id got 'app', which is already a target/,
+    );
+  });
+
+  test('fails when a target id is not a lowercase name', () => {
+    expect(() => makeLb().addTarget('App', { workload: app, port: 8000, healthCheckPath: '/health' })).toThrow(/addTarget\('App'\): id got 'App'/);
+  });
+
+  test('fails when two targets take the same priority', () => {
+    const lb = makeLb();
+    lb.addTarget('admin', { workload: admin, port: 8000, healthCheckPath: '/health', pathPrefixes: ['/admin'], priority: 50 });
+    expect(() => lb.addTarget('app', { workload: app, port: 8000, healthCheckPath: '/health', pathPrefixes: ['/shop'], priority: 50 })).toThrow(
+      /addTarget\('app'\).priority: got 50, which target 'admin' already uses/,
+    );
+  });
+
+  test('fails when a priority is out of range', () => {
+    expect(() => makeLb().addTarget('app', { workload: app, port: 8000, healthCheckPath: '/health', priority: 0 })).toThrow(/priority: got 0; allowed: an integer 1 to 1000000/);
+  });
+
+  test('fails when a path prefix does not start with /', () => {
+    expect(() => makeLb().addTarget('admin', { workload: admin, port: 8000, healthCheckPath: '/health', pathPrefixes: ['admin'] })).toThrow(
+      /addTarget\('admin'\).pathPrefixes: got 'admin'; allowed: absolute paths starting with '\/'/,
+    );
+  });
+
+  test('fails when pathPrefixes is an empty list', () => {
+    expect(() => makeLb().addTarget('admin', { workload: admin, port: 8000, healthCheckPath: '/health', pathPrefixes: [] })).toThrow(/pathPrefixes: got \[\]/);
+  });
+
+  test('fails when two targets route the same prefix', () => {
+    const lb = makeLb();
+    lb.addTarget('admin', { workload: admin, port: 8000, healthCheckPath: '/health', pathPrefixes: ['/admin'] });
+    expect(() => lb.addTarget('app', { workload: app, port: 8000, healthCheckPath: '/health', pathPrefixes: ['/admin'] })).toThrow(
+      /pathPrefixes: got '\/admin', which another target already routes/,
+    );
+  });
+
+  test('fails when a second catch-all target is added', () => {
+    const lb = makeLb();
+    lb.addTarget('app', { workload: app, port: 8000, healthCheckPath: '/health' });
+    expect(() => lb.addTarget('admin', { workload: admin, port: 8000, healthCheckPath: '/health' })).toThrow(/target 'app' already takes every other path/);
+  });
+
+  test('fails when a target port is out of range', () => {
+    expect(() => makeLb().addTarget('app', { workload: app, port: 0, healthCheckPath: '/health' })).toThrow(/addTarget\('app'\).port: got 0/);
+  });
+
+  test('fails when a health check path is not absolute', () => {
+    expect(() => makeLb().addTarget('app', { workload: app, port: 8000, healthCheckPath: 'health' })).toThrow(/addTarget\('app'\).healthCheckPath: got 'health'/);
+  });
+
+  test('fails when sourceCidrs holds a bad CIDR', () => {
+    expect(() =>
+      makeLb().addTarget('admin', { workload: admin, port: 8000, healthCheckPath: '/health', pathPrefixes: ['/admin'], sourceCidrs: ['office'] }),
+    ).toThrow(/addTarget\('admin'\).sourceCidrs: got 'office'/);
+  });
+
+  test('fails when the target is a one-shot task', () => {
+    const task = new Workload(stack, 'Init', { cluster, name: 'init', role: 'init', image: 'shop/app:1.0.0', oneShot: true, listenNetwork: cluster.frontend });
+    expect(() => makeLb().addTarget('init', { workload: task, port: 8000, healthCheckPath: '/health' })).toThrow(/got a workload without backend hosts/);
+  });
+
+  test('fails when the target listens on no network', () => {
+    const lonely = new Workload(stack, 'Lonely', { cluster, name: 'lonely', role: 'app', image: 'shop/app:1.0.0' });
+    expect(() => makeLb().addTarget('lonely', { workload: lonely, port: 8000, healthCheckPath: '/health' })).toThrow(/workload that listens on no network/);
+  });
+});
+
+describe('LoadBalancer (swarm)', () => {
+  let stack: TerraformStack;
+  let cluster: DockerCluster;
+  beforeEach(() => {
+    stack = makeStack();
+    cluster = new DockerCluster(stack, 'Cluster', { namePrefix: 'shop', runtime: new SwarmRuntime() });
+  });
+
+  test('a service publishing 80/443 in host mode, stop-first updates, the configuration as a Swarm config', () => {
+    // GIVEN
+    const app = new Workload(stack, 'App', { cluster, name: 'app', role: 'app', image: 'shop/app:1.0.0', replicas: 3, listenNetwork: cluster.frontend });
+    // WHEN
+    const lb = new LoadBalancer(stack, 'Lb', { cluster, domain: 'shop.example.com', acmeEmail: 'ops@example.com', ingressCidrs: ['203.0.113.0/24'] });
+    lb.addTarget('app', { workload: app, port: 8000, healthCheckPath: '/health' });
+    // THEN
+    const synth = Testing.synth(stack);
+    expect(synth).toHaveResourceWithProperties(Service, {
+      name: 'shop-traefik',
+      mode: { replicated: { replicas: 1 } },
+      endpoint_spec: {
+        mode: 'vip',
+        ports: [
+          { target_port: 80, published_port: 80, protocol: 'tcp', publish_mode: 'host' },
+          { target_port: 443, published_port: 443, protocol: 'tcp', publish_mode: 'host' },
+        ],
+      },
+      update_config: expect.objectContaining({ order: 'stop-first', failure_action: 'rollback' }),
+    });
+    expect(synth).not.toContain('docker.sock');
+    const configs = resourcesOf(synthJson(stack), 'docker_config') as { name: string; data: string }[];
+    expect(configs).toHaveLength(1);
+    const yamlText = dockerConfigContent(synthJson(stack), configs[0]);
+    expect(configs[0].name).toMatch(/^shop-traefik-\$\{substr\(sha256\(local\.\w+\), 0, 12\)\}$/);
+    const http = (parse(yamlText) as DynamicConfig).http;
+    expect(http.services.app.loadBalancer.servers).toEqual([{ url: 'http://shop-app:8000' }]);
+    expect(http.routers.app.middlewares).toEqual(['ingress-allowlist']);
+    expect(synth).toHaveResourceWithProperties(Config, { lifecycle: { create_before_destroy: true } });
+  });
+
+  test('the Swarm config is named after a hash of the content it carries, which follows the routes', () => {
+    // GIVEN
+    const app = new Workload(stack, 'App', { cluster, name: 'app', role: 'app', image: 'shop/app:1.0.0', listenNetwork: cluster.frontend });
+    const lb = new LoadBalancer(stack, 'Lb', { cluster });
+    lb.addTarget('app', { workload: app, port: 8000, healthCheckPath: '/health' });
+    const config = (): { name: string; data: string } => resourcesOf(synthJson(stack), 'docker_config')[0] as { name: string; data: string };
+    const local = /local\.(\w+)/.exec(config().data)?.[1];
+    expect(config().name).toContain(`sha256(local.${local})`);
+    const before = dockerConfigContent(synthJson(stack), config());
+    // WHEN
+    const admin = new Workload(stack, 'Admin', { cluster, name: 'admin', role: 'admin', image: 'shop/app:1.0.0', listenNetwork: cluster.frontend });
+    lb.addTarget('admin', { workload: admin, port: 8000, healthCheckPath: '/health', pathPrefixes: ['/admin'] });
+    // THEN
+    expect(dockerConfigContent(synthJson(stack), config())).not.toBe(before);
+  });
+
+  test('fails when stickiness is asked for on Swarm', () => {
+    expect(() => new LoadBalancer(stack, 'Lb', { cluster, stickiness: { cookieName: 'steedos_session' } })).toThrow(
+      /stickiness: got a sticky cookie on a swarm runtime; allowed: stickiness on standalone only \(Swarm publishes a service through one virtual IP, so Traefik cannot pin a client to a replica\); fix: use mode standalone or turn stickiness off/,
+    );
+  });
+
+  test('fails when a listen address is set on Swarm', () => {
+    expect(() => new LoadBalancer(stack, 'Lb', { cluster, listenAddress: '127.0.0.1' })).toThrow(/listenAddress: got '127.0.0.1' on a swarm runtime/);
+  });
+});
