@@ -4,7 +4,9 @@
  *
  * Output is all or nothing: the stacks are synthesized into a staging directory next to the output
  * directory and swapped in only when everything succeeded. Bad input prints one line per problem,
- * exits 1 and leaves the previous output untouched.
+ * exits 1 and leaves the previous output untouched. The policy pack (policies/) checks the stacks before
+ * synthesis (errors stop it; warnings and suppressed findings are printed), and the secret guard scans
+ * the staged output for literal secrets before it is swapped in.
  *
  *   npm run synth            # esbuild transpile + node dist/main.js
  *   npx cdktf synth          # the same app through the cdktf CLI
@@ -15,6 +17,9 @@ import { ConfigError } from './config/errors';
 import { loadConfigFile } from './config/load';
 import { App } from './constructs/core/cdktf';
 import { ValidationError } from './constructs/core/validation-error';
+import { checkEnvironmentPolicies } from './policies/environment-policies';
+import { PolicyError } from './policies/policy-error';
+import { formatSecretFinding, scanSynthDirectory } from './policies/secret-guard';
 import { addEnvironmentStacks } from './stacks/from-config';
 
 function main(outdir: string, staging: string): void {
@@ -24,7 +29,13 @@ function main(outdir: string, staging: string): void {
   addEnvironmentStacks(app, config, fileLabel);
   const problems = app.node.findAll().flatMap((c) => c.node.validate().map((m) => `${c.node.path}: ${m}`));
   if (problems.length > 0) throw new ConfigError(problems);
+  const policy = checkEnvironmentPolicies(app, config.environments, fileLabel);
+  for (const line of policy.warnings) process.stderr.write(`warning: ${line}\n`);
+  for (const line of policy.infos) process.stderr.write(`info: ${line}\n`);
+  if (policy.errors.length > 0) throw new PolicyError(policy.errors);
   app.synth();
+  const secrets = scanSynthDirectory(staging);
+  if (secrets.length > 0) throw new PolicyError(secrets.map(formatSecretFinding));
   fs.rmSync(outdir, { recursive: true, force: true });
   fs.renameSync(staging, outdir);
 }
@@ -35,7 +46,7 @@ const staging = fs.mkdtempSync(`${outdir}.staging-`);
 try {
   main(outdir, staging);
 } catch (err) {
-  if (ConfigError.isConfigError(err)) {
+  if (ConfigError.isConfigError(err) || PolicyError.isPolicyError(err)) {
     for (const line of err.problems) process.stderr.write(`error: ${line}\n`);
     process.exitCode = 1;
   } else if (ValidationError.isValidationError(err)) {

@@ -10,6 +10,8 @@
  */
 import { z } from 'zod';
 import { formatIpv4Cidr, parseIpv4Cidr } from '../constructs/core/cidr';
+import { imageRefProblem } from '../constructs/docker/image-ref';
+import { policySchema } from '../policies/config-schema';
 import { type CustomIssueParams, withHint } from './errors';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -20,7 +22,7 @@ import { type CustomIssueParams, withHint } from './errors';
 export const APPS = ['shopware', 'ezplatform', 'steedos'] as const;
 
 /** Backends implemented so far. */
-export const BACKENDS = ['aws'] as const;
+export const BACKENDS = ['aws', 'docker'] as const;
 
 /** Retention periods CloudWatch Logs accepts, in days. */
 export const LOG_RETENTION_DAYS = [
@@ -205,6 +207,7 @@ export const commonEnvironmentShape = {
   allowDestroy: withHint(z.boolean(), { fix: 'use true (dev only: turns off deletion protection) or false, without quotes' }).default(false),
   stateBackend: stateBackendSchema.default({ type: 'local' }),
   tags: withHint(tagsSchema, { allowed: 'a mapping of tag names to string values', fix: 'write tags as indented key: value lines' }).default({}),
+  policy: policySchema,
 };
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -322,6 +325,7 @@ const awsEnvironmentFields = z
     allowDestroy: commonEnvironmentShape.allowDestroy,
     stateBackend: commonEnvironmentShape.stateBackend,
     tags: commonEnvironmentShape.tags,
+    policy: commonEnvironmentShape.policy,
   })
   // The zone checks read zoneNames defensively: they also run when single entries are bad (or repeated).
   .superRefine((env, ctx) => {
@@ -389,13 +393,100 @@ function resolveAwsEnvironment(env: AwsEnvironmentFields) {
 export const awsEnvironmentSchema = awsEnvironmentFields.transform(resolveAwsEnvironment);
 
 // ---------------------------------------------------------------------------------------------------------------
+// Docker
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Docker daemon addresses: the local socket, TCP (with TLS configured outside) or SSH. */
+export const DOCKER_HOST_RE = /^(unix:\/\/\/\S+|tcp:\/\/\S+|ssh:\/\/\S+)$/;
+const IPV4_RE = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+
+function pinnedImage(role: string): z.ZodType<string> {
+  return withHint(z.string(), { allowed: 'an image reference pinned by tag or digest', fix: `use e.g. 'registry/image:1.2.3' for ${role}` }).superRefine(
+    (ref, ctx) => {
+      const why = imageRefProblem(ref);
+      if (why !== undefined) {
+        problem(ctx, ref, {
+          allowed: `an image reference pinned by tag or digest (${why})`,
+          fix: `add a version tag, e.g. '${ref.split('@')[0].replace(/:[^/]*$/, '')}:<version>', for ${role}`,
+        });
+      }
+    },
+  );
+}
+
+const dockerEngineSchema = z.strictObject({
+  host: pattern(DOCKER_HOST_RE, 'unix:///path, tcp://host:port or ssh://user@host', "use 'unix:///var/run/docker.sock' (local) or 'ssh://deploy@host'").default(
+    'unix:///var/run/docker.sock',
+  ),
+  mode: withHint(z.enum(['standalone', 'swarm']), { fix: "use 'standalone' (containers on one engine) or 'swarm' (services on a swarm)" }).default('standalone'),
+  listenAddress: pattern(IPV4_RE, 'an IPv4 address of the host', "use '0.0.0.0' (all addresses) or '127.0.0.1' (this host only)").default('0.0.0.0'),
+  httpPort: int(1, 65535, 'a TCP port from 1 to 65535', 'set httpPort to the port the load balancer publishes (default 80)').default(80),
+  acmeEmail: withHint(z.email(), { allowed: 'an e-mail address', fix: "set the contact for Let's Encrypt, or remove acmeEmail to serve plain HTTP" }).optional(),
+  debugPorts: withHint(z.boolean(), { fix: 'use true (publish data-store ports on 127.0.0.1) or false, without quotes' }).default(false),
+});
+
+const dockerImagesSchema = z.strictObject({
+  app: pinnedImage('the app (your project image built FROM the vendor base image)').optional(),
+  traefik: pinnedImage('Traefik').optional(),
+  valkey: pinnedImage('Valkey/Redis').optional(),
+  mariadb: pinnedImage('MariaDB/MySQL').optional(),
+  minio: pinnedImage('MinIO').optional(),
+  minioClient: pinnedImage('the MinIO client').optional(),
+  fluentBit: pinnedImage('Fluent Bit').optional(),
+});
+
+const dockerEnvironmentFields = z
+  .strictObject({
+    name: commonEnvironmentShape.name,
+    app: commonEnvironmentShape.app,
+    backend: z.literal('docker'),
+    domain: commonEnvironmentShape.domain,
+    ingressCidrs: commonEnvironmentShape.ingressCidrs,
+    adminCidrs: commonEnvironmentShape.adminCidrs,
+    docker: dockerEngineSchema.prefault({}),
+    replicas: z
+      .strictObject({
+        app: int(1, 50, 'an integer from 1 to 50', 'set replicas.app to the number of app containers (default 2)').default(2),
+      })
+      .prefault({}),
+    workers: commonEnvironmentShape.workers,
+    database: z
+      .strictObject({ replica: withHint(z.boolean(), { fix: 'use true (add a read replica) or false, without quotes' }).default(false) })
+      .prefault({}),
+    images: dockerImagesSchema.prefault({}),
+    allowDestroy: commonEnvironmentShape.allowDestroy,
+    stateBackend: commonEnvironmentShape.stateBackend,
+    tags: commonEnvironmentShape.tags,
+    policy: commonEnvironmentShape.policy,
+  })
+  .superRefine((env, ctx) => {
+    if (env.docker.mode === 'swarm' && env.docker.debugPorts) {
+      problem(
+        ctx,
+        true,
+        {
+          allowed: 'false on swarm (Swarm publishes ports on every address of every node, never on 127.0.0.1 only)',
+          fix: "set debugPorts: false, or use mode: standalone to reach data stores on 127.0.0.1",
+        },
+        ['docker', 'debugPorts'],
+      );
+    }
+  }, whenValid('docker'));
+
+/** One environment on Docker (one engine or a swarm). */
+export const dockerEnvironmentSchema = dockerEnvironmentFields.transform((env) => ({
+  ...env,
+  stateBackend: resolveStateBackend(env.stateBackend, env.name),
+}));
+
+// ---------------------------------------------------------------------------------------------------------------
 // Top level
 // ---------------------------------------------------------------------------------------------------------------
 
 /** One environment, of any backend. Add new backends to this list. */
-export const environmentSchema = withHint(z.discriminatedUnion('backend', [awsEnvironmentSchema]), {
+export const environmentSchema = withHint(z.discriminatedUnion('backend', [awsEnvironmentSchema, dockerEnvironmentSchema]), {
   allowed: 'a mapping with name, app, backend and the settings of that backend (see webcluster.yaml)',
-  fix: `set backend to ${BACKENDS.map((b) => `'${b}'`).join(' or ')} (the only backend implemented so far)`,
+  fix: `set backend to ${BACKENDS.map((b) => `'${b}'`).join(' or ')}`,
 });
 
 /** The whole configuration file. */
@@ -443,6 +534,8 @@ export type EnvironmentConfig = z.output<typeof environmentSchema>;
 export type AwsEnvironmentConfig = z.output<typeof awsEnvironmentSchema>;
 /** Where Terraform state is kept. */
 export type StateBackendConfig = AwsEnvironmentConfig['stateBackend'];
+/** One Docker environment, defaults applied. */
+export type DockerEnvironmentConfig = z.output<typeof dockerEnvironmentSchema>;
 /** Instance sizes of an AWS environment. */
 export type AwsSizesConfig = AwsEnvironmentConfig['sizes'];
 /** The input accepted by the schema (before defaults). */

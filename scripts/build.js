@@ -11,7 +11,7 @@ const esbuild = require('esbuild');
 
 const root = path.resolve(__dirname, '..');
 const outDir = path.join(root, 'dist');
-const sources = ['main.ts', 'constructs', 'stacks', 'config'];
+const sources = ['main.ts', 'constructs', 'stacks', 'config', 'policies'];
 
 function collect(rel) {
   const abs = path.join(root, rel);

@@ -214,6 +214,7 @@ export class AwsVmStack extends TerraformStack {
     const endpoints: ClusterEndpoints = {
       siteUrl: `https://${props.domain}`,
       trustedProxyCidr: network.vpcCidr,
+      redisScheme: 'rediss',
       redisUrls: Object.fromEntries(profile.redisDataClasses.map((c) => [c, this.redis.url(c)])) as Partial<Record<RedisDataClass, string>>,
       redisHosts: Object.fromEntries(
         profile.redisDataClasses.map((c) => [c, `${this.redis.endpoint(c).hostname}:${this.redis.endpoint(c).port}`]),
@@ -238,7 +239,7 @@ export class AwsVmStack extends TerraformStack {
     };
     const workload = {
       packages: profile.vm.packages,
-      environment: profile.environment(endpoints),
+      environment: { ...profile.environment(endpoints), ...profile.vm.environment(endpoints) },
       secretEnvironment,
       bootCommands: [...this.storage.mountCommands(), ...profile.vm.bootCommands(endpoints)],
       systemServices: profile.vm.systemServices,

@@ -2,43 +2,57 @@
  * Turns a validated webcluster.yaml into stacks: one stack per environment, named after it.
  */
 import type { Construct } from 'constructs';
+import { ConfigError } from '../config/errors';
+import type { AwsEnvironmentConfig, DockerEnvironmentConfig, EnvironmentConfig, WebclusterConfig } from '../config/schema';
 import { ListenerCertificate } from '../constructs/aws/load-balancer';
-import type { EnvironmentConfig, WebclusterConfig } from '../config/schema';
+import type { TerraformStack } from '../constructs/core/cdktf';
 import { AwsVmStack } from './aws-vm-stack';
+import { DockerStack } from './docker-stack';
 import type { AppProfile } from './profiles/app-profile';
 import { SHOPWARE_PROFILE } from './profiles/shopware';
-import { ConfigError } from '../config/errors';
 
-/** App profiles available on the AWS VM backend. */
-const AWS_PROFILES: Readonly<Record<string, AppProfile>> = { shopware: SHOPWARE_PROFILE };
+type Backend = EnvironmentConfig['backend'];
+
+/** App profiles implemented per backend. */
+const PROFILES: Readonly<Record<Backend, Readonly<Record<string, AppProfile>>>> = {
+  aws: { shopware: SHOPWARE_PROFILE },
+  docker: { shopware: SHOPWARE_PROFILE },
+};
+
+/** How each backend turns an environment into a stack. */
+const BUILDERS: { readonly [B in Backend]: (scope: Construct, env: Extract<EnvironmentConfig, { backend: B }>, profile: AppProfile) => TerraformStack } = {
+  aws: addAwsStack,
+  docker: addDockerStack,
+};
 
 /** Adds one stack per environment of `config` to `scope`. */
-export function addEnvironmentStacks(scope: Construct, config: WebclusterConfig, fileLabel: string): void {
-  const problems = config.environments.flatMap((env, i) => checkSupported(env, i, fileLabel));
+export function addEnvironmentStacks(scope: Construct, config: WebclusterConfig, fileLabel: string): TerraformStack[] {
+  const problems = config.environments.flatMap((env, i) =>
+    env.app in PROFILES[env.backend]
+      ? []
+      : [
+          `${fileLabel}: environments[${i}].app: got "${env.app}"; allowed on backend ${env.backend}: ${Object.keys(PROFILES[env.backend]).join(', ')}; fix: use one of those apps or another backend`,
+        ],
+  );
   if (problems.length > 0) throw new ConfigError(problems);
-  for (const env of config.environments) addAwsStack(scope, env);
+  return config.environments.map((env) => build(scope, env));
 }
 
-function checkSupported(env: EnvironmentConfig, index: number, fileLabel: string): string[] {
-  if (env.backend === 'aws' && !(env.app in AWS_PROFILES)) {
-    return [
-      `${fileLabel}: environments[${index}].app: got "${env.app}"; allowed on backend aws: ${Object.keys(AWS_PROFILES).join(', ')}; fix: use one of those apps or another backend`,
-    ];
-  }
-  return [];
+function build<B extends Backend>(scope: Construct, env: Extract<EnvironmentConfig, { backend: B }>): TerraformStack {
+  const builder = BUILDERS[env.backend as B];
+  return builder(scope, env, PROFILES[env.backend][env.app]);
 }
 
-function addAwsStack(scope: Construct, env: EnvironmentConfig): AwsVmStack {
-  const azs = env.zoneNames ?? Array.from({ length: env.availabilityZones }, (_, i) => `${env.region}${String.fromCharCode(97 + i)}`);
+function addAwsStack(scope: Construct, env: AwsEnvironmentConfig, profile: AppProfile): AwsVmStack {
   const certificate =
     'arn' in env.certificate
       ? ListenerCertificate.fromArn(env.certificate.arn)
       : ListenerCertificate.dnsValidated(env.domain, env.certificate.hostedZoneId);
   const sizes = env.sizes;
   return new AwsVmStack(scope, env.name, {
-    profile: AWS_PROFILES[env.app],
+    profile,
     region: env.region,
-    availabilityZones: azs,
+    availabilityZones: env.zoneNames,
     vpcCidr: env.vpcCidr,
     natGateways: env.natGateways,
     domain: env.domain,
@@ -56,5 +70,27 @@ function addAwsStack(scope: Construct, env: EnvironmentConfig): AwsVmStack {
     allowDestroy: env.allowDestroy,
     stateBackend: env.stateBackend,
     tags: env.tags,
+  });
+}
+
+function addDockerStack(scope: Construct, env: DockerEnvironmentConfig, profile: AppProfile): DockerStack {
+  return new DockerStack(scope, env.name, {
+    profile,
+    domain: env.domain,
+    dockerHost: env.docker.host,
+    mode: env.docker.mode,
+    listenAddress: env.docker.listenAddress,
+    httpPort: env.docker.httpPort,
+    acmeEmail: env.docker.acmeEmail,
+    ingressCidrs: env.ingressCidrs,
+    adminCidrs: env.adminCidrs,
+    appReplicas: env.replicas.app,
+    workers: env.workers,
+    databaseReplica: env.database.replica,
+    debugPorts: env.docker.debugPorts,
+    images: env.images,
+    allowDestroy: env.allowDestroy,
+    stateBackend: env.stateBackend,
+    labels: env.tags,
   });
 }

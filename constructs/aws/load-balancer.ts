@@ -131,7 +131,8 @@ export interface LoadBalancerProps {
    */
   readonly deregistrationDelaySec?: number;
   /**
-   * Protect the load balancer against deletion.
+   * Protect the load balancer against deletion (AWS deletion protection) and its access-log bucket
+   * against `terraform destroy` (`prevent_destroy`).
    * @default true
    */
   readonly deletionProtection?: boolean;
@@ -228,7 +229,7 @@ export class LoadBalancer extends Construct implements ILoadBalancer {
       this.securityGroup.allowFrom(Peer.ipv4(cidr), Port.tcp(80), 'HTTP from clients (redirected to HTTPS)');
     }
 
-    this.accessLogBucket = this.createAccessLogBucket(prefix, retention);
+    this.accessLogBucket = this.createAccessLogBucket(prefix, retention, props.deletionProtection ?? true);
 
     this.resource = new Lb(this, 'Resource', {
       namePrefix: 'wc-',
@@ -415,13 +416,14 @@ export class LoadBalancer extends Construct implements ILoadBalancer {
     return validation.certificateArn;
   }
 
-  private createAccessLogBucket(prefix: string, retentionDays: number): SecureBucket {
+  private createAccessLogBucket(prefix: string, retentionDays: number, preventDestroy: boolean): SecureBucket {
     // ALB access logs support SSE-S3 only.
     const bucket = new SecureBucket(this, 'AccessLogs', {
       bucketPrefix: `${prefix}-alb-logs-`,
       encryption: 's3-managed',
       expireAfterDays: retentionDays,
       noncurrentVersionExpirationDays: 7,
+      preventDestroy,
     });
     // The regional ELB account (older regions) and the log-delivery service (newer regions) may write.
     const elbAccount = new DataAwsElbServiceAccount(bucket, 'ElbServiceAccount', {});

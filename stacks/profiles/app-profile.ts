@@ -12,6 +12,8 @@ export interface ClusterEndpoints {
   readonly trustedProxyCidr: string;
   /** Redis URL of each data class the profile asked for. */
   readonly redisUrls: Readonly<Partial<Record<RedisDataClass, string>>>;
+  /** `rediss` where Redis speaks TLS (AWS), `redis` on a private network (Docker). */
+  readonly redisScheme: 'redis' | 'rediss';
   /** Redis host:port of each data class. */
   readonly redisHosts: Readonly<Partial<Record<RedisDataClass, string>>>;
   /** Writer host of the database. */
@@ -24,6 +26,11 @@ export interface ClusterEndpoints {
   readonly bucketNames: Readonly<Record<string, string>>;
   /** Region of the buckets. */
   readonly region: string;
+  /**
+   * S3 endpoint for S3-compatible stores (MinIO).
+   * @default - the AWS regional endpoint
+   */
+  readonly s3Endpoint?: string;
   /** Public base URL of public files (CDN or bucket). */
   readonly publicFilesUrl: string;
 }
@@ -44,6 +51,24 @@ export interface VmRuntime {
   readonly setupCommand: string;
   /** Boot commands (as root) for every host, given the endpoints. */
   bootCommands(endpoints: ClusterEndpoints): string[];
+  /** Environment the hosts need beyond the profile's common environment. */
+  environment(endpoints: ClusterEndpoints): Record<string, string>;
+}
+
+/** How a profile's processes run as containers. */
+export interface ContainerRuntime {
+  /** Default app image (the vendor's base image; users set their project image in config). */
+  readonly defaultImage: string;
+  /** Port the app's web server listens on in the container. */
+  readonly port: number;
+  /** Queue-consumer command of the worker containers. */
+  readonly workerCommand: string[];
+  /** The single scheduled-task runner. */
+  readonly schedulerCommand: string[];
+  /** One-shot, idempotent setup/migration command, run before app and workers start. */
+  readonly initCommand: string[];
+  /** Environment the image needs beyond the profile's common environment. */
+  environment(endpoints: ClusterEndpoints): Record<string, string>;
 }
 
 /** A bucket of the shared storage with the app folders it holds. */
@@ -78,9 +103,11 @@ export interface AppProfile {
   readonly logFiles: Record<string, string[]>;
   /** VM runtime. */
   readonly vm: VmRuntime;
+  /** Container runtime. */
+  readonly container: ContainerRuntime;
   /** Plain (non-secret) environment. */
   environment(endpoints: ClusterEndpoints): Record<string, string>;
-  /** Database URL templates (`{username}`/`{password}` come from the managed master secret). */
+  /** Database URL templates (`{username}`/`{password}` are filled per backend from the database credentials). */
   databaseUrlTemplates(endpoints: ClusterEndpoints): Record<string, string>;
   /** Env var holding the shared app secret generated once by the admin host. */
   readonly appSecretVariable: string;

@@ -65,6 +65,22 @@ export const SHOPWARE_PROFILE: AppProfile = {
       `printf '%s\\n' 'session.save_handler = redis' 'session.save_path = "tls://${e.redisHosts.sessions}?database=0"' 'memory_limit = 512M' > /etc/php.d/90-webcluster.ini`,
       'install -d -o webapp -g webapp /var/log/webcluster',
     ],
+    environment: () => ({ DATABASE_SSL_CA: '/etc/webcluster/rds-ca.pem' }),
+  },
+  container: {
+    // The official base image holds no Shopware: set images.app to your project image built FROM it.
+    defaultImage: 'ghcr.io/shopware/docker-base:8.3-frankenphp',
+    port: 8000,
+    workerCommand: ['php', 'bin/console', 'messenger:consume', 'async', 'low_priority', 'failed', '--time-limit=300', '--memory-limit=512M'],
+    schedulerCommand: ['php', 'bin/console', 'scheduled-task:run', '--time-limit=300', '--memory-limit=512M'],
+    initCommand: ['vendor/bin/shopware-deployment-helper', 'run'],
+    environment: (e: ClusterEndpoints) => ({
+      // The image's PHP reads these (shopware/docker README): sessions in the sessions Redis.
+      PHP_SESSION_HANDLER: 'redis',
+      PHP_SESSION_SAVE_PATH: `tcp://${e.redisHosts.sessions ?? ''}?database=0`,
+      SHOPWARE_S3_ENDPOINT: e.s3Endpoint ?? '',
+      SHOPWARE_S3_USE_PATH_STYLE_ENDPOINT: '1',
+    }),
   },
   appSecretVariable: 'APP_SECRET',
   environment: (e: ClusterEndpoints) => ({
@@ -74,7 +90,6 @@ export const SHOPWARE_PROFILE: AppProfile = {
     COMPOSER_PLUGIN_LOADER: '1',
     BLUE_GREEN_DEPLOYMENT: '0',
     SQL_SET_DEFAULT_SESSION_VARIABLES: '0',
-    DATABASE_SSL_CA: '/etc/webcluster/rds-ca.pem',
     SYMFONY_TRUSTED_PROXIES: e.trustedProxyCidr,
     SHOPWARE_HTTP_CACHE_ENABLED: '1',
     REDIS_CACHE_URL: e.redisUrls.cache ?? '',
@@ -82,7 +97,7 @@ export const SHOPWARE_PROFILE: AppProfile = {
     REDIS_CART_URL: e.redisUrls.critical ?? '',
     REDIS_NUMBER_RANGE_URL: e.redisUrls.critical ?? '',
     LOCK_DSN: e.redisUrls.critical ?? '',
-    MESSENGER_TRANSPORT_DSN: `rediss://${e.redisHosts.queue ?? ''}/messages/symfony?auto_setup=true&stream_max_entries=0`,
+    MESSENGER_TRANSPORT_DSN: `${e.redisScheme}://${e.redisHosts.queue ?? ''}/messages/symfony?auto_setup=true&stream_max_entries=0`,
     SHOPWARE_S3_REGION: e.region,
     SHOPWARE_S3_PUBLIC_BUCKET: e.bucketNames.public,
     SHOPWARE_S3_PRIVATE_BUCKET: e.bucketNames.private,

@@ -4,13 +4,21 @@ import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { ConfigError } from '../../config/errors';
 import { CONFIG_ENV_VAR, loadConfig, loadConfigFile, parseConfig } from '../../config/load';
+import type { AwsEnvironmentConfig, WebclusterConfig } from '../../config/schema';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const FILE = 'webcluster.yaml';
 const ENV = 'webcluster.yaml: environments[0]';
 const ENV_KEYS =
   'name, app, backend, region, availabilityZones, zoneNames, vpcCidr, natGateways, domain, certificate, ingressCidrs, adminCidrs, ' +
-  'sshCidrs, sizes, workers, logRetentionDays, cdn, allowDestroy, stateBackend, tags';
+  'sshCidrs, sizes, workers, logRetentionDays, cdn, allowDestroy, stateBackend, tags, policy';
+
+/** The first environment, which these tests expect on AWS. */
+function awsEnvOf(config: WebclusterConfig): AwsEnvironmentConfig {
+  const env = config.environments[0];
+  if (env.backend !== 'aws') throw new Error(`expected an aws environment, got ${env.backend}`);
+  return env;
+}
 
 /** The smallest valid AWS environment. */
 function minimalEnv(): Record<string, unknown> {
@@ -74,8 +82,8 @@ describe('loading', () => {
     // WHEN
     const config = loadConfig();
     // THEN
-    expect(config.environments).toHaveLength(1);
-    const env = config.environments[0];
+    expect(config.environments.map((e) => `${e.name}:${e.backend}`)).toEqual(['shopware-aws:aws', 'shopware-docker:docker', 'shopware-swarm:docker']);
+    const env = awsEnvOf(config);
     expect(env).toMatchObject({
       name: 'shopware-aws',
       app: 'shopware',
@@ -103,6 +111,13 @@ describe('loading', () => {
       redis: { nodeType: 'cache.r7g.large', replicas: 1 },
     });
     expect(env.tags).toMatchObject({ project: 'webcluster', owner: expect.any(String) });
+    expect(config.environments[1]).toMatchObject({
+      docker: { host: 'unix:///var/run/docker.sock', mode: 'standalone', listenAddress: '0.0.0.0', httpPort: 80, debugPorts: false },
+      replicas: { app: 2 },
+      database: { replica: false },
+      images: {},
+    });
+    expect(config.environments[2]).toMatchObject({ docker: { mode: 'swarm' }, replicas: { app: 3 } });
   });
 
   test('loadConfigFile names the file relative to the working directory', () => {
@@ -111,7 +126,7 @@ describe('loading', () => {
   });
 
   test('a minimal environment gets every default', () => {
-    const env = parseConfig(configWith({}), FILE).environments[0];
+    const env = awsEnvOf(parseConfig(configWith({}), FILE));
     expect(env.availabilityZones).toBe(3);
     expect(env.zoneNames).toEqual(['eu-central-1a', 'eu-central-1b', 'eu-central-1c']);
     expect(env.tags).toEqual({});
@@ -167,13 +182,13 @@ describe('loading', () => {
   });
 
   test('zoneNames alone set the zone count', () => {
-    const env = parseConfig(configWith({ zoneNames: ['eu-central-1a', 'eu-central-1c'] }), FILE).environments[0];
+    const env = awsEnvOf(parseConfig(configWith({ zoneNames: ['eu-central-1a', 'eu-central-1c'] }), FILE));
     expect(env.availabilityZones).toBe(2);
     expect(env.zoneNames).toEqual(['eu-central-1a', 'eu-central-1c']);
   });
 
   test('the S3 state key defaults to <name>/terraform.tfstate', () => {
-    const env = parseConfig(configWith({ stateBackend: { type: 's3', bucket: 'my-state', region: 'eu-west-1' } }), FILE).environments[0];
+    const env = awsEnvOf(parseConfig(configWith({ stateBackend: { type: 's3', bucket: 'my-state', region: 'eu-west-1' } }), FILE));
     expect(env.stateBackend).toEqual({ type: 's3', bucket: 'my-state', key: 'shop-dev/terraform.tfstate', region: 'eu-west-1', encrypt: true, useLockfile: true });
   });
 });
@@ -247,9 +262,9 @@ describe('malformed configurations: one exact line each', () => {
     [
       'unknown backend',
       configWith({ backend: 'gcp' }),
-      `${ENV}.backend: got "gcp"; allowed: 'aws'; fix: set backend to 'aws' (the only backend implemented so far)`,
+      `${ENV}.backend: got "gcp"; allowed: one of 'aws', 'docker'; fix: set backend to 'aws' or 'docker'`,
     ],
-    ['missing backend', configWith({ backend: undefined }), `${ENV}.backend: got nothing; allowed: 'aws'; fix: set backend to 'aws' (the only backend implemented so far)`],
+    ['missing backend', configWith({ backend: undefined }), `${ENV}.backend: got nothing; allowed: one of 'aws', 'docker'; fix: set backend to 'aws' or 'docker'`],
     [
       'min above max',
       configWith({ sizes: { app: { min: 8, max: 4 } } }),

@@ -1,0 +1,311 @@
+/**
+ * DockerStack: the container cluster of an app profile on Docker (one engine or a swarm), composed
+ * of the seven Docker constructs.
+ */
+import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
+import type { Construct } from 'constructs';
+import { Fn, LocalBackend, S3Backend, TerraformOutput, TerraformStack } from '../constructs/core/cdktf';
+import type { RedisDataClass } from '../constructs/core/roles';
+import { AdminServer } from '../constructs/docker/admin-server';
+import { AppServerGroup } from '../constructs/docker/app-server-group';
+import { DatabaseCluster } from '../constructs/docker/database-cluster';
+import { DockerCluster } from '../constructs/docker/docker-cluster';
+import { DockerConnections } from '../constructs/docker/docker-connections';
+import { DockerSecret } from '../constructs/docker/docker-secret';
+import { LoadBalancer } from '../constructs/docker/load-balancer';
+import { LogShipping } from '../constructs/docker/log-shipping';
+import { RedisCluster } from '../constructs/docker/redis-cluster';
+import type { IContainerRuntime } from '../constructs/docker/runtime';
+import { SharedStorage } from '../constructs/docker/shared-storage';
+import { StandaloneRuntime } from '../constructs/docker/standalone-runtime';
+import { SwarmRuntime } from '../constructs/docker/swarm-runtime';
+import type { StateBackendConfig } from './aws-vm-stack';
+import type { AppProfile, ClusterEndpoints } from './profiles/app-profile';
+
+/** How the stack's workloads run. */
+export type DockerMode = 'standalone' | 'swarm';
+
+const RUNTIMES: Readonly<Record<DockerMode, () => IContainerRuntime>> = {
+  standalone: () => new StandaloneRuntime(),
+  swarm: () => new SwarmRuntime(),
+};
+
+/** Image overrides; every one pinned by tag or digest. */
+export interface DockerImages {
+  /** The app image (your project image). @default - the profile's vendor base image */
+  readonly app?: string;
+  /** @default - LoadBalancer's default Traefik image */
+  readonly traefik?: string;
+  /** @default - RedisCluster's default Valkey image */
+  readonly valkey?: string;
+  /** @default - DatabaseCluster's default MariaDB image */
+  readonly mariadb?: string;
+  /** @default - SharedStorage's default MinIO image */
+  readonly minio?: string;
+  /** @default - SharedStorage's default MinIO client image */
+  readonly minioClient?: string;
+  /** @default - LogShipping's default Fluent Bit image */
+  readonly fluentBit?: string;
+}
+
+/** Properties of a {@link DockerStack}. */
+export interface DockerStackProps {
+  /** The application to run. */
+  readonly profile: AppProfile;
+  /** Public host name of the site. */
+  readonly domain: string;
+  /**
+   * Docker daemon address.
+   * @default 'unix:///var/run/docker.sock'
+   */
+  readonly dockerHost?: string;
+  /**
+   * Containers on one engine, or services on a swarm.
+   * @default 'standalone'
+   */
+  readonly mode?: DockerMode;
+  /**
+   * Host address the load balancer publishes on.
+   * @default '0.0.0.0'
+   */
+  readonly listenAddress?: string;
+  /**
+   * Host port of plain HTTP.
+   * @default 80
+   */
+  readonly httpPort?: number;
+  /**
+   * Contact for Let's Encrypt; enables HTTPS on 443.
+   * @default - plain HTTP only (terminate TLS in front of the host)
+   */
+  readonly acmeEmail?: string;
+  /**
+   * Who may reach the site.
+   * @default ['0.0.0.0/0']
+   */
+  readonly ingressCidrs?: string[];
+  /**
+   * Who may reach the admin paths; others get 403.
+   * @default - anyone
+   */
+  readonly adminCidrs?: string[];
+  /**
+   * App containers.
+   * @default 2
+   */
+  readonly appReplicas?: number;
+  /**
+   * Queue-worker containers.
+   * @default 2
+   */
+  readonly workers?: number;
+  /**
+   * Add a database read replica.
+   * @default false
+   */
+  readonly databaseReplica?: boolean;
+  /**
+   * Publish data-store ports on 127.0.0.1 (standalone only) for debugging.
+   * @default false
+   */
+  readonly debugPorts?: boolean;
+  /** Image overrides. @default {} */
+  readonly images?: DockerImages;
+  /**
+   * Allow `terraform destroy` of data volumes.
+   * @default false
+   */
+  readonly allowDestroy?: boolean;
+  /** State backend. @default { type: 'local' } */
+  readonly stateBackend?: StateBackendConfig;
+  /** Labels on every container, service, network and volume. @default {} */
+  readonly labels?: Record<string, string>;
+}
+
+/** Host ports of the data stores when `debugPorts` is on (127.0.0.1 only). */
+const DEBUG_PORTS = { database: 13306, redis: 16379, minio: 19000 } as const;
+
+/**
+ * The container cluster: Traefik in front of app replicas, queue workers, one scheduler and a
+ * one-shot migration task; an admin container behind `/admin`; one Valkey per data class; MariaDB
+ * (optionally with a replica); MinIO with its buckets; Fluent Bit for logs. Data stores sit on the
+ * internal backend network only. Secrets are sensitive Terraform variables (`TF_VAR_<name>`).
+ */
+export class DockerStack extends TerraformStack {
+  public readonly cluster: DockerCluster;
+  public readonly logs: LogShipping;
+  public readonly loadBalancer: LoadBalancer;
+  public readonly redis: RedisCluster;
+  public readonly database: DatabaseCluster;
+  public readonly storage: SharedStorage;
+  public readonly appServers: AppServerGroup;
+  public readonly admin: AdminServer;
+
+  constructor(scope: Construct, id: string, props: DockerStackProps) {
+    super(scope, id);
+    const profile = props.profile;
+    const images = props.images ?? {};
+    const debug = props.debugPorts ?? false;
+    const backend = props.stateBackend ?? { type: 'local' };
+    if (backend.type === 's3') {
+      const s3 = new S3Backend(this, { bucket: backend.bucket, key: backend.key, region: backend.region, encrypt: backend.encrypt });
+      if (backend.useLockfile) s3.addOverride('use_lockfile', true);
+    } else {
+      new LocalBackend(this, { path: `../../../terraform.${id}.tfstate` });
+    }
+    new DockerProvider(this, 'docker', { host: props.dockerHost ?? 'unix:///var/run/docker.sock' });
+
+    this.cluster = new DockerCluster(this, 'Cluster', {
+      namePrefix: id,
+      runtime: RUNTIMES[props.mode ?? 'standalone'](),
+      labels: { 'webcluster.app': profile.name, ...(props.labels ?? {}) },
+      preventDestroy: !(props.allowDestroy ?? false),
+    });
+    const cluster = this.cluster;
+    // First, so every workload created after it logs through it.
+    this.logs = new LogShipping(this, 'Logs', { cluster, image: images.fluentBit });
+
+    this.loadBalancer = new LoadBalancer(this, 'LoadBalancer', {
+      cluster,
+      image: images.traefik,
+      domain: props.domain,
+      listenAddress: props.listenAddress,
+      httpPort: props.httpPort,
+      acmeEmail: props.acmeEmail,
+      ingressCidrs: props.ingressCidrs,
+      stickiness: profile.stickyCookie ? { cookieName: profile.stickyCookie } : undefined,
+    });
+
+    this.redis = new RedisCluster(this, 'Redis', {
+      cluster,
+      dataClasses: profile.redisDataClasses,
+      image: images.valkey,
+      debugPort: debug ? DEBUG_PORTS.redis : undefined,
+    });
+    this.database = new DatabaseCluster(this, 'Database', {
+      cluster,
+      image: images.mariadb,
+      databaseName: profile.databaseName,
+      parameters: profile.databaseParameters,
+      replica: props.databaseReplica,
+      debugPort: debug ? DEBUG_PORTS.database : undefined,
+    });
+    this.storage = new SharedStorage(this, 'Storage', {
+      cluster,
+      image: images.minio,
+      clientImage: images.minioClient,
+      buckets: profile.buckets,
+      debugPort: debug ? DEBUG_PORTS.minio : undefined,
+    });
+
+    const appSecret = new DockerSecret(this, 'AppSecret', {
+      variableName: `${id.replace(/-/g, '_')}_${profile.appSecretVariable.toLowerCase()}`,
+      description: `${profile.appSecretVariable} shared by every container of ${id}`,
+    });
+    const endpoints = this.endpoints(props, profile);
+    const dbPassword = Fn.urlencode(this.database.passwordSecret.value);
+    const environment = {
+      ...profile.environment(endpoints),
+      ...profile.container.environment(endpoints),
+      ...Object.fromEntries(
+        Object.entries(profile.databaseUrlTemplates(endpoints)).map(([name, template]) => [
+          name,
+          template.replace('{username}', this.database.username).replace('{password}', dbPassword),
+        ]),
+      ),
+    };
+    const secrets = {
+      [profile.appSecretVariable]: { secret: appSecret },
+      AWS_ACCESS_KEY_ID: { secret: this.storage.accessKeySecret },
+      AWS_SECRET_ACCESS_KEY: { secret: this.storage.secretKeySecret },
+    };
+    // The buckets must exist (init task done) before the app starts.
+    const dataStores = [this.database.workload, ...this.redis.workloads, this.storage.workload, this.storage.initTask];
+
+    this.appServers = new AppServerGroup(this, 'AppServers', {
+      cluster,
+      loadBalancer: this.loadBalancer,
+      port: profile.container.port,
+      healthCheckPath: profile.healthCheckPath,
+      image: images.app ?? profile.container.defaultImage,
+      replicas: props.appReplicas,
+      environment,
+      secrets,
+      workerCommand: profile.container.workerCommand,
+      workers: props.workers,
+      schedulerCommand: profile.container.schedulerCommand,
+      initCommand: profile.container.initCommand,
+      dependsOn: dataStores,
+    });
+    this.admin = new AdminServer(this, 'Admin', {
+      cluster,
+      loadBalancer: this.loadBalancer,
+      port: profile.container.port,
+      healthCheckPath: profile.healthCheckPath,
+      pathPrefixes: profile.adminPathPatterns.filter((p) => !p.includes('*')),
+      adminCidrs: props.adminCidrs,
+      image: images.app ?? profile.container.defaultImage,
+      environment,
+      secrets,
+      dependsOn: [...dataStores, ...this.appServers.initTasks],
+    });
+
+    for (const client of [this.appServers, this.admin]) {
+      this.database.connections.allowDefaultPortFrom(client);
+      this.redis.connections.allowDefaultPortFrom(client);
+      this.storage.connections.allowDefaultPortFrom(client);
+    }
+    this.servePublicFiles();
+    this.outputs(endpoints);
+  }
+
+  /**
+   * Browsers fetch public files (media, thumbnails, theme, bundles, sitemap) through the load
+   * balancer: `/<public bucket>/...` goes to MinIO, path-style. Traefik and MinIO meet on their own
+   * internal `files` network, so the load balancer never joins the backend network of the databases.
+   */
+  private servePublicFiles(): void {
+    const publicBucket = this.storage.buckets.find((b) => b.publicRead);
+    if (!publicBucket) return;
+    const files = this.cluster.addNetwork(this, 'FilesNetwork', 'files', true);
+    this.storage.workload.connections.join(files);
+    this.loadBalancer.addTarget('public-files', {
+      workload: { backendHosts: this.storage.workload.backendHosts, connections: new DockerConnections(this.storage.workload, files) },
+      port: this.storage.endpoint.port,
+      healthCheckPath: '/minio/health/live',
+      pathPrefixes: [`/${publicBucket.bucketName}`],
+    });
+  }
+
+  private endpoints(props: DockerStackProps, profile: AppProfile): ClusterEndpoints {
+    const scheme = props.acmeEmail ? 'https' : 'http';
+    const port = props.httpPort ?? 80;
+    const siteUrl = scheme === 'http' && port !== 80 ? `http://${props.domain}:${port}` : `${scheme}://${props.domain}`;
+    const hosts = (c: RedisDataClass): string => `${this.redis.endpoint(c).hostname}:${this.redis.endpoint(c).port}`;
+    return {
+      siteUrl,
+      trustedProxyCidr: 'REMOTE_ADDR',
+      redisScheme: 'redis',
+      redisUrls: Object.fromEntries(profile.redisDataClasses.map((c) => [c, this.redis.url(c)])) as Partial<Record<RedisDataClass, string>>,
+      redisHosts: Object.fromEntries(profile.redisDataClasses.map((c) => [c, hosts(c)])) as Partial<Record<RedisDataClass, string>>,
+      databaseWriterHost: this.database.writerEndpoint.hostname,
+      databaseReaderHost: this.database.readerEndpoint.hostname,
+      databaseName: this.database.databaseName,
+      bucketNames: Object.fromEntries(this.storage.buckets.map((b) => [b.id, b.bucketName])),
+      region: 'us-east-1',
+      s3Endpoint: this.storage.s3Url,
+      publicFilesUrl: `${siteUrl}/${this.storage.buckets.find((b) => b.publicRead)?.bucketName ?? ''}`,
+    };
+  }
+
+  private outputs(endpoints: ClusterEndpoints): void {
+    const out = (id: string, value: string, description: string): void => {
+      new TerraformOutput(this, id, { value, description });
+    };
+    out('site_url', endpoints.siteUrl, 'URL of the site (through the load balancer)');
+    out('admin_container', this.admin.serverId, 'Admin container/service (docker exec -it <name> sh)');
+    out('database_host', endpoints.databaseWriterHost, 'Database host on the backend network');
+    out('s3_endpoint', endpoints.s3Endpoint ?? '', 'S3 endpoint (MinIO) on the backend network');
+    for (const b of this.storage.buckets) out(`bucket_${b.id}`, b.bucketName, `Bucket of ${b.folders.join(', ')}`);
+  }
+}

@@ -1,0 +1,170 @@
+import { Container } from '@cdktf/provider-docker/lib/container';
+import { Network } from '@cdktf/provider-docker/lib/network';
+import { Service } from '@cdktf/provider-docker/lib/service';
+import { Testing } from 'cdktf';
+import { parse } from 'yaml';
+import { DockerStack, DockerStackProps } from '../../stacks/docker-stack';
+import { SHOPWARE_PROFILE } from '../../stacks/profiles/shopware';
+import { dockerConfigContent, resourcesOf, SynthJson } from '../util';
+
+const BASE: DockerStackProps = {
+  profile: SHOPWARE_PROFILE,
+  domain: 'shop.localhost',
+  adminCidrs: ['203.0.113.0/24'],
+  images: { app: 'registry.example.com/shop/shopware:2026.11.1' },
+};
+
+function build(id: string, extra: Partial<DockerStackProps> = {}): { synth: string; json: SynthJson } {
+  const stack = new DockerStack(Testing.app(), id, { ...BASE, ...extra });
+  const synth = Testing.synth(stack);
+  return { synth, json: JSON.parse(synth) as SynthJson };
+}
+
+type ContainerJson = { name: string; env?: string[]; ports?: { ip: string; external: number }[]; networks_advanced?: unknown; command?: string[]; image: string };
+
+describe('DockerStack (Shopware, standalone)', () => {
+  const { synth, json } = build('shopware-docker');
+  const containers = resourcesOf(json, 'docker_container') as unknown as ContainerJson[];
+  const byName = (name: string): ContainerJson => containers.find((c) => c.name === name) as ContainerJson;
+
+  test('snapshot', () => {
+    expect(synth).toMatchSnapshot();
+  });
+
+  test('the Shopware container setup: LB, app replicas, workers, one scheduler, init, admin and data stores', () => {
+    expect(containers.map((c) => c.name).sort()).toEqual([
+      'shopware-docker-admin-1',
+      'shopware-docker-app-1',
+      'shopware-docker-app-2',
+      'shopware-docker-app-init',
+      'shopware-docker-app-scheduler-1',
+      'shopware-docker-app-worker-1',
+      'shopware-docker-app-worker-2',
+      'shopware-docker-db-1',
+      'shopware-docker-fluent-bit-1',
+      'shopware-docker-minio-1',
+      'shopware-docker-minio-init',
+      'shopware-docker-redis-cache-1',
+      'shopware-docker-redis-critical-1',
+      'shopware-docker-redis-queue-1',
+      'shopware-docker-redis-sessions-1',
+      'shopware-docker-traefik-1',
+    ]);
+    expect(byName('shopware-docker-app-worker-1').command).toEqual(SHOPWARE_PROFILE.container.workerCommand);
+    expect(byName('shopware-docker-app-scheduler-1').command).toEqual(SHOPWARE_PROFILE.container.schedulerCommand);
+  });
+
+  test('networks: a frontend and an internal backend; data stores only on the backend', () => {
+    expect(synth).toHaveResourceWithProperties(Network, { name: 'shopware-docker-backend', internal: true });
+    expect(synth).toHaveResourceWithProperties(Network, { name: 'shopware-docker-frontend', internal: false });
+    for (const store of ['db-1', 'redis-cache-1', 'redis-sessions-1', 'minio-1']) {
+      const nets = JSON.stringify(byName(`shopware-docker-${store}`).networks_advanced);
+      expect(nets).toContain('BackendNetwork');
+      expect(nets).not.toContain('FrontendNetwork');
+    }
+  });
+
+  test('only the load balancer publishes ports (80 on the listen address) and the log intake on loopback', () => {
+    const published = containers.filter((c) => (c.ports ?? []).length > 0).map((c) => `${c.name}:${(c.ports ?? []).map((p) => `${p.ip}:${p.external}`).join(',')}`);
+    expect(published.sort()).toEqual(['shopware-docker-fluent-bit-1:127.0.0.1:24224', 'shopware-docker-traefik-1:0.0.0.0:80']);
+  });
+
+  test('app containers get the Shopware environment contract; secrets only as variable references', () => {
+    const env = byName('shopware-docker-app-1').env ?? [];
+    expect(env).toEqual(
+      expect.arrayContaining([
+        'APP_URL=http://shop.localhost',
+        'DATABASE_URL=mysql://app:${urlencode(var.shopware_docker_db_password)}@db:3306/shopware',
+        'REDIS_SESSION_URL=redis://redis-sessions:6379/0',
+        'LOCK_DSN=redis://redis-critical:6379/0',
+        'MESSENGER_TRANSPORT_DSN=redis://redis-queue:6379/messages/symfony?auto_setup=true&stream_max_entries=0',
+        'PHP_SESSION_HANDLER=redis',
+        'APP_SECRET=${var.shopware_docker_app_secret}',
+      ]),
+    );
+    expect(Object.keys(json as unknown as { variable: Record<string, unknown> }).includes('variable')).toBe(true);
+    const variables = (json as unknown as { variable: Record<string, { sensitive: boolean; default?: unknown }> }).variable;
+    expect(Object.values(variables).every((v) => v.sensitive === true && v.default === undefined)).toBe(true);
+  });
+
+  test('app, workers and scheduler start after the migration task and the data stores', () => {
+    const deps = (name: string): string => JSON.stringify((resourcesOf(json, 'docker_container').find((c) => c.name === name) as { depends_on?: string[] }).depends_on);
+    for (const name of ['shopware-docker-app-1', 'shopware-docker-app-worker-1', 'shopware-docker-app-scheduler-1']) {
+      expect(deps(name)).toContain('AppServers_Init_Task');
+    }
+    expect(deps('shopware-docker-app-init')).toContain('Database_Primary');
+    expect(synth).toHaveResourceWithProperties(Container, { name: 'shopware-docker-app-init', attach: true, must_run: false });
+  });
+
+  test('every image is pinned', () => {
+    const images = resourcesOf(json, 'docker_image').map((i) => String(i.name));
+    expect(images.length).toBeGreaterThan(5);
+    expect(images.every((i) => /:[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(i) && !i.endsWith(':latest'))).toBe(true);
+    expect(new Set(images).size).toBe(images.length);
+  });
+
+  test('data volumes are protected', () => {
+    const volumes = resourcesOf(json, 'docker_volume') as { name: string; lifecycle?: { prevent_destroy?: boolean } }[];
+    expect(volumes.map((v) => v.name).sort()).toEqual([
+      'shopware-docker-db-data',
+      'shopware-docker-minio-data',
+      'shopware-docker-redis-critical-data',
+      'shopware-docker-redis-queue-data',
+      'shopware-docker-redis-sessions-data',
+    ]);
+    expect(volumes.every((v) => v.lifecycle?.prevent_destroy === true)).toBe(true);
+  });
+
+  test('Traefik routes /admin to the admin container for the admin networks only', () => {
+    const traefik = (resourcesOf(json, 'docker_container').find((c) => c.name === 'shopware-docker-traefik-1') as { upload: { content: string }[] }).upload[0].content;
+    const http = parse(traefik).http;
+    expect(http.routers.admin.rule).toContain('PathPrefix(`/admin`)');
+    expect(http.middlewares['admin-allowlist'].ipAllowList.sourceRange).toEqual(['203.0.113.0/24']);
+    expect(http.services.app.loadBalancer.servers).toHaveLength(2);
+    expect(http.services.app.loadBalancer.healthCheck.path).toBe('/api/_info/health-check');
+  });
+
+  test('allowDestroy leaves the volumes unprotected', () => {
+    const { json: dev } = build('shop-dev', { allowDestroy: true });
+    expect((resourcesOf(dev, 'docker_volume') as { lifecycle?: { prevent_destroy?: boolean } }[]).every((v) => v.lifecycle?.prevent_destroy === false)).toBe(true);
+  });
+});
+
+describe('DockerStack (Shopware, swarm)', () => {
+  const { synth, json } = build('shopware-swarm', { mode: 'swarm', appReplicas: 3 });
+
+  test('snapshot', () => {
+    expect(synth).toMatchSnapshot();
+  });
+
+  test('services with rolling start-first updates and rollback; stateful ones stop-first', () => {
+    expect(synth).toHaveResourceWithProperties(Service, {
+      name: 'shopware-swarm-app',
+      mode: { replicated: { replicas: 3 } },
+      update_config: expect.objectContaining({ order: 'start-first', failure_action: 'rollback' }),
+    });
+    expect(synth).toHaveResourceWithProperties(Service, {
+      name: 'shopware-swarm-db',
+      update_config: expect.objectContaining({ order: 'stop-first' }),
+      task_spec: expect.objectContaining({ placement: expect.objectContaining({ constraints: ['node.role == manager'] }) }),
+    });
+    expect(synth).toHaveResourceWithProperties(Network, { name: 'shopware-swarm-backend', driver: 'overlay', internal: true });
+  });
+
+  test('one-shot tasks stay containers; the Traefik configuration is a Swarm config', () => {
+    expect(resourcesOf(json, 'docker_container').map((c) => c.name).sort()).toEqual(['shopware-swarm-app-init', 'shopware-swarm-minio-init']);
+    const config = resourcesOf(json, 'docker_config')[0] as { data: string };
+    expect(parse(dockerConfigContent(json, config)).http.services.app.loadBalancer.servers).toEqual([{ url: 'http://shopware-swarm-app:8000' }]);
+  });
+
+  test('database and storage passwords are Swarm secrets read from files', () => {
+    const db = resourcesOf(json, 'docker_service').find((s) => s.name === 'shopware-swarm-db') as { task_spec: { container_spec: { env: Record<string, string> } } };
+    expect(db.task_spec.container_spec.env.MARIADB_PASSWORD_FILE).toBe('/run/secrets/shopware_swarm_db_password');
+    expect(JSON.stringify(db.task_spec.container_spec.env)).not.toContain('var.');
+    expect(resourcesOf(json, 'docker_secret').length).toBeGreaterThanOrEqual(4);
+  });
+
+  test('fails when sticky sessions are combined with swarm', () => {
+    expect(() => build('steedos-swarm', { mode: 'swarm', profile: { ...SHOPWARE_PROFILE, stickyCookie: 'steedos_session' } })).toThrow(/stickiness: got a sticky cookie on a swarm runtime/);
+  });
+});
