@@ -113,7 +113,8 @@ export class AwsVmStack extends TerraformStack {
   public readonly appServers: AppServerGroup;
   public readonly admin: AdminServer;
   public readonly redis: RedisCluster;
-  public readonly database: DatabaseCluster;
+  /** The relational database, when the profile has one. */
+  public readonly database?: DatabaseCluster;
   public readonly storage: SharedStorage;
   public readonly logs: LogShipping;
 
@@ -188,15 +189,18 @@ export class AwsVmStack extends TerraformStack {
       preventDestroy: protect,
     });
 
-    this.database = new DatabaseCluster(this, 'Database', {
-      network,
-      databaseName: profile.databaseName,
-      instanceClass: props.database?.instanceClass,
-      readers: props.database?.readers,
-      parameters: profile.databaseParameters,
-      preventDestroy: protect,
-      deletionProtection: protect,
-    });
+    const db = profile.database
+      ? new DatabaseCluster(this, 'Database', {
+          network,
+          databaseName: profile.database.name,
+          instanceClass: props.database?.instanceClass,
+          readers: props.database?.readers,
+          parameters: profile.database.parameters,
+          preventDestroy: protect,
+          deletionProtection: protect,
+        })
+      : undefined;
+    this.database = db;
 
     this.storage = new SharedStorage(this, 'Storage', {
       network,
@@ -219,27 +223,29 @@ export class AwsVmStack extends TerraformStack {
       redisHosts: Object.fromEntries(
         profile.redisDataClasses.map((c) => [c, `${this.redis.endpoint(c).hostname}:${this.redis.endpoint(c).port}`]),
       ) as Partial<Record<RedisDataClass, string>>,
-      databaseWriterHost: this.database.writerEndpoint.hostname,
-      databaseReaderHost: this.database.readerEndpoint.hostname,
-      databaseName: this.database.databaseName,
+      database: db && { writerHost: db.writerEndpoint.hostname, readerHost: db.readerEndpoint.hostname, name: db.databaseName },
       bucketNames: Object.fromEntries(this.storage.buckets.map((b) => [b.id, b.bucketName])),
       region: props.region,
       publicFilesUrl: this.storage.cdnDomainName
         ? `https://${this.storage.cdnDomainName}`
         : `https://${this.storage.buckets.find((b) => b.publicRead)?.regionalDomainName ?? ''}`,
     };
+    const tiers = (profile.tiers ?? []).map((tier) =>
+      tier.aws({ scope: this, namePrefix: id, network, loadBalancer: this.loadBalancer, logs: this.logs, protect, appPort: profile.vm.port }),
+    );
     const secretEnvironment = {
+      ...Object.assign({}, ...tiers.map((t) => t.secretEnvironment)),
       ...Object.fromEntries(
-        Object.entries(profile.databaseUrlTemplates(endpoints)).map(([name, template]) => [
+        Object.entries(db && profile.database ? profile.database.urlTemplates(endpoints) : {}).map(([name, template]) => [
           name,
-          { secretArn: this.database.masterUserSecretArn, template },
+          { secretArn: db?.masterUserSecretArn ?? '', template },
         ]),
       ),
       [profile.appSecretVariable]: { secretArn: appSecret.arn },
     };
     const workload = {
       packages: profile.vm.packages,
-      environment: { ...profile.environment(endpoints), ...profile.vm.environment(endpoints) },
+      environment: { ...profile.environment(endpoints), ...profile.vm.environment(endpoints), ...Object.assign({}, ...tiers.map((t) => t.environment)) },
       secretEnvironment,
       bootCommands: [...this.storage.mountCommands(), ...profile.vm.bootCommands(endpoints)],
       systemServices: profile.vm.systemServices,
@@ -272,10 +278,10 @@ export class AwsVmStack extends TerraformStack {
 
     for (const host of [this.appServers, this.admin]) {
       this.redis.connections.allowDefaultPortFrom(host, `Redis from ${host.node.id}`);
-      this.database.connections.allowDefaultPortFrom(host, `MySQL from ${host.node.id}`);
+      db?.connections.allowDefaultPortFrom(host, `MySQL from ${host.node.id}`);
       if (this.storage.fileSystemId) this.storage.connections.allowDefaultPortFrom(host, `NFS from ${host.node.id}`);
       this.storage.grantReadWrite(host);
-      this.database.grantSecretRead(host);
+      db?.grantSecretRead(host);
       host.grantPrincipal.addToPolicy({
         Sid: 'ReadAppSecret',
         Effect: 'Allow',
@@ -283,6 +289,8 @@ export class AwsVmStack extends TerraformStack {
         Resource: appSecret.arn,
       });
     }
+
+    for (const tier of tiers) tier.connect({ app: this.appServers, admin: this.admin });
 
     this.outputs(endpoints);
   }
@@ -295,9 +303,11 @@ export class AwsVmStack extends TerraformStack {
     out('load_balancer_dns_name', this.loadBalancer.dnsName, 'DNS name of the load balancer (CNAME/alias target)');
     out('admin_instance_id', this.admin.serverId, 'Instance id of the admin host (aws ssm start-session --target <id>)');
     out('app_autoscaling_group', this.appServers.groupName, 'Auto Scaling group of the app hosts');
-    out('database_writer_endpoint', this.database.writerEndpoint.hostname, 'Aurora writer endpoint (DATABASE_URL host)');
-    out('database_reader_endpoint', this.database.readerEndpoint.hostname, 'Aurora reader endpoint (DATABASE_REPLICA_0_URL host)');
-    out('database_master_secret_arn', this.database.masterUserSecretArn, 'Secrets Manager ARN of the AWS-managed master credentials');
+    if (this.database) {
+      out('database_writer_endpoint', this.database.writerEndpoint.hostname, 'Aurora writer endpoint (DATABASE_URL host)');
+      out('database_reader_endpoint', this.database.readerEndpoint.hostname, 'Aurora reader endpoint (DATABASE_REPLICA_0_URL host)');
+      out('database_master_secret_arn', this.database.masterUserSecretArn, 'Secrets Manager ARN of the AWS-managed master credentials');
+    }
     for (const c of this.redis.dataClasses) {
       out(`redis_${c}_endpoint`, this.redis.endpoint(c).hostname, `Primary endpoint of the ${c} Redis`);
     }

@@ -136,7 +136,8 @@ export class DockerStack extends TerraformStack {
   public readonly logs: LogShipping;
   public readonly loadBalancer: LoadBalancer;
   public readonly redis: RedisCluster;
-  public readonly database: DatabaseCluster;
+  /** The relational database, when the profile has one. */
+  public readonly database?: DatabaseCluster;
   public readonly storage: SharedStorage;
   public readonly appServers: AppServerGroup;
   public readonly admin: AdminServer;
@@ -182,14 +183,17 @@ export class DockerStack extends TerraformStack {
       image: images.valkey,
       debugPort: debug ? DEBUG_PORTS.redis : undefined,
     });
-    this.database = new DatabaseCluster(this, 'Database', {
-      cluster,
-      image: images.mariadb,
-      databaseName: profile.databaseName,
-      parameters: profile.databaseParameters,
-      replica: props.databaseReplica,
-      debugPort: debug ? DEBUG_PORTS.database : undefined,
-    });
+    const db = profile.database
+      ? new DatabaseCluster(this, 'Database', {
+          cluster,
+          image: images.mariadb,
+          databaseName: profile.database.name,
+          parameters: profile.database.parameters,
+          replica: props.databaseReplica,
+          debugPort: debug ? DEBUG_PORTS.database : undefined,
+        })
+      : undefined;
+    this.database = db;
     this.storage = new SharedStorage(this, 'Storage', {
       cluster,
       image: images.minio,
@@ -203,24 +207,29 @@ export class DockerStack extends TerraformStack {
       description: `${profile.appSecretVariable} shared by every container of ${id}`,
     });
     const endpoints = this.endpoints(props, profile);
-    const dbPassword = Fn.urlencode(this.database.passwordSecret.value);
+
+    const tiers = (profile.tiers ?? []).map((tier) =>
+      tier.docker({ scope: this, cluster, loadBalancer: this.loadBalancer, appPort: profile.container.port }),
+    );
     const environment = {
+      ...Object.assign({}, ...tiers.map((t) => t.environment)),
       ...profile.environment(endpoints),
       ...profile.container.environment(endpoints),
       ...Object.fromEntries(
-        Object.entries(profile.databaseUrlTemplates(endpoints)).map(([name, template]) => [
+        Object.entries(db && profile.database ? profile.database.urlTemplates(endpoints) : {}).map(([name, template]) => [
           name,
-          template.replace('{username}', this.database.username).replace('{password}', dbPassword),
+          template.replace('{username}', db?.username ?? '').replace('{password}', db ? Fn.urlencode(db.passwordSecret.value) : ''),
         ]),
       ),
     };
     const secrets = {
+      ...Object.assign({}, ...tiers.map((t) => t.secrets)),
       [profile.appSecretVariable]: { secret: appSecret },
       AWS_ACCESS_KEY_ID: { secret: this.storage.accessKeySecret },
       AWS_SECRET_ACCESS_KEY: { secret: this.storage.secretKeySecret },
     };
     // The buckets must exist (init task done) before the app starts.
-    const dataStores = [this.database.workload, ...this.redis.workloads, this.storage.workload, this.storage.initTask];
+    const dataStores = [...(db ? [db.workload] : []), ...this.redis.workloads, this.storage.workload, this.storage.initTask, ...tiers.flatMap((t) => t.dependsOn)];
 
     this.appServers = new AppServerGroup(this, 'AppServers', {
       cluster,
@@ -251,11 +260,12 @@ export class DockerStack extends TerraformStack {
     });
 
     for (const client of [this.appServers, this.admin]) {
-      this.database.connections.allowDefaultPortFrom(client);
+      db?.connections.allowDefaultPortFrom(client);
       this.redis.connections.allowDefaultPortFrom(client);
       this.storage.connections.allowDefaultPortFrom(client);
     }
     this.servePublicFiles();
+    for (const tier of tiers) tier.connect({ app: this.appServers, admin: this.admin });
     this.outputs(endpoints);
   }
 
@@ -288,9 +298,7 @@ export class DockerStack extends TerraformStack {
       redisScheme: 'redis',
       redisUrls: Object.fromEntries(profile.redisDataClasses.map((c) => [c, this.redis.url(c)])) as Partial<Record<RedisDataClass, string>>,
       redisHosts: Object.fromEntries(profile.redisDataClasses.map((c) => [c, hosts(c)])) as Partial<Record<RedisDataClass, string>>,
-      databaseWriterHost: this.database.writerEndpoint.hostname,
-      databaseReaderHost: this.database.readerEndpoint.hostname,
-      databaseName: this.database.databaseName,
+      database: this.database && { writerHost: this.database.writerEndpoint.hostname, readerHost: this.database.readerEndpoint.hostname, name: this.database.databaseName },
       bucketNames: Object.fromEntries(this.storage.buckets.map((b) => [b.id, b.bucketName])),
       region: 'us-east-1',
       s3Endpoint: this.storage.s3Url,
@@ -304,7 +312,7 @@ export class DockerStack extends TerraformStack {
     };
     out('site_url', endpoints.siteUrl, 'URL of the site (through the load balancer)');
     out('admin_container', this.admin.serverId, 'Admin container/service (docker exec -it <name> sh)');
-    out('database_host', endpoints.databaseWriterHost, 'Database host on the backend network');
+    if (endpoints.database) out('database_host', endpoints.database.writerHost, 'Database host on the backend network');
     out('s3_endpoint', endpoints.s3Endpoint ?? '', 'S3 endpoint (MinIO) on the backend network');
     for (const b of this.storage.buckets) out(`bucket_${b.id}`, b.bucketName, `Bucket of ${b.folders.join(', ')}`);
   }

@@ -100,3 +100,30 @@ export interface ILogShipping {
   /** Destination (log group, index, ...) of one role's logs; throws for an unknown role. */
   destinationFor(role: string): string;
 }
+
+/** A MongoDB replica set (document database with an oplog, as Meteor apps such as Steedos need). */
+export interface IDocumentDatabase extends IConnectable {
+  /** Name of the replica set. */
+  readonly replicaSetName: string;
+  /** Members, in order (the first is the preferred primary). */
+  readonly members: readonly Endpoint[];
+  /**
+   * `mongodb://` URL of a database on the replica set; credentials are filled per backend.
+   * @param database database name
+   */
+  url(database: string): string;
+}
+
+/** A shared HTTP cache (Varnish) between the load balancer and the app. */
+export interface IHttpCache extends IConnectable {
+  /** Hosts the app sends purge requests to (every cache node). */
+  readonly purgeHosts: readonly string[];
+  /** Port the cache listens on. */
+  readonly port: number;
+}
+
+/** A search service (Solr). */
+export interface ISearchService extends IConnectable {
+  /** Base URL of the service, e.g. `http://solr:8983/solr`. */
+  readonly url: string;
+}

@@ -3,6 +3,7 @@
  * profile on a backend; the seven constructs stay generic.
  */
 import type { RedisDataClass } from '../../constructs/core/roles';
+import type { Tier } from '../tiers/tier';
 
 /** Values the stack knows only once the data stores exist, handed to the profile's renderer. */
 export interface ClusterEndpoints {
@@ -16,12 +17,18 @@ export interface ClusterEndpoints {
   readonly redisScheme: 'redis' | 'rediss';
   /** Redis host:port of each data class. */
   readonly redisHosts: Readonly<Partial<Record<RedisDataClass, string>>>;
-  /** Writer host of the database. */
-  readonly databaseWriterHost: string;
-  /** Reader host of the database. */
-  readonly databaseReaderHost: string;
-  /** Database name. */
-  readonly databaseName: string;
+  /**
+   * The relational database, when the profile has one.
+   * @default - no relational database
+   */
+  readonly database?: {
+    /** Writer host. */
+    readonly writerHost: string;
+    /** Reader host. */
+    readonly readerHost: string;
+    /** Database name. */
+    readonly name: string;
+  };
   /** Physical bucket name of each bucket id. */
   readonly bucketNames: Readonly<Record<string, string>>;
   /** Region of the buckets. */
@@ -81,6 +88,16 @@ export interface ProfileBucket {
   readonly publicRead: boolean;
 }
 
+/** What an app needs from its relational database. */
+export interface RelationalDatabaseNeeds {
+  /** Application database name. */
+  readonly name: string;
+  /** Server parameters. */
+  readonly parameters: Record<string, string>;
+  /** Env vars holding connection URLs; `{username}`/`{password}` are filled per backend. */
+  urlTemplates(endpoints: ClusterEndpoints): Record<string, string>;
+}
+
 /** What an application needs. */
 export interface AppProfile {
   /** Profile name, e.g. `shopware`. */
@@ -91,10 +108,11 @@ export interface AppProfile {
   readonly adminPathPatterns: string[];
   /** Redis data classes, one instance each. */
   readonly redisDataClasses: RedisDataClass[];
-  /** Application database name. */
-  readonly databaseName: string;
-  /** Database server parameters. */
-  readonly databaseParameters: Record<string, string>;
+  /**
+   * The relational database (MySQL-compatible), when the app uses one.
+   * @default - none
+   */
+  readonly database?: RelationalDatabaseNeeds;
   /** Buckets of shared files. */
   readonly buckets: ProfileBucket[];
   /** Session cookie for load-balancer stickiness; undefined when sessions are shared. */
@@ -107,8 +125,13 @@ export interface AppProfile {
   readonly container: ContainerRuntime;
   /** Plain (non-secret) environment. */
   environment(endpoints: ClusterEndpoints): Record<string, string>;
-  /** Database URL templates (`{username}`/`{password}` are filled per backend from the database credentials). */
-  databaseUrlTemplates(endpoints: ClusterEndpoints): Record<string, string>;
+
+  /**
+   * Optional tiers beyond the seven roles (document database, HTTP cache, search), bound by the
+   * stacks in this order.
+   * @default - none
+   */
+  readonly tiers?: Tier[];
   /** Env var holding the shared app secret generated once by the admin host. */
   readonly appSecretVariable: string;
 }

@@ -17,12 +17,18 @@ export const SHOPWARE_PROFILE: AppProfile = {
   healthCheckPath: '/api/_info/health-check',
   adminPathPatterns: ['/admin', '/admin/*'],
   redisDataClasses: ['cache', 'sessions', 'critical', 'queue'],
-  databaseName: 'shopware',
-  databaseParameters: {
-    group_concat_max_len: '320000',
-    sql_mode: 'STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION',
-    max_allowed_packet: '67108864',
-    log_bin_trust_function_creators: '1',
+  database: {
+    name: 'shopware',
+    parameters: {
+      group_concat_max_len: '320000',
+      sql_mode: 'STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION',
+      max_allowed_packet: '67108864',
+      log_bin_trust_function_creators: '1',
+    },
+    urlTemplates: (e: ClusterEndpoints) => ({
+      DATABASE_URL: `mysql://{username}:{password}@${e.database?.writerHost}:3306/${e.database?.name}`,
+      DATABASE_REPLICA_0_URL: `mysql://{username}:{password}@${e.database?.readerHost}:3306/${e.database?.name}`,
+    }),
   },
   buckets: [
     { id: 'public', folders: ['public/theme', 'public/media', 'public/thumbnail', 'public/bundles', 'public/sitemap'], publicRead: true },
@@ -102,9 +108,5 @@ export const SHOPWARE_PROFILE: AppProfile = {
     SHOPWARE_S3_PUBLIC_BUCKET: e.bucketNames.public,
     SHOPWARE_S3_PRIVATE_BUCKET: e.bucketNames.private,
     SHOPWARE_S3_PUBLIC_URL: e.publicFilesUrl,
-  }),
-  databaseUrlTemplates: (e: ClusterEndpoints) => ({
-    DATABASE_URL: `mysql://{username}:{password}@${e.databaseWriterHost}:3306/${e.databaseName}`,
-    DATABASE_REPLICA_0_URL: `mysql://{username}:{password}@${e.databaseReaderHost}:3306/${e.databaseName}`,
   }),
 };

@@ -1,0 +1,97 @@
+/**
+ * Tiers: optional parts of an app profile beyond the seven roles (a document database, a shared
+ * HTTP cache, a search service). A tier is written once per backend; the stacks bind every tier of
+ * the profile before the app tier exists (to collect environment and start order) and connect it
+ * once the app and admin exist (network access, grants).
+ */
+import type { Construct } from 'constructs';
+import type { AdminServer as AwsAdminServer } from '../../constructs/aws/admin-server';
+import type { AppServerGroup as AwsAppServerGroup } from '../../constructs/aws/app-server-group';
+import type { SecretEnvironmentVariable } from '../../constructs/aws/host-workload';
+import type { LoadBalancer as AwsLoadBalancer } from '../../constructs/aws/load-balancer';
+import type { LogShipping as AwsLogShipping } from '../../constructs/aws/log-shipping';
+import type { IAwsNetwork } from '../../constructs/aws/network';
+import type { AdminServer as DockerAdminServer } from '../../constructs/docker/admin-server';
+import type { AppServerGroup as DockerAppServerGroup } from '../../constructs/docker/app-server-group';
+import type { DockerCluster } from '../../constructs/docker/docker-cluster';
+import type { LoadBalancer as DockerLoadBalancer } from '../../constructs/docker/load-balancer';
+import type { WorkloadSecret } from '../../constructs/docker/runtime';
+import type { Workload } from '../../constructs/docker/workload';
+
+/** What the AWS VM stack offers a tier. */
+export interface AwsTierContext {
+  /** The stack (scope for the tier's constructs). */
+  readonly scope: Construct;
+  /** Resource-name prefix (the environment name). */
+  readonly namePrefix: string;
+  /** The network. */
+  readonly network: IAwsNetwork;
+  /** The internet-facing load balancer. */
+  readonly loadBalancer: AwsLoadBalancer;
+  /** Log shipping for the tier's hosts. */
+  readonly logs: AwsLogShipping;
+  /** Whether stateful resources are protected (false when the environment allows destroy). */
+  readonly protect: boolean;
+  /** Port the app hosts' web server listens on. */
+  readonly appPort: number;
+}
+
+/** The app and admin hosts on AWS, once they exist. */
+export interface AwsAppClients {
+  /** The app tier. */
+  readonly app: AwsAppServerGroup;
+  /** The admin host. */
+  readonly admin: AwsAdminServer;
+}
+
+/** What a tier adds on AWS. */
+export interface AwsTierBinding {
+  /** Plain environment of the app and admin hosts. */
+  readonly environment: Record<string, string>;
+  /** Environment read from Secrets Manager at boot. */
+  readonly secretEnvironment: Record<string, SecretEnvironmentVariable>;
+  /** Grants network access (and IAM) to the app and admin hosts. */
+  connect(clients: AwsAppClients): void;
+}
+
+/** What the Docker stack offers a tier. */
+export interface DockerTierContext {
+  /** The stack (scope for the tier's constructs). */
+  readonly scope: Construct;
+  /** The cluster (runtime, networks, naming, logs). */
+  readonly cluster: DockerCluster;
+  /** The load balancer. */
+  readonly loadBalancer: DockerLoadBalancer;
+  /** Port the app containers listen on. */
+  readonly appPort: number;
+}
+
+/** The app and admin containers, once they exist. */
+export interface DockerAppClients {
+  /** The app tier (app, workers, scheduler, init). */
+  readonly app: DockerAppServerGroup;
+  /** The admin container. */
+  readonly admin: DockerAdminServer;
+}
+
+/** What a tier adds on Docker. */
+export interface DockerTierBinding {
+  /** Plain environment of the app containers. */
+  readonly environment: Record<string, string>;
+  /** Secret environment of the app containers. */
+  readonly secrets: Record<string, WorkloadSecret>;
+  /** Workloads the app, workers, scheduler and init must wait for. */
+  readonly dependsOn: Workload[];
+  /** Grants network access to the app and admin containers. */
+  connect(clients: DockerAppClients): void;
+}
+
+/** An optional part of a profile, implemented for every backend. */
+export interface Tier {
+  /** Name, e.g. `mongodb`. */
+  readonly name: string;
+  /** Builds the tier on AWS. */
+  aws(ctx: AwsTierContext): AwsTierBinding;
+  /** Builds the tier on Docker. */
+  docker(ctx: DockerTierContext): DockerTierBinding;
+}
