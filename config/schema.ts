@@ -320,7 +320,7 @@ const awsEnvironmentFields = z
     ).default([]),
     sizes: sizesSchema.prefault({}),
     workers: commonEnvironmentShape.workers,
-    logRetentionDays: withHint(z.literal(LOG_RETENTION_DAYS), { fix: 'use one of the retention periods CloudWatch Logs supports, e.g. 90 or 365' }).default(90),
+    logRetentionDays: withHint(z.literal(LOG_RETENTION_DAYS), { fix: 'use one of the retention periods CloudWatch Logs supports, e.g. 365 or 731' }).default(365),
     cdn: withHint(z.boolean(), { fix: 'use true (serve public files through CloudFront) or false, without quotes' }).default(true),
     allowDestroy: commonEnvironmentShape.allowDestroy,
     stateBackend: commonEnvironmentShape.stateBackend,

@@ -3,6 +3,8 @@
  * isolated data subnets, with a master password managed by RDS in Secrets Manager.
  */
 import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
 import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance';
 import { RdsClusterParameterGroup } from '@cdktf/provider-aws/lib/rds-cluster-parameter-group';
@@ -14,6 +16,7 @@ import type { Endpoint, IDatabaseCluster } from '../core/roles';
 import { validate } from '../core/validation-error';
 import type { IGrantable } from './instance-role';
 import type { IAwsNetwork } from './network';
+import { assumeRolePolicy } from './private/iam';
 import { SecurityGroup } from './security-group';
 
 /** Properties of a {@link DatabaseCluster}. */
@@ -267,6 +270,15 @@ export class DatabaseCluster extends Construct implements IDatabaseCluster {
       ...(this.preventDestroy ? { lifecycle: { preventDestroy: true } } : {}),
     });
 
+    // Enhanced monitoring (OS metrics every 60 s) through the AWS-managed monitoring role policy.
+    const monitoringRole = new IamRole(this, 'MonitoringRole', {
+      namePrefix: `${clusterId.slice(0, 20)}-rds-mon-`,
+      assumeRolePolicy: assumeRolePolicy('monitoring.rds.amazonaws.com'),
+    });
+    new IamRolePolicyAttachment(this, 'MonitoringRolePolicy', {
+      role: monitoringRole.name,
+      policyArn: 'arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole',
+    });
     const instance = (instanceId: string, identifier: string, az: string, tier: number, dependsOn?: RdsClusterInstance[]) =>
       new RdsClusterInstance(this, instanceId, {
         identifier,
@@ -280,6 +292,8 @@ export class DatabaseCluster extends Construct implements IDatabaseCluster {
         publiclyAccessible: false,
         autoMinorVersionUpgrade: true,
         performanceInsightsEnabled: true,
+        monitoringInterval: 60,
+        monitoringRoleArn: monitoringRole.arn,
         applyImmediately: false,
         tags: { Name: identifier },
         ...(dependsOn ? { dependsOn } : {}),

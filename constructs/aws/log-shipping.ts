@@ -59,7 +59,7 @@ export interface LogShippingProps {
   /**
    * How long logs are kept, in days; one of the values CloudWatch Logs accepts
    * (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653).
-   * @default 90
+   * @default 365
    */
   readonly retentionDays?: number;
   /**
@@ -104,7 +104,7 @@ export class LogShipping extends Construct implements ILogShipping {
   constructor(scope: Construct, id: string, props: LogShippingProps) {
     super(scope, id);
     const sources = props.sources;
-    const retentionDays = props.retentionDays ?? 90;
+    const retentionDays = props.retentionDays ?? 365;
     const roles = sources.map((s) => s.role);
     const badRoles = roles.filter((r) => !ROLE_PATTERN.test(r));
     const dupRoles = roles.filter((r, i) => roles.indexOf(r) !== i);

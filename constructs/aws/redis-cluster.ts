@@ -60,7 +60,7 @@ const ENGINE = 'valkey';
 /** Logical databases of a cluster-mode-disabled group (the engine's `databases` default). */
 const DATABASES = 16;
 /** Retention of the slow-log log groups, in days. */
-const SLOW_LOG_RETENTION_DAYS = 90;
+const SLOW_LOG_RETENTION_DAYS = 365;
 
 /** Construct ID of each data class's namespace. */
 const CLASS_IDS: Readonly<Record<RedisDataClass, string>> = {

@@ -5,6 +5,7 @@
  */
 import { CloudfrontDistribution } from '@cdktf/provider-aws/lib/cloudfront-distribution';
 import { CloudfrontOriginAccessControl } from '@cdktf/provider-aws/lib/cloudfront-origin-access-control';
+import { CloudfrontResponseHeadersPolicy } from '@cdktf/provider-aws/lib/cloudfront-response-headers-policy';
 import { EfsAccessPoint } from '@cdktf/provider-aws/lib/efs-access-point';
 import { EfsBackupPolicy } from '@cdktf/provider-aws/lib/efs-backup-policy';
 import { EfsFileSystem } from '@cdktf/provider-aws/lib/efs-file-system';
@@ -361,6 +362,16 @@ export class SharedStorage extends Construct implements ISharedStorage {
     const origin = created.find((c) => c.cdnOrigin);
     if (origin) {
       const cdnScope = new Construct(this, 'Cdn');
+      const headers = new CloudfrontResponseHeadersPolicy(cdnScope, 'SecurityHeaders', {
+        name: `${bucketNamePrefix}${origin.bucket.id}-security-headers`,
+        comment: 'HSTS, nosniff, frame and referrer policy for public files',
+        securityHeadersConfig: {
+          strictTransportSecurity: { accessControlMaxAgeSec: 31536000, includeSubdomains: true, preload: true, override: true },
+          contentTypeOptions: { override: true },
+          frameOptions: { frameOption: 'DENY', override: true },
+          referrerPolicy: { referrerPolicy: 'strict-origin-when-cross-origin', override: true },
+        },
+      });
       const oac = new CloudfrontOriginAccessControl(cdnScope, 'OriginAccessControl', {
         name: `${bucketNamePrefix}${origin.bucket.id}`,
         description: `Read access of CloudFront to bucket ${origin.bucket.id}`,
@@ -389,6 +400,7 @@ export class SharedStorage extends Construct implements ISharedStorage {
           allowedMethods: ['GET', 'HEAD', 'OPTIONS'],
           cachedMethods: ['GET', 'HEAD'],
           cachePolicyId: CACHING_OPTIMIZED_POLICY_ID,
+          responseHeadersPolicyId: headers.id,
           compress: true,
         },
         restrictions: { geoRestriction: { restrictionType: 'none' } },

@@ -99,7 +99,7 @@ describe('loading', () => {
       adminCidrs: ['203.0.113.0/24'],
       sshCidrs: [],
       workers: 2,
-      logRetentionDays: 90,
+      logRetentionDays: 365,
       cdn: true,
       allowDestroy: false,
       stateBackend: { type: 'local' },
@@ -315,7 +315,7 @@ describe('malformed configurations: one exact line each', () => {
       'bad retention value',
       configWith({ logRetentionDays: 100 }),
       `${ENV}.logRetentionDays: got 100; allowed: one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653; ` +
-        'fix: use one of the retention periods CloudWatch Logs supports, e.g. 90 or 365',
+        'fix: use one of the retention periods CloudWatch Logs supports, e.g. 365 or 731',
     ],
     [
       'VPC block too small',

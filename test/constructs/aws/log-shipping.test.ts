@@ -23,19 +23,19 @@ describe('LogShipping', () => {
     stack = makeStack();
   });
 
-  test('defaults: CloudWatch sink, one log group per role with 90 days retention', () => {
+  test('defaults: CloudWatch sink, one log group per role with a year of retention', () => {
     // WHEN
     const logs = new LogShipping(stack, 'Logs', { namePrefix: 'shop', sources: SOURCES });
     // THEN
     const synth = Testing.synth(stack);
-    expect(synth).toHaveResourceWithProperties(CloudwatchLogGroup, { name: '/webcluster/shop/app', retention_in_days: 90 });
-    expect(synth).toHaveResourceWithProperties(CloudwatchLogGroup, { name: '/webcluster/shop/admin', retention_in_days: 90 });
+    expect(synth).toHaveResourceWithProperties(CloudwatchLogGroup, { name: '/webcluster/shop/app', retention_in_days: 365 });
+    expect(synth).toHaveResourceWithProperties(CloudwatchLogGroup, { name: '/webcluster/shop/admin', retention_in_days: 365 });
     expect(Object.keys(synthJson(stack).resource.aws_cloudwatch_log_group).sort()).toEqual([
       expect.stringMatching(/^Logs_Sink_Admin_/),
       expect.stringMatching(/^Logs_Sink_App_/),
     ]);
     expect(logs.sinkName).toBe('cloudwatch');
-    expect(logs.retentionDays).toBe(90);
+    expect(logs.retentionDays).toBe(365);
     expect(logs.destinationFor('app')).toBe('/webcluster/shop/app');
     expect(logs.destinationFor('admin')).toBe('/webcluster/shop/admin');
   });

@@ -150,7 +150,7 @@ describe('RedisCluster', () => {
     expect(groupOf(stack, 'Sessions').final_snapshot_identifier).toBe('test-redis-sessions-final');
   });
 
-  test('slow log goes to a CloudWatch log group per class kept 90 days', () => {
+  test('slow log goes to a CloudWatch log group per class kept a year', () => {
     // GIVEN
     const network = makeNetwork(stack);
     // WHEN
@@ -159,7 +159,7 @@ describe('RedisCluster', () => {
     const synth = Testing.synth(stack);
     expect(synth).toHaveResourceWithProperties(CloudwatchLogGroup, {
       name: '/webcluster/test/elasticache/test-redis-sessions/slow-log',
-      retention_in_days: 90,
+      retention_in_days: 365,
     });
     expect(synth).toHaveResourceWithProperties(ElasticacheReplicationGroup, {
       replication_group_id: 'test-redis-sessions',
