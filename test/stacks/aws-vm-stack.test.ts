@@ -2,7 +2,10 @@ import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
 import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache-replication-group";
 import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
+import { CloudfrontDistribution } from "@cdktf/provider-aws/lib/cloudfront-distribution";
+import { CloudfrontResponseHeadersPolicy } from "@cdktf/provider-aws/lib/cloudfront-response-headers-policy";
 import { RdsCluster } from "@cdktf/provider-aws/lib/rds-cluster";
+import { RdsClusterInstance } from "@cdktf/provider-aws/lib/rds-cluster-instance";
 import { RdsClusterParameterGroup } from "@cdktf/provider-aws/lib/rds-cluster-parameter-group";
 import { Testing } from "cdktf";
 import { ListenerCertificate } from "../../constructs/aws/load-balancer";
@@ -168,6 +171,24 @@ describe("AwsVmStack (Shopware profile)", () => {
     expect(localOf(json, "AppServers_UserData")).toContain("DATABASE_URL");
     expect(synth).toHaveResourceWithProperties(RdsCluster, {
       manage_master_user_password: true,
+    });
+  });
+
+  test("database instances report OS metrics (enhanced monitoring); the CDN sends security headers", () => {
+    expect(synth).toHaveResourceWithProperties(RdsClusterInstance, {
+      monitoring_interval: 60,
+      monitoring_role_arn: expect.stringContaining("aws_iam_role.Database_MonitoringRole"),
+    });
+    expect(synth).toHaveResourceWithProperties(CloudfrontDistribution, {
+      default_cache_behavior: expect.objectContaining({
+        response_headers_policy_id: expect.stringContaining("aws_cloudfront_response_headers_policy.Storage_Cdn_SecurityHeaders"),
+        viewer_protocol_policy: "redirect-to-https",
+      }),
+    });
+    expect(synth).toHaveResourceWithProperties(CloudfrontResponseHeadersPolicy, {
+      security_headers_config: expect.objectContaining({
+        strict_transport_security: expect.objectContaining({ access_control_max_age_sec: 31536000 }),
+      }),
     });
   });
 
