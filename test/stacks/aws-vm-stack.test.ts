@@ -179,13 +179,14 @@ describe("AwsVmStack (Shopware profile)", () => {
       monitoring_interval: 60,
       monitoring_role_arn: expect.stringContaining("aws_iam_role.Database_MonitoringRole"),
     });
-    expect(synth).toHaveResourceWithProperties(CloudfrontDistribution, {
+    const { synth: withCdn } = build({ cdn: true });
+    expect(withCdn).toHaveResourceWithProperties(CloudfrontDistribution, {
       default_cache_behavior: expect.objectContaining({
         response_headers_policy_id: expect.stringContaining("aws_cloudfront_response_headers_policy.Storage_Cdn_SecurityHeaders"),
         viewer_protocol_policy: "redirect-to-https",
       }),
     });
-    expect(synth).toHaveResourceWithProperties(CloudfrontResponseHeadersPolicy, {
+    expect(withCdn).toHaveResourceWithProperties(CloudfrontResponseHeadersPolicy, {
       security_headers_config: expect.objectContaining({
         strict_transport_security: expect.objectContaining({ access_control_max_age_sec: 31536000 }),
       }),
