@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // The pack-and-consume test takes ~20 s and its own npm script (npm run test:package, run by CI).
+  testPathIgnorePatterns: process.env.WEBCLUSTER_PACKAGE_TEST ? [] : ['/test/package.test.ts'],
   transform: { '^.+\\.ts$': '<rootDir>/test/esbuild-transform.js' },
   setupFilesAfterEnv: ['<rootDir>/test/setup.js'],
   maxWorkers: 2,

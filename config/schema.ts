@@ -183,7 +183,7 @@ export const commonEnvironmentShape = {
     'lowercase letters, digits and hyphens, starting with a letter, 2 to 31 characters',
     "use a short lowercase name such as 'shopware-prod'; it names the stack and prefixes resource names",
   ),
-  app: withHint(z.enum(APPS), { fix: "use 'shopware' (the only app implemented on aws so far)" }),
+  app: withHint(z.enum(APPS), { fix: "use 'shopware', 'ezplatform' or 'steedos'" }),
   domain: pattern(
     HOSTNAME_RE,
     'a lowercase DNS host name such as shop.example.com',

@@ -12,6 +12,7 @@ import type { IConstruct } from 'constructs';
 import { Annotations, type IAspect, TerraformStack } from '../constructs/core/cdktf';
 import { ALL_RULES } from './catalog';
 import { globToRegExp } from './private/glob';
+import { withResolutionCache } from './private/terraform';
 import type { PolicyRule } from './rule';
 
 /** An accepted finding: the rule, the construct path (glob) and why. */
@@ -135,7 +136,9 @@ export class PolicyPack implements IAspect {
    */
   public check(scope: IConstruct): PolicyFinding[] {
     const before = this.findings.length;
-    for (const node of scope.node.findAll()) this.visit(node);
+    withResolutionCache(() => {
+      for (const node of scope.node.findAll()) this.visit(node);
+    });
     return this.findings.slice(before);
   }
 

@@ -170,7 +170,11 @@ export function findSecrets(json: unknown, stack: string): SecretFinding[] {
     } else if (Array.isArray(value)) {
       value.forEach((v, i) => walk(v, [...segments, i]));
     } else if (typeof value === 'object' && value !== null) {
-      for (const [k, v] of Object.entries(value)) walk(v, [...segments, k]);
+      for (const [k, v] of Object.entries(value)) {
+        // The top-level "//" block is cdktf's bookkeeping (construct paths, output names); Terraform ignores it.
+        if (segments.length === 0 && k === '//') continue;
+        walk(v, [...segments, k]);
+      }
     }
   };
   walk(json, []);

@@ -10,5 +10,6 @@ export const STATEFUL_RESOURCE_TYPES = [
   'aws_elasticache_replication_group',
   'aws_s3_bucket',
   'aws_efs_file_system',
+  'aws_ebs_volume',
   'docker_volume',
 ] as const;

@@ -27,6 +27,7 @@ const STATEFUL_TYPES = [
   'aws_elasticache_replication_group',
   'aws_s3_bucket',
   'aws_efs_file_system',
+  'aws_ebs_volume',
   'docker_volume',
 ];
 

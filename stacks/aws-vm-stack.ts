@@ -6,6 +6,7 @@ import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-sec
 import type { Construct } from 'constructs';
 import { AdminServer } from '../constructs/aws/admin-server';
 import { AppServerGroup } from '../constructs/aws/app-server-group';
+import type { SecretEnvironmentVariable } from '../constructs/aws/host-workload';
 import { DatabaseCluster } from '../constructs/aws/database-cluster';
 import { ListenerCertificate, LoadBalancer } from '../constructs/aws/load-balancer';
 import { LogShipping } from '../constructs/aws/log-shipping';
@@ -169,7 +170,9 @@ export class AwsVmStack extends TerraformStack {
       appTarget: {
         port: profile.vm.port,
         healthCheckPath: profile.healthCheckPath,
-        stickiness: profile.stickyCookie ? { cookieName: profile.stickyCookie } : undefined,
+        // The ALB names its own stickiness cookie (AWSALB); the profile's name is the one Traefik sets,
+        // not a cookie of the app, so an app_cookie rule on it would never pin anyone.
+        stickiness: profile.stickyCookie ? {} : undefined,
       },
       deletionProtection: protect,
     });
@@ -205,6 +208,8 @@ export class AwsVmStack extends TerraformStack {
     this.storage = new SharedStorage(this, 'Storage', {
       network,
       buckets: profile.buckets,
+      // Mounted on every app and admin host by the boot commands (mountCommands below).
+      posixShares: profile.posixShares,
       cdn: props.cdn,
       preventDestroy: protect,
     });
@@ -253,10 +258,13 @@ export class AwsVmStack extends TerraformStack {
 
     this.appServers = new AppServerGroup(this, 'AppServers', {
       network,
-      target: this.loadBalancer.appTarget,
+      // A tier in front of the app (an HTTP cache) takes the load balancer's default target and hands
+      // the app hosts its own target to register with.
+      target: tiers.find((t) => t.appTarget !== undefined)?.appTarget ?? this.loadBalancer.appTarget,
       workload,
-      workerCommand: profile.vm.workerCommand,
-      workersPerHost: props.workersPerHost,
+      // A profile without queue workers (empty command) gets none, whatever the environment asks for.
+      workerCommand: profile.vm.workerCommand || undefined,
+      workersPerHost: profile.vm.workerCommand ? props.workersPerHost : 0,
       instanceType: props.app?.instanceType,
       minCapacity: props.app?.minCapacity,
       maxCapacity: props.app?.maxCapacity,
@@ -293,6 +301,15 @@ export class AwsVmStack extends TerraformStack {
     for (const tier of tiers) tier.connect({ app: this.appServers, admin: this.admin });
 
     this.outputs(endpoints);
+    // The app's environment contract: plain values, and where each secret value is read from at boot.
+    new TerraformOutput(this, 'app_environment', {
+      value: workload.environment,
+      description: 'Environment of the app, worker and admin processes (no secrets)',
+    });
+    new TerraformOutput(this, 'app_secret_environment', {
+      value: Object.fromEntries(Object.entries(secretEnvironment as Record<string, SecretEnvironmentVariable>).map(([name, s]) => [name, s.secretArn])),
+      description: 'Secret environment variables and the Secrets Manager ARN each is read from on the hosts at boot',
+    });
   }
 
   private outputs(endpoints: ClusterEndpoints): void {

@@ -15,7 +15,7 @@ import { DockerSecret } from '../constructs/docker/docker-secret';
 import { LoadBalancer } from '../constructs/docker/load-balancer';
 import { LogShipping } from '../constructs/docker/log-shipping';
 import { RedisCluster } from '../constructs/docker/redis-cluster';
-import type { IContainerRuntime } from '../constructs/docker/runtime';
+import type { IContainerRuntime, WorkloadSecret } from '../constructs/docker/runtime';
 import { SharedStorage } from '../constructs/docker/shared-storage';
 import { StandaloneRuntime } from '../constructs/docker/standalone-runtime';
 import { SwarmRuntime } from '../constructs/docker/swarm-runtime';
@@ -189,6 +189,7 @@ export class DockerStack extends TerraformStack {
           image: images.mariadb,
           databaseName: profile.database.name,
           parameters: profile.database.parameters,
+          additionalDatabases: profile.database.additionalDatabases,
           replica: props.databaseReplica,
           debugPort: debug ? DEBUG_PORTS.database : undefined,
         })
@@ -199,6 +200,7 @@ export class DockerStack extends TerraformStack {
       image: images.minio,
       clientImage: images.minioClient,
       buckets: profile.buckets,
+      posixShares: profile.posixShares,
       debugPort: debug ? DEBUG_PORTS.minio : undefined,
     });
 
@@ -228,6 +230,11 @@ export class DockerStack extends TerraformStack {
       AWS_ACCESS_KEY_ID: { secret: this.storage.accessKeySecret },
       AWS_SECRET_ACCESS_KEY: { secret: this.storage.secretKeySecret },
     };
+    // POSIX shares and the tiers' volumes, mounted into every app and admin container.
+    const volumes = [
+      ...this.storage.posixVolumes.map((v) => ({ volumeName: v.volumeName, containerPath: v.path })),
+      ...tiers.flatMap((t) => t.volumes ?? []),
+    ];
     // The buckets must exist (init task done) before the app starts.
     const dataStores = [...(db ? [db.workload] : []), ...this.redis.workloads, this.storage.workload, this.storage.initTask, ...tiers.flatMap((t) => t.dependsOn)];
 
@@ -240,11 +247,15 @@ export class DockerStack extends TerraformStack {
       replicas: props.appReplicas,
       environment,
       secrets,
-      workerCommand: profile.container.workerCommand,
-      workers: props.workers,
+      // A profile without queue workers (empty command) gets none, whatever the environment asks for.
+      workerCommand: profile.container.workerCommand.length > 0 ? profile.container.workerCommand : undefined,
+      workers: profile.container.workerCommand.length > 0 ? props.workers : 0,
       schedulerCommand: profile.container.schedulerCommand,
       initCommand: profile.container.initCommand,
       dependsOn: dataStores,
+      volumes,
+      // A tier in front of the app (an HTTP cache) takes the catch-all route and forwards to the app.
+      loadBalancerRoute: !tiers.some((t) => t.takesAppRoute === true),
     });
     this.admin = new AdminServer(this, 'Admin', {
       cluster,
@@ -257,6 +268,7 @@ export class DockerStack extends TerraformStack {
       environment,
       secrets,
       dependsOn: [...dataStores, ...this.appServers.initTasks],
+      volumes,
     });
 
     for (const client of [this.appServers, this.admin]) {
@@ -267,6 +279,17 @@ export class DockerStack extends TerraformStack {
     this.servePublicFiles();
     for (const tier of tiers) tier.connect({ app: this.appServers, admin: this.admin });
     this.outputs(endpoints);
+    // The app's environment contract; the secret part holds variable references, so it is sensitive.
+    new TerraformOutput(this, 'app_environment', {
+      value: environment,
+      description: 'Environment of the app, worker, scheduler and admin containers',
+      sensitive: true,
+    });
+    new TerraformOutput(this, 'app_secret_environment', {
+      value: Object.fromEntries(Object.entries(secrets as Record<string, WorkloadSecret>).map(([name, s]) => [name, s.secret.value])),
+      description: 'Secret environment variables of the app containers',
+      sensitive: true,
+    });
   }
 
   /**

@@ -9,14 +9,16 @@ import type { TerraformStack } from '../constructs/core/cdktf';
 import { AwsVmStack } from './aws-vm-stack';
 import { DockerStack } from './docker-stack';
 import type { AppProfile } from './profiles/app-profile';
+import { EZPLATFORM_PROFILE } from './profiles/ezplatform';
 import { SHOPWARE_PROFILE } from './profiles/shopware';
+import { STEEDOS_PROFILE } from './profiles/steedos';
 
 type Backend = EnvironmentConfig['backend'];
 
 /** App profiles implemented per backend. */
 const PROFILES: Readonly<Record<Backend, Readonly<Record<string, AppProfile>>>> = {
-  aws: { shopware: SHOPWARE_PROFILE },
-  docker: { shopware: SHOPWARE_PROFILE },
+  aws: { shopware: SHOPWARE_PROFILE, steedos: STEEDOS_PROFILE, ezplatform: EZPLATFORM_PROFILE },
+  docker: { shopware: SHOPWARE_PROFILE, steedos: STEEDOS_PROFILE, ezplatform: EZPLATFORM_PROFILE },
 };
 
 /** How each backend turns an environment into a stack. */

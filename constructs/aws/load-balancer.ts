@@ -13,7 +13,7 @@ import { Wafv2WebAclAssociation } from '@cdktf/provider-aws/lib/wafv2-web-acl-as
 import { Construct } from 'constructs';
 import { TerraformIterator, Token } from '../core/cdktf';
 import { isIpv4Cidr } from '../core/cidr';
-import type { IConnections } from '../core/connections';
+import type { IConnectable, IConnections } from '../core/connections';
 import { Peer } from '../core/peer';
 import { Port } from '../core/port';
 import type { ILoadBalancer } from '../core/roles';
@@ -89,8 +89,11 @@ export interface PathTargetOptions extends TargetOptions {
 
 /** A target group hosts register with. */
 export interface LoadBalancerTarget {
-  /** The load balancer routing to it. */
-  readonly loadBalancer: LoadBalancer;
+  /**
+   * The load balancer routing to it (this ALB, or another load balancer such as an internal NLB);
+   * the hosts open their port to its connections.
+   */
+  readonly loadBalancer: IConnectable;
   /** Target group ARN. */
   readonly targetGroupArn: string;
   /** Port the hosts listen on. */

@@ -17,8 +17,14 @@ import { Workload } from './workload';
 export interface AppServerGroupProps {
   /** The cluster; the app listens on its frontend network. */
   readonly cluster: DockerCluster;
-  /** Load balancer; the app becomes its catch-all target. */
+  /** Load balancer; the app becomes its catch-all target (unless `loadBalancerRoute` is false). */
   readonly loadBalancer: LoadBalancer;
+  /**
+   * Whether the app adds the load balancer's catch-all route. Set it to false when something in
+   * front of the app (an HTTP cache) takes that route and forwards to the app itself.
+   * @default true
+   */
+  readonly loadBalancerRoute?: boolean;
   /** Port the app's web server listens on in the container. */
   readonly port: number;
   /** HTTP path that answers 2xx when the app is healthy (load balancer and container health check). */
@@ -120,8 +126,8 @@ export class AppServerGroup extends Construct implements IAppServerGroup {
   public readonly initTask?: Workload;
   /** The one-shot tasks (empty or the init task); other workloads of the stack may depend on them. */
   public readonly initTasks: readonly Workload[];
-  /** The load balancer route. */
-  public readonly target: LoadBalancerTarget;
+  /** The load balancer route; undefined when `loadBalancerRoute` is false. */
+  public readonly target?: LoadBalancerTarget;
   /** App containers (Swarm: replicas). */
   public readonly replicas: number;
   /** Worker containers (Swarm: replicas); 0 without a worker command. */
@@ -204,7 +210,10 @@ export class AppServerGroup extends Construct implements IAppServerGroup {
       Port.tcp(props.port),
       members.map((w) => w.connections),
     );
-    this.target = props.loadBalancer.addTarget(name, { workload: this.appWorkload, port: props.port, healthCheckPath: props.healthCheckPath });
+    this.target =
+      (props.loadBalancerRoute ?? true)
+        ? props.loadBalancer.addTarget(name, { workload: this.appWorkload, port: props.port, healthCheckPath: props.healthCheckPath })
+        : undefined;
   }
 }
 

@@ -41,6 +41,13 @@ export interface DatabaseClusterProps extends DockerDataStoreProps {
    */
   readonly parameters?: Record<string, string>;
   /**
+   * Further databases the application user gets all privileges on (e.g. Ibexa's DFS metadata
+   * database), created by an SQL file in `/docker-entrypoint-initdb.d` when the primary initialises
+   * its data directory (first start on an empty volume). Same naming rules as `databaseName`.
+   * @default - none
+   */
+  readonly additionalDatabases?: string[];
+  /**
    * Add a read replica `db-replica` that replicates from the primary (binary log on the primary,
    * `--read-only` on the replica) and serves {@link DatabaseCluster.readerEndpoint}.
    * @default false
@@ -119,6 +126,8 @@ export class DatabaseCluster extends Construct implements IDatabaseCluster {
   public readonly rootPasswordSecret: DockerSecret;
   /** Password of the replication user, when `replica` is on. */
   public readonly replicationPasswordSecret?: DockerSecret;
+  /** Further databases of the application user. */
+  public readonly additionalDatabases: readonly string[];
 
   constructor(scope: Construct, id: string, props: DatabaseClusterProps) {
     super(scope, id);
@@ -131,6 +140,8 @@ export class DatabaseCluster extends Construct implements IDatabaseCluster {
     const reserved = extra.filter((p) => RESERVED_PARAMETERS.includes(p.flag)).map((p) => p.name);
     const badValues = extra.filter((p) => p.value.trim() === '' || /[\r\n]/.test(p.value)).map((p) => p.name);
     const list = (xs: readonly string[]): string => `[${xs.map((x) => `'${x}'`).join(', ')}]`;
+    const additional = props.additionalDatabases ?? [];
+    const badAdditional = additional.filter((d) => !/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(d) || d === databaseName || additional.indexOf(d) !== additional.lastIndexOf(d));
     validate(this, [
       {
         failed: !/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(databaseName),
@@ -154,10 +165,16 @@ export class DatabaseCluster extends Construct implements IDatabaseCluster {
         failed: badValues.length > 0,
         message: () => `parameters: got empty or multi-line value(s) for ${list(badValues)}; allowed: one-line non-empty values; fix: set a value or drop the entry`,
       },
+      {
+        failed: badAdditional.length > 0,
+        message: () =>
+          `additionalDatabases: got ${list(badAdditional)}; allowed: distinct names of 1 to 64 letters, digits or underscores, starting with a letter, other than databaseName '${databaseName}'; fix: use e.g. 'app_dfs'`,
+      },
       ...dataStoreRules(props, 1),
     ]);
 
     this.databaseName = databaseName;
+    this.additionalDatabases = [...additional];
     this.username = username;
     this.image = props.image ?? DEFAULT_MARIADB_IMAGE;
     const merged: Record<string, string> = { ...BASELINE_PARAMETERS };
@@ -210,6 +227,8 @@ export class DatabaseCluster extends Construct implements IDatabaseCluster {
       listenNetwork: cluster.backend,
       defaultPort: Port.tcp(MYSQL_PORT),
       volumes: [{ volumeName: cluster.addVolume(this, 'DataVolume', 'db-data', true), containerPath: '/var/lib/mysql' }],
+      // The image runs these after it created the application database and user.
+      files: additional.length > 0 ? [{ path: '/docker-entrypoint-initdb.d/10-webcluster-databases.sql', content: additionalDatabasesSql(additional, username) }] : [],
       healthcheck: HEALTHCHECK,
       ports: debugPorts(props, MYSQL_PORT),
       placement,
@@ -244,4 +263,14 @@ export class DatabaseCluster extends Construct implements IDatabaseCluster {
     }
     this.readerEndpoint = { hostname: replica ? 'db-replica' : 'db', port: MYSQL_PORT };
   }
+}
+
+/** The init SQL creating the further databases (names are validated, so no quoting beyond backticks is needed). */
+function additionalDatabasesSql(databases: readonly string[], username: string): string {
+  return [
+    '-- Further databases of the application user, rendered by webcluster (DatabaseCluster.additionalDatabases).',
+    '-- The image runs this file once, when it initialises an empty data directory.',
+    ...databases.flatMap((d) => [`CREATE DATABASE IF NOT EXISTS \`${d}\` CHARACTER SET utf8mb4;`, `GRANT ALL PRIVILEGES ON \`${d}\`.* TO '${username}'@'%';`]),
+    '',
+  ].join('\n');
 }

@@ -33,7 +33,43 @@ export function resourceOf(node: IConstruct, ...types: string[]): TfElement | un
   return viewOf(node);
 }
 
+/**
+ * Views and per-stack element lists computed during one {@link withResolutionCache} call: a pack run
+ * looks at the same resources many times (references between them), and resolving is the costly part.
+ */
+let cache: { views: Map<IConstruct, TfElement>; elements: Map<IConstruct, (TerraformResource | TerraformDataSource)[]> } | undefined;
+
+/** Runs `fn` with resolved resources cached; the construct tree must not change meanwhile. */
+export function withResolutionCache<T>(fn: () => T): T {
+  if (cache) return fn();
+  cache = { views: new Map(), elements: new Map() };
+  try {
+    return fn();
+  } finally {
+    cache = undefined;
+  }
+}
+
+function elementsOf(scope: IConstruct): (TerraformResource | TerraformDataSource)[] {
+  const stack = TerraformStack.of(scope);
+  const known = cache?.elements.get(stack);
+  if (known) return known;
+  const found = stack.node
+    .findAll()
+    .filter((c): c is TerraformResource | TerraformDataSource => TerraformResource.isTerraformResource(c) || TerraformDataSource.isTerraformDataSource(c));
+  cache?.elements.set(stack, found);
+  return found;
+}
+
 function viewOf(node: TerraformResource | TerraformDataSource): TfElement {
+  const known = cache?.views.get(node);
+  if (known) return known;
+  const view = computeView(node);
+  cache?.views.set(node, view);
+  return view;
+}
+
+function computeView(node: TerraformResource | TerraformDataSource): TfElement {
   const isData = TerraformDataSource.isTerraformDataSource(node);
   const type = node.terraformResourceType;
   const name = node.friendlyUniqueId;
@@ -47,17 +83,15 @@ function viewOf(node: TerraformResource | TerraformDataSource): TfElement {
 
 /** Every resource of `type` in the stack of `scope`. */
 export function resourcesOfType(scope: IConstruct, type: string): TfElement[] {
-  return TerraformStack.of(scope)
-    .node.findAll()
-    .filter((c): c is TerraformResource => TerraformResource.isTerraformResource(c) && c.terraformResourceType === type)
+  return elementsOf(scope)
+    .filter((c) => !TerraformDataSource.isTerraformDataSource(c) && c.terraformResourceType === type)
     .map(viewOf);
 }
 
 /** Every data source of `type` in the stack of `scope`. */
 export function dataSourcesOfType(scope: IConstruct, type: string): TfElement[] {
-  return TerraformStack.of(scope)
-    .node.findAll()
-    .filter((c): c is TerraformDataSource => TerraformDataSource.isTerraformDataSource(c) && c.terraformResourceType === type)
+  return elementsOf(scope)
+    .filter((c) => TerraformDataSource.isTerraformDataSource(c) && c.terraformResourceType === type)
     .map(viewOf);
 }
 

@@ -96,6 +96,21 @@ export interface RelationalDatabaseNeeds {
   readonly parameters: Record<string, string>;
   /** Env vars holding connection URLs; `{username}`/`{password}` are filled per backend. */
   urlTemplates(endpoints: ClusterEndpoints): Record<string, string>;
+  /**
+   * Further databases on the same server (e.g. Ibexa's DFS metadata database), usable by the
+   * application user. Docker creates them when the server initialises its data directory; on AWS the
+   * profile's setup command creates them (Aurora creates only the first database).
+   * @default - none
+   */
+  readonly additionalDatabases?: string[];
+}
+
+/** A POSIX directory shared by every app and admin node (EFS on AWS, a named volume on Docker). */
+export interface ProfilePosixShare {
+  /** Logical name, lowercase letters, digits and single hyphens, e.g. `dfs`. */
+  readonly id: string;
+  /** Absolute mount path on the hosts and in the containers. */
+  readonly path: string;
 }
 
 /** What an application needs. */
@@ -115,6 +130,11 @@ export interface AppProfile {
   readonly database?: RelationalDatabaseNeeds;
   /** Buckets of shared files. */
   readonly buckets: ProfileBucket[];
+  /**
+   * POSIX shares mounted on every app and admin node (Ibexa's DFS binary files on NFS).
+   * @default - none
+   */
+  readonly posixShares?: ProfilePosixShare[];
   /** Session cookie for load-balancer stickiness; undefined when sessions are shared. */
   readonly stickyCookie?: string;
   /** Log files per role on a VM. */

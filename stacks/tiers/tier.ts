@@ -8,14 +8,14 @@ import type { Construct } from 'constructs';
 import type { AdminServer as AwsAdminServer } from '../../constructs/aws/admin-server';
 import type { AppServerGroup as AwsAppServerGroup } from '../../constructs/aws/app-server-group';
 import type { SecretEnvironmentVariable } from '../../constructs/aws/host-workload';
-import type { LoadBalancer as AwsLoadBalancer } from '../../constructs/aws/load-balancer';
+import type { LoadBalancer as AwsLoadBalancer, LoadBalancerTarget as AwsLoadBalancerTarget } from '../../constructs/aws/load-balancer';
 import type { LogShipping as AwsLogShipping } from '../../constructs/aws/log-shipping';
 import type { IAwsNetwork } from '../../constructs/aws/network';
 import type { AdminServer as DockerAdminServer } from '../../constructs/docker/admin-server';
 import type { AppServerGroup as DockerAppServerGroup } from '../../constructs/docker/app-server-group';
 import type { DockerCluster } from '../../constructs/docker/docker-cluster';
 import type { LoadBalancer as DockerLoadBalancer } from '../../constructs/docker/load-balancer';
-import type { WorkloadSecret } from '../../constructs/docker/runtime';
+import type { WorkloadSecret, WorkloadVolume } from '../../constructs/docker/runtime';
 import type { Workload } from '../../constructs/docker/workload';
 
 /** What the AWS VM stack offers a tier. */
@@ -50,6 +50,12 @@ export interface AwsTierBinding {
   readonly environment: Record<string, string>;
   /** Environment read from Secrets Manager at boot. */
   readonly secretEnvironment: Record<string, SecretEnvironmentVariable>;
+  /**
+   * Target the app hosts register with instead of the load balancer's default target, for a tier
+   * that takes the default target and forwards to the app itself (an HTTP cache in front of the app).
+   * @default - the load balancer's default target
+   */
+  readonly appTarget?: AwsLoadBalancerTarget;
   /** Grants network access (and IAM) to the app and admin hosts. */
   connect(clients: AwsAppClients): void;
 }
@@ -82,6 +88,18 @@ export interface DockerTierBinding {
   readonly secrets: Record<string, WorkloadSecret>;
   /** Workloads the app, workers, scheduler and init must wait for. */
   readonly dependsOn: Workload[];
+  /**
+   * Whether the tier took the load balancer's catch-all route and forwards to the app itself (an
+   * HTTP cache in front of the app); the app then adds no route of its own.
+   * @default false
+   */
+  readonly takesAppRoute?: boolean;
+  /**
+   * Named volumes mounted into every app and admin container (e.g. a directory the app's init task
+   * publishes files to for the tier).
+   * @default []
+   */
+  readonly volumes?: WorkloadVolume[];
   /** Grants network access to the app and admin containers. */
   connect(clients: DockerAppClients): void;
 }

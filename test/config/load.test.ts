@@ -82,7 +82,15 @@ describe('loading', () => {
     // WHEN
     const config = loadConfig();
     // THEN
-    expect(config.environments.map((e) => `${e.name}:${e.backend}`)).toEqual(['shopware-aws:aws', 'shopware-docker:docker', 'shopware-swarm:docker']);
+    expect(config.environments.map((e) => `${e.name}:${e.backend}`)).toEqual([
+      'shopware-aws:aws',
+      'shopware-docker:docker',
+      'shopware-swarm:docker',
+      'steedos-aws:aws',
+      'steedos-docker:docker',
+      'ezplatform-aws:aws',
+      'ezplatform-docker:docker',
+    ]);
     const env = awsEnvOf(config);
     expect(env).toMatchObject({
       name: 'shopware-aws',
@@ -257,7 +265,7 @@ describe('malformed configurations: one exact line each', () => {
     [
       'unknown app',
       configWith({ app: 'magento' }),
-      `${ENV}.app: got "magento"; allowed: one of 'shopware', 'ezplatform', 'steedos'; fix: use 'shopware' (the only app implemented on aws so far)`,
+      `${ENV}.app: got "magento"; allowed: one of 'shopware', 'ezplatform', 'steedos'; fix: use 'shopware', 'ezplatform' or 'steedos'`,
     ],
     [
       'unknown backend',

@@ -47,7 +47,7 @@ describe('the default AWS stack with allowDestroy', () => {
     const { app, environments, fileLabel } = defaultApp((env) => {
       env.allowDestroy = true;
     }, 'aws');
-    expect(environments).toHaveLength(1);
+    expect(environments.length).toBeGreaterThanOrEqual(1);
     const report = checkEnvironmentPolicies(app, environments, fileLabel);
     expect(report.errors).toEqual([]);
     expect(report.infos).toEqual(environments.map((e) => expect.stringMatching(new RegExp(`^\\[WC-AWS-013\\] StatefulDeletionProtection is off for ${e.name}:`))));

@@ -85,6 +85,13 @@ describe('true positives, one per pattern', () => {
 });
 
 describe('no false positives', () => {
+  test("cdktf's top-level // bookkeeping (output names) is not configuration", () => {
+    const json = { '//': { outputs: { shop: { app_secret_environment: 'app_secret_environment' } } }, output: { app_secret_environment: { value: { APP_SECRET: '${var.app_secret}' } } } };
+    expect(findSecrets(json, 'shop')).toEqual([]);
+    // ...but a literal under a real key still counts.
+    expect(findSecrets({ output: { app_secret_environment: { value: { APP_SECRET: 'hunter2hunter2hunter2' } } } }, 'shop')).not.toEqual([]);
+  });
+
   test('references, runtime lookups, file variables, ARNs, paths and flags', () => {
     const json = {
       variable: { db_password: { type: 'string', sensitive: true } },

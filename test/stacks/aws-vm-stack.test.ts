@@ -193,6 +193,16 @@ describe("AwsVmStack (Shopware profile)", () => {
     });
   });
 
+  test("the environment contract is an output: plain values, and the secret each secret variable is read from", () => {
+    const outputs = json.output ?? {};
+    expect(outputs.app_environment?.value).toEqual(expect.objectContaining({ APP_URL: "https://shop.example.com", LOCK_DSN: expect.stringMatching(/^rediss:\/\//) }));
+    expect(outputs.app_secret_environment?.value).toEqual({
+      APP_SECRET: "${aws_secretsmanager_secret.AppSecret.arn}",
+      DATABASE_URL: expect.stringContaining("master_user_secret"),
+      DATABASE_REPLICA_0_URL: expect.stringContaining("master_user_secret"),
+    });
+  });
+
   test("outputs carry descriptions", () => {
     const outputs = json.output ?? {};
     for (const name of [

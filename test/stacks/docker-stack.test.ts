@@ -96,6 +96,12 @@ describe('DockerStack (Shopware, standalone)', () => {
     expect(synth).toHaveResourceWithProperties(Container, { name: 'shopware-docker-app-init', attach: true, must_run: false });
   });
 
+  test('the environment contract is a sensitive output', () => {
+    const outputs = json.output ?? {};
+    expect(outputs.app_environment).toEqual(expect.objectContaining({ sensitive: true, value: expect.objectContaining({ APP_URL: 'http://shop.localhost' }) }));
+    expect(outputs.app_secret_environment).toEqual(expect.objectContaining({ sensitive: true, value: expect.objectContaining({ APP_SECRET: '${var.shopware_docker_app_secret}' }) }));
+  });
+
   test('every image is pinned', () => {
     const images = resourcesOf(json, 'docker_image').map((i) => String(i.name));
     expect(images.length).toBeGreaterThan(5);

@@ -1,0 +1,559 @@
+/**
+ * DocumentDatabase (AWS): a self-managed MongoDB replica set on EC2 instances, one per zone, with
+ * the oplog that Meteor apps such as Steedos tail (Amazon DocumentDB has none).
+ */
+import { DlmLifecyclePolicy } from '@cdktf/provider-aws/lib/dlm-lifecycle-policy';
+import { EbsVolume } from '@cdktf/provider-aws/lib/ebs-volume';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { Instance } from '@cdktf/provider-aws/lib/instance';
+import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
+import { VolumeAttachment } from '@cdktf/provider-aws/lib/volume-attachment';
+import { Construct } from 'constructs';
+import { Annotations, Fn, TerraformLocal, Token } from '../core/cdktf';
+import type { IConnections } from '../core/connections';
+import { Peer } from '../core/peer';
+import { Port } from '../core/port';
+import type { Endpoint, IDocumentDatabase } from '../core/roles';
+import { validate } from '../core/validation-error';
+import { AL2023_X86_64_PARAMETER } from './app-server-group';
+import { IGrantable, InstanceRole } from './instance-role';
+import type { LogShipping } from './log-shipping';
+import type { IAwsNetwork } from './network';
+import { assumeRolePolicy } from './private/iam';
+import { SecurityGroup } from './security-group';
+
+/** Properties of a {@link DocumentDatabase}. */
+export interface DocumentDatabaseProps {
+  /** Network; the members go into its private app subnets, one zone each (round robin). */
+  readonly network: IAwsNetwork;
+  /**
+   * Replica set members: 3, 5 or 7 (an odd number keeps a majority when one zone fails).
+   * @default 3
+   */
+  readonly members?: number;
+  /**
+   * Name of the replica set (`replication.replSetName`).
+   * @default 'rs0'
+   */
+  readonly replicaSetName?: string;
+  /**
+   * MongoDB release series of the official `mongodb-org` repository for Amazon Linux 2023.
+   * @default '7.0'
+   */
+  readonly mongoVersion?: '7.0' | '8.0';
+  /**
+   * Databases the application user may read and write (it may also read `local`, the oplog).
+   * @default ['app']
+   */
+  readonly appDatabases?: string[];
+  /**
+   * Name of the application user.
+   * @default 'app'
+   */
+  readonly appUsername?: string;
+  /**
+   * EC2 instance type of every member.
+   * @default 'r7i.large'
+   */
+  readonly instanceType?: string;
+  /**
+   * Size of each member's data volume (gp3, encrypted) in GiB, 10 to 16384.
+   * @default 100
+   */
+  readonly dataVolumeSizeGiB?: number;
+  /**
+   * Provisioned IOPS of each data volume (gp3: 3000 to 16000).
+   * @default 3000
+   */
+  readonly dataVolumeIops?: number;
+  /**
+   * Days of daily EBS snapshots of the data volumes kept by Data Lifecycle Manager (1 to 365).
+   * @default 7
+   */
+  readonly snapshotRetentionDays?: number;
+  /**
+   * Whether Terraform refuses to destroy the data volumes (`prevent_destroy`).
+   * @default true
+   */
+  readonly preventDestroy?: boolean;
+  /**
+   * SSM public parameter holding the AMI id (Amazon Linux 2023).
+   * @default AL2023_X86_64_PARAMETER
+   */
+  readonly imageParameter?: string;
+  /**
+   * Log shipping to install on the members (`/var/log/mongodb/mongod.log` goes to the role that lists it).
+   * @default - no log agent
+   */
+  readonly logShipping?: LogShipping;
+}
+
+/** MongoDB port. */
+const MONGO_PORT = 27017;
+/** Device name of the data volume (the NVMe device of Nitro instances is found by volume id). */
+const DATA_DEVICE = '/dev/sdf';
+/** Where the data volume is mounted (the `mongodb-org` package's dbPath). */
+const DATA_DIR = '/var/lib/mongo';
+/** Key file of internal (member-to-member) authentication. */
+const KEY_FILE = '/etc/mongod.key';
+/** Name of the administrative (root) user. */
+const ADMIN_USER = 'admin';
+
+/**
+ * A MongoDB replica set of `members` EC2 instances (3 by default) over the network's zones, with
+ * the oplog that Meteor's `MONGO_OPLOG_URL` tails.
+ *
+ * Each member is an `aws_instance` (IMDSv2 only, encrypted root volume, SSM-managed instance role,
+ * EC2 auto-recovery, no public address) with its own encrypted gp3 data volume (`aws_ebs_volume` +
+ * `aws_volume_attachment` in the member's zone, `prevent_destroy`, daily snapshots by Data
+ * Lifecycle Manager). Plain instances rather than one-instance Auto Scaling groups: a member's
+ * identity (its private DNS name in the replica set configuration) and its volume must survive;
+ * auto-recovery keeps both on a hardware failure, while an Auto Scaling replacement would come up
+ * with a new name, an empty disk in possibly another zone and a stale replica set configuration.
+ *
+ * The members run in the private app subnets (outbound through NAT), not in the isolated data
+ * subnets: cloud-init installs `mongodb-org` from MongoDB's official repository and reads Secrets
+ * Manager, neither of which is reachable without an internet route. Ingress is limited to the
+ * members themselves and the clients granted with `connections.allowDefaultPortFrom(...)`.
+ *
+ * Secrets are generated on the first member at its first boot, never by Terraform, so none is in
+ * the configuration or state: the replica set key file (`openssl rand -base64 756`), the `admin`
+ * (root) user and the application user (`{"username", "password"}` JSON). Every member writes
+ * `mongod.conf` with `replication.replSetName`, `security.keyFile` and `net.bindIp` set to
+ * `127.0.0.1` and its own private address; member 1 waits until every member answers, runs an
+ * idempotent `rs.initiate` (skipped when the set exists) with itself at priority 2, creates the
+ * admin user through the localhost exception and creates or updates the application user (roles:
+ * `readWrite` on `appDatabases`, `read` on `local`).
+ *
+ * No TLS: traffic stays in the VPC between security groups, members authenticate with the key file
+ * and clients with SCRAM. TLS needs a certificate authority the app hosts trust (e.g. AWS Private
+ * CA) and `net.tls.mode: requireTLS`; it is not built in.
+ *
+ * User data changes are ignored once a member exists (a changed member list would otherwise stop
+ * and start member 1): replacing a member needs `rs.reconfig` by an operator.
+ *
+ * @resource aws_instance
+ */
+export class DocumentDatabase extends Construct implements IDocumentDatabase, IGrantable {
+  public readonly replicaSetName: string;
+  public readonly members: readonly Endpoint[];
+  /** Network access of the members; the default port is 27017. */
+  public readonly connections: IConnections;
+  /** Role of the members. */
+  public readonly grantPrincipal: InstanceRole;
+  /** The member instances, in order (member 1 initiates the replica set). */
+  public readonly instances: readonly Instance[];
+  /** The data volumes, one per member. */
+  public readonly dataVolumes: readonly EbsVolume[];
+  /** Secrets Manager secret holding the replica set key file (filled by member 1). @attribute */
+  public readonly keyFileSecretArn: string;
+  /** Secrets Manager secret with `{"username","password"}` of the `admin` (root) user. @attribute */
+  public readonly adminSecretArn: string;
+  /** Secrets Manager secret with `{"username","password"}` of the application user; read it in {@link url} templates. @attribute */
+  public readonly credentialSecretArn: string;
+  /** Databases the application user may write. */
+  public readonly appDatabases: readonly string[];
+  /** Application user name. */
+  public readonly appUsername: string;
+  /** Resolved instance type. */
+  public readonly instanceType: string;
+  /** MongoDB release series in use. */
+  public readonly mongoVersion: string;
+  private readonly hosts: string;
+
+  constructor(scope: Construct, id: string, props: DocumentDatabaseProps) {
+    super(scope, id);
+    const net = props.network;
+    const count = props.members ?? 3;
+    const rsName = props.replicaSetName ?? 'rs0';
+    const version = props.mongoVersion ?? '7.0';
+    const databases = props.appDatabases ?? ['app'];
+    const appUser = props.appUsername ?? 'app';
+    const instanceType = props.instanceType ?? 'r7i.large';
+    const sizeGiB = props.dataVolumeSizeGiB ?? 100;
+    const iops = props.dataVolumeIops ?? 3000;
+    const retention = props.snapshotRetentionDays ?? 7;
+    const azs = net.availabilityZones;
+    const badDatabases = databases.filter((d) => !/^[A-Za-z][A-Za-z0-9_-]{0,62}$/.test(d) || ['admin', 'local', 'config'].includes(d));
+    validate(this, [
+      {
+        failed: ![3, 5, 7].includes(count),
+        message: () => `members: got ${count}; allowed: 3, 5 or 7; fix: use 3 members (one per zone) unless you need more`,
+      },
+      {
+        failed: !/^[A-Za-z0-9_-]{1,64}$/.test(rsName),
+        message: () => `replicaSetName: got '${rsName}'; allowed: 1-64 letters, digits, '_' or '-'; fix: use e.g. 'rs0'`,
+      },
+      {
+        failed: !['7.0', '8.0'].includes(version),
+        message: () => `mongoVersion: got '${version}'; allowed: '7.0' or '8.0' (series with Amazon Linux 2023 packages); fix: use '7.0'`,
+      },
+      {
+        failed: databases.length === 0 || badDatabases.length > 0,
+        message: () =>
+          `appDatabases: got [${databases.join(', ')}]; allowed: one or more names of letters, digits, '_' or '-', not admin, local or config; fix: list the app's databases, e.g. ['steedos']`,
+      },
+      {
+        failed: !/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(appUser) || appUser === ADMIN_USER,
+        message: () => `appUsername: got '${appUser}'; allowed: letters, digits and '_', starting with a letter, not '${ADMIN_USER}'; fix: use e.g. 'app'`,
+      },
+      {
+        failed: !/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(instanceType),
+        message: () => `instanceType: got '${instanceType}'; allowed: an EC2 instance type such as r7i.large; fix: use a type offered in ${net.region}`,
+      },
+      {
+        failed: !Number.isInteger(sizeGiB) || sizeGiB < 10 || sizeGiB > 16384,
+        message: () => `dataVolumeSizeGiB: got ${sizeGiB}; allowed: 10 to 16384; fix: pick a value in range`,
+      },
+      {
+        failed: !Number.isInteger(iops) || iops < 3000 || iops > 16000,
+        message: () => `dataVolumeIops: got ${iops}; allowed: 3000 to 16000 (gp3); fix: pick a value in range`,
+      },
+      {
+        failed: !Number.isInteger(retention) || retention < 1 || retention > 365,
+        message: () => `snapshotRetentionDays: got ${retention}; allowed: 1 to 365; fix: keep at least one day of snapshots`,
+      },
+    ]);
+    if (azs.length < 3) {
+      Annotations.of(this).addWarning(
+        `DocumentDatabase: ${count} members over ${azs.length} zone(s); losing the zone with most members loses the majority (use a network over 3 zones)`,
+      );
+    }
+
+    this.replicaSetName = rsName;
+    this.appDatabases = [...new Set(databases)];
+    this.appUsername = appUser;
+    this.instanceType = instanceType;
+    this.mongoVersion = version;
+    const preventDestroy = props.preventDestroy ?? true;
+    const prefix = `${net.namePrefix}-${id.toLowerCase()}`;
+
+    const sg = new SecurityGroup(this, 'SecurityGroup', {
+      network: net,
+      description: `MongoDB replica set ${prefix}`,
+      defaultPort: Port.tcp(MONGO_PORT),
+    });
+    this.connections = sg;
+    sg.allowFrom(sg, Port.tcp(MONGO_PORT), 'MongoDB replication between members');
+    sg.allowTo(Peer.anyIpv4(), Port.tcp(443), 'HTTPS to AWS APIs and the MongoDB and OS package repositories');
+
+    const secret = (sid: string, what: string): SecretsmanagerSecret =>
+      new SecretsmanagerSecret(this, sid, {
+        namePrefix: `${prefix}/${sid.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()}-`,
+        description: `${what} of ${prefix}; generated once by member 1 at its first boot`,
+        recoveryWindowInDays: 30,
+      });
+    const keyFile = secret('KeyFile', 'Replica set key file');
+    const admin = secret('AdminCredentials', `Credentials of the MongoDB user '${ADMIN_USER}' (root)`);
+    const app = secret('AppCredentials', `Credentials of the MongoDB user '${appUser}'`);
+    this.keyFileSecretArn = keyFile.arn;
+    this.adminSecretArn = admin.arn;
+    this.credentialSecretArn = app.arn;
+
+    this.grantPrincipal = new InstanceRole(this, 'Role', { namePrefix: prefix });
+    this.grantPrincipal.addToPolicy({
+      Sid: 'ReplicaSetSecrets',
+      Effect: 'Allow',
+      Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret', 'secretsmanager:PutSecretValue'],
+      Resource: [keyFile.arn, admin.arn, app.arn],
+    });
+    props.logShipping?.grantShipping(this);
+
+    const volumeTag = `${prefix}-data`;
+    const volumes: EbsVolume[] = [];
+    const instances: Instance[] = [];
+    // Members 2..n first: member 1's user data lists their DNS names for rs.initiate.
+    const order = [...Array.from({ length: count - 1 }, (_, i) => i + 1), 0];
+    const byIndex = new Map<number, Instance>();
+    for (const i of order) {
+      const member = new Construct(this, `Member${i + 1}`);
+      const zone = i % azs.length;
+      const volume = new EbsVolume(member, 'DataVolume', {
+        availabilityZone: azs[zone],
+        size: sizeGiB,
+        type: 'gp3',
+        iops,
+        throughput: 125,
+        encrypted: true,
+        finalSnapshot: true,
+        tags: { Name: `${prefix}-${i + 1}-data`, 'webcluster:snapshots': volumeTag },
+        lifecycle: { preventDestroy },
+      });
+      const others = i === 0 ? order.filter((j) => j !== 0).map((j) => byIndex.get(j)?.privateDns ?? '') : [];
+      const userData = memberCloudConfig({
+        region: net.region,
+        mongoVersion: version,
+        replicaSetName: rsName,
+        first: i === 0,
+        otherMembers: others,
+        volumeId: volume.id,
+        keyFileSecretArn: keyFile.arn,
+        adminSecretArn: admin.arn,
+        appSecretArn: app.arn,
+        appUsername: appUser,
+        appDatabases: this.appDatabases,
+        logCommands: props.logShipping?.userDataCommands() ?? [],
+      });
+      const instance = new Instance(member, 'Resource', {
+        ami: `resolve:ssm:${props.imageParameter ?? AL2023_X86_64_PARAMETER}`,
+        instanceType,
+        subnetId: net.appSubnetIds[zone],
+        vpcSecurityGroupIds: [sg.securityGroupId],
+        iamInstanceProfile: this.grantPrincipal.instanceProfile.name,
+        associatePublicIpAddress: false,
+        monitoring: true,
+        ebsOptimized: true,
+        metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1, instanceMetadataTags: 'enabled' },
+        maintenanceOptions: { autoRecovery: 'default' },
+        rootBlockDevice: { volumeType: 'gp3', volumeSize: 20, encrypted: true, deleteOnTermination: true },
+        // A local holds the document: cdktf rejects literal function arguments containing quotes.
+        userDataBase64: Fn.base64encode(new TerraformLocal(member, 'UserData', userData).asString),
+        userDataReplaceOnChange: false,
+        tags: { Name: `${prefix}-${i + 1}`, Role: 'mongodb', ReplicaSet: rsName },
+        lifecycle: { ignoreChanges: ['ami', 'user_data_base64'] },
+      });
+      new VolumeAttachment(member, 'DataVolumeAttachment', {
+        deviceName: DATA_DEVICE,
+        volumeId: volume.id,
+        instanceId: instance.id,
+        stopInstanceBeforeDetaching: true,
+      });
+      byIndex.set(i, instance);
+      volumes[i] = volume;
+    }
+    for (let i = 0; i < count; i++) instances.push(byIndex.get(i) as Instance);
+    this.instances = instances;
+    this.dataVolumes = volumes;
+    this.members = instances.map((m) => ({ hostname: m.privateDns, port: MONGO_PORT }));
+    this.hosts = this.members.map((m) => `${m.hostname}:${m.port}`).join(',');
+
+    const dlmRole = new IamRole(this, 'SnapshotRole', {
+      namePrefix: `${prefix}-dlm-`,
+      assumeRolePolicy: assumeRolePolicy('dlm.amazonaws.com'),
+    });
+    new IamRolePolicyAttachment(this, 'SnapshotRolePolicy', {
+      role: dlmRole.name,
+      policyArn: 'arn:aws:iam::aws:policy/service-role/AWSDataLifecycleManagerServiceRole',
+    });
+    new DlmLifecyclePolicy(this, 'Snapshots', {
+      description: `Daily snapshots of the MongoDB data volumes of ${prefix}`,
+      executionRoleArn: dlmRole.arn,
+      state: 'ENABLED',
+      policyDetails: {
+        resourceTypes: ['VOLUME'],
+        targetTags: { 'webcluster:snapshots': volumeTag },
+        schedule: [
+          {
+            name: 'daily',
+            createRule: { interval: 24, intervalUnit: 'HOURS', times: ['02:00'] },
+            retainRule: { count: retention },
+            copyTags: true,
+          },
+        ],
+      },
+    });
+  }
+
+  /**
+   * Template of a `mongodb://` URL of `database` on the replica set for a secret environment
+   * variable read from {@link credentialSecretArn} at boot: `{username}` and `{password}` are filled
+   * from the secret (URL-encoded). `local` gives the oplog URL.
+   */
+  public url(database: string): string {
+    validate(this, [
+      {
+        failed: !Token.isUnresolved(database) && !/^[A-Za-z][A-Za-z0-9_-]{0,62}$/.test(database),
+        message: () => `database: got '${database}'; allowed: letters, digits, '_' or '-', starting with a letter; fix: use e.g. 'steedos' or 'local'`,
+      },
+    ]);
+    return `mongodb://{username}:{password}@${this.hosts}/${database}?replicaSet=${this.replicaSetName}&authSource=admin`;
+  }
+
+  /** Lets `grantee` read the application user's credentials (for the URL templates). */
+  public grantRead(grantee: IGrantable): void {
+    grantee.grantPrincipal.addToPolicy({
+      Sid: 'ReadMongoCredentials',
+      Effect: 'Allow',
+      Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+      Resource: this.credentialSecretArn,
+    });
+  }
+}
+
+/** What a member's user data needs. */
+interface MemberBootSpec {
+  readonly region: string;
+  readonly mongoVersion: string;
+  readonly replicaSetName: string;
+  /** Member 1 generates the secrets and initiates the replica set. */
+  readonly first: boolean;
+  /** DNS names of the other members (member 1 only). */
+  readonly otherMembers: readonly string[];
+  readonly volumeId: string;
+  readonly keyFileSecretArn: string;
+  readonly adminSecretArn: string;
+  readonly appSecretArn: string;
+  readonly appUsername: string;
+  readonly appDatabases: readonly string[];
+  readonly logCommands: readonly string[];
+}
+
+/**
+ * The cloud-config of one member. Scripts avoid the `${` and `%{` sequences: Terraform would read
+ * them as interpolation in the user-data local.
+ */
+function memberCloudConfig(spec: MemberBootSpec): string {
+  const repo = [
+    `[mongodb-org-${spec.mongoVersion}]`,
+    'name=MongoDB Repository',
+    `baseurl=https://repo.mongodb.org/yum/amazon/2023/mongodb-org/${spec.mongoVersion}/x86_64/`,
+    'gpgcheck=1',
+    'enabled=1',
+    `gpgkey=https://pgp.mongodb.com/server-${spec.mongoVersion}.asc`,
+    '',
+  ].join('\n');
+  const setup = [
+    '#!/bin/bash',
+    '# Prepares this MongoDB replica set member: data volume, key file, mongod.conf, mongod.',
+    'set -euo pipefail',
+    `export AWS_DEFAULT_REGION=${spec.region}`,
+    'imds() { local t; t=$(curl -sS -X PUT http://169.254.169.254/latest/api/token -H "X-aws-ec2-metadata-token-ttl-seconds: 300"); curl -sS -H "X-aws-ec2-metadata-token: $t" "http://169.254.169.254/latest/meta-data/$1"; }',
+    'secret() { aws secretsmanager get-secret-value --secret-id "$1" --query SecretString --output text 2>/dev/null; }',
+    'wait_secret() { for _ in $(seq 1 180); do if secret "$1"; then return 0; fi; sleep 10; done; echo "secret $1 not readable after 30 minutes" >&2; return 1; }',
+    'generate() { secret "$1" >/dev/null || aws secretsmanager put-secret-value --secret-id "$1" --secret-string "$2" >/dev/null; }',
+    ...(spec.first
+      ? [
+          '# Member 1 generates every secret once; the others wait for them.',
+          `generate '${spec.keyFileSecretArn}' "$(openssl rand -base64 756)"`,
+          `generate '${spec.adminSecretArn}' "$(jq -cn --arg p "$(openssl rand -hex 32)" '{username: "${ADMIN_USER}", password: $p}')"`,
+          `generate '${spec.appSecretArn}' "$(jq -cn --arg p "$(openssl rand -hex 32)" '{username: "${spec.appUsername}", password: $p}')"`,
+        ]
+      : []),
+    '# The data volume: attached by Terraform after the instance started, so wait for it.',
+    `vol=$(printf '%s' '${spec.volumeId}' | tr -d '-')`,
+    'dev=""',
+    `for _ in $(seq 1 120); do for c in "/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_$vol" ${DATA_DEVICE} /dev/xvdf; do if [ -b "$c" ]; then dev="$c"; break 2; fi; done; sleep 5; done`,
+    'if [ -z "$dev" ]; then echo "data volume not attached after 10 minutes" >&2; exit 1; fi',
+    'blkid "$dev" >/dev/null 2>&1 || mkfs.xfs -L mongo-data "$dev"',
+    'uuid=$(blkid -s UUID -o value "$dev")',
+    `install -d ${DATA_DIR}`,
+    `grep -q "UUID=$uuid" /etc/fstab || echo "UUID=$uuid ${DATA_DIR} xfs defaults,noatime,nofail 0 2" >> /etc/fstab`,
+    `mountpoint -q ${DATA_DIR} || mount ${DATA_DIR}`,
+    `chown -R mongod:mongod ${DATA_DIR}`,
+    '# Key file of internal authentication (0400, owned by mongod).',
+    `umask 077; wait_secret '${spec.keyFileSecretArn}' > ${KEY_FILE}; umask 022`,
+    `chown mongod:mongod ${KEY_FILE}; chmod 0400 ${KEY_FILE}`,
+    'ip=$(imds local-ipv4)',
+    'cat > /etc/mongod.conf <<EOF',
+    'storage:',
+    `  dbPath: ${DATA_DIR}`,
+    'systemLog:',
+    '  destination: file',
+    '  logAppend: true',
+    '  path: /var/log/mongodb/mongod.log',
+    'net:',
+    `  port: ${MONGO_PORT}`,
+    '  bindIp: 127.0.0.1,$ip',
+    'processManagement:',
+    '  timeZoneInfo: /usr/share/zoneinfo',
+    'replication:',
+    `  replSetName: ${spec.replicaSetName}`,
+    'security:',
+    `  keyFile: ${KEY_FILE}`,
+    '  authorization: enabled',
+    'EOF',
+    'systemctl enable mongod',
+    'systemctl restart mongod',
+    '',
+  ].join('\n');
+  const roles = [...spec.appDatabases.map((d) => `{role: "readWrite", db: "${d}"}`), '{role: "read", db: "local"}'].join(', ');
+  const initScript = [
+    '#!/bin/bash',
+    '# Member 1: initiates the replica set once every member answers, then creates or updates the users. Idempotent.',
+    'set -euo pipefail',
+    `export AWS_DEFAULT_REGION=${spec.region}`,
+    'imds() { local t; t=$(curl -sS -X PUT http://169.254.169.254/latest/api/token -H "X-aws-ec2-metadata-token-ttl-seconds: 300"); curl -sS -H "X-aws-ec2-metadata-token: $t" "http://169.254.169.254/latest/meta-data/$1"; }',
+    'secret() { aws secretsmanager get-secret-value --secret-id "$1" --query SecretString --output text; }',
+    'ping() { mongosh --quiet --host "$1" --eval "quit(db.adminCommand({ping: 1}).ok ? 0 : 1)" >/dev/null 2>&1; }',
+    'self=$(imds local-hostname)',
+  ];
+  initScript.push(
+    `members="$self:${MONGO_PORT}${spec.otherMembers.map((h) => ` ${h}:${MONGO_PORT}`).join('')}"`,
+    'for h in $members; do',
+    '  for _ in $(seq 1 180); do if ping "$h"; then break; fi; sleep 10; done',
+    '  ping "$h" || { echo "member $h does not answer" >&2; exit 1; }',
+    'done',
+    'export MONGO_MEMBERS="$members"',
+    `export MONGO_RS=${spec.replicaSetName}`,
+    'mongosh --quiet --host 127.0.0.1 --eval \'',
+    '  if (!db.hello().setName) {',
+    '    const hosts = process.env.MONGO_MEMBERS.split(" ");',
+    '    rs.initiate({_id: process.env.MONGO_RS, members: hosts.map((host, i) => ({_id: i, host: host, priority: i === 0 ? 2 : 1}))});',
+    '  }',
+    "'",
+    'for _ in $(seq 1 150); do if mongosh --quiet --host 127.0.0.1 --eval "quit(db.hello().primary ? 0 : 1)" >/dev/null 2>&1; then break; fi; sleep 2; done',
+    `MONGO_ADMIN_PW=$(secret '${spec.adminSecretArn}' | jq -r .password)`,
+    `MONGO_APP_PW=$(secret '${spec.appSecretArn}' | jq -r .password)`,
+    'export MONGO_ADMIN_PW MONGO_APP_PW',
+    '# The first user is created through the localhost exception (only while no user exists, on the primary).',
+    'mongosh --quiet --host 127.0.0.1 --eval \'',
+    '  if (db.hello().isWritablePrimary) {',
+    `    try { db.getSiblingDB("admin").createUser({user: "${ADMIN_USER}", pwd: process.env.MONGO_ADMIN_PW, roles: ["root"]}); }`,
+    '    catch (e) { if (e.codeName !== "Unauthorized" && e.codeName !== "Location51003") print("admin user: " + e.message); }',
+    '  }',
+    "'",
+    `mongosh --quiet "mongodb://$(echo "$members" | tr ' ' ',')/admin?replicaSet=${spec.replicaSetName}" --eval '`,
+    '  const admin = db.getSiblingDB("admin");',
+    `  admin.auth("${ADMIN_USER}", process.env.MONGO_ADMIN_PW);`,
+    `  const roles = [${roles}];`,
+    `  if (admin.getUser("${spec.appUsername}")) admin.updateUser("${spec.appUsername}", {pwd: process.env.MONGO_APP_PW, roles: roles});`,
+    `  else admin.createUser({user: "${spec.appUsername}", pwd: process.env.MONGO_APP_PW, roles: roles});`,
+    "'",
+    '',
+  );
+  const files = [
+    { path: `/etc/yum.repos.d/mongodb-org-${spec.mongoVersion}.repo`, permissions: '0644', content: repo },
+    { path: '/usr/local/sbin/webcluster-mongo-setup', permissions: '0750', content: setup },
+    ...(spec.first
+      ? [
+          { path: '/usr/local/sbin/webcluster-mongo-rs-init', permissions: '0750', content: initScript.join('\n') },
+          {
+            path: '/etc/systemd/system/webcluster-mongo-rs-init.service',
+            permissions: '0644',
+            content: [
+              '[Unit]',
+              'Description=Initiate the MongoDB replica set and its users (idempotent)',
+              'After=mongod.service network-online.target',
+              'Wants=network-online.target',
+              'Requires=mongod.service',
+              '',
+              '[Service]',
+              'Type=oneshot',
+              'ExecStart=/usr/local/sbin/webcluster-mongo-rs-init',
+              'RemainAfterExit=yes',
+              'Restart=on-failure',
+              'RestartSec=30',
+              '',
+              '[Install]',
+              'WantedBy=multi-user.target',
+              '',
+            ].join('\n'),
+          },
+        ]
+      : []),
+  ];
+  const doc = {
+    package_update: true,
+    packages: ['jq', 'openssl', 'xfsprogs', 'mongodb-org'],
+    write_files: files,
+    runcmd: [
+      `export AWS_DEFAULT_REGION=${spec.region}`,
+      ...spec.logCommands,
+      '/usr/local/sbin/webcluster-mongo-setup',
+      ...(spec.first ? ['systemctl daemon-reload', 'systemctl enable webcluster-mongo-rs-init.service', 'systemctl start --no-block webcluster-mongo-rs-init.service'] : []),
+    ],
+  };
+  // JSON is valid YAML; cloud-init accepts it after the #cloud-config header.
+  return `#cloud-config\n${JSON.stringify(doc, null, 1)}\n`;
+}

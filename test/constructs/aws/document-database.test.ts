@@ -1,0 +1,171 @@
+import { DlmLifecyclePolicy } from '@cdktf/provider-aws/lib/dlm-lifecycle-policy';
+import { EbsVolume } from '@cdktf/provider-aws/lib/ebs-volume';
+import { Instance } from '@cdktf/provider-aws/lib/instance';
+import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
+import { VolumeAttachment } from '@cdktf/provider-aws/lib/volume-attachment';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { Testing, TerraformStack } from 'cdktf';
+import { AdminServer } from '../../../constructs/aws/admin-server';
+import { DocumentDatabase, DocumentDatabaseProps } from '../../../constructs/aws/document-database';
+import { Network } from '../../../constructs/aws/network';
+import { findSecrets } from '../../../policies/secret-guard';
+import { localOf, makeNetwork, makeStack, resolveToken, resourcesOf, stubNetwork, synthJson } from '../../util';
+
+describe('DocumentDatabase (AWS)', () => {
+  let stack: TerraformStack;
+  let network: Network;
+  const make = (extra: Partial<DocumentDatabaseProps> = {}): DocumentDatabase =>
+    new DocumentDatabase(stack, 'Mongo', { network, appDatabases: ['steedos', 'tables'], ...extra });
+
+  beforeEach(() => {
+    stack = makeStack();
+    network = makeNetwork(stack);
+  });
+
+  test('three private members, one per zone, IMDSv2 only, auto-recovery, in the app subnets', () => {
+    // WHEN
+    make();
+    // THEN
+    const json = synthJson(stack);
+    const instances = resourcesOf(json, 'aws_instance');
+    expect(instances).toHaveLength(3);
+    expect(instances.map((i) => i.subnet_id)).toEqual([
+      '${aws_subnet.Network_Zone1_AppSubnet_59D68897.id}',
+      '${aws_subnet.Network_Zone2_AppSubnet_DDBC0137.id}',
+      '${aws_subnet.Network_Zone3_AppSubnet_C48F7C08.id}',
+    ]);
+    expect(Testing.synth(stack)).toHaveResourceWithProperties(Instance, {
+      instance_type: 'r7i.large',
+      associate_public_ip_address: false,
+      metadata_options: expect.objectContaining({ http_tokens: 'required', http_put_response_hop_limit: 1 }),
+      maintenance_options: { auto_recovery: 'default' },
+      root_block_device: expect.objectContaining({ encrypted: true }),
+      lifecycle: { ignore_changes: ['ami', 'user_data_base64'] },
+    });
+  });
+
+  test('an encrypted gp3 data volume per member in its zone, protected, attached by device name', () => {
+    make();
+    const synth = Testing.synth(stack);
+    const volumes = resourcesOf(synthJson(stack), 'aws_ebs_volume');
+    expect(volumes.map((v) => v.availability_zone)).toEqual(['eu-central-1a', 'eu-central-1b', 'eu-central-1c']);
+    expect(synth).toHaveResourceWithProperties(EbsVolume, {
+      type: 'gp3',
+      encrypted: true,
+      size: 100,
+      final_snapshot: true,
+      lifecycle: { prevent_destroy: true },
+    });
+    expect(synth).toHaveResourceWithProperties(VolumeAttachment, {
+      device_name: '/dev/sdf',
+      instance_id: '${aws_instance.Mongo_Member1_24A27566.id}',
+      volume_id: '${aws_ebs_volume.Mongo_Member1_DataVolume_CA49A345.id}',
+    });
+    expect(synth).toHaveResourceWithProperties(DlmLifecyclePolicy, {
+      policy_details: expect.objectContaining({ resource_types: ['VOLUME'], target_tags: { 'webcluster:snapshots': 'test-mongo-data' } }),
+    });
+  });
+
+  test('preventDestroy: false leaves the volumes unprotected', () => {
+    make({ preventDestroy: false });
+    expect(resourcesOf(synthJson(stack), 'aws_ebs_volume').every((v) => (v.lifecycle as { prevent_destroy: boolean }).prevent_destroy === false)).toBe(true);
+  });
+
+  test('members reach each other on 27017; clients only when granted', () => {
+    // GIVEN
+    const db = make();
+    const admin = new AdminServer(stack, 'Admin', { network, workload: {} });
+    // WHEN
+    db.connections.allowDefaultPortFrom(admin);
+    // THEN
+    const synth = Testing.synth(stack);
+    expect(synth).toHaveResourceWithProperties(VpcSecurityGroupIngressRule, {
+      from_port: 27017,
+      referenced_security_group_id: '${aws_security_group.Mongo_SecurityGroup_6EA15D4E.id}',
+      security_group_id: '${aws_security_group.Mongo_SecurityGroup_6EA15D4E.id}',
+    });
+    expect(synth).toHaveResourceWithProperties(VpcSecurityGroupIngressRule, {
+      from_port: 27017,
+      referenced_security_group_id: '${aws_security_group.Admin_SecurityGroup_B8BA831C.id}',
+    });
+    expect(db.connections.defaultPort?.fromPort).toBe(27017);
+  });
+
+  test('key file and credentials are secrets without values, filled by member 1; no secret in the JSON', () => {
+    const db = make();
+    const synth = Testing.synth(stack);
+    const secrets = resourcesOf(synthJson(stack), 'aws_secretsmanager_secret');
+    expect(secrets).toHaveLength(3);
+    expect(resourcesOf(synthJson(stack), 'aws_secretsmanager_secret_version')).toHaveLength(0);
+    expect(synth).toHaveResourceWithProperties(SecretsmanagerSecret, { name_prefix: 'test-mongo/key-file-' });
+    expect(resolveToken(stack, db.keyFileSecretArn)).toMatch(/^\$\{aws_secretsmanager_secret\.Mongo_KeyFile_[0-9A-F]+\.arn\}$/);
+    const member1 = localOf(synthJson(stack), 'Mongo_Member1_UserData');
+    expect(member1).toContain("openssl rand -base64 756");
+    expect(member1).toContain('generate ');
+    expect(localOf(synthJson(stack), 'Mongo_Member2_UserData')).not.toContain('generate ');
+    expect(findSecrets(synthJson(stack), 'test')).toEqual([]);
+  });
+
+  test('cloud-init: official 7.0 repository, mongod.conf with replSetName, keyFile and the instance address', () => {
+    make();
+    const userData = localOf(synthJson(stack), 'Mongo_Member2_UserData');
+    expect(userData).toContain('https://repo.mongodb.org/yum/amazon/2023/mongodb-org/7.0/x86_64/');
+    expect(userData).toContain('mongodb-org');
+    expect(userData).toContain('replSetName: rs0');
+    expect(userData).toContain('keyFile: /etc/mongod.key');
+    expect(userData).toContain('bindIp: 127.0.0.1,$ip');
+    expect(userData).not.toContain('webcluster-mongo-rs-init');
+  });
+
+  test('member 1 initiates the replica set idempotently with every member and creates the app user', () => {
+    make();
+    const userData = localOf(synthJson(stack), 'Mongo_Member1_UserData');
+    expect(userData).toContain('webcluster-mongo-rs-init.service');
+    expect(userData).toContain('if (!db.hello().setName)');
+    expect(userData).toContain('rs.initiate(');
+    expect(userData).toContain('${aws_instance.Mongo_Member2_C3F3C08A.private_dns}:27017');
+    expect(userData).toContain('${aws_instance.Mongo_Member3_D6F97F50.private_dns}:27017');
+    // The script is a JSON string inside the cloud-config document, so its quotes are escaped.
+    expect(userData).toContain('{role: \\"readWrite\\", db: \\"steedos\\"}');
+    expect(userData).toContain('{role: \\"read\\", db: \\"local\\"}');
+    // Terraform would read "${" in a script as interpolation: only resource references may use it.
+    expect(userData.match(/\$\{[^a}]/g) ?? []).toEqual([]);
+  });
+
+  test('url() is a template of the member list for secret environment; grantRead reads the credentials', () => {
+    // GIVEN
+    const db = make();
+    const admin = new AdminServer(stack, 'Admin', { network, workload: {} });
+    // WHEN
+    db.grantRead(admin);
+    // THEN
+    expect(db.url('local')).toMatch(/^mongodb:\/\/\{username\}:\{password\}@\$\{TfToken\[.*\]\}:27017,.*\/local\?replicaSet=rs0&authSource=admin$/);
+    expect(db.members).toHaveLength(3);
+    const policies = resourcesOf(synthJson(stack), 'aws_iam_role_policy').map((p) => String(p.policy));
+    expect(policies.some((p) => p.includes('ReadMongoCredentials') && p.includes('Mongo_AppCredentials'))).toBe(true);
+  });
+
+  test('fails on an even member count', () => {
+    expect(() => make({ members: 4 })).toThrow(/members: got 4; allowed: 3, 5 or 7; fix: /);
+  });
+
+  test('fails on a reserved database name', () => {
+    expect(() => make({ appDatabases: ['local'] })).toThrow(/appDatabases: got \[local\]; allowed: .*; fix: /);
+  });
+
+  test('fails on a bad instance type', () => {
+    expect(() => make({ instanceType: 'huge' })).toThrow(/instanceType: got 'huge'; allowed: .*; fix: /);
+  });
+
+  test('fails on a data volume out of range', () => {
+    expect(() => make({ dataVolumeSizeGiB: 5 })).toThrow(/dataVolumeSizeGiB: got 5; allowed: 10 to 16384; fix: /);
+  });
+
+  test('warns when the network has fewer zones than a majority needs', () => {
+    const s = makeStack();
+    new DocumentDatabase(s, 'Mongo', { network: stubNetwork(['eu-central-1a', 'eu-central-1b']) });
+    expect(JSON.stringify(Testing.synth(s))).toBeDefined();
+    const warnings = s.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === '@cdktf/warn'));
+    expect(warnings.map((w) => String(w.data))).toEqual([expect.stringContaining('3 members over 2 zone(s)')]);
+  });
+});
