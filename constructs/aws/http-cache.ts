@@ -89,6 +89,11 @@ export interface HttpCacheProps {
    * @default AL2023_X86_64_PARAMETER
    */
   readonly imageParameter?: string;
+  /**
+   * Protect the internal load balancer to the app against deletion.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
 }
 
 /**
@@ -229,6 +234,7 @@ export class HttpCache extends Construct implements IHttpCache, IGrantable {
       subnets: [...net.appSubnetIds],
       securityGroups: [backendSg.securityGroupId],
       enableCrossZoneLoadBalancing: true,
+      enableDeletionProtection: props.deletionProtection ?? true,
       tags: { Name: `${prefix}-backend` },
     });
     this.backendDnsName = this.backendLoadBalancer.dnsName;

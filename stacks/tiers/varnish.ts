@@ -50,6 +50,7 @@ export function varnishTier(options: VarnishTierOptions = {}): Tier {
         target: ctx.loadBalancer.appTarget,
         appPort: ctx.appPort,
         appHealthCheckPath: healthPath,
+        deletionProtection: ctx.protect,
       });
       const purgeServers = cache.purgeHosts.map((h) => `http://${h}:${cache.port}`).join(',');
       output(ctx.scope, purgeServers);
