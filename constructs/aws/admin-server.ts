@@ -5,12 +5,12 @@
 import { Instance } from '@cdktf/provider-aws/lib/instance';
 import { LbTargetGroupAttachment } from '@cdktf/provider-aws/lib/lb-target-group-attachment';
 import { Construct } from 'constructs';
-import { Fn, TerraformLocal } from '../core/cdktf';
 import type { IConnections } from '../core/connections';
 import { IPeer, Peer } from '../core/peer';
 import { Port } from '../core/port';
 import type { IAdminServer } from '../core/roles';
 import { validate, ValidationError } from '../core/validation-error';
+import { base64UserData, encryptedRootVolume, IMDSV2_ONLY } from './private/hardened-host';
 import { AL2023_X86_64_PARAMETER } from './app-server-group';
 import type { HostWorkload } from './host-workload';
 import { InstanceRole, IGrantable } from './instance-role';
@@ -186,16 +186,10 @@ export class AdminServer extends Construct implements IAdminServer, IGrantable {
       monitoring: true,
       ebsOptimized: true,
       disableApiTermination: false,
-      metadataOptions: {
-        httpEndpoint: 'enabled',
-        httpTokens: 'required',
-        httpPutResponseHopLimit: 1,
-        instanceMetadataTags: 'enabled',
-      },
+      metadataOptions: IMDSV2_ONLY,
       maintenanceOptions: { autoRecovery: 'default' },
-      rootBlockDevice: { volumeType: 'gp3', volumeSize: rootGiB, encrypted: true, deleteOnTermination: true },
-      // A local holds the document: cdktf rejects literal function arguments containing quotes.
-      userDataBase64: Fn.base64encode(new TerraformLocal(this, 'UserData', userData).asString),
+      rootBlockDevice: encryptedRootVolume(rootGiB),
+      userDataBase64: base64UserData(this, userData),
       userDataReplaceOnChange: false,
       tags: { Name: prefix, Role: 'admin' },
       lifecycle: { ignoreChanges: ['ami'] },

@@ -5,12 +5,13 @@ import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group';
 import { AutoscalingPolicy } from '@cdktf/provider-aws/lib/autoscaling-policy';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { Construct } from 'constructs';
-import { Fn, TerraformLocal } from '../core/cdktf';
+import { Fn } from '../core/cdktf';
 import type { IConnections } from '../core/connections';
 import { Peer } from '../core/peer';
 import { Port } from '../core/port';
 import type { IAppServerGroup } from '../core/roles';
 import { validate } from '../core/validation-error';
+import { base64UserData, encryptedRootMapping, IMDSV2_ONLY } from './private/hardened-host';
 import type { HostWorkload } from './host-workload';
 import { InstanceRole, IGrantable } from './instance-role';
 import type { LoadBalancerTarget } from './load-balancer';
@@ -205,21 +206,10 @@ export class AppServerGroup extends Construct implements IAppServerGroup, IGrant
       updateDefaultVersion: true,
       iamInstanceProfile: { arn: this.grantPrincipal.instanceProfile.arn },
       vpcSecurityGroupIds: [sg.securityGroupId],
-      metadataOptions: {
-        httpEndpoint: 'enabled',
-        httpTokens: 'required',
-        httpPutResponseHopLimit: 1,
-        instanceMetadataTags: 'enabled',
-      },
-      blockDeviceMappings: [
-        {
-          deviceName: '/dev/xvda',
-          ebs: { volumeSize: rootGiB, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true' },
-        },
-      ],
+      metadataOptions: IMDSV2_ONLY,
+      blockDeviceMappings: [encryptedRootMapping(rootGiB)],
       monitoring: { enabled: true },
-      // A local holds the document: cdktf rejects literal function arguments containing quotes.
-      userData: Fn.base64encode(new TerraformLocal(this, 'UserData', userData).asString),
+      userData: base64UserData(this, userData),
       tagSpecifications: [
         { resourceType: 'instance', tags: { Name: prefix, Role: 'app' } },
         { resourceType: 'volume', tags: { Name: prefix, Role: 'app' } },

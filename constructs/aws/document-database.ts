@@ -10,12 +10,13 @@ import { Instance } from '@cdktf/provider-aws/lib/instance';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { VolumeAttachment } from '@cdktf/provider-aws/lib/volume-attachment';
 import { Construct } from 'constructs';
-import { Annotations, Fn, TerraformLocal, Token } from '../core/cdktf';
+import { Annotations, Token } from '../core/cdktf';
 import type { IConnections } from '../core/connections';
 import { Peer } from '../core/peer';
 import { Port } from '../core/port';
 import type { Endpoint, IDocumentDatabase } from '../core/roles';
 import { validate } from '../core/validation-error';
+import { base64UserData, encryptedRootVolume, IMDSV2_ONLY } from './private/hardened-host';
 import { AL2023_X86_64_PARAMETER } from './app-server-group';
 import { IGrantable, InstanceRole } from './instance-role';
 import type { LogShipping } from './log-shipping';
@@ -304,11 +305,10 @@ export class DocumentDatabase extends Construct implements IDocumentDatabase, IG
         associatePublicIpAddress: false,
         monitoring: true,
         ebsOptimized: true,
-        metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1, instanceMetadataTags: 'enabled' },
+        metadataOptions: IMDSV2_ONLY,
         maintenanceOptions: { autoRecovery: 'default' },
-        rootBlockDevice: { volumeType: 'gp3', volumeSize: 20, encrypted: true, deleteOnTermination: true },
-        // A local holds the document: cdktf rejects literal function arguments containing quotes.
-        userDataBase64: Fn.base64encode(new TerraformLocal(member, 'UserData', userData).asString),
+        rootBlockDevice: encryptedRootVolume(20),
+        userDataBase64: base64UserData(member, userData),
         userDataReplaceOnChange: false,
         tags: { Name: `${prefix}-${i + 1}`, Role: 'mongodb', ReplicaSet: rsName },
         lifecycle: { ignoreChanges: ['ami', 'user_data_base64'] },

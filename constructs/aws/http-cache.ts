@@ -10,7 +10,7 @@ import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone';
 import { Construct } from 'constructs';
-import { Fn, TerraformLocal, Token } from '../core/cdktf';
+import { Fn, Token } from '../core/cdktf';
 import { isIpv4Cidr } from '../core/cidr';
 import { Peer } from '../core/peer';
 import { Port } from '../core/port';
@@ -18,6 +18,7 @@ import type { IHttpCache } from '../core/roles';
 import { validate } from '../core/validation-error';
 import { renderVarnishVcl, VARNISH_CONTAINER_PORT } from '../core/vcl';
 import { imageRefProblem } from '../docker/image-ref';
+import { base64UserData, encryptedRootMapping, IMDSV2_ONLY } from './private/hardened-host';
 import { AL2023_X86_64_PARAMETER } from './app-server-group';
 import { InstanceRole, IGrantable } from './instance-role';
 import type { LoadBalancerTarget } from './load-balancer';
@@ -322,22 +323,11 @@ export class HttpCache extends Construct implements IHttpCache, IGrantable {
       updateDefaultVersion: true,
       iamInstanceProfile: { arn: this.grantPrincipal.instanceProfile.arn },
       vpcSecurityGroupIds: [this.connections.securityGroupId],
-      metadataOptions: {
-        httpEndpoint: 'enabled',
-        httpTokens: 'required',
-        httpPutResponseHopLimit: 1,
-        // The node reads its number from its tags.
-        instanceMetadataTags: 'enabled',
-      },
-      blockDeviceMappings: [
-        {
-          deviceName: '/dev/xvda',
-          ebs: { volumeSize: rootGiB, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true' },
-        },
-      ],
+      // The node reads its number from its tags.
+      metadataOptions: IMDSV2_ONLY,
+      blockDeviceMappings: [encryptedRootMapping(rootGiB)],
       monitoring: { enabled: true },
-      // A local holds the document: cdktf rejects literal function arguments containing quotes.
-      userData: Fn.base64encode(new TerraformLocal(this, 'UserData', userData).asString),
+      userData: base64UserData(this, userData),
       tagSpecifications: [
         { resourceType: 'instance', tags: { Role: 'http-cache' } },
         { resourceType: 'volume', tags: { Name: prefix, Role: 'http-cache' } },

@@ -6,11 +6,11 @@ import { EbsVolume } from '@cdktf/provider-aws/lib/ebs-volume';
 import { Instance } from '@cdktf/provider-aws/lib/instance';
 import { VolumeAttachment } from '@cdktf/provider-aws/lib/volume-attachment';
 import { Construct } from 'constructs';
-import { Fn, TerraformLocal } from '../core/cdktf';
 import { Peer } from '../core/peer';
 import { Port } from '../core/port';
 import type { ISearchService } from '../core/roles';
 import { validate } from '../core/validation-error';
+import { base64UserData, encryptedRootVolume, IMDSV2_ONLY } from './private/hardened-host';
 import { AL2023_X86_64_PARAMETER } from './app-server-group';
 import { InstanceRole, IGrantable } from './instance-role';
 import type { IAwsNetwork } from './network';
@@ -263,16 +263,10 @@ export class SearchService extends Construct implements ISearchService, IGrantab
       associatePublicIpAddress: false,
       monitoring: true,
       ebsOptimized: true,
-      metadataOptions: {
-        httpEndpoint: 'enabled',
-        httpTokens: 'required',
-        httpPutResponseHopLimit: 1,
-        instanceMetadataTags: 'enabled',
-      },
+      metadataOptions: IMDSV2_ONLY,
       maintenanceOptions: { autoRecovery: 'default' },
-      rootBlockDevice: { volumeType: 'gp3', volumeSize: rootGiB, encrypted: true, deleteOnTermination: true },
-      // A local holds the document: cdktf rejects literal function arguments containing quotes.
-      userDataBase64: Fn.base64encode(new TerraformLocal(this, 'UserData', userData).asString),
+      rootBlockDevice: encryptedRootVolume(rootGiB),
+      userDataBase64: base64UserData(this, userData),
       userDataReplaceOnChange: false,
       tags: { Name: prefix, Role: 'search' },
       lifecycle: { ignoreChanges: ['ami'] },
