@@ -206,6 +206,9 @@ export const commonEnvironmentShape = {
   workers: int(1, 16, 'an integer from 1 to 16', 'set workers to the number of queue-worker processes per app server (default 2)').default(2),
   allowDestroy: withHint(z.boolean(), { fix: 'use true (dev only: turns off deletion protection) or false, without quotes' }).default(false),
   stateBackend: stateBackendSchema.default({ type: 'local' }),
+  split: withHint(z.boolean(), {
+    fix: 'use true (three stacks <name>-network, <name>-data and <name>-app) or false (one stack <name>), without quotes',
+  }).default(false),
   tags: withHint(tagsSchema, { allowed: 'a mapping of tag names to string values', fix: 'write tags as indented key: value lines' }).default({}),
   policy: policySchema,
 };
@@ -324,6 +327,7 @@ const awsEnvironmentFields = z
     cdn: withHint(z.boolean(), { fix: 'use true (serve public files through CloudFront) or false, without quotes' }).default(true),
     allowDestroy: commonEnvironmentShape.allowDestroy,
     stateBackend: commonEnvironmentShape.stateBackend,
+    split: commonEnvironmentShape.split,
     tags: commonEnvironmentShape.tags,
     policy: commonEnvironmentShape.policy,
   })
@@ -456,6 +460,7 @@ const dockerEnvironmentFields = z
     images: dockerImagesSchema.prefault({}),
     allowDestroy: commonEnvironmentShape.allowDestroy,
     stateBackend: commonEnvironmentShape.stateBackend,
+    split: commonEnvironmentShape.split,
     tags: commonEnvironmentShape.tags,
     policy: commonEnvironmentShape.policy,
   })

@@ -6,9 +6,12 @@ import type { IConstruct } from 'constructs';
 import { Aspects, TerraformStack } from '../constructs/core/cdktf';
 import { formatFinding, PolicyPack, type PolicySuppression } from './policy-pack';
 
+/** Stack names of a split environment are the environment name with one of these suffixes. */
+const SPLIT_STACK_SUFFIXES = ['-network', '-data', '-app'] as const;
+
 /** What the pack needs from one environment of the configuration. */
 export interface EnvironmentPolicyInput {
-  /** Environment name, which is the stack id. */
+  /** Environment name: the stack id, or the prefix of the three stack ids of a split environment. */
   readonly name: string;
   /** Whether the environment allows destroying stateful resources. */
   readonly allowDestroy?: boolean;
@@ -34,12 +37,13 @@ export interface PolicyReport {
 export function checkEnvironmentPolicies(app: IConstruct, environments: readonly EnvironmentPolicyInput[], fileLabel: string): PolicyReport {
   const report: PolicyReport = { errors: [], warnings: [], infos: [] };
   environments.forEach((env, i) => {
-    const stack = app.node.tryFindChild(env.name);
-    if (!TerraformStack.isStack(stack)) return;
+    // One stack named after the environment, or the three stacks of a split environment.
+    const stacks = ['', ...SPLIT_STACK_SUFFIXES].map((suffix) => app.node.tryFindChild(`${env.name}${suffix}`)).filter((s) => TerraformStack.isStack(s));
+    if (stacks.length === 0) return;
     const suppressions = env.policy?.suppressions ?? [];
     const pack = new PolicyPack({ suppressions, allowDestroy: env.allowDestroy ?? false });
-    Aspects.of(stack).add(pack);
-    for (const finding of pack.check(stack)) {
+    for (const stack of stacks) Aspects.of(stack).add(pack);
+    for (const finding of stacks.flatMap((stack) => pack.check(stack))) {
       const line = formatFinding(finding);
       if (finding.level === 'error') report.errors.push(line);
       else if (finding.level === 'warning') report.warnings.push(line);

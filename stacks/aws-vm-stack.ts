@@ -103,6 +103,71 @@ export interface AwsVmStackProps {
 }
 
 /**
+ * Where the parts of a VM cluster go. In one stack ({@link AwsVmStack}) all three are that stack; split
+ * ({@link addAwsVmSplitStacks}) each is its own stack, and the app stack depends on the data stack,
+ * which depends on the network stack.
+ */
+export interface AwsVmScopes {
+  /** The VPC (Network). */
+  readonly network: Construct;
+  /**
+   * Everything stateful and what it is tied to: log shipping, the load balancer (its access-log
+   * bucket), Redis, the database, shared storage, the app secret and the tiers' data stores.
+   */
+  readonly data: Construct;
+  /** The stateless hosts: app servers, admin host, the tiers' stateless parts (an HTTP cache), the app's outputs. */
+  readonly app: Construct;
+}
+
+/** The constructs of a VM cluster, wherever they were put. */
+export interface AwsVmCluster {
+  /** The VPC. */
+  readonly network: Network;
+  /** The internet-facing load balancer. */
+  readonly loadBalancer: LoadBalancer;
+  /** The app servers. */
+  readonly appServers: AppServerGroup;
+  /** The admin host. */
+  readonly admin: AdminServer;
+  /** Redis, one per data class. */
+  readonly redis: RedisCluster;
+  /** The relational database, when the profile has one. */
+  readonly database?: DatabaseCluster;
+  /** Shared storage. */
+  readonly storage: SharedStorage;
+  /** Log shipping. */
+  readonly logs: LogShipping;
+}
+
+/** Adds the state backend of one stack; `stackName` names the local state file. */
+export function addStateBackend(stack: TerraformStack, stackName: string, backend: StateBackendConfig): void {
+  if (backend.type === 's3') {
+    const s3 = new S3Backend(stack, { bucket: backend.bucket, key: backend.key, region: backend.region, encrypt: backend.encrypt });
+    if (backend.useLockfile) s3.addOverride('use_lockfile', true);
+  } else {
+    // Relative to cdktf.out/stacks/<id>: the state lives at the project root, as cdktf's default,
+    // without baking an absolute path into the plan.
+    new LocalBackend(stack, { path: `../../../terraform.${stackName}.tfstate` });
+  }
+}
+
+function addAwsProvider(stack: TerraformStack, environment: string, props: AwsVmStackProps): void {
+  new AwsProvider(stack, 'aws', {
+    region: props.region,
+    defaultTags: [
+      {
+        tags: {
+          ...(props.tags ?? {}),
+          'webcluster:environment': environment,
+          'webcluster:app': props.profile.name,
+          'webcluster:managed-by': 'cdktf',
+        },
+      },
+    ],
+  });
+}
+
+/**
  * The VM cluster: VPC, ALB (`/admin` to the admin host), auto-scaled app hosts running the web
  * server and queue workers, the admin host running setup and the single scheduler, one Redis per
  * data class, Aurora MySQL, shared S3 buckets and CloudWatch log shipping. Construct IDs are part
@@ -121,216 +186,267 @@ export class AwsVmStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: AwsVmStackProps) {
     super(scope, id);
-    const profile = props.profile;
-    const protect = !(props.allowDestroy ?? false);
-    const backend = props.stateBackend ?? { type: 'local' };
-    if (backend.type === 's3') {
-      const s3 = new S3Backend(this, { bucket: backend.bucket, key: backend.key, region: backend.region, encrypt: backend.encrypt });
-      if (backend.useLockfile) s3.addOverride('use_lockfile', true);
-    } else {
-      // Relative to cdktf.out/stacks/<id>: the state lives at the project root, as cdktf's default,
-      // without baking an absolute path into the plan.
-      new LocalBackend(this, { path: `../../../terraform.${id}.tfstate` });
-    }
+    addStateBackend(this, id, props.stateBackend ?? { type: 'local' });
+    addAwsProvider(this, id, props);
+    const cluster = buildAwsVmCluster({ network: this, data: this, app: this }, id, props);
+    this.network = cluster.network;
+    this.loadBalancer = cluster.loadBalancer;
+    this.appServers = cluster.appServers;
+    this.admin = cluster.admin;
+    this.redis = cluster.redis;
+    this.database = cluster.database;
+    this.storage = cluster.storage;
+    this.logs = cluster.logs;
+  }
+}
 
-    new AwsProvider(this, 'aws', {
-      region: props.region,
-      defaultTags: [
-        {
-          tags: {
-            ...(props.tags ?? {}),
-            'webcluster:environment': id,
-            'webcluster:app': profile.name,
-            'webcluster:managed-by': 'cdktf',
-          },
-        },
-      ],
-    });
+/** The three stacks of a split VM environment. */
+export interface AwsVmSplitStacks {
+  /** `<env>-network`: the VPC. */
+  readonly network: TerraformStack;
+  /** `<env>-data`: everything stateful (see {@link AwsVmScopes.data}); depends on the network stack. */
+  readonly data: TerraformStack;
+  /** `<env>-app`: the stateless hosts; depends on the data and network stacks. */
+  readonly app: TerraformStack;
+  /** The constructs. */
+  readonly cluster: AwsVmCluster;
+}
 
-    this.network = new Network(this, 'Network', {
-      namePrefix: id,
-      region: props.region,
-      availabilityZones: props.availabilityZones,
-      vpcCidr: props.vpcCidr,
-      natGateways: props.natGateways,
-      flowLogRetentionDays: props.logRetentionDays,
-    });
-    const network = this.network;
+/** Parts of a split environment, in deployment order. */
+export const SPLIT_PARTS = ['network', 'data', 'app'] as const;
+/** One part of a split environment. */
+export type SplitPart = (typeof SPLIT_PARTS)[number];
 
-    this.logs = new LogShipping(this, 'Logs', {
-      namePrefix: id,
-      retentionDays: props.logRetentionDays,
-      sources: Object.entries(profile.logFiles).map(([role, files]) => ({ role, files })),
-    });
+/**
+ * The state backend of one part of a split environment: the local state file is named after the
+ * stack; an S3 key `<dir>/terraform.tfstate` becomes `<dir>/<part>/terraform.tfstate`.
+ */
+export function splitStateBackend(backend: StateBackendConfig, part: SplitPart): StateBackendConfig {
+  if (backend.type === 'local') return backend;
+  const slash = backend.key.lastIndexOf('/');
+  const key = slash < 0 ? `${part}/${backend.key}` : `${backend.key.slice(0, slash)}/${part}/${backend.key.slice(slash + 1)}`;
+  return { ...backend, key };
+}
 
-    this.loadBalancer = new LoadBalancer(this, 'LoadBalancer', {
-      network,
-      certificate: props.certificate,
-      ingressCidrs: props.ingressCidrs,
-      appTarget: {
-        port: profile.vm.port,
-        healthCheckPath: profile.healthCheckPath,
-        // The ALB names its own stickiness cookie (AWSALB); the profile's name is the one Traefik sets,
-        // not a cookie of the app, so an app_cookie rule on it would never pin anyone.
-        stickiness: profile.stickyCookie ? {} : undefined,
-      },
-      deletionProtection: protect,
-    });
-    const adminTarget = this.loadBalancer.addPathTarget('Admin', {
-      pathPatterns: profile.adminPathPatterns,
-      priority: 10,
+/**
+ * The VM cluster of environment `name` as three stacks, `<name>-network`, `<name>-data` and
+ * `<name>-app`, with their own provider and state, connected by cdktf cross-stack references
+ * (outputs of the producing stack, `terraform_remote_state` in the consuming one). Resource names
+ * and construct IDs are those of {@link AwsVmStack}; `cdktf diff <name>-app` plans no stateful resource.
+ */
+export function addAwsVmSplitStacks(scope: Construct, name: string, props: AwsVmStackProps): AwsVmSplitStacks {
+  const backend = props.stateBackend ?? { type: 'local' };
+  const [network, data, app] = SPLIT_PARTS.map((part) => {
+    const stack = new TerraformStack(scope, `${name}-${part}`);
+    addStateBackend(stack, `${name}-${part}`, splitStateBackend(backend, part));
+    addAwsProvider(stack, name, props);
+    return stack;
+  });
+  // Explicit before any construct exists: security-group rules between stacks go to the dependent stack.
+  data.addDependency(network);
+  app.addDependency(data);
+  app.addDependency(network);
+  const cluster = buildAwsVmCluster({ network, data, app }, name, props);
+  return { network, data, app, cluster };
+}
+
+/**
+ * Builds the VM cluster into `scopes` (see {@link AwsVmScopes}); `id` is the environment name, the
+ * prefix of resource names. Every construct keeps its ID whatever the scopes, so one stack and the
+ * split stacks have the same Terraform addresses.
+ */
+export function buildAwsVmCluster(scopes: AwsVmScopes, id: string, props: AwsVmStackProps): AwsVmCluster {
+  const profile = props.profile;
+  const protect = !(props.allowDestroy ?? false);
+  const split = scopes.app !== scopes.data;
+
+  const network = new Network(scopes.network, 'Network', {
+    namePrefix: id,
+    region: props.region,
+    availabilityZones: props.availabilityZones,
+    vpcCidr: props.vpcCidr,
+    natGateways: props.natGateways,
+    flowLogRetentionDays: props.logRetentionDays,
+  });
+
+  const logs = new LogShipping(scopes.data, 'Logs', {
+    namePrefix: id,
+    retentionDays: props.logRetentionDays,
+    sources: Object.entries(profile.logFiles).map(([role, files]) => ({ role, files })),
+  });
+
+  const loadBalancer = new LoadBalancer(scopes.data, 'LoadBalancer', {
+    network,
+    certificate: props.certificate,
+    ingressCidrs: props.ingressCidrs,
+    appTarget: {
       port: profile.vm.port,
       healthCheckPath: profile.healthCheckPath,
-      sourceCidrs: props.adminCidrs,
-    });
+      // The ALB names its own stickiness cookie (AWSALB); the profile's name is the one Traefik sets,
+      // not a cookie of the app, so an app_cookie rule on it would never pin anyone.
+      stickiness: profile.stickyCookie ? {} : undefined,
+    },
+    deletionProtection: protect,
+  });
+  const adminTarget = loadBalancer.addPathTarget('Admin', {
+    pathPatterns: profile.adminPathPatterns,
+    priority: 10,
+    port: profile.vm.port,
+    healthCheckPath: profile.healthCheckPath,
+    sourceCidrs: props.adminCidrs,
+  });
 
-    this.redis = new RedisCluster(this, 'Redis', {
-      network,
-      dataClasses: profile.redisDataClasses,
-      nodeType: props.redis?.nodeType,
-      replicasPerClass: props.redis?.replicasPerClass,
-      preventDestroy: protect,
-    });
+  const redis = new RedisCluster(scopes.data, 'Redis', {
+    network,
+    dataClasses: profile.redisDataClasses,
+    nodeType: props.redis?.nodeType,
+    replicasPerClass: props.redis?.replicasPerClass,
+    preventDestroy: protect,
+  });
 
-    const db = profile.database
-      ? new DatabaseCluster(this, 'Database', {
-          network,
-          databaseName: profile.database.name,
-          instanceClass: props.database?.instanceClass,
-          readers: props.database?.readers,
-          parameters: profile.database.parameters,
-          preventDestroy: protect,
-          deletionProtection: protect,
-        })
-      : undefined;
-    this.database = db;
+  const db = profile.database
+    ? new DatabaseCluster(scopes.data, 'Database', {
+        network,
+        databaseName: profile.database.name,
+        instanceClass: props.database?.instanceClass,
+        readers: props.database?.readers,
+        parameters: profile.database.parameters,
+        preventDestroy: protect,
+        deletionProtection: protect,
+      })
+    : undefined;
 
-    this.storage = new SharedStorage(this, 'Storage', {
-      network,
-      buckets: profile.buckets,
-      // Mounted on every app and admin host by the boot commands (mountCommands below).
-      posixShares: profile.posixShares,
-      cdn: props.cdn,
-      preventDestroy: protect,
-    });
+  const storage = new SharedStorage(scopes.data, 'Storage', {
+    network,
+    buckets: profile.buckets,
+    // Mounted on every app and admin host by the boot commands (mountCommands below).
+    posixShares: profile.posixShares,
+    cdn: props.cdn,
+    preventDestroy: protect,
+  });
 
-    const appSecret = new SecretsmanagerSecret(this, 'AppSecret', {
-      namePrefix: `${id}/${profile.appSecretVariable.toLowerCase()}-`,
-      description: `${profile.appSecretVariable} shared by every node of ${id}; generated once by the admin host`,
-      recoveryWindowInDays: 30,
-    });
+  const appSecret = new SecretsmanagerSecret(scopes.data, 'AppSecret', {
+    namePrefix: `${id}/${profile.appSecretVariable.toLowerCase()}-`,
+    description: `${profile.appSecretVariable} shared by every node of ${id}; generated once by the admin host`,
+    recoveryWindowInDays: 30,
+  });
 
-    const endpoints: ClusterEndpoints = {
-      siteUrl: `https://${props.domain}`,
-      trustedProxyCidr: network.vpcCidr,
-      redisScheme: 'rediss',
-      redisUrls: Object.fromEntries(profile.redisDataClasses.map((c) => [c, this.redis.url(c)])) as Partial<Record<RedisDataClass, string>>,
-      redisHosts: Object.fromEntries(
-        profile.redisDataClasses.map((c) => [c, `${this.redis.endpoint(c).hostname}:${this.redis.endpoint(c).port}`]),
-      ) as Partial<Record<RedisDataClass, string>>,
-      database: db && { writerHost: db.writerEndpoint.hostname, readerHost: db.readerEndpoint.hostname, name: db.databaseName },
-      bucketNames: Object.fromEntries(this.storage.buckets.map((b) => [b.id, b.bucketName])),
-      region: props.region,
-      publicFilesUrl: this.storage.cdnDomainName
-        ? `https://${this.storage.cdnDomainName}`
-        : `https://${this.storage.buckets.find((b) => b.publicRead)?.regionalDomainName ?? ''}`,
-    };
-    const tiers = (profile.tiers ?? []).map((tier) =>
-      tier.aws({ scope: this, namePrefix: id, network, loadBalancer: this.loadBalancer, logs: this.logs, protect, appPort: profile.vm.port }),
-    );
-    const secretEnvironment = {
-      ...Object.assign({}, ...tiers.map((t) => t.secretEnvironment)),
-      ...Object.fromEntries(
-        Object.entries(db && profile.database ? profile.database.urlTemplates(endpoints) : {}).map(([name, template]) => [
-          name,
-          { secretArn: db?.masterUserSecretArn ?? '', template },
-        ]),
-      ),
-      [profile.appSecretVariable]: { secretArn: appSecret.arn },
-    };
-    const workload = {
-      packages: profile.vm.packages,
-      environment: { ...profile.environment(endpoints), ...profile.vm.environment(endpoints), ...Object.assign({}, ...tiers.map((t) => t.environment)) },
-      secretEnvironment,
-      bootCommands: [...this.storage.mountCommands(), ...profile.vm.bootCommands(endpoints)],
-      systemServices: profile.vm.systemServices,
-    };
+  const endpoints: ClusterEndpoints = {
+    siteUrl: `https://${props.domain}`,
+    trustedProxyCidr: network.vpcCidr,
+    redisScheme: 'rediss',
+    redisUrls: Object.fromEntries(profile.redisDataClasses.map((c) => [c, redis.url(c)])) as Partial<Record<RedisDataClass, string>>,
+    redisHosts: Object.fromEntries(
+      profile.redisDataClasses.map((c) => [c, `${redis.endpoint(c).hostname}:${redis.endpoint(c).port}`]),
+    ) as Partial<Record<RedisDataClass, string>>,
+    database: db && { writerHost: db.writerEndpoint.hostname, readerHost: db.readerEndpoint.hostname, name: db.databaseName },
+    bucketNames: Object.fromEntries(storage.buckets.map((b) => [b.id, b.bucketName])),
+    region: props.region,
+    publicFilesUrl: storage.cdnDomainName
+      ? `https://${storage.cdnDomainName}`
+      : `https://${storage.buckets.find((b) => b.publicRead)?.regionalDomainName ?? ''}`,
+  };
+  const tiers = (profile.tiers ?? []).map((tier) =>
+    tier.aws({ scope: scopes.app, dataScope: scopes.data, namePrefix: id, network, loadBalancer, logs, protect, appPort: profile.vm.port }),
+  );
+  const secretEnvironment = {
+    ...Object.assign({}, ...tiers.map((t) => t.secretEnvironment)),
+    ...Object.fromEntries(
+      Object.entries(db && profile.database ? profile.database.urlTemplates(endpoints) : {}).map(([name, template]) => [
+        name,
+        { secretArn: db?.masterUserSecretArn ?? '', template },
+      ]),
+    ),
+    [profile.appSecretVariable]: { secretArn: appSecret.arn },
+  };
+  const workload = {
+    packages: profile.vm.packages,
+    environment: { ...profile.environment(endpoints), ...profile.vm.environment(endpoints), ...Object.assign({}, ...tiers.map((t) => t.environment)) },
+    secretEnvironment,
+    bootCommands: [...storage.mountCommands(), ...profile.vm.bootCommands(endpoints)],
+    systemServices: profile.vm.systemServices,
+  };
 
-    this.appServers = new AppServerGroup(this, 'AppServers', {
-      network,
-      // A tier in front of the app (an HTTP cache) takes the load balancer's default target and hands
-      // the app hosts its own target to register with.
-      target: tiers.find((t) => t.appTarget !== undefined)?.appTarget ?? this.loadBalancer.appTarget,
-      workload,
-      // A profile without queue workers (empty command) gets none, whatever the environment asks for.
-      workerCommand: profile.vm.workerCommand || undefined,
-      workersPerHost: profile.vm.workerCommand ? props.workersPerHost : 0,
-      instanceType: props.app?.instanceType,
-      minCapacity: props.app?.minCapacity,
-      maxCapacity: props.app?.maxCapacity,
-      desiredCapacity: props.app?.desiredCapacity,
-      logShipping: this.logs,
-    });
+  const appServers = new AppServerGroup(scopes.app, 'AppServers', {
+    network,
+    // A tier in front of the app (an HTTP cache) takes the load balancer's default target and hands
+    // the app hosts its own target to register with.
+    target: tiers.find((t) => t.appTarget !== undefined)?.appTarget ?? loadBalancer.appTarget,
+    workload,
+    // A profile without queue workers (empty command) gets none, whatever the environment asks for.
+    workerCommand: profile.vm.workerCommand || undefined,
+    workersPerHost: profile.vm.workerCommand ? props.workersPerHost : 0,
+    instanceType: props.app?.instanceType,
+    minCapacity: props.app?.minCapacity,
+    maxCapacity: props.app?.maxCapacity,
+    desiredCapacity: props.app?.desiredCapacity,
+    logShipping: logs,
+  });
 
-    this.admin = new AdminServer(this, 'Admin', {
-      network,
-      target: adminTarget,
-      workload,
-      setupCommand: profile.vm.setupCommand,
-      schedulerCommand: profile.vm.schedulerCommand,
-      generatedSecretArns: [appSecret.arn],
-      instanceType: props.admin?.instanceType,
-      logShipping: this.logs,
-    });
-    for (const cidr of props.sshCidrs ?? []) this.admin.allowSshAccessFrom(Peer.ipv4(cidr));
+  const admin = new AdminServer(scopes.app, 'Admin', {
+    network,
+    target: adminTarget,
+    workload,
+    setupCommand: profile.vm.setupCommand,
+    schedulerCommand: profile.vm.schedulerCommand,
+    generatedSecretArns: [appSecret.arn],
+    instanceType: props.admin?.instanceType,
+    logShipping: logs,
+  });
+  for (const cidr of props.sshCidrs ?? []) admin.allowSshAccessFrom(Peer.ipv4(cidr));
 
-    for (const host of [this.appServers, this.admin]) {
-      this.redis.connections.allowDefaultPortFrom(host, `Redis from ${host.node.id}`);
-      db?.connections.allowDefaultPortFrom(host, `MySQL from ${host.node.id}`);
-      if (this.storage.fileSystemId) this.storage.connections.allowDefaultPortFrom(host, `NFS from ${host.node.id}`);
-      this.storage.grantReadWrite(host);
-      db?.grantSecretRead(host);
-      host.grantPrincipal.addToPolicy({
-        Sid: 'ReadAppSecret',
-        Effect: 'Allow',
-        Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-        Resource: appSecret.arn,
-      });
-    }
-
-    for (const tier of tiers) tier.connect({ app: this.appServers, admin: this.admin });
-
-    this.outputs(endpoints);
-    // The app's environment contract: plain values, and where each secret value is read from at boot.
-    new TerraformOutput(this, 'app_environment', {
-      value: workload.environment,
-      description: 'Environment of the app, worker and admin processes (no secrets)',
-    });
-    new TerraformOutput(this, 'app_secret_environment', {
-      value: Object.fromEntries(Object.entries(secretEnvironment as Record<string, SecretEnvironmentVariable>).map(([name, s]) => [name, s.secretArn])),
-      description: 'Secret environment variables and the Secrets Manager ARN each is read from on the hosts at boot',
+  for (const host of [appServers, admin]) {
+    redis.connections.allowDefaultPortFrom(host, `Redis from ${host.node.id}`);
+    db?.connections.allowDefaultPortFrom(host, `MySQL from ${host.node.id}`);
+    if (storage.fileSystemId) storage.connections.allowDefaultPortFrom(host, `NFS from ${host.node.id}`);
+    storage.grantReadWrite(host);
+    db?.grantSecretRead(host);
+    host.grantPrincipal.addToPolicy({
+      Sid: 'ReadAppSecret',
+      Effect: 'Allow',
+      Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+      Resource: appSecret.arn,
     });
   }
 
-  private outputs(endpoints: ClusterEndpoints): void {
-    const out = (id: string, value: string, description: string): void => {
-      new TerraformOutput(this, id, { value, description });
-    };
-    out('site_url', endpoints.siteUrl, 'Public URL of the site');
-    out('load_balancer_dns_name', this.loadBalancer.dnsName, 'DNS name of the load balancer (CNAME/alias target)');
-    out('admin_instance_id', this.admin.serverId, 'Instance id of the admin host (aws ssm start-session --target <id>)');
-    out('app_autoscaling_group', this.appServers.groupName, 'Auto Scaling group of the app hosts');
-    if (this.database) {
-      out('database_writer_endpoint', this.database.writerEndpoint.hostname, 'Aurora writer endpoint (DATABASE_URL host)');
-      out('database_reader_endpoint', this.database.readerEndpoint.hostname, 'Aurora reader endpoint (DATABASE_REPLICA_0_URL host)');
-      out('database_master_secret_arn', this.database.masterUserSecretArn, 'Secrets Manager ARN of the AWS-managed master credentials');
-    }
-    for (const c of this.redis.dataClasses) {
-      out(`redis_${c}_endpoint`, this.redis.endpoint(c).hostname, `Primary endpoint of the ${c} Redis`);
-    }
-    for (const b of this.storage.buckets) {
-      out(`bucket_${b.id}`, b.bucketName, `Bucket of ${b.folders.join(', ')}`);
-    }
-    if (this.storage.cdnDomainName) out('cdn_domain_name', this.storage.cdnDomainName, 'CloudFront domain of public files');
+  for (const tier of tiers) tier.connect({ app: appServers, admin });
+
+  const cluster: AwsVmCluster = { network, loadBalancer, appServers, admin, redis, database: db, storage, logs };
+  outputs(scopes, cluster, endpoints);
+  // The app's environment contract: plain values, and where each secret value is read from at boot.
+  // Split, it holds values the app stack reads from the data stack's state, which Terraform treats as sensitive.
+  new TerraformOutput(scopes.app, 'app_environment', {
+    value: workload.environment,
+    description: 'Environment of the app, worker and admin processes (no secrets)',
+    ...(split ? { sensitive: true } : {}),
+  });
+  new TerraformOutput(scopes.app, 'app_secret_environment', {
+    value: Object.fromEntries(Object.entries(secretEnvironment as Record<string, SecretEnvironmentVariable>).map(([name, s]) => [name, s.secretArn])),
+    description: 'Secret environment variables and the Secrets Manager ARN each is read from on the hosts at boot',
+    ...(split ? { sensitive: true } : {}),
+  });
+  return cluster;
+}
+
+/** The stack outputs, each in the scope of the construct it describes. */
+function outputs(scopes: AwsVmScopes, c: AwsVmCluster, endpoints: ClusterEndpoints): void {
+  const out = (scope: Construct, id: string, value: string, description: string): void => {
+    new TerraformOutput(scope, id, { value, description });
+  };
+  out(scopes.app, 'site_url', endpoints.siteUrl, 'Public URL of the site');
+  out(scopes.data, 'load_balancer_dns_name', c.loadBalancer.dnsName, 'DNS name of the load balancer (CNAME/alias target)');
+  out(scopes.app, 'admin_instance_id', c.admin.serverId, 'Instance id of the admin host (aws ssm start-session --target <id>)');
+  out(scopes.app, 'app_autoscaling_group', c.appServers.groupName, 'Auto Scaling group of the app hosts');
+  if (c.database) {
+    out(scopes.data, 'database_writer_endpoint', c.database.writerEndpoint.hostname, 'Aurora writer endpoint (DATABASE_URL host)');
+    out(scopes.data, 'database_reader_endpoint', c.database.readerEndpoint.hostname, 'Aurora reader endpoint (DATABASE_REPLICA_0_URL host)');
+    out(scopes.data, 'database_master_secret_arn', c.database.masterUserSecretArn, 'Secrets Manager ARN of the AWS-managed master credentials');
   }
+  for (const cls of c.redis.dataClasses) {
+    out(scopes.data, `redis_${cls}_endpoint`, c.redis.endpoint(cls).hostname, `Primary endpoint of the ${cls} Redis`);
+  }
+  for (const b of c.storage.buckets) {
+    out(scopes.data, `bucket_${b.id}`, b.bucketName, `Bucket of ${b.folders.join(', ')}`);
+  }
+  if (c.storage.cdnDomainName) out(scopes.data, 'cdn_domain_name', c.storage.cdnDomainName, 'CloudFront domain of public files');
 }

@@ -211,7 +211,7 @@ export class DockerStack extends TerraformStack {
     const endpoints = this.endpoints(props, profile);
 
     const tiers = (profile.tiers ?? []).map((tier) =>
-      tier.docker({ scope: this, cluster, loadBalancer: this.loadBalancer, appPort: profile.container.port }),
+      tier.docker({ scope: this, dataScope: this, cluster, loadBalancer: this.loadBalancer, appPort: profile.container.port }),
     );
     const environment = {
       ...Object.assign({}, ...tiers.map((t) => t.environment)),

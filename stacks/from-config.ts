@@ -1,12 +1,13 @@
 /**
- * Turns a validated webcluster.yaml into stacks: one stack per environment, named after it.
+ * Turns a validated webcluster.yaml into stacks: one stack per environment, named after it, or three
+ * (`<name>-network`, `<name>-data`, `<name>-app`) for an environment with `split: true`.
  */
 import type { Construct } from 'constructs';
 import { ConfigError } from '../config/errors';
 import type { AwsEnvironmentConfig, DockerEnvironmentConfig, EnvironmentConfig, WebclusterConfig } from '../config/schema';
 import { ListenerCertificate } from '../constructs/aws/load-balancer';
 import type { TerraformStack } from '../constructs/core/cdktf';
-import { AwsVmStack } from './aws-vm-stack';
+import { addAwsVmSplitStacks, AwsVmStack, type AwsVmStackProps } from './aws-vm-stack';
 import { DockerStack } from './docker-stack';
 import type { AppProfile } from './profiles/app-profile';
 import { EZPLATFORM_PROFILE } from './profiles/ezplatform';
@@ -21,37 +22,48 @@ const PROFILES: Readonly<Record<Backend, Readonly<Record<string, AppProfile>>>> 
   docker: { shopware: SHOPWARE_PROFILE, steedos: STEEDOS_PROFILE, ezplatform: EZPLATFORM_PROFILE },
 };
 
-/** How each backend turns an environment into a stack. */
-const BUILDERS: { readonly [B in Backend]: (scope: Construct, env: Extract<EnvironmentConfig, { backend: B }>, profile: AppProfile) => TerraformStack } = {
+/** How each backend turns an environment into its stacks. */
+const BUILDERS: { readonly [B in Backend]: (scope: Construct, env: Extract<EnvironmentConfig, { backend: B }>, profile: AppProfile) => TerraformStack[] } = {
   aws: addAwsStack,
   docker: addDockerStack,
 };
 
-/** Adds one stack per environment of `config` to `scope`. */
+/** Backends that implement split stacks (`split: true`). */
+const SPLIT_BACKENDS: readonly Backend[] = ['aws'];
+
+/**
+ * Adds the stacks of every environment of `config` to `scope`: one per environment, three for a
+ * split one (network, data, app, in deployment order).
+ */
 export function addEnvironmentStacks(scope: Construct, config: WebclusterConfig, fileLabel: string): TerraformStack[] {
-  const problems = config.environments.flatMap((env, i) =>
-    env.app in PROFILES[env.backend]
+  const problems = config.environments.flatMap((env, i) => [
+    ...(env.app in PROFILES[env.backend]
       ? []
       : [
           `${fileLabel}: environments[${i}].app: got "${env.app}"; allowed on backend ${env.backend}: ${Object.keys(PROFILES[env.backend]).join(', ')}; fix: use one of those apps or another backend`,
-        ],
-  );
+        ]),
+    ...(env.split && !SPLIT_BACKENDS.includes(env.backend)
+      ? [
+          `${fileLabel}: environments[${i}].split: got true; allowed on backend ${env.backend}: false (split stacks are implemented for backend ${SPLIT_BACKENDS.join(', ')}); fix: remove split or use backend aws`,
+        ]
+      : []),
+  ]);
   if (problems.length > 0) throw new ConfigError(problems);
-  return config.environments.map((env) => build(scope, env));
+  return config.environments.flatMap((env) => build(scope, env));
 }
 
-function build<B extends Backend>(scope: Construct, env: Extract<EnvironmentConfig, { backend: B }>): TerraformStack {
+function build<B extends Backend>(scope: Construct, env: Extract<EnvironmentConfig, { backend: B }>): TerraformStack[] {
   const builder = BUILDERS[env.backend as B];
   return builder(scope, env, PROFILES[env.backend][env.app]);
 }
 
-function addAwsStack(scope: Construct, env: AwsEnvironmentConfig, profile: AppProfile): AwsVmStack {
+function addAwsStack(scope: Construct, env: AwsEnvironmentConfig, profile: AppProfile): TerraformStack[] {
   const certificate =
     'arn' in env.certificate
       ? ListenerCertificate.fromArn(env.certificate.arn)
       : ListenerCertificate.dnsValidated(env.domain, env.certificate.hostedZoneId);
   const sizes = env.sizes;
-  return new AwsVmStack(scope, env.name, {
+  const props: AwsVmStackProps = {
     profile,
     region: env.region,
     availabilityZones: env.zoneNames,
@@ -72,11 +84,14 @@ function addAwsStack(scope: Construct, env: AwsEnvironmentConfig, profile: AppPr
     allowDestroy: env.allowDestroy,
     stateBackend: env.stateBackend,
     tags: env.tags,
-  });
+  };
+  if (!env.split) return [new AwsVmStack(scope, env.name, props)];
+  const split = addAwsVmSplitStacks(scope, env.name, props);
+  return [split.network, split.data, split.app];
 }
 
-function addDockerStack(scope: Construct, env: DockerEnvironmentConfig, profile: AppProfile): DockerStack {
-  return new DockerStack(scope, env.name, {
+function addDockerStack(scope: Construct, env: DockerEnvironmentConfig, profile: AppProfile): TerraformStack[] {
+  const stack = new DockerStack(scope, env.name, {
     profile,
     domain: env.domain,
     dockerHost: env.docker.host,
@@ -95,4 +110,5 @@ function addDockerStack(scope: Construct, env: DockerEnvironmentConfig, profile:
     stateBackend: env.stateBackend,
     labels: env.tags,
   });
+  return [stack];
 }

@@ -6,6 +6,7 @@ import { SecurityGroup as AwsSecurityGroup } from '@cdktf/provider-aws/lib/secur
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Construct } from 'constructs';
+import { TerraformStack } from '../core/cdktf';
 import { IConnectable, IConnections, isConnectable } from '../core/connections';
 import type { IPeer } from '../core/peer';
 import type { Port } from '../core/port';
@@ -67,6 +68,15 @@ export class SecurityGroup extends Construct implements IConnections, IConnectab
         this.addEgress(`self:${port}`, port, description, { referencedSecurityGroupId: this.securityGroupId });
         return;
       }
+      const owner = crossStackRuleOwner(this, peer);
+      if (owner) {
+        // Different stacks: both rules live in the dependent stack, so the other one never refers back to it.
+        const ingressKey = `to ${this.node.path} from ${peer.node.path}:${port}`;
+        const egressKey = `from ${peer.node.path} to ${this.node.path}:${port}`;
+        owner.addRule('Ingress', VpcSecurityGroupIngressRule, ingressKey, port, description, { referencedSecurityGroupId: peer.securityGroupId }, this);
+        owner.addRule('Egress', VpcSecurityGroupEgressRule, egressKey, port, description, { referencedSecurityGroupId: this.securityGroupId }, peer);
+        return;
+      }
       this.addIngress(`${peer.node.path}:${port}`, port, description, {
         referencedSecurityGroupId: peer.securityGroupId,
       });
@@ -104,7 +114,11 @@ export class SecurityGroup extends Construct implements IConnections, IConnectab
     this.addRule('Egress', VpcSecurityGroupEgressRule, key, port, description, target);
   }
 
-  /** One rule resource per (direction, peer, port); a rule that exists already is not added again. */
+  /**
+   * One rule resource per (direction, peer, port); a rule that exists already is not added again.
+   * The rule is a child of this construct and applies to `group` (this group, or the other group of
+   * a cross-stack connection).
+   */
   private addRule(
     direction: 'Ingress' | 'Egress',
     RuleType: typeof VpcSecurityGroupIngressRule | typeof VpcSecurityGroupEgressRule,
@@ -112,11 +126,12 @@ export class SecurityGroup extends Construct implements IConnections, IConnectab
     port: Port,
     description: string,
     target: RuleTarget,
+    group: SecurityGroup = this,
   ): void {
     const id = `${direction} ${key.replace(/\//g, '.')}`;
     if (this.node.tryFindChild(id)) return;
     new RuleType(this, id, {
-      securityGroupId: this.securityGroupId,
+      securityGroupId: group.securityGroupId,
       ipProtocol: port.protocol,
       fromPort: port.fromPort,
       toPort: port.toPort,
@@ -129,6 +144,23 @@ export class SecurityGroup extends Construct implements IConnections, IConnectab
 interface RuleTarget {
   readonly cidrIpv4?: string;
   readonly referencedSecurityGroupId?: string;
+}
+
+/**
+ * Where the rules of a connection between groups of two stacks go: under the group whose stack
+ * depends on the other's (so no stack refers back to the one that uses it); when neither stack
+ * depends on the other yet, under the client (`client`), whose stack then depends on the server's.
+ * Undefined when both groups are in the same stack (each group keeps its own rules).
+ */
+function crossStackRuleOwner(server: SecurityGroup, client: SecurityGroup): SecurityGroup | undefined {
+  const serverStack = stackOf(server);
+  const clientStack = stackOf(client);
+  if (serverStack === undefined || clientStack === undefined || serverStack === clientStack) return undefined;
+  return serverStack.dependsOn(clientStack) ? server : client;
+}
+
+function stackOf(construct: Construct): TerraformStack | undefined {
+  return construct.node.scopes.find((c): c is TerraformStack => TerraformStack.isStack(c));
 }
 
 function asSecurityGroup(other: IConnectable, scope: Construct): SecurityGroup {

@@ -45,14 +45,14 @@ export function solrTier(options: SolrTierOptions = {}): Tier {
   return {
     name: 'solr',
     aws(ctx: AwsTierContext): AwsTierBinding {
-      const solr = new AwsSearchService(ctx.scope, ID, {
+      const solr = new AwsSearchService(ctx.dataScope, ID, {
         network: ctx.network,
         coreName,
         configSet: { prepareCommand },
         preventDestroy: ctx.protect,
       });
-      output(ctx.scope, solr.url);
-      new TerraformOutput(ctx.scope, 'solr_config_source_uri', {
+      output(ctx.dataScope, solr.url);
+      new TerraformOutput(ctx.dataScope, 'solr_config_source_uri', {
         value: solr.configSourceUri ?? '',
         description: 'Where the admin host uploads the ibexa/solr package the Solr core is built from (SOLR_CONFIG_SOURCE_URI)',
       });
@@ -67,8 +67,8 @@ export function solrTier(options: SolrTierOptions = {}): Tier {
       };
     },
     docker(ctx: DockerTierContext): DockerTierBinding {
-      const solr = new DockerSearchService(ctx.scope, ID, { cluster: ctx.cluster, coreName, configSet: { prepareCommand } });
-      output(ctx.scope, solr.url);
+      const solr = new DockerSearchService(ctx.dataScope, ID, { cluster: ctx.cluster, coreName, configSet: { prepareCommand } });
+      output(ctx.dataScope, solr.url);
       return {
         environment: { ...common(solr.url), SOLR_CONFIG_SOURCE_DIR: SOLR_CONFIG_SOURCE_PATH, SOLR_CONFIG_SOURCE_READY_FILE },
         secrets: {},

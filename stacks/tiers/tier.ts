@@ -20,8 +20,10 @@ import type { Workload } from '../../constructs/docker/workload';
 
 /** What the AWS VM stack offers a tier. */
 export interface AwsTierContext {
-  /** The stack (scope for the tier's constructs). */
+  /** Scope of the tier's stateless constructs: the app stack (the whole stack when it is not split). */
   readonly scope: Construct;
+  /** Scope of the tier's stateful constructs (data stores): the data stack (the whole stack when it is not split). */
+  readonly dataScope: Construct;
   /** Resource-name prefix (the environment name). */
   readonly namePrefix: string;
   /** The network. */
@@ -62,8 +64,10 @@ export interface AwsTierBinding {
 
 /** What the Docker stack offers a tier. */
 export interface DockerTierContext {
-  /** The stack (scope for the tier's constructs). */
+  /** Scope of the tier's stateless constructs: the app stack (the whole stack when it is not split). */
   readonly scope: Construct;
+  /** Scope of the tier's stateful constructs (data stores): the data stack (the whole stack when it is not split). */
+  readonly dataScope: Construct;
   /** The cluster (runtime, networks, naming, logs). */
   readonly cluster: DockerCluster;
   /** The load balancer. */
