@@ -17,7 +17,7 @@ import { InstanceRole, IGrantable } from './instance-role';
 import type { LoadBalancerTarget } from './load-balancer';
 import type { LogShipping } from './log-shipping';
 import type { IAwsNetwork } from './network';
-import { renderCloudConfig, ServiceUnit } from './private/user-data';
+import { GENERATE_SECRET_FUNCTION, renderCloudConfig, ServiceUnit } from './private/user-data';
 import { SecurityGroup } from './security-group';
 
 /** Properties of an {@link AdminServer}. */
@@ -165,10 +165,8 @@ export class AdminServer extends Construct implements IAdminServer, IGrantable {
       environment: workload.environment ?? {},
       secretEnvironment: workload.secretEnvironment ?? {},
       bootCommands: [
-        ...generated.map(
-          (arn) =>
-            `aws secretsmanager get-secret-value --secret-id '${arn}' >/dev/null 2>&1 || aws secretsmanager put-secret-value --secret-id '${arn}' --secret-string "$(openssl rand -hex 32)"`,
-        ),
+        ...(generated.length > 0 ? [GENERATE_SECRET_FUNCTION] : []),
+        ...generated.map((arn) => `generate '${arn}' "$(openssl rand -hex 32)"`),
         ...(props.logShipping?.userDataCommands() ?? []),
         ...(workload.bootCommands ?? []),
       ],

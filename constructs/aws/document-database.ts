@@ -17,11 +17,12 @@ import { Port } from '../core/port';
 import type { Endpoint, IDocumentDatabase } from '../core/roles';
 import { validate } from '../core/validation-error';
 import { base64UserData, encryptedRootVolume, IMDSV2_ONLY } from './private/hardened-host';
+import { GENERATE_SECRET_FUNCTION } from './private/user-data';
 import { AL2023_X86_64_PARAMETER } from './app-server-group';
 import { IGrantable, InstanceRole } from './instance-role';
 import type { LogShipping } from './log-shipping';
 import type { IAwsNetwork } from './network';
-import { assumeRolePolicy } from './private/iam';
+import { assumeRolePolicy, fitNamePrefix, IAM_ROLE_NAME_PREFIX_MAX } from './private/iam';
 import { SecurityGroup } from './security-group';
 
 /** Properties of a {@link DocumentDatabase}. */
@@ -329,7 +330,7 @@ export class DocumentDatabase extends Construct implements IDocumentDatabase, IG
     this.hosts = this.members.map((m) => `${m.hostname}:${m.port}`).join(',');
 
     const dlmRole = new IamRole(this, 'SnapshotRole', {
-      namePrefix: `${prefix}-dlm-`,
+      namePrefix: fitNamePrefix(`${prefix}-dlm-`, IAM_ROLE_NAME_PREFIX_MAX),
       assumeRolePolicy: assumeRolePolicy('dlm.amazonaws.com'),
     });
     new IamRolePolicyAttachment(this, 'SnapshotRolePolicy', {
@@ -421,7 +422,7 @@ function memberCloudConfig(spec: MemberBootSpec): string {
     'imds() { local t; t=$(curl -sS -X PUT http://169.254.169.254/latest/api/token -H "X-aws-ec2-metadata-token-ttl-seconds: 300"); curl -sS -H "X-aws-ec2-metadata-token: $t" "http://169.254.169.254/latest/meta-data/$1"; }',
     'secret() { aws secretsmanager get-secret-value --secret-id "$1" --query SecretString --output text 2>/dev/null; }',
     'wait_secret() { for _ in $(seq 1 180); do if secret "$1"; then return 0; fi; sleep 10; done; echo "secret $1 not readable after 30 minutes" >&2; return 1; }',
-    'generate() { secret "$1" >/dev/null || aws secretsmanager put-secret-value --secret-id "$1" --secret-string "$2" >/dev/null; }',
+    GENERATE_SECRET_FUNCTION,
     ...(spec.first
       ? [
           '# Member 1 generates every secret once; the others wait for them.',

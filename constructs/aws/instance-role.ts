@@ -8,7 +8,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { Construct } from 'constructs';
 import { Lazy } from '../core/cdktf';
-import { assumeRolePolicy, policyDocument, PolicyStatement } from './private/iam';
+import { assumeRolePolicy, fitNamePrefix, IAM_ROLE_NAME_PREFIX_MAX, policyDocument, PolicyStatement } from './private/iam';
 
 /** Something that can be granted permissions. */
 export interface IGrantable {
@@ -48,7 +48,7 @@ export class InstanceRole extends Construct implements IGrantable {
   constructor(scope: Construct, id: string, props: InstanceRoleProps) {
     super(scope, id);
     this.resource = new IamRole(this, 'Resource', {
-      namePrefix: `${props.namePrefix}-`,
+      namePrefix: fitNamePrefix(`${props.namePrefix}-`, IAM_ROLE_NAME_PREFIX_MAX),
       assumeRolePolicy: assumeRolePolicy('ec2.amazonaws.com'),
     });
     this.roleArn = this.resource.arn;

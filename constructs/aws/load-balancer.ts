@@ -408,14 +408,13 @@ export class LoadBalancer extends Construct implements ILoadBalancer {
       certificateArn: acm.arn,
       validationRecordFqdns: Token.asList(TerraformIterator.fromResources(records).pluckProperty('fqdn')),
     });
-    for (const type of ['A', 'AAAA']) {
-      new Route53Record(this, `Alias${type}`, {
-        zoneId,
-        name: domain,
-        type,
-        alias: { name: this.resource.dnsName, zoneId: this.resource.zoneId, evaluateTargetHealth: true },
-      });
-    }
+    // IPv4 only: the load balancer is not dual-stack, so an AAAA alias would point nowhere.
+    new Route53Record(this, 'AliasA', {
+      zoneId,
+      name: domain,
+      type: 'A',
+      alias: { name: this.resource.dnsName, zoneId: this.resource.zoneId, evaluateTargetHealth: true },
+    });
     return validation.certificateArn;
   }
 

@@ -18,7 +18,7 @@ import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { Construct } from 'constructs';
 import { cidrSubnet, parseIpv4Cidr } from '../core/cidr';
 import { validate } from '../core/validation-error';
-import { assumeRolePolicy, policyDocument } from './private/iam';
+import { assumeRolePolicy, fitNamePrefix, IAM_ROLE_NAME_PREFIX_MAX, policyDocument } from './private/iam';
 
 /** What the AWS constructs need to know about the network they are placed in. */
 export interface IAwsNetwork {
@@ -233,7 +233,7 @@ export class Network extends Construct implements IAwsNetwork {
       retentionInDays: retention,
     });
     const flowRole = new IamRole(this, 'FlowLogRole', {
-      namePrefix: `${props.namePrefix}-flowlogs-`,
+      namePrefix: fitNamePrefix(`${props.namePrefix}-flowlogs-`, IAM_ROLE_NAME_PREFIX_MAX),
       assumeRolePolicy: assumeRolePolicy('vpc-flow-logs.amazonaws.com'),
     });
     new IamRolePolicy(this, 'FlowLogPolicy', {

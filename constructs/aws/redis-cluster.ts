@@ -196,7 +196,7 @@ export class RedisCluster extends Construct implements IRedisCluster {
       const parameterGroup = new ElasticacheParameterGroup(ns, 'ParameterGroup', {
         name: `${groupId}-${this.parameterGroupFamily}`,
         family: this.parameterGroupFamily,
-        description: `${groupId}: maxmemory-policy ${traits.maxmemoryPolicy}`,
+        description: `Parameters of ${groupId}`,
         // ElastiCache has no AOF on current engines and snapshots are driven by the replication
         // group's retention, so the eviction policy is the only per-class engine setting.
         parameter: [{ name: 'maxmemory-policy', value: traits.maxmemoryPolicy }],

@@ -11,7 +11,7 @@ import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versionin
 import { Construct } from 'constructs';
 import { Lazy } from '../core/cdktf';
 import { validate } from '../core/validation-error';
-import { denyInsecureTransport, policyDocument, PolicyStatement } from './private/iam';
+import { denyInsecureTransport, fitNamePrefix, policyDocument, PolicyStatement } from './private/iam';
 
 /** Default encryption of a {@link SecureBucket}. */
 export type BucketEncryption = 'kms' | 's3-managed';
@@ -80,7 +80,8 @@ export class SecureBucket extends Construct {
     ]);
 
     this.resource = new S3Bucket(this, 'Resource', {
-      bucketPrefix: props.bucketPrefix,
+      // S3 bucket names are at most 63 characters; Terraform appends 26.
+      bucketPrefix: fitNamePrefix(props.bucketPrefix, 37),
       forceDestroy: false,
       lifecycle: { preventDestroy: props.preventDestroy ?? false },
       tags: { Name: props.bucketPrefix.replace(/-$/, '') },

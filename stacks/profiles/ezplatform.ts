@@ -4,6 +4,7 @@
  */
 import { SOLR_TIER } from '../tiers/solr';
 import { varnishTier } from '../tiers/varnish';
+import { nginxPhpConf, PHP_VM_PACKAGES, phpFpmBootCommands, writeFile } from './php-vm';
 import type { AppProfile, ClusterEndpoints } from './app-profile';
 
 const APP_DIR = '/var/www/app';
@@ -42,43 +43,14 @@ const DFS_SCHEMA_SQL = [
  * for the (missing) local file. Apache equivalent, for images.app built on Apache:
  *   RewriteRule ^/var/([^/]+/)?storage/images(-versioned)?/.* /index.php [L]
  */
-const NGINX_CONF = [
-  '# nginx for Ibexa DXP, rendered by webcluster (stacks/profiles/ezplatform.ts); changes here are overwritten.',
-  'user nginx;',
-  'worker_processes auto;',
-  'error_log /var/log/nginx/error.log;',
-  'pid /run/nginx.pid;',
-  'include /usr/share/nginx/modules/*.conf;',
-  'events { worker_connections 1024; }',
-  'http {',
-  '    include /etc/nginx/mime.types;',
-  '    default_type application/octet-stream;',
-  '    access_log /var/log/nginx/access.log;',
-  '    sendfile on;',
-  '    server_tokens off;',
-  '    client_max_body_size 100m;',
-  '    server {',
-  '        listen 80 default_server;',
-  '        server_name _;',
-  `        root ${APP_DIR}/public;`,
-  '        # DFS cluster: image requests go to index.php (seed 002); keep this before any static-file rule.',
-  '        rewrite "^/var/([^/]+/)?storage/images(-versioned)?/(.*)" "/index.php" break;',
-  '        location = /index.php {',
-  '            include fastcgi_params;',
-  '            fastcgi_param SCRIPT_FILENAME $document_root/index.php;',
-  '            fastcgi_param DOCUMENT_ROOT $document_root;',
-  '            fastcgi_pass unix:/run/php-fpm/www.sock;',
-  '            fastcgi_buffers 16 16k;',
-  '            fastcgi_buffer_size 32k;',
-  '            fastcgi_read_timeout 120s;',
-  '        }',
-  '        # Other PHP files are never executed.',
-  '        location ~ \\.php$ { return 404; }',
-  '        location / { try_files $uri /index.php$is_args$args; }',
-  '    }',
-  '}',
-  '',
-].join('\n');
+const NGINX_CONF = nginxPhpConf({
+  title: 'nginx for Ibexa DXP, rendered by webcluster (stacks/profiles/ezplatform.ts)',
+  appDir: APP_DIR,
+  rules: [
+    '# DFS cluster: image requests go to index.php (seed 002); keep this before any static-file rule.',
+    'rewrite "^/var/([^/]+/)?storage/images(-versioned)?/(.*)" "/index.php" break;',
+  ],
+});
 
 /** One-shot setup on the admin host (webcluster-setup.service, as the app user, every boot): idempotent. */
 const SETUP_SCRIPT = [
@@ -150,10 +122,6 @@ const CONTAINER_INIT_SCRIPT = [
   'console cache:pool:clear cache.redis',
 ].join('\n');
 
-/** `echo <base64> | base64 -d > path`: files with any content, no shell or Terraform quoting. */
-function writeFile(path: string, content: string, mode: string, owner = 'root'): string {
-  return `echo '${Buffer.from(content).toString('base64')}' | base64 -d > ${path} && chmod ${mode} ${path} && chown ${owner} ${path}`;
-}
 
 /**
  * eZ Platform 3.x / Ibexa DXP 4.6 on a cluster: Varnish in front of the app (purges from the app
@@ -187,26 +155,7 @@ export const EZPLATFORM_PROFILE: AppProfile = {
     admin: [`${APP_DIR}/var/log/*.log`, '/var/log/webcluster/setup.log', '/var/log/webcluster/scheduler.log'],
   },
   vm: {
-    packages: [
-      'nginx',
-      'php8.3-fpm',
-      'php8.3-cli',
-      'php8.3-mysqlnd',
-      'php8.3-pdo',
-      'php8.3-intl',
-      'php8.3-gd',
-      'php8.3-xml',
-      'php8.3-mbstring',
-      'php8.3-opcache',
-      'php8.3-sodium',
-      'php8.3-bcmath',
-      'php8.3-zip',
-      // phpredis (sessions and persistence cache) is built with pecl: Amazon Linux 2023 has no package.
-      'php8.3-devel',
-      'php-pear',
-      'gcc',
-      'make',
-    ],
+    packages: [...PHP_VM_PACKAGES],
     systemServices: ['php-fpm', 'nginx'],
     port: 80,
     workerCommand: '/usr/local/bin/webcluster-ibexa-worker',
@@ -218,11 +167,7 @@ export const EZPLATFORM_PROFILE: AppProfile = {
       `aws s3 cp 's3://${e.bucketNames.private}/releases/current.tar.gz' /tmp/release.tar.gz && tar -xzf /tmp/release.tar.gz -C ${APP_DIR} && chown -R webapp:webapp ${APP_DIR} && rm -f /tmp/release.tar.gz`,
       // Aurora requires TLS (require_secure_transport): trust the RDS CA bundle.
       'curl -fsSL https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem -o /etc/webcluster/rds-ca.pem',
-      "php -m | grep -qx redis || { printf '\\n' | pecl install redis && echo 'extension=redis.so' > /etc/php.d/50-redis.ini; }",
-      "printf '%s\\n' 'memory_limit = 512M' 'upload_max_filesize = 100M' 'post_max_size = 100M' > /etc/php.d/90-webcluster.ini",
-      // PHP-FPM runs as the app user and keeps the environment systemd gives it (clear_env would drop it).
-      "sed -i -e 's/^user = .*/user = webapp/' -e 's/^group = .*/group = webapp/' -e 's/^;\\?clear_env = .*/clear_env = no/' /etc/php-fpm.d/www.conf",
-      'usermod -a -G webapp nginx',
+      ...phpFpmBootCommands(['memory_limit = 512M', 'upload_max_filesize = 100M', 'post_max_size = 100M']),
       // nginx with the DFS image rewrite (see NGINX_CONF).
       writeFile('/etc/nginx/nginx.conf', NGINX_CONF, '0644'),
       writeFile('/etc/webcluster/ibexa-dfs-schema.sql', DFS_SCHEMA_SQL, '0644'),

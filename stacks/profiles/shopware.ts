@@ -2,9 +2,13 @@
  * Shopware 6 profile: cluster settings from Shopware's cluster setup guide and the seed's folder table.
  */
 import type { AppProfile, ClusterEndpoints } from './app-profile';
+import { nginxPhpConf, PHP_VM_PACKAGES, phpFpmBootCommands, writeFile } from './php-vm';
 
 const APP_DIR = '/var/www/app';
 const CONSOLE = `/usr/bin/php ${APP_DIR}/bin/console`;
+
+/** nginx in front of PHP-FPM for Shopware's front controller (public/index.php). */
+const NGINX_CONF = nginxPhpConf({ title: 'nginx for Shopware 6, rendered by webcluster (stacks/profiles/shopware.ts)', appDir: APP_DIR });
 
 /**
  * Shopware 6.6/6.7 on a cluster: shared Redis per data class, Aurora MySQL with Shopware's
@@ -42,21 +46,7 @@ export const SHOPWARE_PROFILE: AppProfile = {
     admin: [`${APP_DIR}/var/log/*.log`, '/var/log/webcluster/setup.log', '/var/log/webcluster/scheduler.log'],
   },
   vm: {
-    packages: [
-      'nginx',
-      'php8.3-fpm',
-      'php8.3-cli',
-      'php8.3-mysqlnd',
-      'php8.3-intl',
-      'php8.3-gd',
-      'php8.3-zip',
-      'php8.3-opcache',
-      'php8.3-mbstring',
-      'php8.3-xml',
-      'php8.3-sodium',
-      'php8.3-bcmath',
-      'php8.3-pdo',
-    ],
+    packages: [...PHP_VM_PACKAGES],
     systemServices: ['php-fpm', 'nginx'],
     port: 80,
     workerCommand: `${CONSOLE} messenger:consume async low_priority failed --time-limit=300 --memory-limit=512M`,
@@ -67,8 +57,15 @@ export const SHOPWARE_PROFILE: AppProfile = {
       `aws s3 cp 's3://${e.bucketNames.private}/releases/current.tar.gz' /tmp/release.tar.gz && tar -xzf /tmp/release.tar.gz -C ${APP_DIR} && chown -R webapp:webapp ${APP_DIR} && rm -f /tmp/release.tar.gz`,
       // Aurora requires TLS (require_secure_transport): trust the RDS CA bundle.
       'curl -fsSL https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem -o /etc/webcluster/rds-ca.pem',
-      // PHP sessions in the sessions Redis (TLS), shared by every node.
-      `printf '%s\\n' 'session.save_handler = redis' 'session.save_path = "tls://${e.redisHosts.sessions}?database=0"' 'memory_limit = 512M' > /etc/php.d/90-webcluster.ini`,
+      // PHP-FPM as the app user with phpredis; PHP sessions in the sessions Redis (TLS), shared by every node.
+      ...phpFpmBootCommands([
+        'session.save_handler = redis',
+        `session.save_path = "tls://${e.redisHosts.sessions}?database=0"`,
+        'memory_limit = 512M',
+        'upload_max_filesize = 100M',
+        'post_max_size = 100M',
+      ]),
+      writeFile('/etc/nginx/nginx.conf', NGINX_CONF, '0644'),
       'install -d -o webapp -g webapp /var/log/webcluster',
     ],
     environment: () => ({ DATABASE_SSL_CA: '/etc/webcluster/rds-ca.pem' }),

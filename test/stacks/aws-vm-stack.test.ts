@@ -119,6 +119,15 @@ describe("AwsVmStack (Shopware profile)", () => {
     });
   });
 
+  test("app hosts serve Shopware: nginx to PHP-FPM as the app user with phpredis; blank secrets stop the boot", () => {
+    const app = localOf(json, "AppServers_UserData");
+    const nginx = /echo '([A-Za-z0-9+/=]+)' \| base64 -d > \/etc\/nginx\/nginx.conf/.exec(app)?.[1];
+    expect(Buffer.from(nginx ?? "", "base64").toString()).toContain("root /var/www/app/public;");
+    expect(app).toContain("clear_env = no");
+    expect(app).toContain("pecl install redis");
+    expect(app).toContain('[ -n \\"$v\\" ] || { echo \\"APP_SECRET is empty\\"');
+  });
+
   test("data stores admit only the app and admin hosts", () => {
     const ingress = resourcesOf(json, "aws_vpc_security_group_ingress_rule");
     const toData = ingress.filter((r) =>

@@ -136,8 +136,8 @@ describe('eZ Platform / Ibexa on AWS (AwsVmStack)', () => {
 
   test('two databases on the same Aurora cluster; the setup step creates the DFS one and never runs ibexa:install', () => {
     expect(resourcesOf(json, 'aws_rds_cluster')).toEqual([expect.objectContaining({ database_name: 'ibexa' })]);
-    expect(appUserData).toMatch(/printf '%s=%s\\\\n' DATABASE_URL .*@\$\{aws_rds_cluster\.Database_B269D8BB\.endpoint\}:3306\/ibexa\?charset=utf8mb4/);
-    expect(appUserData).toMatch(/printf '%s=%s\\\\n' DFS_DATABASE_URL .*@\$\{aws_rds_cluster\.Database_B269D8BB\.endpoint\}:3306\/ibexa_dfs\?charset=utf8mb4/);
+    expect(appUserData).toMatch(/v=\$\(fetch .*@\$\{aws_rds_cluster\.Database_B269D8BB\.endpoint\}:3306\/ibexa\?charset=utf8mb4.*could not read DATABASE_URL/);
+    expect(appUserData).toMatch(/v=\$\(fetch .*@\$\{aws_rds_cluster\.Database_B269D8BB\.endpoint\}:3306\/ibexa_dfs\?charset=utf8mb4.*could not read DFS_DATABASE_URL/);
     const setup = bootFiles(adminUserData)['/usr/local/bin/webcluster-ibexa-setup'];
     expect(setup).toContain('console doctrine:database:create --connection=dfs --if-not-exists');
     expect(setup).toContain('console doctrine:migrations:migrate --allow-no-migration');

@@ -39,3 +39,15 @@ export function denyInsecureTransport(bucketArn: string): PolicyStatement {
     Condition: { Bool: { 'aws:SecureTransport': 'false' } },
   };
 }
+
+/** Longest `name_prefix` of an IAM role (64 characters less the 26-character unique suffix). */
+export const IAM_ROLE_NAME_PREFIX_MAX = 38;
+
+/**
+ * Shortens a generated name prefix to `max` characters (the provider appends a unique suffix, so a
+ * shortened prefix stays unique); the prefix keeps its trailing `-`.
+ */
+export function fitNamePrefix(prefix: string, max: number): string {
+  if (prefix.length <= max) return prefix;
+  return `${prefix.slice(0, max - 1).replace(/-+$/, '')}-`;
+}

@@ -55,6 +55,21 @@ export interface HostBootSpec {
 }
 
 const ENV_FILE = '/etc/webcluster/app.env';
+
+/**
+ * Shell function `generate <secret-arn> <value>`: stores `value` only when the secret has no version
+ * yet. Any other outcome (throttling, IAM not yet propagated, network) is retried and never leads to
+ * a new value, which would break every node still using the old one.
+ */
+export const GENERATE_SECRET_FUNCTION = [
+  'generate() {',
+  '  local versions=""',
+  "  for _ in $(seq 1 30); do versions=$(aws secretsmanager describe-secret --secret-id \"$1\" --query 'length(keys(VersionIdsToStages || `{}`))' --output text 2>/dev/null) && break; sleep 10; done",
+  '  [ -n "$versions" ] || { echo "cannot describe secret $1" >&2; return 1; }',
+  '  if [ "$versions" = "0" ]; then aws secretsmanager put-secret-value --secret-id "$1" --secret-string "$2" >/dev/null; fi',
+  '}',
+].join('\n');
+
 const SECRETS_FILE = '/etc/webcluster/secrets.env';
 
 /** Renders the spec as a `#cloud-config` document. */
@@ -152,8 +167,12 @@ function secretsScript(secrets: Readonly<Record<string, SecretEnvironmentVariabl
   ];
   for (const name of Object.keys(secrets).sort()) {
     const s = secrets[name];
-    const value = s.template === undefined ? `fetch '${s.secretArn}'` : `fetch '${s.secretArn}' | jq -r '${jqProgram(s.template)}'`;
-    lines.push(`printf '%s=%s\\n' ${name} "$(${value})" >> "$tmp"`);
+    const value = s.template === undefined ? `fetch '${s.secretArn}'` : `fetch '${s.secretArn}' | jq -er '${jqProgram(s.template)}'`;
+    // An assignment fails the script when the command substitution fails (an argument would not),
+    // and an empty value is refused: services must not start with a blank secret.
+    lines.push(`v=$(${value}) || { echo "could not read ${name}" >&2; exit 1; }`);
+    lines.push(`[ -n "$v" ] || { echo "${name} is empty" >&2; exit 1; }`);
+    lines.push(`printf '%s=%s\\n' ${name} "$v" >> "$tmp"`);
   }
   // systemd reads EnvironmentFile= as root before dropping privileges, so root-only is enough.
   lines.push(`install -m 0600 -o root -g root "$tmp" ${SECRETS_FILE}`, 'rm -f "$tmp"');

@@ -63,7 +63,9 @@ describe('AdminServer', () => {
     expect(userData).toContain('Type=oneshot');
     expect(userData).toContain('webcluster-scheduler.service');
     expect(userData).toContain('After=network-online.target webcluster-secrets.service webcluster-setup.service');
-    expect(userData).toContain(`put-secret-value --secret-id '${SECRET_ARN}'`);
+    // Generated only while the secret has no version; errors never lead to a new value.
+    expect(userData).toContain(`generate '${SECRET_ARN}' \\"$(openssl rand -hex 32)\\"`);
+    expect(userData).toContain('length(keys(VersionIdsToStages');
     const policy = String(resourcesOf(synthJson(stack), 'aws_iam_role_policy')[0].policy);
     expect(policy).toContain('secretsmanager:PutSecretValue');
   });

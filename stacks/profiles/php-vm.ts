@@ -1,0 +1,102 @@
+/**
+ * What every PHP app (Shopware, Ibexa) needs on an Amazon Linux 2023 host: PHP-FPM and nginx from the
+ * distribution, phpredis built with pecl (AL2023 has no package), PHP-FPM running as the app user with
+ * the environment systemd gives it, and an nginx server for a Symfony front controller.
+ */
+
+/** Amazon Linux 2023 packages of a PHP 8.3 app host (phpredis build tools included). */
+export const PHP_VM_PACKAGES: readonly string[] = [
+  'nginx',
+  'php8.3-fpm',
+  'php8.3-cli',
+  'php8.3-mysqlnd',
+  'php8.3-pdo',
+  'php8.3-intl',
+  'php8.3-gd',
+  'php8.3-xml',
+  'php8.3-mbstring',
+  'php8.3-opcache',
+  'php8.3-sodium',
+  'php8.3-bcmath',
+  'php8.3-zip',
+  // phpredis (sessions and caches) is built with pecl: Amazon Linux 2023 has no package.
+  'php8.3-devel',
+  'php-pear',
+  'gcc',
+  'make',
+];
+
+/** A boot command that writes `content` to `path` (base64 on the command line: no quoting issues). */
+export function writeFile(path: string, content: string, mode: string, owner = 'root'): string {
+  return `echo '${Buffer.from(content).toString('base64')}' | base64 -d > ${path} && chmod ${mode} ${path} && chown ${owner} ${path}`;
+}
+
+/** Options of {@link nginxPhpConf}. */
+export interface NginxPhpOptions {
+  /** First comment line: which profile rendered the file. */
+  readonly title: string;
+  /** App directory; the document root is its `public/`. */
+  readonly appDir: string;
+  /**
+   * Server-level rules placed before the locations (e.g. Ibexa's DFS image rewrite).
+   * @default []
+   */
+  readonly rules?: readonly string[];
+}
+
+/**
+ * nginx for a Symfony front controller: static files from `public/`, everything else through
+ * `index.php` on PHP-FPM's socket; no other PHP file is ever executed.
+ */
+export function nginxPhpConf(options: NginxPhpOptions): string {
+  return [
+    `# ${options.title}; changes here are overwritten.`,
+    'user nginx;',
+    'worker_processes auto;',
+    'error_log /var/log/nginx/error.log;',
+    'pid /run/nginx.pid;',
+    'include /usr/share/nginx/modules/*.conf;',
+    'events { worker_connections 1024; }',
+    'http {',
+    '    include /etc/nginx/mime.types;',
+    '    default_type application/octet-stream;',
+    '    access_log /var/log/nginx/access.log;',
+    '    sendfile on;',
+    '    server_tokens off;',
+    '    client_max_body_size 100m;',
+    '    server {',
+    '        listen 80 default_server;',
+    '        server_name _;',
+    `        root ${options.appDir}/public;`,
+    ...(options.rules ?? []).map((r) => `        ${r}`),
+    '        location = /index.php {',
+    '            include fastcgi_params;',
+    '            fastcgi_param SCRIPT_FILENAME $document_root/index.php;',
+    '            fastcgi_param DOCUMENT_ROOT $document_root;',
+    '            fastcgi_pass unix:/run/php-fpm/www.sock;',
+    '            fastcgi_buffers 16 16k;',
+    '            fastcgi_buffer_size 32k;',
+    '            fastcgi_read_timeout 120s;',
+    '        }',
+    '        # Other PHP files are never executed.',
+    '        location ~ \\.php$ { return 404; }',
+    '        location / { try_files $uri /index.php$is_args$args; }',
+    '    }',
+    '}',
+    '',
+  ].join('\n');
+}
+
+/**
+ * Boot commands that make PHP-FPM serve the app: phpredis, PHP settings, PHP-FPM as the app user
+ * keeping the environment systemd gives it (`clear_env` would drop DATABASE_URL and the rest), and
+ * nginx allowed to read the app's files.
+ */
+export function phpFpmBootCommands(phpIni: readonly string[], appUser = 'webapp'): string[] {
+  return [
+    "php -m | grep -qx redis || { printf '\\n' | pecl install redis && echo 'extension=redis.so' > /etc/php.d/50-redis.ini; }",
+    `printf '%s\\n' ${phpIni.map((l) => `'${l}'`).join(' ')} > /etc/php.d/90-webcluster.ini`,
+    `sed -i -e 's/^user = .*/user = ${appUser}/' -e 's/^group = .*/group = ${appUser}/' -e 's/^;\\?clear_env = .*/clear_env = no/' /etc/php-fpm.d/www.conf`,
+    `usermod -a -G ${appUser} nginx`,
+  ];
+}
