@@ -128,6 +128,14 @@ describe("AwsVmStack (Shopware profile)", () => {
     expect(app).toContain('[ -n \\"$v\\" ] || { echo \\"APP_SECRET is empty\\"');
   });
 
+  test("secrets are fetched again every 15 minutes; services restart only when a value changed (RDS rotates its master password)", () => {
+    const app = localOf(json, "AppServers_UserData");
+    expect(app).toContain("webcluster-secrets-refresh.timer");
+    expect(app).toContain("OnUnitActiveSec=15min");
+    expect(app).toContain("systemctl try-restart php-fpm.service nginx.service webcluster-worker@1.service webcluster-worker@2.service");
+    expect(app).toContain("cmp -s");
+  });
+
   test("data stores admit only the app and admin hosts", () => {
     const ingress = resourcesOf(json, "aws_vpc_security_group_ingress_rule");
     const toData = ingress.filter((r) =>

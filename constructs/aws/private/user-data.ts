@@ -74,9 +74,18 @@ const SECRETS_FILE = '/etc/webcluster/secrets.env';
 
 /** Renders the spec as a `#cloud-config` document. */
 export function renderCloudConfig(spec: HostBootSpec): string {
+  const enable = spec.units.flatMap((u) =>
+    u.instances !== undefined
+      ? Array.from({ length: u.instances }, (_, i) => `${u.name}${i + 1}.service`)
+      : [`${u.name}.service`],
+  );
   const files: { path: string; permissions: string; content: string }[] = [
     { path: ENV_FILE, permissions: '0640', content: envFile({ AWS_DEFAULT_REGION: spec.region, ...spec.environment }) },
-    { path: '/usr/local/sbin/webcluster-fetch-secrets', permissions: '0750', content: secretsScript(spec.secretEnvironment) },
+    {
+      path: '/usr/local/sbin/webcluster-fetch-secrets',
+      permissions: '0750',
+      content: secretsScript(spec.secretEnvironment, [...spec.systemServices.map((s) => `${s}.service`), ...enable]),
+    },
     {
       path: '/etc/systemd/system/webcluster-secrets.service',
       permissions: '0644',
@@ -106,12 +115,19 @@ export function renderCloudConfig(spec: HostBootSpec): string {
       permissions: '0644',
       content: unitFile(u, spec.runAsUser, spec.appDirectory),
     })),
+    // Secrets change (RDS rotates its managed master password every 7 days): fetch them again every
+    // 15 minutes; the fetcher restarts the services only when a value changed.
+    {
+      path: '/etc/systemd/system/webcluster-secrets-refresh.service',
+      permissions: '0644',
+      content: ['[Unit]', 'Description=Refresh app secrets from AWS Secrets Manager', '', '[Service]', 'Type=oneshot', `EnvironmentFile=${ENV_FILE}`, 'ExecStart=/usr/local/sbin/webcluster-fetch-secrets', ''].join('\n'),
+    },
+    {
+      path: '/etc/systemd/system/webcluster-secrets-refresh.timer',
+      permissions: '0644',
+      content: ['[Unit]', 'Description=Refresh app secrets every 15 minutes', '', '[Timer]', 'OnBootSec=15min', 'OnUnitActiveSec=15min', 'RandomizedDelaySec=60', '', '[Install]', 'WantedBy=timers.target', ''].join('\n'),
+    },
   ];
-  const enable = spec.units.flatMap((u) =>
-    u.instances !== undefined
-      ? Array.from({ length: u.instances }, (_, i) => `${u.name}${i + 1}.service`)
-      : [`${u.name}.service`],
-  );
   // cloud-init runs all runcmd entries as one script, so the export reaches every command.
   const runcmd = [
     `export AWS_DEFAULT_REGION=${spec.region}`,
@@ -123,6 +139,7 @@ export function renderCloudConfig(spec: HostBootSpec): string {
     'systemctl enable --now webcluster-secrets.service',
     ...spec.systemServices.map((s) => `systemctl enable --now ${s}`),
     ...enable.map((u) => `systemctl enable --now ${u}`),
+    'systemctl enable --now webcluster-secrets-refresh.timer',
   ];
   const doc = {
     package_update: true,
@@ -150,7 +167,8 @@ function jqProgram(template: string): string {
     .join(' + ');
 }
 
-function secretsScript(secrets: Readonly<Record<string, SecretEnvironmentVariable>>): string {
+/** The fetcher: writes the secrets file; when it already existed and a value changed, restarts `services`. */
+function secretsScript(secrets: Readonly<Record<string, SecretEnvironmentVariable>>, services: readonly string[]): string {
   const lines = [
     '#!/bin/bash',
     '# Reads the app secrets with the instance role and writes them where only root and the app user can read.',
@@ -175,7 +193,13 @@ function secretsScript(secrets: Readonly<Record<string, SecretEnvironmentVariabl
     lines.push(`printf '%s=%s\\n' ${name} "$v" >> "$tmp"`);
   }
   // systemd reads EnvironmentFile= as root before dropping privileges, so root-only is enough.
-  lines.push(`install -m 0600 -o root -g root "$tmp" ${SECRETS_FILE}`, 'rm -f "$tmp"');
+  lines.push(
+    `if [ -f ${SECRETS_FILE} ] && cmp -s "$tmp" ${SECRETS_FILE}; then rm -f "$tmp"; exit 0; fi`,
+    `changed=$([ -f ${SECRETS_FILE} ] && echo yes || echo no)`,
+    `install -m 0600 -o root -g root "$tmp" ${SECRETS_FILE}`,
+    'rm -f "$tmp"',
+    ...(services.length > 0 ? [`if [ "$changed" = yes ]; then systemctl try-restart ${services.join(' ')}; fi`] : []),
+  );
   return lines.join('\n') + '\n';
 }
 
