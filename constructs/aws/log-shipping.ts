@@ -114,6 +114,8 @@ export class LogShipping extends Construct implements ILogShipping {
     const badFiles = sources.flatMap((s) => s.files).filter((f) => !f.startsWith('/') || /\s|["'\\]/.test(f));
     const list = (xs: readonly string[]): string => `[${xs.map((x) => `'${x}'`).join(', ')}]`;
 
+    const allFiles = sources.flatMap((src) => [...new Set(src.files)]);
+    const sharedFiles = [...new Set(allFiles.filter((f, i) => allFiles.indexOf(f) !== i))];
     validate(this, [
       {
         failed: !Token.isUnresolved(props.namePrefix) && !NAME_PREFIX_PATTERN.test(props.namePrefix),
@@ -141,6 +143,11 @@ export class LogShipping extends Construct implements ILogShipping {
       {
         failed: emptyRoles.length > 0,
         message: () => `sources[].files: got no files for ${list(emptyRoles)}; allowed: at least one file per role; fix: list the role's log files or drop the role`,
+      },
+      {
+        failed: sharedFiles.length > 0,
+        message: () =>
+          `sources[].files: got ${list(sharedFiles)} under more than one role; allowed: each file in one role (every host runs the same agent configuration, so a file listed twice would be shipped twice); fix: keep the file in one role`,
       },
       {
         failed: badFiles.length > 0,

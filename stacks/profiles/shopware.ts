@@ -43,7 +43,8 @@ export const SHOPWARE_PROFILE: AppProfile = {
     app: [`${APP_DIR}/var/log/*.log`],
     webserver: ['/var/log/nginx/access.log', '/var/log/nginx/error.log', '/var/log/php-fpm/www-error.log'],
     worker: ['/var/log/webcluster/worker.log'],
-    admin: [`${APP_DIR}/var/log/*.log`, '/var/log/webcluster/setup.log', '/var/log/webcluster/scheduler.log'],
+    // The app's own log files go to the app group on every host (admin included).
+    admin: ['/var/log/webcluster/setup.log', '/var/log/webcluster/scheduler.log'],
   },
   vm: {
     packages: [...PHP_VM_PACKAGES],

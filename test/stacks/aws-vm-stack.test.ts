@@ -136,6 +136,17 @@ describe("AwsVmStack (Shopware profile)", () => {
     expect(app).toContain("cmp -s");
   });
 
+  test("worker and admin units write the files the log agent collects; the files rotate", () => {
+    expect(localOf(json, "AppServers_UserData")).toContain("StandardOutput=append:/var/log/webcluster/worker.log");
+    const admin = localOf(json, "Admin_UserData");
+    expect(admin).toContain("StandardOutput=append:/var/log/webcluster/scheduler.log");
+    expect(admin).toContain("StandardOutput=append:/var/log/webcluster/setup.log");
+    expect(admin).toContain("/etc/logrotate.d/webcluster");
+    const agent = String(resourcesOf(json, "aws_ssm_parameter")[0].value);
+    expect(agent).toContain("/var/log/webcluster/worker.log");
+    expect(agent).toContain("/var/log/webcluster/scheduler.log");
+  });
+
   test("data stores admit only the app and admin hosts", () => {
     const ingress = resourcesOf(json, "aws_vpc_security_group_ingress_rule");
     const toData = ingress.filter((r) =>

@@ -71,6 +71,7 @@ export const GENERATE_SECRET_FUNCTION = [
 ].join('\n');
 
 const SECRETS_FILE = '/etc/webcluster/secrets.env';
+const UNIT_LOG_DIR = '/var/log/webcluster';
 
 /** Renders the spec as a `#cloud-config` document. */
 export function renderCloudConfig(spec: HostBootSpec): string {
@@ -115,6 +116,11 @@ export function renderCloudConfig(spec: HostBootSpec): string {
       permissions: '0644',
       content: unitFile(u, spec.runAsUser, spec.appDirectory),
     })),
+    {
+      path: '/etc/logrotate.d/webcluster',
+      permissions: '0644',
+      content: [`${UNIT_LOG_DIR}/*.log {`, '  daily', '  rotate 14', '  compress', '  missingok', '  notifempty', '  copytruncate', '}', ''].join('\n'),
+    },
     // Secrets change (RDS rotates its managed master password every 7 days): fetch them again every
     // 15 minutes; the fetcher restarts the services only when a value changed.
     {
@@ -134,6 +140,7 @@ export function renderCloudConfig(spec: HostBootSpec): string {
     `id -u ${spec.runAsUser} >/dev/null 2>&1 || useradd --system --home-dir ${spec.appDirectory} --shell /sbin/nologin ${spec.runAsUser}`,
     `install -d -o ${spec.runAsUser} -g ${spec.runAsUser} -m 0750 ${spec.appDirectory}`,
     `chgrp ${spec.runAsUser} ${ENV_FILE}`,
+    `install -d -o ${spec.runAsUser} -g ${spec.runAsUser} -m 0750 ${UNIT_LOG_DIR}`,
     ...spec.bootCommands,
     'systemctl daemon-reload',
     'systemctl enable --now webcluster-secrets.service',
@@ -203,6 +210,11 @@ function secretsScript(secrets: Readonly<Record<string, SecretEnvironmentVariabl
   return lines.join('\n') + '\n';
 }
 
+/** Where a unit's output goes: `/var/log/webcluster/<name without webcluster- and @>.log`. */
+export function unitLogFile(unitName: string): string {
+  return `${UNIT_LOG_DIR}/${unitName.replace(/^webcluster-/, '').replace(/@$/, '')}.log`;
+}
+
 function unitFile(u: ServiceUnit, user: string, workDir: string): string {
   const after = ['network-online.target', ...(u.name === 'webcluster-secrets' ? [] : ['webcluster-secrets.service']), ...(u.after ?? [])];
   const lines = [
@@ -219,6 +231,8 @@ function unitFile(u: ServiceUnit, user: string, workDir: string): string {
     `EnvironmentFile=${ENV_FILE}`,
     ...(u.name === 'webcluster-secrets' ? [] : [`EnvironmentFile=${SECRETS_FILE}`]),
     `ExecStart=${u.command}`,
+    // Output to a file the log agent collects (webcluster-worker@ → /var/log/webcluster/worker.log).
+    ...(u.name === 'webcluster-secrets' ? [] : [`StandardOutput=append:${unitLogFile(u.name)}`, 'StandardError=inherit']),
     ...(u.type === 'simple' ? ['Restart=always', 'RestartSec=5'] : ['RemainAfterExit=yes']),
     '',
     '[Install]',

@@ -13,7 +13,7 @@ interface PolicyJson {
 
 const SOURCES: LogShippingProps['sources'] = [
   { role: 'app', files: ['/var/log/nginx/error.log', '/var/www/app/var/log/*.log'] },
-  { role: 'admin', files: ['/var/log/nginx/error.log'] },
+  { role: 'admin', files: ['/var/log/webcluster/setup.log'] },
 ];
 
 describe('LogShipping', () => {
@@ -54,7 +54,7 @@ describe('LogShipping', () => {
     expect(value.logs.logs_collected.files.collect_list).toEqual([
       { file_path: '/var/log/nginx/error.log', log_group_name: '/webcluster/shop/app', log_stream_name: '{instance_id}', timezone: 'UTC' },
       { file_path: '/var/www/app/var/log/*.log', log_group_name: '/webcluster/shop/app', log_stream_name: '{instance_id}', timezone: 'UTC' },
-      { file_path: '/var/log/nginx/error.log', log_group_name: '/webcluster/shop/admin', log_stream_name: '{instance_id}', timezone: 'UTC' },
+      { file_path: '/var/log/webcluster/setup.log', log_group_name: '/webcluster/shop/admin', log_stream_name: '{instance_id}', timezone: 'UTC' },
     ]);
   });
 
@@ -150,7 +150,7 @@ describe('LogShipping', () => {
     const synth = Testing.synth(stack);
     expect(synth).not.toHaveResource(CloudwatchLogGroup);
     expect(synth).toHaveResourceWithProperties(SsmParameter, {
-      value: JSON.stringify({ inputs: ['/var/log/nginx/error.log', '/var/www/app/var/log/*.log', '/var/log/nginx/error.log'] }),
+      value: JSON.stringify({ inputs: ['/var/log/nginx/error.log', '/var/www/app/var/log/*.log', '/var/log/webcluster/setup.log'] }),
     });
     const policy = JSON.parse(resourcesOf(synthJson(stack), 'aws_iam_role_policy')[0].policy as string) as PolicyJson;
     expect(policy.Statement.map((s) => s.Action)).toEqual(['es:ESHttpPost', 'ssm:GetParameter']);
@@ -168,7 +168,21 @@ describe('LogShipping', () => {
     const build = (overrides: Partial<LogShippingProps>) => () =>
       new LogShipping(stack, 'Logs', { namePrefix: 'shop', sources: SOURCES, ...overrides });
 
-    test('fails when namePrefix has characters log groups do not allow', () => {
+    test('fails when a file is listed under two roles', () => {
+    const stack = makeStack();
+    expect(
+      () =>
+        new LogShipping(stack, 'Logs', {
+          namePrefix: 'shop',
+          sources: [
+            { role: 'app', files: ['/var/www/app/var/log/*.log'] },
+            { role: 'admin', files: ['/var/www/app/var/log/*.log', '/var/log/webcluster/setup.log'] },
+          ],
+        }),
+    ).toThrow(/sources\[\]\.files: got \['\/var\/www\/app\/var\/log\/\*\.log'\] under more than one role/);
+  });
+
+  test('fails when namePrefix has characters log groups do not allow', () => {
       expect(build({ namePrefix: 'shop prod' })).toThrow(/namePrefix: got 'shop prod'; allowed: letters, digits/);
     });
 
