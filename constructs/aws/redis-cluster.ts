@@ -11,6 +11,7 @@ import { Token } from '../core/cdktf';
 import type { IConnections } from '../core/connections';
 import { Port } from '../core/port';
 import { Endpoint, IRedisCluster, REDIS_DATA_CLASSES, RedisDataClass } from '../core/roles';
+import { dataClassRules } from '../core/redis-data-classes';
 import { validate, ValidationError } from '../core/validation-error';
 import type { IAwsNetwork } from './network';
 import { SecurityGroup } from './security-group';
@@ -113,23 +114,10 @@ export class RedisCluster extends Construct implements IRedisCluster {
     const port = props.port ?? 6379;
     const azs = props.network.availabilityZones;
     const baseName = `${props.network.namePrefix}-${id.toLowerCase()}`;
-    const known = Object.keys(REDIS_DATA_CLASSES).join(', ');
-    const unknown = classes.filter((c) => !Object.prototype.hasOwnProperty.call(REDIS_DATA_CLASSES, c));
     const versionMatch = /^(\d+)\.(\d+)$/.exec(engineVersion);
     const longestId = classes.map((c) => `${baseName}-${c}`).sort((a, b) => b.length - a.length)[0] ?? baseName;
     validate(this, [
-      {
-        failed: classes.length === 0,
-        message: () => `dataClasses: got []; allowed: one or more of ${known}; fix: list the data classes the app needs`,
-      },
-      {
-        failed: unknown.length > 0,
-        message: () => `dataClasses: got unknown class(es) [${unknown.join(', ')}]; allowed: ${known}; fix: use only those names`,
-      },
-      {
-        failed: new Set(classes).size !== classes.length,
-        message: () => `dataClasses: got duplicates in [${classes.join(', ')}]; allowed: each class once; fix: list each class once`,
-      },
+      ...dataClassRules(classes),
       {
         failed: !Token.isUnresolved(nodeType) && !/^cache\.[a-z0-9-]+\.[a-z0-9]+$/.test(nodeType),
         message: () => `nodeType: got '${nodeType}'; allowed: an ElastiCache node type such as 'cache.r7g.large'; fix: use a 'cache.*' node type`,

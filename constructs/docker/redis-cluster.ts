@@ -5,6 +5,7 @@
 import { Construct } from 'constructs';
 import { Port } from '../core/port';
 import { Endpoint, IRedisCluster, REDIS_DATA_CLASSES, RedisDataClass } from '../core/roles';
+import { dataClassRules } from '../core/redis-data-classes';
 import { validate, ValidationError } from '../core/validation-error';
 import { DockerConnections } from './docker-connections';
 import { dataStoreRules, debugPorts, DockerDataStoreProps, pascalCase, statefulPlacement } from './private/data-store';
@@ -74,21 +75,8 @@ export class RedisCluster extends Construct implements IRedisCluster {
     const cluster = props.cluster;
     const classes = props.dataClasses;
     const maxmemoryMb = props.maxmemoryMb ?? 256;
-    const known = Object.keys(REDIS_DATA_CLASSES).join(', ');
-    const unknown = classes.filter((c) => !Object.prototype.hasOwnProperty.call(REDIS_DATA_CLASSES, c));
     validate(this, [
-      {
-        failed: classes.length === 0,
-        message: () => `dataClasses: got []; allowed: one or more of ${known}; fix: list the data classes the app needs`,
-      },
-      {
-        failed: unknown.length > 0,
-        message: () => `dataClasses: got unknown class(es) [${unknown.join(', ')}]; allowed: ${known}; fix: use only those names`,
-      },
-      {
-        failed: new Set(classes).size !== classes.length,
-        message: () => `dataClasses: got duplicates in [${classes.join(', ')}]; allowed: each class once; fix: list each class once`,
-      },
+      ...dataClassRules(classes),
       {
         failed: !Number.isInteger(maxmemoryMb) || maxmemoryMb < 16 || maxmemoryMb > 1048576,
         message: () => `maxmemoryMb: got ${maxmemoryMb}; allowed: an integer from 16 to 1048576; fix: use e.g. 256`,

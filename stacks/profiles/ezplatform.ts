@@ -4,7 +4,7 @@
  */
 import { SOLR_TIER } from '../tiers/solr';
 import { varnishTier } from '../tiers/varnish';
-import { nginxPhpConf, PHP_VM_PACKAGES, phpFpmBootCommands, writeFile } from './php-vm';
+import { nginxPhpConf, PHP_VM_PACKAGES, phpFpmBootCommands, phpVmLogFiles, writeFile } from './php-vm';
 import type { AppProfile, ClusterEndpoints } from './app-profile';
 
 const APP_DIR = '/var/www/app';
@@ -148,13 +148,7 @@ export const EZPLATFORM_PROFILE: AppProfile = {
   buckets: [{ id: 'private', folders: ['releases'], publicRead: false }],
   posixShares: [{ id: 'dfs', path: IBEXA_DFS_PATH }],
   stickyCookie: undefined,
-  logFiles: {
-    app: [`${APP_DIR}/var/log/*.log`],
-    webserver: ['/var/log/nginx/access.log', '/var/log/nginx/error.log', '/var/log/php-fpm/www-error.log'],
-    worker: ['/var/log/webcluster/worker.log'],
-    // The app's own log files go to the app group on every host (admin included).
-    admin: ['/var/log/webcluster/setup.log', '/var/log/webcluster/scheduler.log'],
-  },
+  logFiles: phpVmLogFiles(APP_DIR),
   vm: {
     packages: [...PHP_VM_PACKAGES],
     systemServices: ['php-fpm', 'nginx'],

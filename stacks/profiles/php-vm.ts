@@ -26,6 +26,17 @@ export const PHP_VM_PACKAGES: readonly string[] = [
   'make',
 ];
 
+/** Log files of a PHP app host per role (the app's own logs, nginx/PHP-FPM, worker, admin units). */
+export function phpVmLogFiles(appDir: string): Record<string, string[]> {
+  return {
+    app: [`${appDir}/var/log/*.log`],
+    webserver: ['/var/log/nginx/access.log', '/var/log/nginx/error.log', '/var/log/php-fpm/www-error.log'],
+    worker: ['/var/log/webcluster/worker.log'],
+    // The app's own log files go to the app group on every host (admin included).
+    admin: ['/var/log/webcluster/setup.log', '/var/log/webcluster/scheduler.log'],
+  };
+}
+
 /** A boot command that writes `content` to `path` (base64 on the command line: no quoting issues). */
 export function writeFile(path: string, content: string, mode: string, owner = 'root'): string {
   return `echo '${Buffer.from(content).toString('base64')}' | base64 -d > ${path} && chmod ${mode} ${path} && chown ${owner} ${path}`;

@@ -2,7 +2,7 @@
  * Shopware 6 profile: cluster settings from Shopware's cluster setup guide and the seed's folder table.
  */
 import type { AppProfile, ClusterEndpoints } from './app-profile';
-import { nginxPhpConf, PHP_VM_PACKAGES, phpFpmBootCommands, writeFile } from './php-vm';
+import { nginxPhpConf, PHP_VM_PACKAGES, phpFpmBootCommands, phpVmLogFiles, writeFile } from './php-vm';
 
 const APP_DIR = '/var/www/app';
 const CONSOLE = `/usr/bin/php ${APP_DIR}/bin/console`;
@@ -39,13 +39,7 @@ export const SHOPWARE_PROFILE: AppProfile = {
     { id: 'private', folders: ['files'], publicRead: false },
   ],
   stickyCookie: undefined,
-  logFiles: {
-    app: [`${APP_DIR}/var/log/*.log`],
-    webserver: ['/var/log/nginx/access.log', '/var/log/nginx/error.log', '/var/log/php-fpm/www-error.log'],
-    worker: ['/var/log/webcluster/worker.log'],
-    // The app's own log files go to the app group on every host (admin included).
-    admin: ['/var/log/webcluster/setup.log', '/var/log/webcluster/scheduler.log'],
-  },
+  logFiles: phpVmLogFiles(APP_DIR),
   vm: {
     packages: [...PHP_VM_PACKAGES],
     systemServices: ['php-fpm', 'nginx'],
