@@ -12,8 +12,13 @@ import { ValidationError } from '../core/validation-error';
 
 /** A Docker network a workload can join. */
 export interface IDockerNetwork {
-  /** Network name (what containers and services reference). @attribute */
+  /** Network name (unique per engine or swarm; the DNS-independent handle for people). @attribute */
   readonly networkName: string;
+  /**
+   * Network id, which is what Swarm services reference: the engine reports a service's networks by
+   * id, so a service that named them would differ from its read-back on every plan. @attribute
+   */
+  readonly networkId: string;
   /** Whether the network has no route outside the host/cluster. */
   readonly internal: boolean;
 }

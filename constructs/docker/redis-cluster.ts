@@ -31,6 +31,13 @@ export interface RedisClusterProps extends DockerDataStoreProps {
 export const DEFAULT_VALKEY_IMAGE = 'valkey/valkey:8.0.2';
 /** Port of every instance. */
 const REDIS_PORT = 6379;
+/**
+ * Arguments that turn persistence off: `--save` directly followed by another option is the
+ * server's documented spelling of `save ""` (no snapshots) on the command line (Redis >= 7.0.1,
+ * Valkey). An empty argument would say the same, but the docker provider refuses empty strings in
+ * a container's command ("values for command may not be empty").
+ */
+const NO_PERSISTENCE: readonly string[] = ['--save', '--appendonly', 'no'];
 /** Logical databases of each instance (the engine's `databases` default). */
 const DATABASES = 16;
 
@@ -38,8 +45,8 @@ const DATABASES = 16;
  * One Valkey per data class, since the eviction policy is per instance (Shopware's Redis guide).
  * Each runs `valkey-server --maxmemory <n>mb --maxmemory-policy <policy of the class>`:
  *
- * - non-durable classes (`cache`) keep nothing: `--save "" --appendonly no`, as the Steedos compose
- *   file does, and have no volume;
+ * - non-durable classes (`cache`) keep nothing: `--save --appendonly no` (the command-line form of
+ *   `save ""`), as the Steedos compose file does, and have no volume;
  * - durable classes (`sessions`, `critical`, `queue`) write an append-only file
  *   (`--appendonly yes --appendfsync everysec`) to a named volume `<prefix>-redis-<class>-data` at
  *   `/data`, protected from destroy unless the cluster allows it, and are stateful (never two copies;
@@ -93,7 +100,7 @@ export class RedisCluster extends Construct implements IRedisCluster {
       const traits = REDIS_DATA_CLASSES[dataClass];
       const name = `redis-${dataClass}`;
       const ns = new Construct(this, pascalCase(dataClass));
-      const persistence = traits.durable ? ['--appendonly', 'yes', '--appendfsync', 'everysec'] : ['--save', '', '--appendonly', 'no'];
+      const persistence = traits.durable ? ['--appendonly', 'yes', '--appendfsync', 'everysec'] : NO_PERSISTENCE;
       const volumes = traits.durable
         ? [{ volumeName: cluster.addVolume(ns, 'DataVolume', `${name}-data`, true), containerPath: '/data' }]
         : [];

@@ -9,6 +9,13 @@ import { Lazy } from '../core/cdktf';
 import type { IDockerNetwork } from './docker-connections';
 import type { IContainerRuntime, IRenderedWorkload, WorkloadSpec } from './runtime';
 
+/**
+ * Capabilities every container drops, in the form the engine reports them back (`CAP_` prefix):
+ * Docker normalises `NET_RAW` to `CAP_NET_RAW`, so the short form would plan a replacement of every
+ * container after each apply.
+ */
+export const DROPPED_CAPABILITIES: readonly string[] = ['CAP_NET_RAW'];
+
 /** Seconds Terraform waits for a container to become healthy. */
 function waitTimeout(spec: WorkloadSpec): number {
   const h = spec.healthcheck;
@@ -35,7 +42,7 @@ export class StandaloneRuntime implements IContainerRuntime {
       internal: options.internal,
       labels: labelList(options.labels),
     });
-    return { networkName: net.name, internal: options.internal };
+    return { networkName: net.name, networkId: net.id, internal: options.internal };
   }
 
   public volume(scope: Construct, id: string, options: { name: string; labels: Readonly<Record<string, string>>; preventDestroy: boolean }): string {
@@ -103,7 +110,7 @@ function containerConfig(spec: WorkloadSpec, name: string): ContainerConfig {
     logOpts: { ...spec.logging.options },
     labels: labelList({ ...spec.labels, 'webcluster.role': spec.role }),
     destroyGraceSeconds: spec.stopGraceSec,
-    capabilities: { drop: ['NET_RAW'] },
+    capabilities: { drop: [...DROPPED_CAPABILITIES] },
     securityOpts: ['no-new-privileges:true'],
     dependsOn: spec.dependsOn.flatMap((d) => [...d.resources]),
   };

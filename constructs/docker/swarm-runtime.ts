@@ -13,6 +13,12 @@ import type { IContainerRuntime, IRenderedWorkload, WorkloadSpec } from './runti
 import { labelList, StandaloneRuntime } from './standalone-runtime';
 
 /**
+ * Failed tasks tolerated during an update or rollback, written as the provider reads it back (one
+ * decimal): "0" would differ from the read-back "0.0" on every plan.
+ */
+const MAX_FAILURE_RATIO = '0.0';
+
+/**
  * Services on a Swarm: replicated mode, placement constraints, `start-first` updates that roll back
  * on failure (`stop-first` for stateful services, which must never run twice), overlay networks
  * (attachable, so one-shot tasks can join them), Swarm configs for rendered files and Swarm secrets
@@ -31,7 +37,7 @@ export class SwarmRuntime implements IContainerRuntime {
       internal: options.internal,
       labels: labelList(options.labels),
     });
-    return { networkName: net.name, internal: options.internal };
+    return { networkName: net.name, networkId: net.id, internal: options.internal };
   }
 
   public volume(scope: Construct, id: string, options: { name: string; labels: Readonly<Record<string, string>>; preventDestroy: boolean }): string {
@@ -92,7 +98,8 @@ export class SwarmRuntime implements IContainerRuntime {
           stopGracePeriod: `${spec.stopGraceSec}s`,
         },
         networksAdvanced: Lazy.anyValue({
-          produce: () => spec.networks().map((n) => ({ name: n.networkName, aliases: [...spec.aliases] })),
+          // By id: the engine reports a service's networks by id, and a name would plan a replacement.
+          produce: () => spec.networks().map((n) => ({ name: n.networkId, aliases: [...spec.aliases] })),
         }),
         placement: spec.placement.length > 0 ? { constraints: [...spec.placement] } : undefined,
         restartPolicy: { condition: 'any', delay: '5s', maxAttempts: 0, window: '30s' },
@@ -103,7 +110,7 @@ export class SwarmRuntime implements IContainerRuntime {
         delay: '10s',
         failureAction: 'rollback',
         monitor: '30s',
-        maxFailureRatio: '0',
+        maxFailureRatio: MAX_FAILURE_RATIO,
         order: spec.stateful ? 'stop-first' : 'start-first',
       },
       rollbackConfig: {
@@ -111,7 +118,7 @@ export class SwarmRuntime implements IContainerRuntime {
         delay: '5s',
         failureAction: 'pause',
         monitor: '30s',
-        maxFailureRatio: '0',
+        maxFailureRatio: MAX_FAILURE_RATIO,
         order: spec.stateful ? 'stop-first' : 'start-first',
       },
       endpointSpec:

@@ -150,6 +150,14 @@ export class Workload extends Construct implements IConnectable {
         message: () =>
           `ports: got a 127.0.0.1 port on a ${cluster.runtime.mode} runtime; allowed: loopback-only ports on a standalone engine (Swarm publishes on every address); fix: turn the debug/loopback port off for swarm`,
       },
+      ...(['entrypoint', 'command'] as const).map((field) => {
+        const empty = (props[field] ?? []).findIndex((arg) => arg === '');
+        return {
+          failed: empty >= 0,
+          message: () =>
+            `${field}: got an empty string at index ${empty}; allowed: non-empty arguments (the docker provider refuses empty ones: "values for ${field} may not be empty"); fix: drop the argument or use the program's own spelling of an empty value (e.g. valkey-server's '--save' followed by the next option)`,
+        };
+      }),
       {
         failed: !Number.isInteger(stopGraceSec) || stopGraceSec < 1 || stopGraceSec > 3600,
         message: () => `stopGraceSec: got ${stopGraceSec}; allowed: 1 to 3600; fix: pick a value in range`,

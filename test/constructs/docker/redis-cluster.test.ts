@@ -32,7 +32,7 @@ describe('RedisCluster (Docker, standalone)', () => {
     // THEN
     expect(Testing.synth(stack)).toHaveResourceWithProperties(Container, {
       name: 'shop-redis-cache-1',
-      command: ['valkey-server', '--maxmemory', '256mb', '--maxmemory-policy', 'volatile-lru', '--save', '', '--appendonly', 'no'],
+      command: ['valkey-server', '--maxmemory', '256mb', '--maxmemory-policy', 'volatile-lru', '--save', '--appendonly', 'no'],
       volumes: [],
       healthcheck: expect.objectContaining({ test: ['CMD', 'valkey-cli', 'ping'] }),
       wait: true,

@@ -109,3 +109,53 @@ describe('Workload (swarm)', () => {
     ).toThrow(/ports: got a 127.0.0.1 port on a swarm runtime/);
   });
 });
+
+/**
+ * What the docker provider reads back must equal what we write, or every plan after an apply shows
+ * a change (found by the first real apply, kreuzwerker/docker 3.6.2 on Docker Engine 20.10).
+ */
+describe('Workload: attributes survive the provider round trip', () => {
+  test('an empty argument in a container command is refused at synth time', () => {
+    const stack = makeStack();
+    const cluster = new DockerCluster(stack, 'Cluster', { namePrefix: 'shop' });
+    expect(() => new Workload(stack, 'Cache', { cluster, name: 'cache', role: 'redis', image: 'valkey/valkey:8.0.2', command: ['valkey-server', '--save', ''] })).toThrow(
+      /command: got an empty string at index 2; allowed: non-empty arguments/,
+    );
+    expect(() => new Workload(stack, 'Sh', { cluster, name: 'sh', role: 'init', image: 'debian:12.9', entrypoint: ['', 'sh'] })).toThrow(
+      /entrypoint: got an empty string at index 0/,
+    );
+  });
+
+  test('capabilities are dropped in the CAP_ form the engine reports', () => {
+    const stack = makeStack();
+    const cluster = new DockerCluster(stack, 'Cluster', { namePrefix: 'shop' });
+    new Workload(stack, 'App', { cluster, name: 'app', role: 'app', image: 'nginx:1.27.3' });
+    const [container] = resourcesOf(synthJson(stack), 'docker_container') as { capabilities: { drop: string[] } }[];
+    expect(container.capabilities.drop).toEqual(['CAP_NET_RAW']);
+    expect(container.capabilities.drop.every((c) => c.startsWith('CAP_'))).toBe(true);
+  });
+
+  test('Swarm services reference networks by id and write the failure ratio with one decimal', () => {
+    const stack = makeStack();
+    const cluster = new DockerCluster(stack, 'Cluster', { namePrefix: 'shop', runtime: new SwarmRuntime() });
+    const db = new Workload(stack, 'Db', { cluster, name: 'db', role: 'database', image: 'mariadb:11.4.4', listenNetwork: cluster.backend, defaultPort: Port.tcp(3306) });
+    const app = new Workload(stack, 'App', { cluster, name: 'app', role: 'app', image: 'nginx:1.27.3', listenNetwork: cluster.frontend });
+    db.connections.allowDefaultPortFrom(app);
+    type ServiceJson = {
+      name: string;
+      task_spec: { networks_advanced: { name: string }[] };
+      update_config: { max_failure_ratio: string };
+      rollback_config: { max_failure_ratio: string };
+    };
+    const services = resourcesOf(synthJson(stack), 'docker_service') as ServiceJson[];
+    const appService = services.find((s) => s.name === 'shop-app') as ServiceJson;
+    expect(appService.task_spec.networks_advanced.map((n) => n.name)).toEqual([
+      expect.stringMatching(/^\$\{docker_network\.Cluster_FrontendNetwork_[0-9A-F]+\.id\}$/),
+      expect.stringMatching(/^\$\{docker_network\.Cluster_BackendNetwork_[0-9A-F]+\.id\}$/),
+    ]);
+    for (const s of services) {
+      expect(s.update_config.max_failure_ratio).toBe('0.0');
+      expect(s.rollback_config.max_failure_ratio).toBe('0.0');
+    }
+  });
+});
