@@ -427,6 +427,9 @@ const dockerEngineSchema = z.strictObject({
   httpPort: int(1, 65535, 'a TCP port from 1 to 65535', 'set httpPort to the port the load balancer publishes (default 80)').default(80),
   acmeEmail: withHint(z.email(), { allowed: 'an e-mail address', fix: "set the contact for Let's Encrypt, or remove acmeEmail to serve plain HTTP" }).optional(),
   debugPorts: withHint(z.boolean(), { fix: 'use true (publish data-store ports on 127.0.0.1) or false, without quotes' }).default(false),
+  endpointMode: withHint(z.enum(['vip', 'dnsrr']), {
+    fix: "use 'vip' (a virtual IP per service, needs IPVS in the nodes' kernels) or 'dnsrr' (DNS round robin over the tasks)",
+  }).default('vip'),
 });
 
 const dockerImagesSchema = z.strictObject({
@@ -435,7 +438,12 @@ const dockerImagesSchema = z.strictObject({
   valkey: pinnedImage('Valkey/Redis').optional(),
   mariadb: pinnedImage('MariaDB/MySQL').optional(),
   minio: pinnedImage('MinIO').optional(),
-  minioClient: pinnedImage('the MinIO client').optional(),
+  s3Client: pinnedImage('the bucket set-up task (an image with /bin/sh and curl >= 7.75)').optional(),
+  // Renamed: the bucket set-up speaks plain S3 with curl now, so a MinIO client image no longer fits.
+  minioClient: withHint(z.never(), {
+    allowed: 'no such key any more (the bucket set-up uses curl, not the MinIO client)',
+    fix: "rename it to images.s3Client and give an image with /bin/sh and curl >= 7.75, e.g. 'curlimages/curl:8.11.1'",
+  }).optional(),
   fluentBit: pinnedImage('Fluent Bit').optional(),
 });
 
@@ -465,6 +473,14 @@ const dockerEnvironmentFields = z
     policy: commonEnvironmentShape.policy,
   })
   .superRefine((env, ctx) => {
+    if (env.docker.mode !== 'swarm' && env.docker.endpointMode !== 'vip') {
+      problem(
+        ctx,
+        env.docker.endpointMode,
+        { allowed: "'vip' on a standalone engine (the endpoint mode is a Swarm service setting)", fix: 'remove endpointMode, or use mode: swarm' },
+        ['docker', 'endpointMode'],
+      );
+    }
     if (env.docker.mode === 'swarm' && env.docker.debugPorts) {
       problem(
         ctx,

@@ -18,16 +18,16 @@ import { RedisCluster } from '../constructs/docker/redis-cluster';
 import type { IContainerRuntime, WorkloadSecret } from '../constructs/docker/runtime';
 import { SharedStorage } from '../constructs/docker/shared-storage';
 import { StandaloneRuntime } from '../constructs/docker/standalone-runtime';
-import { SwarmRuntime } from '../constructs/docker/swarm-runtime';
+import { SwarmEndpointMode, SwarmRuntime } from '../constructs/docker/swarm-runtime';
 import type { StateBackendConfig } from './aws-vm-stack';
 import type { AppProfile, ClusterEndpoints } from './profiles/app-profile';
 
 /** How the stack's workloads run. */
 export type DockerMode = 'standalone' | 'swarm';
 
-const RUNTIMES: Readonly<Record<DockerMode, () => IContainerRuntime>> = {
+const RUNTIMES: Readonly<Record<DockerMode, (props: DockerStackProps) => IContainerRuntime>> = {
   standalone: () => new StandaloneRuntime(),
-  swarm: () => new SwarmRuntime(),
+  swarm: (props) => new SwarmRuntime({ endpointMode: props.endpointMode }),
 };
 
 /** Image overrides; every one pinned by tag or digest. */
@@ -42,8 +42,8 @@ export interface DockerImages {
   readonly mariadb?: string;
   /** @default - SharedStorage's default MinIO image */
   readonly minio?: string;
-  /** @default - SharedStorage's default MinIO client image */
-  readonly minioClient?: string;
+  /** Image of the bucket set-up task (`/bin/sh` and curl >= 7.75). @default - SharedStorage's default curl image */
+  readonly s3Client?: string;
   /** @default - LogShipping's default Fluent Bit image */
   readonly fluentBit?: string;
 }
@@ -64,6 +64,12 @@ export interface DockerStackProps {
    * @default 'standalone'
    */
   readonly mode?: DockerMode;
+  /**
+   * Swarm only: how clients reach a service, through a virtual IP (`vip`, load-balanced by IPVS in
+   * the nodes' kernels) or by DNS round robin over its tasks (`dnsrr`, for kernels without IPVS).
+   * @default 'vip'
+   */
+  readonly endpointMode?: SwarmEndpointMode;
   /**
    * Host address the load balancer publishes on.
    * @default '0.0.0.0'
@@ -158,7 +164,7 @@ export class DockerStack extends TerraformStack {
 
     this.cluster = new DockerCluster(this, 'Cluster', {
       namePrefix: id,
-      runtime: RUNTIMES[props.mode ?? 'standalone'](),
+      runtime: RUNTIMES[props.mode ?? 'standalone'](props),
       labels: { 'webcluster.app': profile.name, ...(props.labels ?? {}) },
       preventDestroy: !(props.allowDestroy ?? false),
     });
@@ -198,7 +204,7 @@ export class DockerStack extends TerraformStack {
     this.storage = new SharedStorage(this, 'Storage', {
       cluster,
       image: images.minio,
-      clientImage: images.minioClient,
+      clientImage: images.s3Client,
       buckets: profile.buckets,
       posixShares: profile.posixShares,
       debugPort: debug ? DEBUG_PORTS.minio : undefined,

@@ -96,6 +96,7 @@ function addDockerStack(scope: Construct, env: DockerEnvironmentConfig, profile:
     domain: env.domain,
     dockerHost: env.docker.host,
     mode: env.docker.mode,
+    endpointMode: env.docker.endpointMode,
     listenAddress: env.docker.listenAddress,
     httpPort: env.docker.httpPort,
     acmeEmail: env.docker.acmeEmail,

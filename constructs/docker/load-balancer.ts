@@ -10,7 +10,7 @@ import type { ILoadBalancer } from '../core/roles';
 import { validate } from '../core/validation-error';
 import type { DockerCluster } from './docker-cluster';
 import type { DockerConnections } from './docker-connections';
-import { ACME_DIR, DYNAMIC_CONFIG_PATH, renderTraefikDynamicConfig, TraefikRoute, traefikStaticArgs } from './private/traefik-config';
+import { ACME_DIR, DYNAMIC_CONFIG_PATH, renderTraefikDynamicConfig, ROUTES_DIR, TraefikRoute, traefikStaticArgs } from './private/traefik-config';
 import type { PublishedPort } from './runtime';
 import { Workload } from './workload';
 
@@ -137,8 +137,10 @@ export interface LoadBalancerProps {
 
 /**
  * One Traefik container (or Swarm service) on the frontend network. Its static configuration is
- * command-line arguments; its routes are a YAML file rendered by {@link addTarget} calls and uploaded
- * into the container (a Swarm config on Swarm). No Docker socket is mounted, no API or dashboard is
+ * command-line arguments; its routes are a YAML file rendered by {@link addTarget} calls. On a
+ * standalone engine a one-shot task `<prefix>-traefik-routes` writes that file onto a volume that
+ * Traefik's file provider watches, so adding a route or a backend container reloads Traefik without
+ * replacing it (no downtime on a scale-up); on Swarm the file is a Swarm config. No Docker socket is mounted, no API or dashboard is
  * enabled, and only the HTTP port (plus HTTPS with ACME) is published. Every route health-checks its
  * backend containers; `/ping` on the unpublished port 8080 is the container's own health check.
  *
@@ -151,6 +153,11 @@ export interface LoadBalancerProps {
 export class LoadBalancer extends Construct implements ILoadBalancer {
   /** The Traefik workload. */
   public readonly workload: Workload;
+  /**
+   * Standalone engines: the one-shot task that writes the routes onto the volume Traefik watches
+   * (it re-runs when the routes change; Traefik keeps running). Undefined on Swarm.
+   */
+  public readonly routesTask?: Workload;
   /** Network membership of Traefik. */
   public readonly connections: DockerConnections;
   /** The domain, or the listen address when no domain is set. @attribute */
@@ -257,24 +264,52 @@ export class LoadBalancer extends Construct implements ILoadBalancer {
     const port = (containerPort: number, hostPort: number): PublishedPort => ({ containerPort, hostPort, hostIp: this.listenAddress, publishMode: 'host' });
     const ports: PublishedPort[] = [port(80, this.httpPort)];
     if (this.tlsEnabled) ports.push(port(443, this.httpsPort));
+    const image = props.image ?? DEFAULT_TRAEFIK_IMAGE;
+    // Rendered at synth time, after every addTarget() call.
+    const routes = { path: DYNAMIC_CONFIG_PATH, content: Lazy.stringValue({ produce: () => this.renderConfig() }) };
+    // Standalone: the routes live on a volume that Traefik watches and a one-shot task writes, so a
+    // route change (e.g. more app containers) re-runs the task instead of replacing Traefik. Swarm:
+    // a Swarm config (immutable; a change rolls the service).
+    const routesVolume = swarm ? undefined : cluster.addVolume(this, 'RoutesVolume', 'traefik-routes', false);
+    this.routesTask = routesVolume
+      ? new Workload(this, 'Routes', {
+          cluster,
+          name: 'traefik-routes',
+          role: 'load-balancer-routes',
+          image,
+          // Written to a temporary name and renamed, so Traefik never reads half a file.
+          entrypoint: ['/bin/sh', '-c'],
+          command: [`set -eu; cp ${DYNAMIC_CONFIG_PATH} ${ROUTES_DIR}/.routes.yml.tmp; mv ${ROUTES_DIR}/.routes.yml.tmp ${ROUTES_DIR}/routes.yml`],
+          files: [routes],
+          volumes: [{ volumeName: routesVolume, containerPath: ROUTES_DIR }],
+          oneShot: true,
+        })
+      : undefined;
     this.workload = new Workload(this, 'Traefik', {
       cluster,
       name: 'traefik',
       role: 'load-balancer',
-      image: props.image ?? DEFAULT_TRAEFIK_IMAGE,
-      command: traefikStaticArgs({ acmeEmail: props.acmeEmail, httpsPort: this.httpsPort, idleTimeoutSec: this.idleTimeoutSec }),
+      image,
+      command: traefikStaticArgs({
+        acmeEmail: props.acmeEmail,
+        httpsPort: this.httpsPort,
+        idleTimeoutSec: this.idleTimeoutSec,
+        routes: routesVolume ? { directory: ROUTES_DIR } : { file: DYNAMIC_CONFIG_PATH },
+      }),
       listenNetwork: cluster.frontend,
       defaultPort: Port.tcp(80),
       ports,
-      // Rendered at synth time, after every addTarget() call.
-      files: [{ path: DYNAMIC_CONFIG_PATH, content: Lazy.stringValue({ produce: () => this.renderConfig() }) }],
-      volumes: this.tlsEnabled
-        ? [{ volumeName: cluster.addVolume(this, 'AcmeVolume', 'traefik-acme', true), containerPath: ACME_DIR }]
-        : [],
+      files: swarm ? [routes] : [],
+      volumes: [
+        ...(routesVolume ? [{ volumeName: routesVolume, containerPath: ROUTES_DIR, readOnly: true }] : []),
+        ...(this.tlsEnabled ? [{ volumeName: cluster.addVolume(this, 'AcmeVolume', 'traefik-acme', true), containerPath: ACME_DIR }] : []),
+      ],
       healthcheck: { test: ['CMD', 'traefik', 'healthcheck', '--ping'], intervalSec: 10, timeoutSec: 5, retries: 3, startPeriodSec: 10 },
       placement: props.placement ?? [],
       // Host ports (and the ACME volume) allow one copy at a time: Swarm updates stop the old task first.
       stateful: swarm || this.tlsEnabled,
+      // The first routes are on the volume before Traefik starts.
+      dependsOn: this.routesTask ? [this.routesTask] : [],
     });
     this.connections = this.workload.connections;
 

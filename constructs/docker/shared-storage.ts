@@ -60,16 +60,20 @@ export interface SharedStorageProps extends DockerDataStoreProps {
    */
   readonly image?: string;
   /**
-   * MinIO client image of the bucket-initialisation task, pinned by tag or digest.
-   * @default 'minio/mc:RELEASE.2025-04-16T18-13-26Z'
+   * Image of the bucket-initialisation task, pinned by tag or digest: any image with `/bin/sh` and
+   * curl >= 7.75 (the task signs its S3 requests with curl's `--aws-sigv4`, so it works with any
+   * S3 server, not only MinIO).
+   * @default 'curlimages/curl:8.11.1'
    */
   readonly clientImage?: string;
 }
 
 /** Default MinIO server image. */
 export const DEFAULT_MINIO_IMAGE = 'minio/minio:RELEASE.2025-04-22T22-12-26Z';
-/** Default MinIO client image. */
-export const DEFAULT_MINIO_CLIENT_IMAGE = 'minio/mc:RELEASE.2025-04-16T18-13-26Z';
+/** Default image of the bucket-initialisation task (curl and a shell). */
+export const DEFAULT_S3_CLIENT_IMAGE = 'curlimages/curl:8.11.1';
+/** Region the task signs its requests for (MinIO's default region). */
+const S3_REGION = 'us-east-1';
 /** S3 API port. */
 const S3_PORT = 9000;
 /** Alias of the server on the backend network. */
@@ -93,9 +97,11 @@ const MAX_BUCKET_NAME = 63;
  * from Docker secrets through `MINIO_ROOT_USER_FILE`/`MINIO_ROOT_PASSWORD_FILE` on Swarm. The app
  * uses them as its S3 access key and secret key ({@link accessKeySecret}, {@link secretKeySecret}).
  *
- * A one-shot task `<prefix>-minio-init` (MinIO client image) starts once MinIO is healthy and
- * creates every bucket `<prefix>-<id>` if missing, makes `publicRead` buckets anonymously
- * downloadable and every other bucket private again. It runs again whenever the bucket list changes.
+ * A one-shot task `<prefix>-minio-init` (curl image) starts once MinIO is healthy and creates every
+ * bucket `<prefix>-<id>` if missing, gives `publicRead` buckets a policy that lets anyone read
+ * objects, and removes the policy of every other bucket. It speaks plain S3 (requests signed with
+ * curl's `--aws-sigv4`), so it works against any S3 server. It runs again whenever the bucket list
+ * changes.
  *
  * `posixShares` become named volumes `<prefix>-share-<id>` ({@link posixVolumes}) for apps that need
  * a POSIX directory shared by containers on one host; on Swarm they are refused, since a local
@@ -123,7 +129,7 @@ export class SharedStorage extends Construct implements ISharedStorage {
   public readonly posixVolumes: readonly PosixVolume[];
   /** MinIO server image in use. */
   public readonly image: string;
-  /** MinIO client image in use. */
+  /** Image of the bucket-initialisation task. */
   public readonly clientImage: string;
 
   constructor(scope: Construct, id: string, props: SharedStorageProps) {
@@ -204,7 +210,7 @@ export class SharedStorage extends Construct implements ISharedStorage {
     ]);
 
     this.image = props.image ?? DEFAULT_MINIO_IMAGE;
-    this.clientImage = props.clientImage ?? DEFAULT_MINIO_CLIENT_IMAGE;
+    this.clientImage = props.clientImage ?? DEFAULT_S3_CLIENT_IMAGE;
     this.buckets = specs.map((b) => ({
       id: b.id,
       bucketName: `${cluster.namePrefix}-${b.id}`,
@@ -251,12 +257,13 @@ export class SharedStorage extends Construct implements ISharedStorage {
       name: `${HOSTNAME}-init`,
       role: 'storage-init',
       image: this.clientImage,
-      // The client image's entrypoint is `mc`; the script needs a shell.
+      // The script needs a shell; curl images start curl itself.
       entrypoint: ['/bin/sh', '-c'],
-      command: [initScript(this.buckets, this.s3Url)],
+      command: [bucketInitScript(this.buckets)],
+      environment: { S3_ENDPOINT: this.s3Url, S3_REGION },
       secrets: {
-        MINIO_ROOT_USER: { secret: this.accessKeySecret },
-        MINIO_ROOT_PASSWORD: { secret: this.secretKeySecret },
+        AWS_ACCESS_KEY_ID: { secret: this.accessKeySecret },
+        AWS_SECRET_ACCESS_KEY: { secret: this.secretKeySecret },
       },
       dependsOn: [this.workload],
       oneShot: true,
@@ -282,15 +289,50 @@ export class SharedStorage extends Construct implements ISharedStorage {
   }
 }
 
-/** The shell script of the bucket-initialisation task (bucket names are validated, no quoting needed). */
-function initScript(buckets: readonly IBucket[], s3Url: string): string {
-  const lines = [
+/**
+ * The bucket set-up as a POSIX shell script for `sh -c`: plain S3 requests signed by curl
+ * (`--aws-sigv4`), so any S3 server works. Idempotent: an existing bucket of ours is kept, the
+ * policy is set (public read) or removed (private) on every run. Reads `S3_ENDPOINT`, `S3_REGION`,
+ * `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`; prints the server's answer when a request fails.
+ */
+export function bucketInitScript(buckets: readonly IBucket[]): string {
+  const policy = (bucket: string): string =>
+    JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { AWS: ['*'] }, Action: ['s3:GetObject'], Resource: [`arn:aws:s3:::${bucket}/*`] }],
+    });
+  return [
     'set -eu',
-    `mc alias set storage ${s3Url} "$MINIO_ROOT_USER" "$MINIO_ROOT_PASSWORD" >/dev/null`,
+    'out=$(mktemp)',
+    '# s3 METHOD PATH [BODY]: one signed request; prints the HTTP status, keeps the answer in $out.',
+    's3() {',
+    '  body=${3:-}',
+    '  hash=$(printf %s "$body" | sha256sum | cut -d" " -f1)',
+    '  curl -sS -o "$out" -w "%{http_code}" -X "$1" --data-binary "$body" \\',
+    '    --aws-sigv4 "aws:amz:$S3_REGION:s3" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" \\',
+    '    -H "x-amz-content-sha256: $hash" "$S3_ENDPOINT$2"',
+    '}',
+    '# expect WHAT STATUS ALLOWED...: fails with the answer unless STATUS is one of ALLOWED.',
+    'expect() {',
+    '  what=$1 status=$2',
+    '  shift 2',
+    '  for ok in "$@"; do [ "$status" = "$ok" ] && return 0; done',
+    '  echo "$what failed: HTTP $status" >&2',
+    '  cat "$out" >&2',
+    '  exit 1',
+    '}',
+    '# create BUCKET: creates it unless it exists and is ours.',
+    'create() {',
+    '  status=$(s3 PUT "/$1")',
+    '  if [ "$status" = 409 ] && grep -q BucketAlreadyOwnedByYou "$out"; then status=200; fi',
+    '  expect "creating bucket $1" "$status" 200',
+    '}',
     ...buckets.flatMap((b) => [
-      `mc mb --ignore-existing storage/${b.bucketName}`,
-      `mc anonymous set ${b.publicRead ? 'download' : 'none'} storage/${b.bucketName}`,
+      `create ${b.bucketName}`,
+      b.publicRead
+        ? `expect "public-read policy of ${b.bucketName}" "$(s3 PUT "/${b.bucketName}?policy" '${policy(b.bucketName)}')" 200 204`
+        : `expect "removing the policy of ${b.bucketName}" "$(s3 DELETE "/${b.bucketName}?policy")" 200 204 404`,
     ]),
-  ];
-  return lines.join('\n');
+    `echo "buckets ready: ${buckets.map((b) => b.bucketName).join(' ')}"`,
+  ].join('\n');
 }

@@ -9,6 +9,7 @@ import { Service } from '@cdktf/provider-docker/lib/service';
 import { Construct } from 'constructs';
 import { Fn, Lazy, TerraformLocal } from '../core/cdktf';
 import type { IDockerNetwork } from './docker-connections';
+import { validate } from '../core/validation-error';
 import type { IContainerRuntime, IRenderedWorkload, WorkloadSpec } from './runtime';
 import { labelList, StandaloneRuntime } from './standalone-runtime';
 
@@ -17,6 +18,20 @@ import { labelList, StandaloneRuntime } from './standalone-runtime';
  * decimal): "0" would differ from the read-back "0.0" on every plan.
  */
 const MAX_FAILURE_RATIO = '0.0';
+
+/** How clients reach a Swarm service: its virtual IP, or DNS round robin over its tasks. */
+export type SwarmEndpointMode = 'vip' | 'dnsrr';
+
+/** Options of a {@link SwarmRuntime}. */
+export interface SwarmRuntimeOptions {
+  /**
+   * `vip`: each service has one virtual IP, load-balanced by IPVS in the nodes' kernels. `dnsrr`:
+   * the service name resolves to its tasks' addresses (for kernels without IPVS, where a virtual IP
+   * does not route; published ports must then use `host` mode, as the load balancer's do).
+   * @default 'vip'
+   */
+  readonly endpointMode?: SwarmEndpointMode;
+}
 
 /**
  * Services on a Swarm: replicated mode, placement constraints, `start-first` updates that roll back
@@ -27,7 +42,13 @@ const MAX_FAILURE_RATIO = '0.0';
 export class SwarmRuntime implements IContainerRuntime {
   public readonly mode = 'swarm' as const;
   public readonly supportsLoopbackPorts = false;
+  /** The endpoint mode of every service. */
+  public readonly endpointMode: SwarmEndpointMode;
   private readonly tasks = new StandaloneRuntime();
+
+  constructor(options: SwarmRuntimeOptions = {}) {
+    this.endpointMode = options.endpointMode ?? 'vip';
+  }
 
   public network(scope: Construct, id: string, options: { name: string; internal: boolean; labels: Readonly<Record<string, string>> }): IDockerNetwork {
     const net = new Network(scope, id, {
@@ -46,6 +67,15 @@ export class SwarmRuntime implements IContainerRuntime {
 
   public workload(scope: Construct, spec: WorkloadSpec): IRenderedWorkload {
     const h = spec.healthcheck;
+    const ingress = spec.ports.find((p) => (p.publishMode ?? 'ingress') === 'ingress');
+    validate(scope, [
+      {
+        // Docker refuses it: the routing mesh needs a virtual IP.
+        failed: this.endpointMode === 'dnsrr' && ingress !== undefined,
+        message: () =>
+          `ports: got port ${ingress?.hostPort} in ingress mode with endpoint mode dnsrr; allowed: host-mode ports with dnsrr (the routing mesh needs a virtual IP); fix: publish it with publishMode 'host' or use endpoint mode vip`,
+      },
+    ]);
     const configs = spec.files.map((f, i) => {
       // Swarm configs are immutable: the name carries a hash of the content, and the new one exists
       // before the old one goes, so the service update can switch over. The content sits in a local
@@ -122,15 +152,18 @@ export class SwarmRuntime implements IContainerRuntime {
         order: spec.stateful ? 'stop-first' : 'start-first',
       },
       endpointSpec:
-        spec.ports.length > 0
+        spec.ports.length > 0 || this.endpointMode !== 'vip'
           ? {
-              mode: 'vip',
-              ports: spec.ports.map((p) => ({
-                targetPort: p.containerPort,
-                publishedPort: p.hostPort,
-                protocol: 'tcp',
-                publishMode: p.publishMode ?? 'ingress',
-              })),
+              mode: this.endpointMode,
+              ports:
+                spec.ports.length > 0
+                  ? spec.ports.map((p) => ({
+                      targetPort: p.containerPort,
+                      publishedPort: p.hostPort,
+                      protocol: 'tcp',
+                      publishMode: p.publishMode ?? 'ingress',
+                    }))
+                  : undefined,
             }
           : undefined,
       convergeConfig: { delay: '7s', timeout: '5m' },

@@ -104,6 +104,17 @@ const CASES: Array<[string, string, RegExp[]]> = [
   ],
   ['unpinned Docker image', yamlOf(dockerEnv({ images: { valkey: 'valkey/valkey' } })), [line('images.valkey', '"valkey/valkey"', /.*pinned.*/)]],
   ["Docker image tagged 'latest'", yamlOf(dockerEnv({ images: { mariadb: 'mariadb:latest' } })), [line('images.mariadb', '"mariadb:latest"', /.*pinned.*/)]],
+  [
+    'images.minioClient (renamed)',
+    yamlOf(dockerEnv({ images: { minioClient: 'minio/mc:RELEASE.2025-04-16T18-13-26Z' } })),
+    [line('images.minioClient', '"minio/mc:RELEASE.2025-04-16T18-13-26Z"', /no such key any more.*/, /rename it to images\.s3Client.*/)],
+  ],
+  [
+    'endpointMode on a standalone engine',
+    yamlOf(dockerEnv({ docker: { endpointMode: 'dnsrr' } })),
+    [line('docker.endpointMode', '"dnsrr"', /'vip' on a standalone engine.*/, /remove endpointMode, or use mode: swarm/)],
+  ],
+  ['unknown endpointMode', yamlOf(dockerEnv({ docker: { mode: 'swarm', endpointMode: 'ipvs' } })), [line('docker.endpointMode', '"ipvs"', /.*vip.*dnsrr.*/)]],
 ];
 
 describe('malformed configurations: one line per problem', () => {

@@ -120,7 +120,7 @@ describe('loading', () => {
     });
     expect(env.tags).toMatchObject({ project: 'webcluster', owner: expect.any(String) });
     expect(config.environments[1]).toMatchObject({
-      docker: { host: 'unix:///var/run/docker.sock', mode: 'standalone', listenAddress: '0.0.0.0', httpPort: 80, debugPorts: false },
+      docker: { host: 'unix:///var/run/docker.sock', mode: 'standalone', listenAddress: '0.0.0.0', httpPort: 80, debugPorts: false, endpointMode: 'vip' },
       replicas: { app: 2 },
       database: { replica: false },
       images: {},

@@ -49,6 +49,7 @@ describe('DockerStack (Shopware, standalone)', () => {
       'shopware-docker-redis-queue-1',
       'shopware-docker-redis-sessions-1',
       'shopware-docker-traefik-1',
+      'shopware-docker-traefik-routes',
     ]);
     expect(byName('shopware-docker-app-worker-1').command).toEqual(SHOPWARE_PROFILE.container.workerCommand);
     expect(byName('shopware-docker-app-scheduler-1').command).toEqual(SHOPWARE_PROFILE.container.schedulerCommand);
@@ -109,20 +110,23 @@ describe('DockerStack (Shopware, standalone)', () => {
     expect(new Set(images).size).toBe(images.length);
   });
 
-  test('data volumes are protected', () => {
+  test('data volumes are protected; the routes volume (rewritten on every deploy) is not', () => {
     const volumes = resourcesOf(json, 'docker_volume') as { name: string; lifecycle?: { prevent_destroy?: boolean } }[];
+    const routes = 'shopware-docker-traefik-routes';
     expect(volumes.map((v) => v.name).sort()).toEqual([
       'shopware-docker-db-data',
       'shopware-docker-minio-data',
       'shopware-docker-redis-critical-data',
       'shopware-docker-redis-queue-data',
       'shopware-docker-redis-sessions-data',
+      routes,
     ]);
-    expect(volumes.every((v) => v.lifecycle?.prevent_destroy === true)).toBe(true);
+    expect(volumes.filter((v) => v.name !== routes).every((v) => v.lifecycle?.prevent_destroy === true)).toBe(true);
+    expect(volumes.find((v) => v.name === routes)?.lifecycle?.prevent_destroy).toBe(false);
   });
 
   test('Traefik routes /admin to the admin container for the admin networks only', () => {
-    const traefik = (resourcesOf(json, 'docker_container').find((c) => c.name === 'shopware-docker-traefik-1') as { upload: { content: string }[] }).upload[0].content;
+    const traefik = (resourcesOf(json, 'docker_container').find((c) => c.name === 'shopware-docker-traefik-routes') as { upload: { content: string }[] }).upload[0].content;
     const http = parse(traefik).http;
     expect(http.routers.admin.rule).toContain('PathPrefix(`/admin`)');
     expect(http.middlewares['admin-allowlist'].ipAllowList.sourceRange).toEqual(['203.0.113.0/24']);

@@ -217,6 +217,7 @@ describe('eZ Platform / Ibexa on Docker (DockerStack)', () => {
       'redis-sessions-1',
       'solr-1',
       'traefik-1',
+      'traefik-routes',
       'varnish-1',
     ]);
     expect(synth).toContain('"name": "varnish:7.6.1"');
@@ -225,7 +226,7 @@ describe('eZ Platform / Ibexa on Docker (DockerStack)', () => {
   });
 
   test('Varnish in front of the app: Traefik routes everything but /admin to Varnish, Varnish reaches the app by name', () => {
-    const routes = parse(byName('ezplatform-docker-traefik-1').upload?.[0].content ?? '').http;
+    const routes = parse(byName('ezplatform-docker-traefik-routes').upload?.[0].content ?? '').http;
     expect(Object.keys(routes.routers).sort()).toEqual(['admin', 'httpcache']);
     expect(routes.routers.httpcache.rule).toBe('Host(`ibexa.localhost`)');
     expect(routes.services.httpcache.loadBalancer.servers).toEqual([{ url: 'http://${docker_container.HttpCache_Varnish_Container1_15DA9812.name}:6081' }]);

@@ -98,7 +98,7 @@ describe('Steedos on Docker (DockerStack, standalone)', () => {
   const { synth, json } = buildDocker();
   const containers = resourcesOf(json, 'docker_container') as unknown as ContainerJson[];
   const byName = (name: string): ContainerJson => containers.find((c) => c.name === name) as ContainerJson;
-  const traefik = parse((byName('steedos-docker-traefik-1').upload ?? [])[0].content);
+  const traefik = parse((byName('steedos-docker-traefik-routes').upload ?? [])[0].content);
 
   test('snapshot', () => {
     expect(synth).toMatchSnapshot();
@@ -120,6 +120,7 @@ describe('Steedos on Docker (DockerStack, standalone)', () => {
       'steedos-docker-mongo-rs-init',
       'steedos-docker-redis-cache-1',
       'steedos-docker-traefik-1',
+      'steedos-docker-traefik-routes',
     ]);
     expect(resourcesOf(json, 'docker_image').map((i) => i.name)).toEqual(expect.arrayContaining(['steedos/steedos-enterprise:3.0', 'mongo:7.0.16']));
   });
@@ -179,7 +180,7 @@ describe('Steedos on Docker (DockerStack, standalone)', () => {
     expect(synth).not.toContain('api.insecure');
   });
 
-  test('replicas 2 -> 4 adds only app containers; only the load balancer routes change', () => {
+  test('replicas 2 -> 4 adds only app containers; only the routes task changes, Traefik stays', () => {
     // GIVEN
     const before = buildDocker({ appReplicas: 2 }).json;
     // WHEN
@@ -196,10 +197,11 @@ describe('Steedos on Docker (DockerStack, standalone)', () => {
       expect(k.startsWith('docker_container.AppServers_App_')).toBe(true);
       expect((b[k] as ContainerJson).labels).toEqual(expect.arrayContaining([{ label: 'webcluster.role', value: 'app' }]));
     }
-    // Traefik lists the app containers in its file-provider configuration (no Docker socket), so
-    // its routes are the one other change: the server list, nothing else.
+    // Traefik lists the app containers in its file-provider configuration (no Docker socket). The
+    // routes reach it through the one-shot routes task (re-run on change) and a watched volume, so
+    // the task is the one other change: the server list, nothing else. Traefik is not replaced.
     const changed = Object.keys(a).filter((k) => k in b && JSON.stringify(a[k]) !== JSON.stringify(b[k]));
-    expect(changed).toEqual([expect.stringMatching(/^docker_container\.LoadBalancer_Traefik_Container1_/)]);
+    expect(changed).toEqual([expect.stringMatching(/^docker_container\.LoadBalancer_Routes_Task_/)]);
     const config = (x: Record<string, unknown>): { http: { services: { app: { loadBalancer: { servers: unknown[] } } } } } =>
       parse(((x as ContainerJson).upload ?? [])[0].content);
     const c2 = config(a[changed[0]]);

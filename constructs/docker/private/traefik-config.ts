@@ -5,8 +5,13 @@
  */
 import { stringify } from 'yaml';
 
-/** Path of the dynamic configuration inside the Traefik container. */
+/** Path of the dynamic configuration inside the Traefik container (Swarm: a Swarm config). */
 export const DYNAMIC_CONFIG_PATH = '/etc/traefik/dynamic.yml';
+/**
+ * Directory the file provider watches on a standalone engine: a volume that a one-shot task writes
+ * the routes into, so new routes reach the running Traefik without replacing its container.
+ */
+export const ROUTES_DIR = '/etc/traefik/routes';
 /** Directory of the ACME account and certificates (a named volume). */
 export const ACME_DIR = '/letsencrypt';
 /** Name of the certificate resolver. */
@@ -22,6 +27,8 @@ export interface TraefikStaticOptions {
   readonly httpsPort: number;
   /** Idle timeout of client connections, seconds. */
   readonly idleTimeoutSec: number;
+  /** Where the file provider reads the routes: one file, or a directory it watches. */
+  readonly routes: { readonly file: string } | { readonly directory: string };
 }
 
 /**
@@ -44,7 +51,7 @@ export function traefikStaticArgs(options: TraefikStaticOptions): string[] {
     '--entrypoints.traefik.address=:8080',
     '--ping=true',
     '--ping.entrypoint=traefik',
-    `--providers.file.filename=${DYNAMIC_CONFIG_PATH}`,
+    'file' in options.routes ? `--providers.file.filename=${options.routes.file}` : `--providers.file.directory=${options.routes.directory}`,
     '--providers.file.watch=true',
   ];
   if (tls) {

@@ -41,7 +41,7 @@ function traefikHttp(stack: TerraformStack): {
   middlewares?: Record<string, { ipAllowList: { sourceRange: string[] } }>;
   services: Record<string, { loadBalancer: { servers: { url: string }[]; healthCheck: { path: string } } }>;
 } {
-  const upload = byName(stack, 'shop-traefik-1').upload as { content: string }[];
+  const upload = byName(stack, 'shop-traefik-routes').upload as { content: string }[];
   return parse(upload[0].content).http;
 }
 

@@ -100,7 +100,7 @@ describe('AppServerGroup (standalone)', () => {
     // WHEN
     const group = make({ replicas: 3 });
     // THEN
-    const traefik = containers(stack).find((c) => c.name === 'shop-traefik-1') as unknown as { upload: { content: string }[] };
+    const traefik = containers(stack).find((c) => c.name === 'shop-traefik-routes') as unknown as { upload: { content: string }[] };
     const http = parse(traefik.upload[0].content).http;
     expect(http.routers.app).toEqual(expect.objectContaining({ rule: 'Host(`shop.example.com`)', priority: 1, service: 'app' }));
     expect(http.services.app.loadBalancer.servers).toHaveLength(3);

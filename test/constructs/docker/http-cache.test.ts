@@ -73,7 +73,7 @@ describe('HttpCache (Docker)', () => {
     const group = app(cache);
     // THEN
     expect(group.target).toBeUndefined();
-    const routes = parse(byName('ibexa-traefik-1').upload?.[0].content ?? '').http;
+    const routes = parse(byName('ibexa-traefik-routes').upload?.[0].content ?? '').http;
     expect(Object.keys(routes.routers)).toEqual(['httpcache']);
     expect(routes.routers.httpcache.rule).toBe('Host(`ibexa.localhost`)');
     expect(routes.services.httpcache.loadBalancer.servers).toEqual([{ url: 'http://${docker_container.HttpCache_Varnish_Container1_15DA9812.name}:6081' }]);

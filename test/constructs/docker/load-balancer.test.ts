@@ -38,7 +38,7 @@ interface DynamicConfig {
 
 /** The Traefik container's uploaded dynamic configuration (standalone), parsed. */
 function uploadedConfig(stack: TerraformStack): DynamicConfig {
-  const traefik = resourcesOf(synthJson(stack), 'docker_container').find((c) => c.name === 'shop-traefik-1') as { upload: { file: string; content: string }[] };
+  const traefik = resourcesOf(synthJson(stack), 'docker_container').find((c) => c.name === 'shop-traefik-routes') as { upload: { file: string; content: string }[] };
   expect(traefik.upload).toHaveLength(1);
   expect(traefik.upload[0].file).toBe('/etc/traefik/dynamic.yml');
   return parse(traefik.upload[0].content) as DynamicConfig;
@@ -68,7 +68,7 @@ describe('LoadBalancer (standalone)', () => {
       restart: 'unless-stopped',
       command: expect.arrayContaining([
         '--entrypoints.web.address=:80',
-        '--providers.file.filename=/etc/traefik/dynamic.yml',
+        '--providers.file.directory=/etc/traefik/routes',
         '--providers.file.watch=true',
         '--ping=true',
         '--accesslog=true',
@@ -88,7 +88,10 @@ describe('LoadBalancer (standalone)', () => {
     // THEN
     const traefik = resourcesOf(synthJson(stack), 'docker_container').find((c) => c.name === 'shop-traefik-1') as Record<string, unknown>;
     expect(traefik.mounts).toBeUndefined();
-    expect(traefik.volumes).toEqual([{ volume_name: '${docker_volume.Lb_AcmeVolume_136B2969.name}', container_path: '/letsencrypt', read_only: false }]);
+    expect(traefik.volumes).toEqual([
+      { volume_name: '${docker_volume.Lb_RoutesVolume_880919F0.name}', container_path: '/etc/traefik/routes', read_only: true },
+      { volume_name: '${docker_volume.Lb_AcmeVolume_136B2969.name}', container_path: '/letsencrypt', read_only: false },
+    ]);
     expect(Testing.synth(stack)).not.toContain('docker.sock');
   });
 

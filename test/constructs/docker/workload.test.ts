@@ -159,3 +159,33 @@ describe('Workload: attributes survive the provider round trip', () => {
     }
   });
 });
+
+describe('SwarmRuntime endpoint mode', () => {
+  test('dnsrr: every service resolves to its tasks, published ports stay in host mode', () => {
+    const stack = makeStack();
+    const cluster = new DockerCluster(stack, 'Cluster', { namePrefix: 'shop', runtime: new SwarmRuntime({ endpointMode: 'dnsrr' }) });
+    new Workload(stack, 'Lb', { cluster, name: 'lb', role: 'load-balancer', image: 'traefik:v3.3.5', ports: [{ containerPort: 80, hostPort: 80, hostIp: '0.0.0.0', publishMode: 'host' }] });
+    new Workload(stack, 'Db', { cluster, name: 'db', role: 'database', image: 'mariadb:11.4.4' });
+    const services = resourcesOf(synthJson(stack), 'docker_service') as { name: string; endpoint_spec: { mode: string; ports?: { publish_mode: string }[] } }[];
+    expect(services.map((s) => [s.name, s.endpoint_spec.mode]).sort()).toEqual([
+      ['shop-db', 'dnsrr'],
+      ['shop-lb', 'dnsrr'],
+    ]);
+    expect(services.find((s) => s.name === 'shop-lb')?.endpoint_spec.ports).toEqual([expect.objectContaining({ publish_mode: 'host', published_port: 80 })]);
+  });
+
+  test('the default vip mode leaves services without ports to the engine default', () => {
+    const stack = makeStack();
+    const cluster = new DockerCluster(stack, 'Cluster', { namePrefix: 'shop', runtime: new SwarmRuntime() });
+    new Workload(stack, 'Db', { cluster, name: 'db', role: 'database', image: 'mariadb:11.4.4' });
+    expect((resourcesOf(synthJson(stack), 'docker_service')[0] as { endpoint_spec?: unknown }).endpoint_spec).toBeUndefined();
+  });
+
+  test('fails on an ingress-mode port with dnsrr', () => {
+    const stack = makeStack();
+    const cluster = new DockerCluster(stack, 'Cluster', { namePrefix: 'shop', runtime: new SwarmRuntime({ endpointMode: 'dnsrr' }) });
+    expect(
+      () => new Workload(stack, 'Web', { cluster, name: 'web', role: 'app', image: 'nginx:1.27.3', ports: [{ containerPort: 80, hostPort: 8080, hostIp: '0.0.0.0' }] }),
+    ).toThrow(/ports: got port 8080 in ingress mode with endpoint mode dnsrr; allowed: host-mode ports with dnsrr/);
+  });
+});
