@@ -24,5 +24,6 @@ export {
   TerraformVariable,
   Token,
   Tokenization,
+  dependable,
 } from 'cdktf';
 export type { IAspect, ITerraformDependable, S3BackendConfig } from 'cdktf';

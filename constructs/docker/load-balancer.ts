@@ -11,7 +11,7 @@ import { validate } from '../core/validation-error';
 import type { DockerCluster } from './docker-cluster';
 import type { DockerConnections } from './docker-connections';
 import { ACME_DIR, DYNAMIC_CONFIG_PATH, renderTraefikDynamicConfig, ROUTES_DIR, TraefikRoute, traefikStaticArgs } from './private/traefik-config';
-import type { PublishedPort } from './runtime';
+import type { IRenderedWorkload, PublishedPort } from './runtime';
 import { Workload } from './workload';
 
 /** Default Traefik image. */
@@ -33,6 +33,12 @@ export interface ILoadBalancerBackend {
   readonly backendHosts: readonly string[];
   /** Network membership; the load balancer is granted access through it. */
   readonly connections: DockerConnections;
+  /**
+   * The rendered workload (a {@link Workload} has it): the routes are written only once its
+   * containers are up.
+   * @default - no ordering
+   */
+  readonly rendered?: IRenderedWorkload;
 }
 
 /** Options of {@link LoadBalancer.addTarget}. */
@@ -402,6 +408,8 @@ export class LoadBalancer extends Construct implements ILoadBalancer {
       },
     ]);
     options.workload.connections.allowFrom(this, Port.tcp(options.port), `HTTP from the load balancer (${id})`);
+    const rendered = options.workload.rendered;
+    if (this.routesTask && rendered) this.routesTask.addDependency({ rendered });
     const route: TraefikRoute = {
       name: id,
       serverUrls: hosts.map((h) => `http://${h}:${options.port}`),

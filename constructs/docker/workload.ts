@@ -3,6 +3,7 @@
  * cluster's runtime, with Docker network membership as its connections.
  */
 import { Construct } from 'constructs';
+import { dependable, TerraformResource } from '../core/cdktf';
 import type { IConnectable } from '../core/connections';
 import type { Port } from '../core/port';
 import { validate } from '../core/validation-error';
@@ -189,5 +190,19 @@ export class Workload extends Construct implements IConnectable {
     };
     this.rendered = props.oneShot ? cluster.runtime.task(this, spec) : cluster.runtime.workload(this, spec);
     this.backendHosts = this.rendered.backendHosts;
+  }
+
+  /**
+   * Makes this workload's resources wait for another workload's (Terraform `depends_on`), for
+   * ordering that is known only after construction, e.g. the load balancer's routes task waiting
+   * for the containers its routes list, so a new route never points at a container not yet up.
+   */
+  public addDependency(other: { readonly rendered: IRenderedWorkload }): void {
+    for (const resource of this.rendered.resources) {
+      if (!(resource instanceof TerraformResource)) continue;
+      const known = new Set(resource.dependsOn ?? []);
+      for (const dep of other.rendered.resources) known.add(dependable(dep));
+      resource.dependsOn = [...known];
+    }
   }
 }

@@ -209,9 +209,11 @@ describe('Steedos on Docker (DockerStack, standalone)', () => {
     expect(c4.http.services.app.loadBalancer.servers).toHaveLength(4);
     c4.http.services.app.loadBalancer.servers = c2.http.services.app.loadBalancer.servers;
     expect(c4).toEqual(c2);
-    const { upload: _u2, ...rest2 } = a[changed[0]] as ContainerJson;
-    const { upload: _u4, ...rest4 } = b[changed[0]] as ContainerJson;
+    // The task also waits for the new containers: routes never point at a container not yet up.
+    const { upload: _u2, depends_on: d2, ...rest2 } = a[changed[0]] as ContainerJson & { depends_on: string[] };
+    const { upload: _u4, depends_on: d4, ...rest4 } = b[changed[0]] as ContainerJson & { depends_on: string[] };
     expect(rest4).toEqual(rest2);
+    expect(d4.filter((d) => !d2.includes(d))).toEqual(added);
     for (const top of ['variable', 'output', 'locals'] as const) expect((after as unknown as Record<string, unknown>)[top]).toEqual((before as unknown as Record<string, unknown>)[top]);
   });
 });

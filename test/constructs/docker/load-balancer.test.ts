@@ -130,6 +130,21 @@ describe('LoadBalancer (standalone)', () => {
     expect(lb.dnsName).toBe('shop.example.com');
   });
 
+  test('the routes reach a running Traefik through a one-shot task and a watched volume, written once the targets are up', () => {
+    // WHEN
+    const lb = makeLb({ domain: 'shop.example.com' });
+    lb.addTarget('app', { workload: app, port: 8000, healthCheckPath: '/health' });
+    // THEN
+    const containers = resourcesOf(synthJson(stack), 'docker_container') as { name: string; depends_on?: string[]; volumes?: { container_path: string; read_only: boolean }[]; entrypoint?: string[] }[];
+    const task = containers.find((c) => c.name === 'shop-traefik-routes');
+    const traefik = containers.find((c) => c.name === 'shop-traefik-1');
+    expect(task?.entrypoint).toEqual(['/bin/sh', '-c']);
+    expect(task?.volumes).toEqual([expect.objectContaining({ container_path: '/etc/traefik/routes', read_only: false })]);
+    expect(task?.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^docker_container\.App_Container1_/), expect.stringMatching(/^docker_container\.App_Container2_/)]));
+    expect(traefik?.depends_on).toEqual([expect.stringMatching(/^docker_container\.Lb_Routes_Task_/)]);
+    expect(lb.routesTask).toBeDefined();
+  });
+
   test('targets become routers and health-checked services with one server per container', () => {
     // WHEN
     const lb = makeLb({ domain: 'shop.example.com' });
