@@ -5,6 +5,7 @@
 import { Construct } from 'constructs';
 import { Port } from '../core/port';
 import type { Endpoint, IBucket, ISharedStorage } from '../core/roles';
+import { terraformLiteral } from '../core/terraform-literal';
 import { validate, ValidationError } from '../core/validation-error';
 import { DockerConnections } from './docker-connections';
 import { DockerSecret } from './docker-secret';
@@ -259,7 +260,7 @@ export class SharedStorage extends Construct implements ISharedStorage {
       image: this.clientImage,
       // The script needs a shell; curl images start curl itself.
       entrypoint: ['/bin/sh', '-c'],
-      command: [bucketInitScript(this.buckets)],
+      command: [terraformLiteral(bucketInitScript(this.buckets))],
       environment: { S3_ENDPOINT: this.s3Url, S3_REGION },
       secrets: {
         AWS_ACCESS_KEY_ID: { secret: this.accessKeySecret },
@@ -294,6 +295,7 @@ export class SharedStorage extends Construct implements ISharedStorage {
  * (`--aws-sigv4`), so any S3 server works. Idempotent: an existing bucket of ours is kept, the
  * policy is set (public read) or removed (private) on every run. Reads `S3_ENDPOINT`, `S3_REGION`,
  * `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`; prints the server's answer when a request fails.
+ * The text as the shell runs it: pass it through `terraformLiteral` before it goes into Terraform.
  */
 export function bucketInitScript(buckets: readonly IBucket[]): string {
   const policy = (bucket: string): string =>
@@ -306,7 +308,7 @@ export function bucketInitScript(buckets: readonly IBucket[]): string {
     'out=$(mktemp)',
     '# s3 METHOD PATH [BODY]: one signed request; prints the HTTP status, keeps the answer in $out.',
     's3() {',
-    '  body=${3:-}',
+    '  if [ $# -ge 3 ]; then body=$3; else body=; fi',
     '  hash=$(printf %s "$body" | sha256sum | cut -d" " -f1)',
     '  curl -sS -o "$out" -w "%{http_code}" -X "$1" --data-binary "$body" \\',
     '    --aws-sigv4 "aws:amz:$S3_REGION:s3" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" \\',

@@ -7,7 +7,8 @@ import { Volume } from '@cdktf/provider-docker/lib/volume';
 import { Construct } from 'constructs';
 import { Lazy } from '../core/cdktf';
 import type { IDockerNetwork } from './docker-connections';
-import type { IContainerRuntime, IRenderedWorkload, WorkloadSpec } from './runtime';
+import { goDuration } from './private/duration';
+import type { IContainerRuntime, IRenderedWorkload, WorkloadHealthcheck, WorkloadSpec } from './runtime';
 
 /**
  * Capabilities every container drops, in the form the engine reports them back (`CAP_` prefix):
@@ -102,9 +103,7 @@ function containerConfig(spec: WorkloadSpec, name: string): ContainerConfig {
     }),
     volumes: spec.volumes.map((v) => ({ volumeName: v.volumeName, containerPath: v.containerPath, readOnly: v.readOnly ?? false })),
     upload: spec.files.map((f) => ({ file: f.path, content: f.content })),
-    healthcheck: h
-      ? { test: h.test, interval: `${h.intervalSec}s`, timeout: `${h.timeoutSec}s`, retries: h.retries, startPeriod: `${h.startPeriodSec}s` }
-      : undefined,
+    healthcheck: h ? healthcheckConfig(h) : undefined,
     ports: spec.ports.map((p) => ({ internal: p.containerPort, external: p.hostPort, ip: p.hostIp, protocol: 'tcp' })),
     logDriver: spec.logging.driver,
     logOpts: { ...spec.logging.options },
@@ -114,6 +113,11 @@ function containerConfig(spec: WorkloadSpec, name: string): ContainerConfig {
     securityOpts: ['no-new-privileges:true'],
     dependsOn: spec.dependsOn.flatMap((d) => [...d.resources]),
   };
+}
+
+/** A health check in the provider's form, durations as the engine reports them back. */
+export function healthcheckConfig(h: WorkloadHealthcheck): { test: string[]; interval: string; timeout: string; retries: number; startPeriod: string } {
+  return { test: [...h.test], interval: goDuration(h.intervalSec), timeout: goDuration(h.timeoutSec), retries: h.retries, startPeriod: goDuration(h.startPeriodSec) };
 }
 
 /** Docker labels in the provider's list form, sorted. */

@@ -11,7 +11,8 @@ import { Fn, Lazy, TerraformLocal } from '../core/cdktf';
 import type { IDockerNetwork } from './docker-connections';
 import { validate } from '../core/validation-error';
 import type { IContainerRuntime, IRenderedWorkload, WorkloadSpec } from './runtime';
-import { labelList, StandaloneRuntime } from './standalone-runtime';
+import { goDuration } from './private/duration';
+import { healthcheckConfig, labelList, StandaloneRuntime } from './standalone-runtime';
 
 /**
  * Failed tasks tolerated during an update or rollback, written as the provider reads it back (one
@@ -118,36 +119,34 @@ export class SwarmRuntime implements IContainerRuntime {
           command: spec.entrypoint ? [...spec.entrypoint] : undefined,
           args: spec.command ? [...spec.command] : undefined,
           env: plainEnv,
-          healthcheck: h
-            ? { test: h.test, interval: `${h.intervalSec}s`, timeout: `${h.timeoutSec}s`, retries: h.retries, startPeriod: `${h.startPeriodSec}s` }
-            : undefined,
+          healthcheck: h ? healthcheckConfig(h) : undefined,
           mounts: spec.volumes.map((v) => ({ target: v.containerPath, source: v.volumeName, type: 'volume', readOnly: v.readOnly ?? false })),
           configs,
           secrets,
           labels: labelList({ 'webcluster.role': spec.role }),
-          stopGracePeriod: `${spec.stopGraceSec}s`,
+          stopGracePeriod: goDuration(spec.stopGraceSec),
         },
         networksAdvanced: Lazy.anyValue({
           // By id: the engine reports a service's networks by id, and a name would plan a replacement.
           produce: () => spec.networks().map((n) => ({ name: n.networkId, aliases: [...spec.aliases] })),
         }),
         placement: spec.placement.length > 0 ? { constraints: [...spec.placement] } : undefined,
-        restartPolicy: { condition: 'any', delay: '5s', maxAttempts: 0, window: '30s' },
+        restartPolicy: { condition: 'any', delay: goDuration(5), maxAttempts: 0, window: goDuration(30) },
         logDriver: { name: spec.logging.driver, options: { ...spec.logging.options } },
       },
       updateConfig: {
         parallelism: 1,
-        delay: '10s',
+        delay: goDuration(10),
         failureAction: 'rollback',
-        monitor: '30s',
+        monitor: goDuration(30),
         maxFailureRatio: MAX_FAILURE_RATIO,
         order: spec.stateful ? 'stop-first' : 'start-first',
       },
       rollbackConfig: {
         parallelism: 1,
-        delay: '5s',
+        delay: goDuration(5),
         failureAction: 'pause',
-        monitor: '30s',
+        monitor: goDuration(30),
         maxFailureRatio: MAX_FAILURE_RATIO,
         order: spec.stateful ? 'stop-first' : 'start-first',
       },
@@ -166,7 +165,7 @@ export class SwarmRuntime implements IContainerRuntime {
                   : undefined,
             }
           : undefined,
-      convergeConfig: { delay: '7s', timeout: '5m' },
+      convergeConfig: { delay: goDuration(7), timeout: goDuration(300) },
       dependsOn: spec.dependsOn.flatMap((d) => [...d.resources]),
     });
     return { backendHosts: [spec.name], resources: [service] };

@@ -16,6 +16,14 @@ export const ROUTES_DIR = '/etc/traefik/routes';
 export const ACME_DIR = '/letsencrypt';
 /** Name of the certificate resolver. */
 export const CERT_RESOLVER = 'letsencrypt';
+/**
+ * Middleware on every entry point: a request whose backend container gave no answer (it died, or
+ * was stopped, before the health check took it out) is sent once more, to another container. Only
+ * requests without any answer are retried, never one that got an error status.
+ */
+export const RETRY_MIDDLEWARE = 'retry';
+/** Attempts of {@link RETRY_MIDDLEWARE}, the first one included. */
+export const RETRY_ATTEMPTS = 2;
 /** A source range no client ever has: an ipAllowList with it answers every request with 403. */
 export const DENY_ALL_RANGE = '255.255.255.255/32';
 
@@ -48,6 +56,7 @@ export function traefikStaticArgs(options: TraefikStaticOptions): string[] {
     '--accesslog.format=json',
     '--entrypoints.web.address=:80',
     `--entrypoints.web.transport.respondingTimeouts.idleTimeout=${idle}`,
+    `--entrypoints.web.http.middlewares=${RETRY_MIDDLEWARE}@file`,
     '--entrypoints.traefik.address=:8080',
     '--ping=true',
     '--ping.entrypoint=traefik',
@@ -60,6 +69,7 @@ export function traefikStaticArgs(options: TraefikStaticOptions): string[] {
     args.push(
       '--entrypoints.websecure.address=:443',
       `--entrypoints.websecure.transport.respondingTimeouts.idleTimeout=${idle}`,
+      `--entrypoints.websecure.http.middlewares=${RETRY_MIDDLEWARE}@file`,
       `--entrypoints.web.http.redirections.entrypoint.to=${to}`,
       '--entrypoints.web.http.redirections.entrypoint.scheme=https',
       `--certificatesResolvers.${CERT_RESOLVER}.acme.email=${options.acmeEmail}`,
@@ -112,7 +122,8 @@ export const HEALTH_CHECK_TIMEOUT_SEC = 5;
 export function renderTraefikDynamicConfig(options: TraefikDynamicOptions): string {
   const routers: Record<string, unknown> = {};
   const services: Record<string, unknown> = {};
-  const middlewares: Record<string, unknown> = {};
+  // Referenced by every entry point (traefikStaticArgs), so it is always defined.
+  const middlewares: Record<string, unknown> = { [RETRY_MIDDLEWARE]: { retry: { attempts: RETRY_ATTEMPTS, initialInterval: '100ms' } } };
   const common: string[] = [];
   if (options.ingressCidrs !== undefined) {
     middlewares['ingress-allowlist'] = { ipAllowList: { sourceRange: [...options.ingressCidrs] } };
@@ -151,9 +162,7 @@ export function renderTraefikDynamicConfig(options: TraefikDynamicOptions): stri
       },
     };
   }
-  const http: Record<string, unknown> = { routers };
-  if (Object.keys(middlewares).length > 0) http.middlewares = middlewares;
-  http.services = services;
+  const http: Record<string, unknown> = { routers, middlewares, services };
   const header = `# Traefik dynamic configuration rendered by webcluster (${options.owner}); changes here are overwritten on deploy.\n`;
   return header + stringify({ http }, { lineWidth: 0 });
 }

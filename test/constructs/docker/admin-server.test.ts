@@ -38,7 +38,7 @@ function byName(stack: TerraformStack, name: string): ContainerJson {
 /** Routers and middlewares of the uploaded Traefik configuration. */
 function traefikHttp(stack: TerraformStack): {
   routers: Record<string, { rule: string; priority: number; middlewares?: string[] }>;
-  middlewares?: Record<string, { ipAllowList: { sourceRange: string[] } }>;
+  middlewares?: Record<string, { ipAllowList?: { sourceRange: string[] }; retry?: unknown }>;
   services: Record<string, { loadBalancer: { servers: { url: string }[]; healthCheck: { path: string } } }>;
 } {
   const upload = byName(stack, 'shop-traefik-routes').upload as { content: string }[];
@@ -87,7 +87,7 @@ describe('AdminServer (standalone)', () => {
     const http = traefikHttp(stack);
     expect(http.routers.admin.middlewares).toEqual(['admin-allowlist']);
     expect(http.routers.app.middlewares).toBeUndefined();
-    expect(http.middlewares).toEqual({ 'admin-allowlist': { ipAllowList: { sourceRange: ['203.0.113.0/24', '198.51.100.7/32'] } } });
+    expect(http.middlewares).toEqual({ retry: { retry: { attempts: 2, initialInterval: '100ms' } }, 'admin-allowlist': { ipAllowList: { sourceRange: ['203.0.113.0/24', '198.51.100.7/32'] } } });
     expect(http.routers.admin.priority).toBeGreaterThan(http.routers.app.priority);
   });
 

@@ -82,7 +82,7 @@ describe('AppServerGroup (standalone)', () => {
           interval: '10s',
           timeout: '5s',
           retries: 3,
-          start_period: '60s',
+          start_period: '1m0s',
         },
         networks_advanced: [expect.objectContaining({ name: '${docker_network.Cluster_FrontendNetwork_9AB3B1FA.name}' })],
       });

@@ -22,7 +22,7 @@ function makeStack(): TerraformStack {
 interface DynamicConfig {
   http: {
     routers: Record<string, { entryPoints: string[]; rule: string; priority: number; service: string; middlewares?: string[]; tls?: { certResolver: string } }>;
-    middlewares?: Record<string, { ipAllowList: { sourceRange: string[] } }>;
+    middlewares?: Record<string, { ipAllowList?: { sourceRange: string[] }; retry?: unknown }>;
     services: Record<
       string,
       {
@@ -68,6 +68,7 @@ describe('LoadBalancer (standalone)', () => {
       restart: 'unless-stopped',
       command: expect.arrayContaining([
         '--entrypoints.web.address=:80',
+        '--entrypoints.web.http.middlewares=retry@file',
         '--providers.file.directory=/etc/traefik/routes',
         '--providers.file.watch=true',
         '--ping=true',
@@ -161,7 +162,8 @@ describe('LoadBalancer (standalone)', () => {
     ]);
     expect(http.services.app.loadBalancer.healthCheck).toEqual({ path: '/api/_info/health-check', interval: '10s', timeout: '5s', hostname: 'shop.example.com' });
     expect(http.services.admin.loadBalancer.servers).toHaveLength(1);
-    expect(http.middlewares).toBeUndefined();
+    // Only the retry middleware every entry point uses: a request whose container gave no answer goes once more to another.
+    expect(http.middlewares).toEqual({ retry: { retry: { attempts: 2, initialInterval: '100ms' } } });
     expect(appTarget.priority).toBe(1);
     expect(adminTarget.priority).toBe(106);
     expect(lb.targets.map((t) => t.id)).toEqual(['app', 'admin']);
@@ -218,7 +220,7 @@ describe('LoadBalancer (standalone)', () => {
     lb.addTarget('admin', { workload: admin, port: 8000, healthCheckPath: '/health', pathPrefixes: ['/admin'] });
     // THEN
     const http = uploadedConfig(stack).http;
-    expect(http.middlewares).toEqual({ 'ingress-allowlist': { ipAllowList: { sourceRange: ['198.51.100.0/24', '203.0.113.0/24'] } } });
+    expect(http.middlewares).toEqual({ retry: { retry: { attempts: 2, initialInterval: '100ms' } }, 'ingress-allowlist': { ipAllowList: { sourceRange: ['198.51.100.0/24', '203.0.113.0/24'] } } });
     expect(http.routers.app.middlewares).toEqual(['ingress-allowlist']);
     expect(http.routers.admin.middlewares).toEqual(['ingress-allowlist']);
   });
@@ -236,6 +238,7 @@ describe('LoadBalancer (standalone)', () => {
     expect(http.routers.admin.middlewares).toEqual(['admin-allowlist']);
     expect(http.routers.tools.middlewares).toEqual(['deny-all']);
     expect(http.middlewares).toEqual({
+      retry: { retry: { attempts: 2, initialInterval: '100ms' } },
       'admin-allowlist': { ipAllowList: { sourceRange: ['203.0.113.0/24'] } },
       'deny-all': { ipAllowList: { sourceRange: ['255.255.255.255/32'] } },
     });

@@ -83,6 +83,9 @@ describe('SharedStorage (Docker, standalone)', () => {
     expect(script).toContain('"Resource":["arn:aws:s3:::shop-public/*"]');
     expect(script).toContain('expect "removing the policy of shop-private" "$(s3 DELETE "/shop-private?policy")" 200 204 404');
     expect(script).not.toMatch(/\bmc\b/);
+    // Terraform reads strings as templates: curl's %{http_code} reaches the container only escaped.
+    expect(script).toContain('-w "%%{http_code}"');
+    expect(script).not.toMatch(/(^|[^%])%\{|(^|[^$])\$\{/);
     expect(task.env).toEqual(
       expect.arrayContaining(['S3_ENDPOINT=http://minio:9000', 'S3_REGION=us-east-1', 'AWS_ACCESS_KEY_ID=${var.shop_minio_root_user}', 'AWS_SECRET_ACCESS_KEY=${var.shop_minio_root_password}']),
     );

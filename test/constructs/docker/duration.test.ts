@@ -1,0 +1,12 @@
+import { goDuration } from '../../../constructs/docker/private/duration';
+
+describe('goDuration', () => {
+  test("writes seconds in Go's canonical form, which the docker provider reads back", () => {
+    expect([0, 5, 59, 60, 90, 300, 3600, 3661].map(goDuration)).toEqual(['0s', '5s', '59s', '1m0s', '1m30s', '5m0s', '1h0m0s', '1h1m1s']);
+  });
+
+  test('refuses fractions and negative values', () => {
+    expect(() => goDuration(1.5)).toThrow(/not a whole number of seconds/);
+    expect(() => goDuration(-1)).toThrow(/not a whole number of seconds/);
+  });
+});
