@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Starts or stops a Docker engine of the real-engine tests, separate from any engine of the machine:
+# its own socket, state and data root, so images built once stay cached between runs.
+#
+# Usage: scripts/engine/dockerd.sh start   (prints the DOCKER_HOST to use; waits until it answers)
+#        scripts/engine/dockerd.sh stop    (stops the engine this script started, by its pid)
+# With WEBCLUSTER_ENGINE_HOST set (e.g. unix:///var/run/docker.sock), that engine is used instead
+# and nothing is started or stopped.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+run="${WEBCLUSTER_ENGINE_RUN:-/run/webcluster-engine}"
+sock="$run/docker.sock"
+pidfile="$run/dockerd.pid"
+
+case "${1:-}" in
+  start)
+    if [ -n "${WEBCLUSTER_ENGINE_HOST:-}" ]; then
+      log "using the engine at $WEBCLUSTER_ENGINE_HOST (WEBCLUSTER_ENGINE_HOST)"
+      echo "$WEBCLUSTER_ENGINE_HOST"
+      exit 0
+    fi
+    command -v dockerd >/dev/null 2>&1 || die "dockerd is not installed; install Debian's docker.io (apt-get install docker.io) or set WEBCLUSTER_ENGINE_HOST to an engine you run"
+    [ "$(id -u)" = 0 ] || die "dockerd needs root; run as root or set WEBCLUSTER_ENGINE_HOST to an engine you run"
+    if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+      die "an engine of an earlier run is still running (pid $(cat "$pidfile")); stop it with: $0 stop"
+    fi
+    mkdir -p "$run" "$WEBCLUSTER_CACHE/docker"
+    # The test engine keeps its images under the cache; its exec state is per run.
+    # --ip: ports published without a host address (Swarm's host-mode ports) bind to 127.0.0.1 only.
+    dockerd --host "unix://$sock" --data-root "$WEBCLUSTER_CACHE/docker" --exec-root "$run/exec" --ip 127.0.0.1 \
+      --pidfile "$run/dockerd.internal.pid" >"$run/dockerd.log" 2>&1 &
+    echo $! >"$pidfile"
+    for _ in $(seq 1 60); do
+      if docker -H "unix://$sock" version >/dev/null 2>&1; then
+        log "engine $(docker -H "unix://$sock" version --format '{{.Server.Version}}') up (pid $(cat "$pidfile"), log $run/dockerd.log)"
+        echo "unix://$sock"
+        exit 0
+      fi
+      kill -0 "$(cat "$pidfile")" 2>/dev/null || { tail -20 "$run/dockerd.log" >&2; die "dockerd exited during start (log above)"; }
+      sleep 1
+    done
+    tail -20 "$run/dockerd.log" >&2
+    die "dockerd did not answer within 60 s (log above)"
+    ;;
+  stop)
+    [ -z "${WEBCLUSTER_ENGINE_HOST:-}" ] || exit 0
+    [ -f "$pidfile" ] || exit 0
+    pid=$(cat "$pidfile")
+    if kill -0 "$pid" 2>/dev/null; then
+      kill "$pid"
+      for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+      if kill -0 "$pid" 2>/dev/null; then log "dockerd $pid did not stop in 30 s: killing it"; kill -9 "$pid"; fi
+      log "engine stopped (pid $pid)"
+    fi
+    rm -f "$pidfile"
+    ;;
+  *) die "usage: $0 start|stop" ;;
+esac

@@ -1,0 +1,19 @@
+# shellcheck shell=bash
+# Shared helpers of the real-engine scripts (sourced, not run).
+# Everything they build or download is cached under $WEBCLUSTER_CACHE (default ~/.cache/webcluster).
+WEBCLUSTER_CACHE="${WEBCLUSTER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/webcluster}"
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+export WEBCLUSTER_CACHE REPO_ROOT
+
+# log MESSAGE: one line on stderr, prefixed with the script's name.
+log() { printf '[%s] %s\n' "$(basename "$0" .sh)" "$*" >&2; }
+# die MESSAGE: one line saying what failed and how to fix it, exit 1.
+die() { printf '[%s] error: %s\n' "$(basename "$0" .sh)" "$*" >&2; exit 1; }
+
+# tree_hash DIR...: a SHA-256 over the relative paths and contents of every file under the folders.
+tree_hash() {
+  local dir
+  for dir in "$@"; do
+    (cd "$dir" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum)
+  done | sha256sum | cut -c1-16
+}

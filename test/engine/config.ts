@@ -1,0 +1,60 @@
+/**
+ * The test configurations the real-engine tests apply: Shopware 6 on one engine and on a swarm,
+ * on the locally built stand-in images (test/engine/images/README.md), published on 127.0.0.1.
+ */
+
+/** Stand-ins for every image the Shopware stacks run, through the stacks' `images:` overrides. */
+export const STANDIN_IMAGES = {
+  app: 'webcluster-probe/app:1',
+  traefik: 'webcluster-standin/traefik:v3.3.5',
+  valkey: 'webcluster-standin/valkey:7.0',
+  mariadb: 'webcluster-standin/mariadb:10.11',
+  minio: 'webcluster-standin/s3:moto-5.1.22',
+  s3Client: 'webcluster-standin/curl:7.88',
+  fluentBit: 'webcluster-standin/log-receiver:1',
+} as const;
+
+/** Host name of the site (the router rules match it; requests carry it as their Host header). */
+export const SITE_HOST = 'shop.localhost';
+/** Who may open /admin: a documentation range, so the test client (127.0.0.1) is refused. */
+const ADMIN_CIDRS = ['203.0.113.0/24'];
+
+/** shopware-docker as a test environment: containers on one engine, port 18080 on 127.0.0.1. */
+export function standaloneEnvironment(dockerHost: string, appReplicas = 2): Record<string, unknown> {
+  return {
+    name: 'engine-shopware-docker',
+    app: 'shopware',
+    backend: 'docker',
+    domain: SITE_HOST,
+    docker: { host: dockerHost, mode: 'standalone', listenAddress: '127.0.0.1', httpPort: STANDALONE_PORT },
+    adminCidrs: ADMIN_CIDRS,
+    replicas: { app: appReplicas },
+    workers: 2,
+    images: STANDIN_IMAGES,
+    // A test environment: `terraform destroy` removes the data volumes too.
+    allowDestroy: true,
+  };
+}
+export const STANDALONE_PORT = 18080;
+
+/**
+ * shopware-swarm as a test environment: services on a one-node swarm. Endpoint mode dnsrr: the
+ * kernels of our machines have no IPVS, so a service's virtual IP does not route there (real swarm
+ * nodes have it; the default stays vip). Swarm publishes host-mode ports without a host address:
+ * the test engine binds them to 127.0.0.1 (dockerd --ip, scripts/engine/dockerd.sh).
+ */
+export function swarmEnvironment(dockerHost: string): Record<string, unknown> {
+  return {
+    name: 'engine-shopware-swarm',
+    app: 'shopware',
+    backend: 'docker',
+    domain: SITE_HOST,
+    docker: { host: dockerHost, mode: 'swarm', endpointMode: 'dnsrr', httpPort: SWARM_PORT },
+    adminCidrs: ADMIN_CIDRS,
+    replicas: { app: 3 },
+    workers: 2,
+    images: STANDIN_IMAGES,
+    allowDestroy: true,
+  };
+}
+export const SWARM_PORT = 18081;

@@ -1,0 +1,221 @@
+/**
+ * shopware-docker on a real Docker engine: apply, converge, behave, survive faults, tear down.
+ * The tests run in order and share one deployment; run them with `npm run test:engine`.
+ */
+import { standaloneEnvironment, SITE_HOST, STANDALONE_PORT } from './config';
+import {
+  containersOf,
+  docker,
+  engineEnvironment,
+  get,
+  inspect,
+  inspectInBackground,
+  load,
+  LoadResult,
+  planChanges,
+  removeLeftovers,
+  report,
+  run,
+  runInBackground,
+  sleep,
+  TestDeployment,
+  waitFor,
+} from './harness';
+
+const NAME = 'engine-shopware-docker';
+const PORT = STANDALONE_PORT;
+const site = { host: SITE_HOST };
+const container = (role: string): string => `${NAME}-${role}`;
+
+function summary(what: string, r: LoadResult): string {
+  return `${what}: ${r.sent} requests, ${r.failed} failed, statuses ${JSON.stringify(r.statuses)}, replicas ${JSON.stringify(r.replicas)}`;
+}
+
+/** A statement against the database, as the app user, in the database container. */
+function sql(deployment: TestDeployment, statement: string): string {
+  const password = deployment.secret('engine_shopware_docker_db_password');
+  return docker(['exec', '-e', `MYSQL_PWD=${password}`, container('db-1'), 'mariadb', '-uapp', '-Nse', statement, 'shopware']);
+}
+
+describe('shopware-docker on a real engine', () => {
+  const { dockerHost } = engineEnvironment();
+  const deployment = new TestDeployment(NAME);
+  let attempted = false;
+  let applied = false;
+
+  beforeAll(() => {
+    const removed = removeLeftovers(NAME);
+    if (removed.length > 0) report(`removed leftovers of an interrupted earlier run: ${removed.join(', ')}`);
+  });
+
+  afterAll(() => {
+    // A failed test must not leave the deployment behind: destroy what is there (the teardown test
+    // asserts that this works; here it is a safety net).
+    if (attempted && containersOf(NAME, { all: true }).length > 0) deployment.destroy();
+  });
+
+  test('applies', () => {
+    deployment.synth(standaloneEnvironment(dockerHost));
+    const started = Date.now();
+    attempted = true; // from here on, afterAll destroys what the apply created, even if it failed
+    deployment.apply();
+    applied = true;
+    report(`standalone apply: ${Math.round((Date.now() - started) / 1000)} s, ${containersOf(NAME).length} running containers`);
+  });
+
+  beforeEach(() => {
+    const name = expect.getState().currentTestName ?? '';
+    if (!applied && !name.endsWith('applies')) throw new Error('not run: the apply failed (see the first failure)');
+  });
+
+  test('converges: the next plan is empty', () => {
+    const plan = deployment.plan();
+    report(`standalone plan after apply: exit ${plan.status}`);
+    expect(plan.status === 0 ? '' : planChanges(plan.stdout)).toBe('');
+  });
+
+  test('the one-shot init finished (exit 0) before any app container started', () => {
+    const init = container('app-init');
+    expect(inspect(init, '{{.State.ExitCode}}')).toBe('0');
+    const finished = Date.parse(inspect(init, '{{.State.FinishedAt}}'));
+    const apps = containersOf(NAME, { role: 'app' });
+    expect(apps).toEqual([container('app-1'), container('app-2')]);
+    for (const app of apps) expect(Date.parse(inspect(app, '{{.State.StartedAt}}'))).toBeGreaterThan(finished);
+    expect(Number(sql(deployment, 'SELECT COUNT(*) FROM probe_migrations'))).toBe(1);
+  });
+
+  test('500 requests through the load balancer: 0 failures, answered by both app replicas', async () => {
+    const result = await load(PORT, { ...site, count: 500, concurrency: 4 });
+    report(summary('standalone 500 requests', result));
+    expect(result.failures).toEqual([]);
+    expect(result.sent).toBe(500);
+    expect(Object.keys(result.replicas).length).toBeGreaterThan(1);
+  });
+
+  test('/admin from an address outside adminCidrs is refused with 403', async () => {
+    for (const p of ['/admin', '/admin/login']) expect((await get(PORT, p, site)).status).toBe(403);
+  });
+
+  test('exactly one scheduler runs; the workers run', async () => {
+    expect(containersOf(NAME, { role: 'scheduler' })).toEqual([container('app-scheduler-1')]);
+    expect(containersOf(NAME, { role: 'worker' })).toEqual([container('app-worker-1'), container('app-worker-2')]);
+    await sleep(5000);
+    // Heartbeats every 2 s: every worker and exactly one scheduler wrote in the last 20 seconds.
+    const recent = (role: string): string => sql(deployment, `SELECT COUNT(DISTINCT host) FROM probe_heartbeats WHERE role = '${role}' AND at > NOW() - INTERVAL 20 SECOND`);
+    expect(recent('scheduler')).toBe('1');
+    expect(recent('worker')).toBe('2');
+  });
+
+  test('app logs arrive at the log receiver', async () => {
+    await get(PORT, '/', site);
+    await waitFor('app records in the log receiver', () => docker(['logs', container('fluent-bit-1')]).includes(`"tag": "docker.${container('app-')}`), 30);
+  });
+
+  test('the bucket set-up ran, and its script (as the container ran it) passes shellcheck', () => {
+    const task = container('minio-init');
+    expect(inspect(task, '{{.State.ExitCode}}')).toBe('0');
+    expect(docker(['logs', task])).toContain(`buckets ready: ${NAME}-public ${NAME}-private`);
+    const [script] = JSON.parse(inspect(task, '{{json .Config.Cmd}}')) as string[];
+    const result = run('shellcheck', ['--shell=sh', '-'], { input: script, allowFailure: true });
+    expect(result.stdout + result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+
+  test('killing one app replica: at most 1% of requests fail, and it comes back by itself', async () => {
+    const victim = container('app-1');
+    const restartsBefore = Number(inspect(victim, '{{.RestartCount}}'));
+    let stop = false;
+    const running = load(PORT, { ...site, count: 3000, concurrency: 2, stop: () => stop });
+    await sleep(2000);
+    const pid = inspect(victim, '{{.State.Pid}}');
+    await runInBackground('kill', ['-9', pid]);
+    const killedAt = Date.now();
+    const healthy = async (): Promise<boolean> => (await inspectInBackground(victim, '{{.RestartCount}} {{.State.Health.Status}}')) === `${restartsBefore + 1} healthy`;
+    await waitFor(`${victim} restarted and healthy`, healthy, 120);
+    const backAfter = Math.round((Date.now() - killedAt) / 1000);
+    // Keep the load on until the load balancer's health check (every 10 s) saw it healthy again.
+    await sleep(15000);
+    stop = true;
+    const result = await running;
+    report(`${summary('standalone kill -9 of one app replica', result)}; healthy again after ${backAfter} s`);
+    expect(result.failed / result.sent).toBeLessThanOrEqual(0.01);
+    expect(result.replicas[inspect(victim, '{{.Config.Hostname}}')]).toBeGreaterThan(0);
+  });
+
+  test('restarting the sessions Redis keeps a session written before', async () => {
+    expect((await get(PORT, '/probe/session/engine?value=kept', site)).status).toBe(200);
+    docker(['restart', container('redis-sessions-1')]);
+    await waitFor('the sessions Redis healthy', () => inspect(container('redis-sessions-1'), '{{.State.Health.Status}}') === 'healthy', 60);
+    const answer = await get(PORT, '/probe/session/engine', site);
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body).value).toBe('kept');
+  });
+
+  test('restarting the cache Redis: the app keeps answering', async () => {
+    let stop = false;
+    const running = load(PORT, { ...site, count: 2000, concurrency: 2, stop: () => stop });
+    await sleep(1000);
+    const cache = container('redis-cache-1');
+    await runInBackground('docker', ['restart', cache]);
+    await waitFor('the cache Redis healthy', async () => (await inspectInBackground(cache, '{{.State.Health.Status}}')) === 'healthy', 60);
+    await sleep(2000);
+    stop = true;
+    const result = await running;
+    report(summary('standalone cache Redis restart', result));
+    expect(result.failures).toEqual([]);
+  });
+
+  test('replacing the database container keeps the rows written before', async () => {
+    expect((await get(PORT, '/probe/record/engine?value=survives', site)).status).toBe(200);
+    const rowsBefore = sql(deployment, 'SELECT COUNT(*) FROM probe_hits');
+    const db = deployment.address('docker_container', container('db-1'));
+    const idBefore = inspect(container('db-1'), '{{.Id}}');
+    deployment.apply([`-replace=${db}`]);
+    expect(inspect(container('db-1'), '{{.Id}}')).not.toBe(idBefore);
+    const answer = await get(PORT, '/probe/record/engine', site);
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body).value).toBe('survives');
+    expect(Number(sql(deployment, 'SELECT COUNT(*) FROM probe_hits'))).toBeGreaterThanOrEqual(Number(rowsBefore));
+    const plan = deployment.plan();
+    report(`standalone plan after replacing the database: exit ${plan.status}`);
+    expect(plan.status === 0 ? '' : planChanges(plan.stdout)).toBe('');
+  });
+
+  test('scaling the app 2 -> 4 adds app containers only and serves without a failed request', async () => {
+    const traefikBefore = inspect(container('traefik-1'), '{{.Id}}');
+    deployment.synth(standaloneEnvironment(dockerHost, 4));
+    const actions = deployment.plannedActions();
+    report(`standalone scale 2 -> 4 plan: ${JSON.stringify(actions)}`);
+    const created = Object.entries(actions).filter(([, a]) => a.join() === 'create').map(([address]) => address);
+    const replaced = Object.entries(actions).filter(([, a]) => a.includes('delete')).map(([address]) => address);
+    expect(created).toEqual([expect.stringMatching(/^docker_container\.AppServers_App_Container3_/), expect.stringMatching(/^docker_container\.AppServers_App_Container4_/)]);
+    // The routes task runs again with the new server list; nothing else changes.
+    expect(replaced).toEqual([expect.stringMatching(/^docker_container\.LoadBalancer_Routes_Task_/)]);
+    expect(Object.keys(actions).sort()).toEqual([...created, ...replaced].sort());
+
+    let stop = false;
+    const running = load(PORT, { ...site, count: 20000, concurrency: 2, stop: () => stop });
+    await deployment.applyInBackground();
+    // Until the load balancer's health check (every 10 s) has seen the new containers.
+    await sleep(12000);
+    stop = true;
+    const during = await running;
+    report(summary('standalone scale 2 -> 4 during apply', during));
+    expect(during.failures).toEqual([]);
+    expect(inspect(container('traefik-1'), '{{.Id}}')).toBe(traefikBefore);
+    const after = await load(PORT, { ...site, count: 400, concurrency: 4 });
+    report(summary('standalone after scale-up', after));
+    expect(after.failures).toEqual([]);
+    expect(Object.keys(after.replicas)).toHaveLength(4);
+    expect(deployment.plan().status).toBe(0);
+  });
+
+  test('tears down cleanly: no container, network or volume left', () => {
+    deployment.destroy();
+    const label = `label=webcluster.cluster=${NAME}`;
+    expect(containersOf(NAME, { all: true })).toEqual([]);
+    expect(docker(['network', 'ls', '--filter', label, '--format', '{{.Name}}'])).toBe('');
+    expect(docker(['volume', 'ls', '--filter', label, '--format', '{{.Name}}'])).toBe('');
+    deployment.cleanup();
+  });
+});

@@ -1,0 +1,135 @@
+/**
+ * shopware-swarm on a real one-node swarm: apply, converge, serve, lose a task, tear down.
+ * The tests run in order and share one deployment; run them with `npm run test:engine`.
+ */
+import { SITE_HOST, SWARM_PORT, swarmEnvironment } from './config';
+import {
+  docker,
+  engineEnvironment,
+  get,
+  load,
+  LoadResult,
+  planChanges,
+  removeLeftovers,
+  report,
+  runInBackground,
+  sleep,
+  TestDeployment,
+  waitFor,
+} from './harness';
+
+const NAME = 'engine-shopware-swarm';
+const PORT = SWARM_PORT;
+const site = { host: SITE_HOST };
+const label = `label=webcluster.cluster=${NAME}`;
+
+function summary(what: string, r: LoadResult): string {
+  return `${what}: ${r.sent} requests, ${r.failed} failed, statuses ${JSON.stringify(r.statuses)}, replicas ${JSON.stringify(r.replicas)}`;
+}
+
+/** `<running>/<desired>` of every service of the cluster, by name. */
+function serviceReplicas(): Record<string, string> {
+  const lines = docker(['service', 'ls', '--filter', label, '--format', '{{.Name}} {{.Replicas}}']).split('\n').filter(Boolean);
+  return Object.fromEntries(lines.map((l) => l.split(' ') as [string, string]));
+}
+
+/** Names of the running task containers of one service. */
+function taskContainers(service: string): string[] {
+  return docker(['ps', '--filter', `label=com.docker.swarm.service.name=${NAME}-${service}`, '--format', '{{.Names}}']).split('\n').filter(Boolean);
+}
+
+describe('shopware-swarm on a real engine', () => {
+  const { dockerHost } = engineEnvironment();
+  const deployment = new TestDeployment(NAME);
+  let joined = false;
+  let attempted = false;
+  let applied = false;
+
+  beforeAll(() => {
+    if (docker(['info', '--format', '{{.Swarm.LocalNodeState}}']) !== 'active') {
+      docker(['swarm', 'init', '--advertise-addr', '127.0.0.1']);
+      joined = true;
+    }
+    const removed = removeLeftovers(NAME);
+    if (removed.length > 0) report(`removed leftovers of an interrupted earlier run: ${removed.join(', ')}`);
+  });
+
+  beforeEach(() => {
+    const name = expect.getState().currentTestName ?? '';
+    if (!applied && !name.endsWith('applies')) throw new Error('not run: the apply failed (see the first failure)');
+  });
+
+  afterAll(() => {
+    try {
+      if (attempted && Object.keys(serviceReplicas()).length > 0) deployment.destroy();
+    } finally {
+      if (joined) docker(['swarm', 'leave', '--force']);
+    }
+  });
+
+  test('applies', () => {
+    deployment.synth(swarmEnvironment(dockerHost));
+    const started = Date.now();
+    attempted = true;
+    deployment.apply();
+    applied = true;
+    report(`swarm apply: ${Math.round((Date.now() - started) / 1000)} s, services ${JSON.stringify(serviceReplicas())}`);
+  });
+
+  test('converges: the next plan is empty', () => {
+    const plan = deployment.plan();
+    report(`swarm plan after apply: exit ${plan.status}`);
+    expect(plan.status === 0 ? '' : planChanges(plan.stdout)).toBe('');
+  });
+
+  test('every service runs its replicas; exactly one scheduler', () => {
+    const replicas = serviceReplicas();
+    for (const [service, count] of Object.entries(replicas)) {
+      const [running, desired] = count.split('/');
+      expect(`${service} ${running}`).toBe(`${service} ${desired}`);
+    }
+    expect(replicas[`${NAME}-app`]).toBe('3/3');
+    expect(replicas[`${NAME}-app-scheduler`]).toBe('1/1');
+    expect(taskContainers('app-scheduler')).toHaveLength(1);
+  });
+
+  test('500 requests through the load balancer: 0 failures, answered by more than one replica', async () => {
+    // The load balancer may still be starting its health checks right after the apply.
+    await waitFor('the site answering', async () => (await get(PORT, '/', site)).status === 200, 60);
+    const result = await load(PORT, { ...site, count: 500, concurrency: 4 });
+    report(summary('swarm 500 requests', result));
+    expect(result.failures).toEqual([]);
+    expect(Object.keys(result.replicas).length).toBeGreaterThan(1);
+  });
+
+  test('/admin from an address outside adminCidrs is refused with 403', async () => {
+    for (const p of ['/admin', '/admin/login']) expect((await get(PORT, p, site)).status).toBe(403);
+  });
+
+  test('losing one app task: Swarm replaces it, at most 1% of requests fail', async () => {
+    const [victim] = taskContainers('app');
+    let stop = false;
+    const running = load(PORT, { ...site, count: 5000, concurrency: 2, stop: () => stop });
+    await sleep(2000);
+    await runInBackground('docker', ['kill', victim]);
+    await waitFor('3 running app tasks again', async () => (await runInBackground('docker', ['service', 'ls', '--filter', `name=${NAME}-app`, '--format', '{{.Name}} {{.Replicas}}'])).includes(`${NAME}-app 3/3`), 120);
+    await sleep(12000);
+    stop = true;
+    const result = await running;
+    report(summary('swarm kill of one app task', result));
+    expect(result.failed / result.sent).toBeLessThanOrEqual(0.01);
+  });
+
+  test('tears down cleanly: no service, container, network, volume, config or secret left', () => {
+    deployment.destroy();
+    expect(serviceReplicas()).toEqual({});
+    // Swarm configs and secrets carry no labels: they are found by their name prefix.
+    const byName = `name=${NAME}`;
+    for (const kind of ['container', 'network', 'volume', 'config', 'secret']) {
+      const filter = kind === 'config' || kind === 'secret' ? byName : label;
+      const args = kind === 'container' ? ['ps', '-a', '--filter', label, '--format', '{{.Names}}'] : [kind, 'ls', '--filter', filter, '--format', '{{.Name}}'];
+      expect(`${kind}: ${docker(args)}`).toBe(`${kind}: `);
+    }
+    deployment.cleanup();
+  });
+});
