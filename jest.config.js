@@ -3,8 +3,9 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  // The pack-and-consume test takes ~20 s and its own npm script (npm run test:package, run by CI).
-  testPathIgnorePatterns: process.env.WEBCLUSTER_PACKAGE_TEST ? [] : ['/test/package.test.ts'],
+  // The pack-and-consume test takes ~20 s and its own npm script (npm run test:package, run by CI);
+  // the real-engine tests have theirs too (npm run test:engine, jest.engine.config.js).
+  testPathIgnorePatterns: ['/test/engine/', ...(process.env.WEBCLUSTER_PACKAGE_TEST ? [] : ['/test/package.test.ts'])],
   transform: { '^.+\\.ts$': '<rootDir>/test/esbuild-transform.js' },
   setupFilesAfterEnv: ['<rootDir>/test/setup.js'],
   maxWorkers: 2,

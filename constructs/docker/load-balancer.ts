@@ -301,6 +301,7 @@ export class LoadBalancer extends Construct implements ILoadBalancer {
         httpsPort: this.httpsPort,
         idleTimeoutSec: this.idleTimeoutSec,
         routes: routesVolume ? { directory: ROUTES_DIR } : { file: DYNAMIC_CONFIG_PATH },
+        connectionPerRequest: cluster.runtime.backendAddressing === 'dns-round-robin',
       }),
       listenNetwork: cluster.frontend,
       defaultPort: Port.tcp(80),

@@ -150,6 +150,13 @@ export interface IContainerRuntime {
    * not available there.
    */
   readonly supportsLoopbackPorts: boolean;
+  /**
+   * What a workload's backend host name reaches: one container each (`per-container`, standalone),
+   * a virtual IP that balances connections over the copies (`virtual-ip`, Swarm vip), or DNS that
+   * answers with every copy's address in turn (`dns-round-robin`, Swarm dnsrr). With DNS round
+   * robin a client balances only when it opens new connections (and so resolves again).
+   */
+  readonly backendAddressing: 'per-container' | 'virtual-ip' | 'dns-round-robin';
   /** Creates a network. */
   network(scope: Construct, id: string, options: { readonly name: string; readonly internal: boolean; readonly labels: Readonly<Record<string, string>> }): IDockerNetwork;
   /** Creates a named volume. */

@@ -35,6 +35,7 @@ export function envList(spec: WorkloadSpec): string[] {
 export class StandaloneRuntime implements IContainerRuntime {
   public readonly mode = 'standalone' as const;
   public readonly supportsLoopbackPorts = true;
+  public readonly backendAddressing = 'per-container' as const;
 
   public network(scope: Construct, id: string, options: { name: string; internal: boolean; labels: Readonly<Record<string, string>> }): IDockerNetwork {
     const net = new Network(scope, id, {
@@ -115,9 +116,15 @@ function containerConfig(spec: WorkloadSpec, name: string): ContainerConfig {
   };
 }
 
-/** A health check in the provider's form, durations as the engine reports them back. */
-export function healthcheckConfig(h: WorkloadHealthcheck): { test: string[]; interval: string; timeout: string; retries: number; startPeriod: string } {
-  return { test: [...h.test], interval: goDuration(h.intervalSec), timeout: goDuration(h.timeoutSec), retries: h.retries, startPeriod: goDuration(h.startPeriodSec) };
+/**
+ * A health check in the provider's form, durations written the way the provider reads them back
+ * (`duration`: {@link goDuration} for containers, `goShortDuration` for services).
+ */
+export function healthcheckConfig(
+  h: WorkloadHealthcheck,
+  duration: (seconds: number) => string = goDuration,
+): { test: string[]; interval: string; timeout: string; retries: number; startPeriod: string } {
+  return { test: [...h.test], interval: duration(h.intervalSec), timeout: duration(h.timeoutSec), retries: h.retries, startPeriod: duration(h.startPeriodSec) };
 }
 
 /** Docker labels in the provider's list form, sorted. */

@@ -11,7 +11,7 @@ import { Fn, Lazy, TerraformLocal } from '../core/cdktf';
 import type { IDockerNetwork } from './docker-connections';
 import { validate } from '../core/validation-error';
 import type { IContainerRuntime, IRenderedWorkload, WorkloadSpec } from './runtime';
-import { goDuration } from './private/duration';
+import { goShortDuration } from './private/duration';
 import { healthcheckConfig, labelList, StandaloneRuntime } from './standalone-runtime';
 
 /**
@@ -45,10 +45,12 @@ export class SwarmRuntime implements IContainerRuntime {
   public readonly supportsLoopbackPorts = false;
   /** The endpoint mode of every service. */
   public readonly endpointMode: SwarmEndpointMode;
+  public readonly backendAddressing: 'virtual-ip' | 'dns-round-robin';
   private readonly tasks = new StandaloneRuntime();
 
   constructor(options: SwarmRuntimeOptions = {}) {
     this.endpointMode = options.endpointMode ?? 'vip';
+    this.backendAddressing = this.endpointMode === 'vip' ? 'virtual-ip' : 'dns-round-robin';
   }
 
   public network(scope: Construct, id: string, options: { name: string; internal: boolean; labels: Readonly<Record<string, string>> }): IDockerNetwork {
@@ -119,34 +121,34 @@ export class SwarmRuntime implements IContainerRuntime {
           command: spec.entrypoint ? [...spec.entrypoint] : undefined,
           args: spec.command ? [...spec.command] : undefined,
           env: plainEnv,
-          healthcheck: h ? healthcheckConfig(h) : undefined,
+          healthcheck: h ? healthcheckConfig(h, goShortDuration) : undefined,
           mounts: spec.volumes.map((v) => ({ target: v.containerPath, source: v.volumeName, type: 'volume', readOnly: v.readOnly ?? false })),
           configs,
           secrets,
           labels: labelList({ 'webcluster.role': spec.role }),
-          stopGracePeriod: goDuration(spec.stopGraceSec),
+          stopGracePeriod: goShortDuration(spec.stopGraceSec),
         },
         networksAdvanced: Lazy.anyValue({
           // By id: the engine reports a service's networks by id, and a name would plan a replacement.
           produce: () => spec.networks().map((n) => ({ name: n.networkId, aliases: [...spec.aliases] })),
         }),
         placement: spec.placement.length > 0 ? { constraints: [...spec.placement] } : undefined,
-        restartPolicy: { condition: 'any', delay: goDuration(5), maxAttempts: 0, window: goDuration(30) },
+        restartPolicy: { condition: 'any', delay: goShortDuration(5), maxAttempts: 0, window: goShortDuration(30) },
         logDriver: { name: spec.logging.driver, options: { ...spec.logging.options } },
       },
       updateConfig: {
         parallelism: 1,
-        delay: goDuration(10),
+        delay: goShortDuration(10),
         failureAction: 'rollback',
-        monitor: goDuration(30),
+        monitor: goShortDuration(30),
         maxFailureRatio: MAX_FAILURE_RATIO,
         order: spec.stateful ? 'stop-first' : 'start-first',
       },
       rollbackConfig: {
         parallelism: 1,
-        delay: goDuration(5),
+        delay: goShortDuration(5),
         failureAction: 'pause',
-        monitor: goDuration(30),
+        monitor: goShortDuration(30),
         maxFailureRatio: MAX_FAILURE_RATIO,
         order: spec.stateful ? 'stop-first' : 'start-first',
       },
@@ -165,7 +167,7 @@ export class SwarmRuntime implements IContainerRuntime {
                   : undefined,
             }
           : undefined,
-      convergeConfig: { delay: goDuration(7), timeout: goDuration(300) },
+      convergeConfig: { delay: goShortDuration(7), timeout: goShortDuration(300) },
       dependsOn: spec.dependsOn.flatMap((d) => [...d.resources]),
     });
     return { backendHosts: [spec.name], resources: [service] };

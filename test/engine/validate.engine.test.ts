@@ -15,7 +15,8 @@ interface Manifest {
 /** Provider sources each stack requires, from its `terraform.required_providers`. */
 function providersOf(stackFile: string): string[] {
   const json = JSON.parse(fs.readFileSync(stackFile, 'utf8')) as { terraform?: { required_providers?: Record<string, { source: string; version: string }> } };
-  return Object.values(json.terraform?.required_providers ?? {}).map((p) => `${p.source} ${p.version}`);
+  // A source without a namespace is a hashicorp/ provider.
+  return Object.values(json.terraform?.required_providers ?? {}).map((p) => `${p.source.includes('/') ? p.source : `hashicorp/${p.source}`} ${p.version}`);
 }
 
 describe('every default stack whose providers are available validates', () => {

@@ -37,6 +37,13 @@ export interface TraefikStaticOptions {
   readonly idleTimeoutSec: number;
   /** Where the file provider reads the routes: one file, or a directory it watches. */
   readonly routes: { readonly file: string } | { readonly directory: string };
+  /**
+   * A new connection to the backend for every request, so that each request resolves the backend's
+   * name again (Swarm dnsrr: the answer rotates over the tasks; pooled connections would keep
+   * every request on the tasks resolved first).
+   * @default false
+   */
+  readonly connectionPerRequest?: boolean;
 }
 
 /**
@@ -59,6 +66,7 @@ export function traefikStaticArgs(options: TraefikStaticOptions): string[] {
     `--entrypoints.web.http.middlewares=${RETRY_MIDDLEWARE}@file`,
     '--entrypoints.traefik.address=:8080',
     '--ping=true',
+    ...(options.connectionPerRequest ? ['--serversTransport.maxIdleConnsPerHost=-1'] : []),
     '--ping.entrypoint=traefik',
     'file' in options.routes ? `--providers.file.filename=${options.routes.file}` : `--providers.file.directory=${options.routes.directory}`,
     '--providers.file.watch=true',

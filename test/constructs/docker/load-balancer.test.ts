@@ -407,6 +407,19 @@ describe('LoadBalancer (swarm)', () => {
     cluster = new DockerCluster(stack, 'Cluster', { namePrefix: 'shop', runtime: new SwarmRuntime() });
   });
 
+  test('with dnsrr, a new backend connection per request so every request resolves the tasks again; with vip, pooled', () => {
+    const args = (runtime: SwarmRuntime): string[] => {
+      const s = makeStack();
+      const c = new DockerCluster(s, 'Cluster', { namePrefix: 'shop', runtime });
+      const app = new Workload(s, 'App', { cluster: c, name: 'app', role: 'app', image: 'shop/app:1.0.0', replicas: 3, listenNetwork: c.frontend });
+      new LoadBalancer(s, 'Lb', { cluster: c }).addTarget('app', { workload: app, port: 8000, healthCheckPath: '/health' });
+      const service = resourcesOf(synthJson(s), 'docker_service').find((x) => x.name === 'shop-traefik') as { task_spec: { container_spec: { args: string[] } } };
+      return service.task_spec.container_spec.args;
+    };
+    expect(args(new SwarmRuntime({ endpointMode: 'dnsrr' }))).toContain('--serversTransport.maxIdleConnsPerHost=-1');
+    expect(args(new SwarmRuntime())).not.toContain('--serversTransport.maxIdleConnsPerHost=-1');
+  });
+
   test('a service publishing 80/443 in host mode, stop-first updates, the configuration as a Swarm config', () => {
     // GIVEN
     const app = new Workload(stack, 'App', { cluster, name: 'app', role: 'app', image: 'shop/app:1.0.0', replicas: 3, listenNetwork: cluster.frontend });

@@ -7,6 +7,7 @@ the app (database, each Redis data class, S3) in the role its command selects.
 """
 import json
 import os
+import signal
 import socket
 import sys
 import threading
@@ -219,5 +220,7 @@ def web():
 
 
 if __name__ == "__main__":
+    # PID 1 of a container: the kernel drops signals without a handler, so stop on SIGTERM ourselves.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     role = sys.argv[1] if len(sys.argv) > 1 else "web"
     {"web": web, "init": init, "worker": lambda: heartbeat("worker"), "scheduler": lambda: heartbeat("scheduler")}[role]()
