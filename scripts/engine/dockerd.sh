@@ -4,6 +4,10 @@
 #
 # Usage: scripts/engine/dockerd.sh start   (prints the DOCKER_HOST to use; waits until it answers)
 #        scripts/engine/dockerd.sh stop    (stops the engine this script started, by its pid)
+# With WEBCLUSTER_ENGINE_NETNS=<name> the engine runs in a network namespace of that name, created
+# here (loopback only) and deleted on stop: whatever it publishes, on any address, is reachable only
+# from inside that namespace (run the clients with `nsenter --net=/run/netns/<name> ...`); it can reach no
+# network outside it, so build images with an engine started without it.
 # With WEBCLUSTER_ENGINE_HOST set (e.g. unix:///var/run/docker.sock), that engine is used instead
 # and nothing is started or stopped.
 set -euo pipefail
@@ -26,14 +30,23 @@ case "${1:-}" in
       die "an engine of an earlier run is still running (pid $(cat "$pidfile")); stop it with: $0 stop"
     fi
     mkdir -p "$run" "$WEBCLUSTER_CACHE/docker"
+    in_netns=()
+    if [ -n "${WEBCLUSTER_ENGINE_NETNS:-}" ]; then
+      command -v ip >/dev/null 2>&1 || die "ip (iproute2) is not installed; it creates the network namespace WEBCLUSTER_ENGINE_NETNS"
+      ip netns list | grep -qw "$WEBCLUSTER_ENGINE_NETNS" || ip netns add "$WEBCLUSTER_ENGINE_NETNS"
+      ip netns exec "$WEBCLUSTER_ENGINE_NETNS" ip link set lo up
+      # nsenter switches the network namespace only (`ip netns exec` also remounts /sys, hiding the cgroups).
+      in_netns=(nsenter "--net=/run/netns/$WEBCLUSTER_ENGINE_NETNS")
+    fi
     # The test engine keeps its images under the cache; its exec state is per run.
-    # --ip: ports published without a host address (Swarm's host-mode ports) bind to 127.0.0.1 only.
-    dockerd --host "unix://$sock" --data-root "$WEBCLUSTER_CACHE/docker" --exec-root "$run/exec" --ip 127.0.0.1 \
+    # --ip: ports published without a host address bind to 127.0.0.1 (Swarm's host-mode ports do
+    # not follow it: they bind every address, hence the network namespace for the tests).
+    "${in_netns[@]}" dockerd --host "unix://$sock" --data-root "$WEBCLUSTER_CACHE/docker" --exec-root "$run/exec" --ip 127.0.0.1 \
       --pidfile "$run/dockerd.internal.pid" >"$run/dockerd.log" 2>&1 &
     echo $! >"$pidfile"
     for _ in $(seq 1 60); do
       if docker -H "unix://$sock" version >/dev/null 2>&1; then
-        log "engine $(docker -H "unix://$sock" version --format '{{.Server.Version}}') up (pid $(cat "$pidfile"), log $run/dockerd.log)"
+        log "engine $(docker -H "unix://$sock" version --format '{{.Server.Version}}') up (pid $(cat "$pidfile"), ${WEBCLUSTER_ENGINE_NETNS:+network namespace $WEBCLUSTER_ENGINE_NETNS, }log $run/dockerd.log)"
         echo "unix://$sock"
         exit 0
       fi
@@ -54,6 +67,10 @@ case "${1:-}" in
       log "engine stopped (pid $pid)"
     fi
     rm -f "$pidfile"
+    if [ -n "${WEBCLUSTER_ENGINE_NETNS:-}" ] && ip netns list | grep -qw "$WEBCLUSTER_ENGINE_NETNS"; then
+      ip netns del "$WEBCLUSTER_ENGINE_NETNS"
+      log "network namespace $WEBCLUSTER_ENGINE_NETNS deleted"
+    fi
     ;;
   *) die "usage: $0 start|stop" ;;
 esac

@@ -172,9 +172,25 @@ export class TestDeployment {
     fs.writeFileSync(config, stringify({ environments: [environment] }));
     run('node', [path.join(REPO, 'dist', 'main.js')], {
       cwd: this.workdir,
-      env: { WEBCLUSTER_CONFIG: config, CDKTF_OUTDIR: path.join(this.workdir, 'cdktf.out') },
+      env: { WEBCLUSTER_CONFIG: config, CDKTF_OUTDIR: this.outdir },
       timeoutSec: 120,
     });
+    this.prepare();
+  }
+
+  /** Output folder of the synthesized stacks. */
+  public get outdir(): string {
+    return path.join(this.workdir, 'cdktf.out');
+  }
+
+  /** Synthesizes a stack built in code (`build` writes into {@link outdir}), then as {@link synth}. */
+  public synthWith(build: (outdir: string) => void): void {
+    build(this.outdir);
+    this.prepare();
+  }
+
+  /** Random values for the stack's variables (kept across synths) and `terraform init`. */
+  private prepare(): void {
     for (const name of Object.keys(this.json.variable ?? {})) {
       if (!this.variables.has(name)) this.variables.set(name, crypto.randomBytes(18).toString('base64url'));
     }
@@ -296,6 +312,8 @@ export interface LoadResult {
   readonly statuses: Record<string, number>;
   /** Answers per replica name (the probe answers with its container's host name). */
   readonly replicas: Record<string, number>;
+  /** Milliseconds of the slowest request. */
+  readonly slowestMs: number;
   /** The first few failures, for the test's message. */
   readonly failures: string[];
 }
@@ -306,17 +324,20 @@ export interface LoadResult {
  */
 export async function load(
   port: number,
-  options: { host: string; path?: string; count: number; concurrency?: number; stop?: () => boolean; cookie?: string },
+  options: { host: string; path?: string; count: number; concurrency?: number; stop?: () => boolean; cookie?: string; timeoutMs?: number },
 ): Promise<LoadResult> {
   let sent = 0;
   let failed = 0;
+  let slowestMs = 0;
   const statuses: Record<string, number> = {};
   const replicas: Record<string, number> = {};
   const failures: string[] = [];
   const worker = async (): Promise<void> => {
     while (sent < options.count && !(options.stop?.() ?? false)) {
       sent++;
-      const answer = await get(port, options.path ?? '/', { host: options.host, cookie: options.cookie });
+      const started = Date.now();
+      const answer = await get(port, options.path ?? '/', { host: options.host, cookie: options.cookie, timeoutMs: options.timeoutMs });
+      slowestMs = Math.max(slowestMs, Date.now() - started);
       statuses[answer.status] = (statuses[answer.status] ?? 0) + 1;
       if (answer.status !== 200) {
         failed++;
@@ -328,7 +349,7 @@ export async function load(
     }
   };
   await Promise.all(Array.from({ length: options.concurrency ?? 4 }, worker));
-  return { sent, failed, statuses, replicas, failures };
+  return { sent, failed, statuses, replicas, failures, slowestMs };
 }
 
 /** The replica name in a probe answer. */
@@ -349,4 +370,48 @@ export function report(line: string): void {
 export function planChanges(output: string): string {
   const start = output.indexOf('Terraform will perform the following actions:');
   return start === -1 ? output : output.slice(start);
+}
+
+/**
+ * The lifecycle every deployment test file shares: leftovers of an interrupted earlier run are
+ * removed first; once the apply failed, later tests say so instead of failing on their own; and at
+ * the end whatever an apply created is destroyed, even when a test failed (the teardown test checks
+ * that a destroy works; this is the safety net). Call {@link applyOnce} in the first test.
+ */
+export class DeploymentLifecycle {
+  private attempted = false;
+  private applied = false;
+
+  constructor(
+    private readonly deployment: TestDeployment,
+    /** Whether anything of the deployment is still on the engine. */
+    exists: () => boolean,
+    /** Runs when the suite starts (e.g. joining a swarm), before leftovers are removed. */
+    before: () => void = () => undefined,
+    /** Runs at the very end, after the safety-net destroy (e.g. leaving the swarm). */
+    after: () => void = () => undefined,
+  ) {
+    beforeAll(() => {
+      before();
+      const removed = removeLeftovers(deployment.name);
+      if (removed.length > 0) report(`removed leftovers of an interrupted earlier run: ${removed.join(', ')}`);
+    });
+    beforeEach(() => {
+      if (this.attempted && !this.applied) throw new Error('not run: the apply failed (see the first failure)');
+    });
+    afterAll(() => {
+      try {
+        if (this.attempted && exists()) deployment.destroy();
+      } finally {
+        after();
+      }
+    });
+  }
+
+  /** Applies; from here on the end of the suite destroys what the apply created, even if it failed. */
+  public applyOnce(): void {
+    this.attempted = true;
+    this.deployment.apply();
+    this.applied = true;
+  }
 }

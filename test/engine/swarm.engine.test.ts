@@ -4,13 +4,13 @@
  */
 import { SITE_HOST, SWARM_PORT, swarmEnvironment } from './config';
 import {
+  DeploymentLifecycle,
   docker,
   engineEnvironment,
   get,
   load,
   LoadResult,
   planChanges,
-  removeLeftovers,
   report,
   runInBackground,
   sleep,
@@ -24,7 +24,7 @@ const site = { host: SITE_HOST };
 const label = `label=webcluster.cluster=${NAME}`;
 
 function summary(what: string, r: LoadResult): string {
-  return `${what}: ${r.sent} requests, ${r.failed} failed, statuses ${JSON.stringify(r.statuses)}, replicas ${JSON.stringify(r.replicas)}`;
+  return `${what}: ${r.sent} requests, ${r.failed} failed, slowest ${r.slowestMs} ms, statuses ${JSON.stringify(r.statuses)}, replicas ${JSON.stringify(r.replicas)}`;
 }
 
 /** `<running>/<desired>` of every service of the cluster, by name. */
@@ -42,37 +42,24 @@ describe('shopware-swarm on a real engine', () => {
   const { dockerHost } = engineEnvironment();
   const deployment = new TestDeployment(NAME);
   let joined = false;
-  let attempted = false;
-  let applied = false;
-
-  beforeAll(() => {
-    if (docker(['info', '--format', '{{.Swarm.LocalNodeState}}']) !== 'active') {
-      docker(['swarm', 'init', '--advertise-addr', '127.0.0.1']);
-      joined = true;
-    }
-    const removed = removeLeftovers(NAME);
-    if (removed.length > 0) report(`removed leftovers of an interrupted earlier run: ${removed.join(', ')}`);
-  });
-
-  beforeEach(() => {
-    const name = expect.getState().currentTestName ?? '';
-    if (!applied && !name.endsWith('applies')) throw new Error('not run: the apply failed (see the first failure)');
-  });
-
-  afterAll(() => {
-    try {
-      if (attempted && Object.keys(serviceReplicas()).length > 0) deployment.destroy();
-    } finally {
+  const lifecycle = new DeploymentLifecycle(
+    deployment,
+    () => Object.keys(serviceReplicas()).length > 0,
+    () => {
+      if (docker(['info', '--format', '{{.Swarm.LocalNodeState}}']) !== 'active') {
+        docker(['swarm', 'init', '--advertise-addr', '127.0.0.1']);
+        joined = true;
+      }
+    },
+    () => {
       if (joined) docker(['swarm', 'leave', '--force']);
-    }
-  });
+    },
+  );
 
   test('applies', () => {
     deployment.synth(swarmEnvironment(dockerHost));
     const started = Date.now();
-    attempted = true;
-    deployment.apply();
-    applied = true;
+    lifecycle.applyOnce();
     report(`swarm apply: ${Math.round((Date.now() - started) / 1000)} s, services ${JSON.stringify(serviceReplicas())}`);
   });
 

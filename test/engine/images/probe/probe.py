@@ -4,6 +4,9 @@ the app (database, each Redis data class, S3) in the role its command selects.
 
   probe web        HTTP on :8000 (app, admin)     probe init       one-shot set-up (migrations)
   probe worker     heartbeat every 2 s            probe scheduler  heartbeat every 2 s
+
+With PROBE_STATELESS=1 the web role needs no data store: every path answers with the replica's
+name (for load-balancer tests such as sticky sessions).
 """
 import json
 import os
@@ -22,6 +25,7 @@ import redis
 from botocore.config import Config
 
 NAME = socket.gethostname()
+STATELESS = os.environ.get("PROBE_STATELESS") == "1"
 PORT = 8000
 HEALTH_PATH = "/api/_info/health-check"
 # Redis data classes of the Shopware contract, by variable; the cache is optional (an app keeps
@@ -181,6 +185,8 @@ class Handler(BaseHTTPRequestHandler):
                 self.session(path.rsplit("/", 1)[1], params.get("value"))
             elif path.startswith("/probe/record/"):
                 self.record(path.rsplit("/", 1)[1], params.get("value"))
+            elif STATELESS:
+                self.answer(200, {"replica": NAME})
             elif path.startswith("/admin"):
                 self.answer(200, {"replica": NAME, "area": "admin"})
             else:
@@ -212,7 +218,7 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def web():
-    if not with_database(migrated, attempts=30):
+    if not STATELESS and not with_database(migrated, attempts=30):
         log(role="web", error="the one-shot init has not run: refusing to serve")
         sys.exit(1)
     log(role="web", listening=PORT)
