@@ -62,10 +62,15 @@ for src in "$sources"/terraform-provider-*-*/; do
 done
 [ "$found" -gt 0 ] || die "no terraform-provider-<name>-<version>/ folder with a go.mod under '$sources'"
 
-# One mirror folder linking every provider, so one filesystem_mirror block serves them all.
+# One mirror folder linking every provider, so one filesystem_mirror block serves them all. OpenTofu
+# reads an unqualified source (kreuzwerker/docker) as registry.opentofu.org/..., Terraform as
+# registry.terraform.io/...: the mirror holds the providers under both hosts.
 mirror="$WEBCLUSTER_CACHE/providers/mirror"
-rm -rf "$mirror.tmp" && mkdir -p "$mirror.tmp"
-for entry in "${entries[@]}"; do cp -rs "$entry/." "$mirror.tmp/"; done
+rm -rf "$mirror.tmp" && mkdir -p "$mirror.tmp/registry.opentofu.org"
+for entry in "${entries[@]}"; do
+  cp -rs "$entry/." "$mirror.tmp/"
+  cp -rs "$entry/registry.terraform.io/." "$mirror.tmp/registry.opentofu.org/"
+done
 rm -rf "$mirror" && mv "$mirror.tmp" "$mirror"
 
 config="$WEBCLUSTER_CACHE/providers/terraform.rc"
@@ -74,10 +79,10 @@ cat > "$config.tmp" <<HCL
 provider_installation {
   filesystem_mirror {
     path    = "$mirror"
-    include = ["registry.terraform.io/*/*"]
+    include = ["registry.terraform.io/*/*", "registry.opentofu.org/*/*"]
   }
   direct {
-    exclude = ["registry.terraform.io/*/*"]
+    exclude = ["registry.terraform.io/*/*", "registry.opentofu.org/*/*"]
   }
 }
 HCL
