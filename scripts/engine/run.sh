@@ -30,7 +30,7 @@ done
 stage terraform
 WEBCLUSTER_TERRAFORM=$(bash scripts/engine/terraform.sh)
 export WEBCLUSTER_TERRAFORM
-log "terraform: $WEBCLUSTER_TERRAFORM ($("$WEBCLUSTER_TERRAFORM" version | head -1))"
+log "terraform: $WEBCLUSTER_TERRAFORM ($("$WEBCLUSTER_TERRAFORM" version 2>/dev/null | grep -m1 -E "^(Terraform|OpenTofu) v"))"
 
 stage providers
 config=$(bash scripts/engine/providers.sh)
