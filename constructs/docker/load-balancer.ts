@@ -146,8 +146,9 @@ export interface LoadBalancerProps {
  * command-line arguments; its routes are a YAML file rendered by {@link addTarget} calls. On a
  * standalone engine a one-shot task `<prefix>-traefik-routes` writes that file onto a volume that
  * Traefik's file provider watches, so adding a route or a backend container reloads Traefik without
- * replacing it (no downtime on a scale-up); on Swarm the file is a Swarm config. No Docker socket is mounted, no API or dashboard is
- * enabled, and only the HTTP port (plus HTTPS with ACME) is published. Every route health-checks its
+ * replacing it (no downtime on a scale-up); on Swarm the file is a Swarm config. No Docker socket
+ * is mounted, no API or dashboard is enabled, and only the HTTP port (plus HTTPS with ACME) is
+ * published. Every route health-checks its
  * backend containers; `/ping` on the unpublished port 8080 is the container's own health check.
  *
  * On Swarm the ports are published in `host` mode (the routing mesh would hide client addresses
