@@ -19,42 +19,35 @@ export const SITE_HOST = 'shop.localhost';
 /** Who may open /admin: a documentation range, so the test client (127.0.0.1) is refused. */
 const ADMIN_CIDRS = ['203.0.113.0/24'];
 
-/** shopware-docker as a test environment: containers on one engine, port 18080 on 127.0.0.1. */
-export function standaloneEnvironment(dockerHost: string, appReplicas = 2): Record<string, unknown> {
+/** A Shopware environment on the stand-ins; `allowDestroy`, so `terraform destroy` removes the data volumes too. */
+function shopwareTestEnvironment(name: string, docker: Record<string, unknown>, appReplicas: number): Record<string, unknown> {
   return {
-    name: 'engine-shopware-docker',
+    name,
     app: 'shopware',
     backend: 'docker',
     domain: SITE_HOST,
-    docker: { host: dockerHost, mode: 'standalone', listenAddress: '127.0.0.1', httpPort: STANDALONE_PORT },
+    docker,
     adminCidrs: ADMIN_CIDRS,
     replicas: { app: appReplicas },
     workers: 2,
     images: STANDIN_IMAGES,
-    // A test environment: `terraform destroy` removes the data volumes too.
     allowDestroy: true,
   };
+}
+
+/** shopware-docker as a test environment: containers on one engine, port 18080 on 127.0.0.1. */
+export function standaloneEnvironment(dockerHost: string, appReplicas = 2): Record<string, unknown> {
+  return shopwareTestEnvironment('engine-shopware-docker', { host: dockerHost, mode: 'standalone', listenAddress: '127.0.0.1', httpPort: STANDALONE_PORT }, appReplicas);
 }
 export const STANDALONE_PORT = 18080;
 
 /**
  * shopware-swarm as a test environment: services on a one-node swarm. Endpoint mode dnsrr: the
  * kernels of our machines have no IPVS, so a service's virtual IP does not route there (real swarm
- * nodes have it; the default stays vip). Swarm publishes host-mode ports without a host address:
- * the test engine binds them to 127.0.0.1 (dockerd --ip, scripts/engine/dockerd.sh).
+ * nodes have it; the default stays vip). Swarm publishes host-mode ports on every address, so the
+ * tests' engine runs in a network namespace of its own (scripts/engine/run.sh).
  */
 export function swarmEnvironment(dockerHost: string): Record<string, unknown> {
-  return {
-    name: 'engine-shopware-swarm',
-    app: 'shopware',
-    backend: 'docker',
-    domain: SITE_HOST,
-    docker: { host: dockerHost, mode: 'swarm', endpointMode: 'dnsrr', httpPort: SWARM_PORT },
-    adminCidrs: ADMIN_CIDRS,
-    replicas: { app: 3 },
-    workers: 2,
-    images: STANDIN_IMAGES,
-    allowDestroy: true,
-  };
+  return shopwareTestEnvironment('engine-shopware-swarm', { host: dockerHost, mode: 'swarm', endpointMode: 'dnsrr', httpPort: SWARM_PORT }, 3);
 }
 export const SWARM_PORT = 18081;

@@ -58,13 +58,17 @@ export function run(
 }
 
 /** Runs a command without blocking the event loop (request loops go on meanwhile); rejects on failure. */
-export function runInBackground(command: string, args: readonly string[], timeoutSec = 300): Promise<string> {
+export function runInBackground(
+  command: string,
+  args: readonly string[],
+  options: { cwd?: string; env?: Record<string, string>; timeoutSec?: number } = {},
+): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, [...args], { env: process.env });
+    const child = spawn(command, [...args], { cwd: options.cwd, env: { ...process.env, ...(options.env ?? {}) } });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGTERM'), timeoutSec * 1000);
+    const timer = setTimeout(() => child.kill('SIGTERM'), (options.timeoutSec ?? 300) * 1000);
     child.on('close', (code) => {
       clearTimeout(timer);
       if (code === 0) resolve(output.trim());
@@ -124,7 +128,7 @@ export function inspect(name: string, template: string): string {
 
 /** {@link inspect} without blocking the event loop, for polling while a request loop runs. */
 export function inspectInBackground(name: string, template: string): Promise<string> {
-  return runInBackground('docker', ['inspect', '--format', template, name], 60);
+  return runInBackground('docker', ['inspect', '--format', template, name], { timeoutSec: 60 });
 }
 
 /** Waits until `check` returns true, polling every second; throws after `timeoutSec`. */
@@ -206,10 +210,14 @@ export class TestDeployment {
 
   /** `terraform <args>` in the stack's folder. */
   public terraform(args: readonly string[], options: { timeoutSec?: number; allowFailure?: boolean } = {}): RunResult {
-    const { terraform } = engineEnvironment();
+    return run(engineEnvironment().terraform, [...args], { cwd: this.stackDir, env: this.terraformEnv(), timeoutSec: options.timeoutSec ?? 900, allowFailure: options.allowFailure });
+  }
+
+  /** Terraform's environment: automation mode and the stack's variables as `TF_VAR_*`. */
+  private terraformEnv(): Record<string, string> {
     const env: Record<string, string> = { TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' };
     for (const [name, value] of this.variables) env[`TF_VAR_${name}`] = value;
-    return run(terraform, [...args], { cwd: this.stackDir, env, timeoutSec: options.timeoutSec ?? 900, allowFailure: options.allowFailure });
+    return env;
   }
 
   public apply(extra: readonly string[] = []): RunResult {
@@ -220,21 +228,11 @@ export class TestDeployment {
    * `terraform apply` without blocking the event loop, so request loops keep running during it.
    * Bounded by `timeoutSec`; rejects with the output when it fails.
    */
-  public applyInBackground(timeoutSec = 1200): Promise<void> {
-    const { terraform } = engineEnvironment();
-    const env: Record<string, string> = { ...(process.env as Record<string, string>), TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' };
-    for (const [name, value] of this.variables) env[`TF_VAR_${name}`] = value;
-    return new Promise((resolve, reject) => {
-      const child = spawn(terraform, ['apply', '-auto-approve', '-input=false', '-no-color'], { cwd: this.stackDir, env });
-      let output = '';
-      child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-      const timer = setTimeout(() => child.kill('SIGTERM'), timeoutSec * 1000);
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        if (code === 0) resolve();
-        else reject(new Error(`terraform apply exited ${code}\n${output.split('\n').slice(-40).join('\n')}`));
-      });
+  public async applyInBackground(timeoutSec = 1200): Promise<void> {
+    await runInBackground(engineEnvironment().terraform, ['apply', '-auto-approve', '-input=false', '-no-color'], {
+      cwd: this.stackDir,
+      env: this.terraformEnv(),
+      timeoutSec,
     });
   }
 
@@ -350,6 +348,11 @@ export async function load(
   };
   await Promise.all(Array.from({ length: options.concurrency ?? 4 }, worker));
   return { sent, failed, statuses, replicas, failures, slowestMs };
+}
+
+/** One line of figures of a request loop, for {@link report}. */
+export function describeLoad(what: string, r: LoadResult): string {
+  return `${what}: ${r.sent} requests, ${r.failed} failed, slowest ${r.slowestMs} ms, statuses ${JSON.stringify(r.statuses)}, replicas ${JSON.stringify(r.replicas)}`;
 }
 
 /** The replica name in a probe answer. */

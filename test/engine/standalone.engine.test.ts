@@ -6,13 +6,13 @@ import { standaloneEnvironment, SITE_HOST, STANDALONE_PORT } from './config';
 import {
   containersOf,
   DeploymentLifecycle,
+  describeLoad,
   docker,
   engineEnvironment,
   get,
   inspect,
   inspectInBackground,
   load,
-  LoadResult,
   planChanges,
   report,
   run,
@@ -27,9 +27,6 @@ const PORT = STANDALONE_PORT;
 const site = { host: SITE_HOST };
 const container = (role: string): string => `${NAME}-${role}`;
 
-function summary(what: string, r: LoadResult): string {
-  return `${what}: ${r.sent} requests, ${r.failed} failed, slowest ${r.slowestMs} ms, statuses ${JSON.stringify(r.statuses)}, replicas ${JSON.stringify(r.replicas)}`;
-}
 
 /** A statement against the database, as the app user, in the database container. */
 function sql(deployment: TestDeployment, statement: string): string {
@@ -67,7 +64,7 @@ describe('shopware-docker on a real engine', () => {
 
   test('500 requests through the load balancer: 0 failures, answered by both app replicas', async () => {
     const result = await load(PORT, { ...site, count: 500, concurrency: 4 });
-    report(summary('standalone 500 requests', result));
+    report(describeLoad('standalone 500 requests', result));
     expect(result.failures).toEqual([]);
     expect(result.sent).toBe(500);
     expect(Object.keys(result.replicas).length).toBeGreaterThan(1);
@@ -118,11 +115,11 @@ describe('shopware-docker on a real engine', () => {
     await sleep(15000);
     stop = true;
     const during = await running;
-    report(`${summary('standalone kill -9 of one app replica, until it is back', during)}; healthy again after ${backAfter} s`);
+    report(`${describeLoad('standalone kill -9 of one app replica, until it is back', during)}; healthy again after ${backAfter} s`);
     expect(during.failed / during.sent).toBeLessThanOrEqual(0.01);
     // Restarted by its restart policy, and back in the load balancer's rotation.
     const after = await load(PORT, { ...site, count: 300, concurrency: 2 });
-    report(summary('standalone after the killed replica is back', after));
+    report(describeLoad('standalone after the killed replica is back', after));
     expect(after.failures).toEqual([]);
     expect(after.replicas[inspect(victim, '{{.Config.Hostname}}')]).toBeGreaterThan(0);
   });
@@ -149,7 +146,7 @@ describe('shopware-docker on a real engine', () => {
     await sleep(2000);
     stop = true;
     const result = await running;
-    report(summary('standalone cache Redis restart', result));
+    report(describeLoad('standalone cache Redis restart', result));
     expect(result.failures).toEqual([]);
   });
 
@@ -188,11 +185,11 @@ describe('shopware-docker on a real engine', () => {
     await sleep(12000);
     stop = true;
     const during = await running;
-    report(summary('standalone scale 2 -> 4 during apply', during));
+    report(describeLoad('standalone scale 2 -> 4 during apply', during));
     expect(during.failures).toEqual([]);
     expect(inspect(container('traefik-1'), '{{.Id}}')).toBe(traefikBefore);
     const after = await load(PORT, { ...site, count: 400, concurrency: 4 });
-    report(summary('standalone after scale-up', after));
+    report(describeLoad('standalone after scale-up', after));
     expect(after.failures).toEqual([]);
     expect(Object.keys(after.replicas)).toHaveLength(4);
     expect(deployment.plan().status).toBe(0);

@@ -5,11 +5,11 @@
 import { SITE_HOST, SWARM_PORT, swarmEnvironment } from './config';
 import {
   DeploymentLifecycle,
+  describeLoad,
   docker,
   engineEnvironment,
   get,
   load,
-  LoadResult,
   planChanges,
   report,
   runInBackground,
@@ -23,9 +23,6 @@ const PORT = SWARM_PORT;
 const site = { host: SITE_HOST };
 const label = `label=webcluster.cluster=${NAME}`;
 
-function summary(what: string, r: LoadResult): string {
-  return `${what}: ${r.sent} requests, ${r.failed} failed, slowest ${r.slowestMs} ms, statuses ${JSON.stringify(r.statuses)}, replicas ${JSON.stringify(r.replicas)}`;
-}
 
 /** `<running>/<desired>` of every service of the cluster, by name. */
 function serviceReplicas(): Record<string, string> {
@@ -84,7 +81,7 @@ describe('shopware-swarm on a real engine', () => {
     // The load balancer may still be starting its health checks right after the apply.
     await waitFor('the site answering', async () => (await get(PORT, '/', site)).status === 200, 60);
     const result = await load(PORT, { ...site, count: 500, concurrency: 4 });
-    report(summary('swarm 500 requests', result));
+    report(describeLoad('swarm 500 requests', result));
     expect(result.failures).toEqual([]);
     expect(Object.keys(result.replicas).length).toBeGreaterThan(1);
   });
@@ -103,10 +100,10 @@ describe('shopware-swarm on a real engine', () => {
     await sleep(12000);
     stop = true;
     const during = await running;
-    report(summary('swarm kill of one app task, until it is replaced', during));
+    report(describeLoad('swarm kill of one app task, until it is replaced', during));
     expect(during.failed / during.sent).toBeLessThanOrEqual(0.01);
     const after = await load(PORT, { ...site, count: 300, concurrency: 2 });
-    report(summary('swarm after the task was replaced', after));
+    report(describeLoad('swarm after the task was replaced', after));
     expect(after.failures).toEqual([]);
     expect(Object.keys(after.replicas).length).toBeGreaterThan(1);
   });
