@@ -10,7 +10,7 @@ import { IPeer, Peer } from '../core/peer';
 import { Port } from '../core/port';
 import type { IAdminServer } from '../core/roles';
 import { validate, ValidationError } from '../core/validation-error';
-import { base64UserData, encryptedRootVolume, IMDSV2_ONLY } from './private/hardened-host';
+import { base64UserData, encryptedRootVolume, imageIdFromParameter, IMDSV2_ONLY } from './private/hardened-host';
 import { AL2023_X86_64_PARAMETER } from './app-server-group';
 import type { HostWorkload } from './host-workload';
 import { InstanceRole, IGrantable } from './instance-role';
@@ -174,8 +174,9 @@ export class AdminServer extends Construct implements IAdminServer, IGrantable {
       units,
     });
 
+    const imageId = imageIdFromParameter(this, props.imageParameter ?? AL2023_X86_64_PARAMETER);
     this.resource = new Instance(this, 'Resource', {
-      ami: `resolve:ssm:${props.imageParameter ?? AL2023_X86_64_PARAMETER}`,
+      ami: imageId,
       instanceType: this.instanceType,
       subnetId: net.appSubnetIds[zoneIndex],
       vpcSecurityGroupIds: [this.securityGroup.securityGroupId],

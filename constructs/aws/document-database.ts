@@ -16,7 +16,7 @@ import { Peer } from '../core/peer';
 import { Port } from '../core/port';
 import type { Endpoint, IDocumentDatabase } from '../core/roles';
 import { validate } from '../core/validation-error';
-import { base64UserData, encryptedRootVolume, IMDSV2_ONLY } from './private/hardened-host';
+import { base64UserData, encryptedRootVolume, imageIdFromParameter, IMDSV2_ONLY } from './private/hardened-host';
 import { GENERATE_SECRET_FUNCTION } from './private/user-data';
 import { AL2023_X86_64_PARAMETER } from './app-server-group';
 import { IGrantable, InstanceRole } from './instance-role';
@@ -262,6 +262,7 @@ export class DocumentDatabase extends Construct implements IDocumentDatabase, IG
     });
     props.logShipping?.grantShipping(this);
 
+    const imageId = imageIdFromParameter(this, props.imageParameter ?? AL2023_X86_64_PARAMETER);
     const volumeTag = `${prefix}-data`;
     const volumes: EbsVolume[] = [];
     const instances: Instance[] = [];
@@ -298,7 +299,7 @@ export class DocumentDatabase extends Construct implements IDocumentDatabase, IG
         logCommands: props.logShipping?.userDataCommands() ?? [],
       });
       const instance = new Instance(member, 'Resource', {
-        ami: `resolve:ssm:${props.imageParameter ?? AL2023_X86_64_PARAMETER}`,
+        ami: imageId,
         instanceType,
         subnetId: net.appSubnetIds[zone],
         vpcSecurityGroupIds: [sg.securityGroupId],

@@ -10,7 +10,7 @@ import { Peer } from '../core/peer';
 import { Port } from '../core/port';
 import type { ISearchService } from '../core/roles';
 import { validate } from '../core/validation-error';
-import { base64UserData, encryptedRootVolume, IMDSV2_ONLY } from './private/hardened-host';
+import { base64UserData, encryptedRootVolume, imageIdFromParameter, IMDSV2_ONLY } from './private/hardened-host';
 import { AL2023_X86_64_PARAMETER } from './app-server-group';
 import { InstanceRole, IGrantable } from './instance-role';
 import type { IAwsNetwork } from './network';
@@ -254,8 +254,9 @@ export class SearchService extends Construct implements ISearchService, IGrantab
       ],
     });
 
+    const imageId = imageIdFromParameter(this, props.imageParameter ?? AL2023_X86_64_PARAMETER);
     this.resource = new Instance(this, 'Resource', {
-      ami: `resolve:ssm:${props.imageParameter ?? AL2023_X86_64_PARAMETER}`,
+      ami: imageId,
       instanceType: this.instanceType,
       subnetId: net.appSubnetIds[zoneIndex],
       vpcSecurityGroupIds: [this.connections.securityGroupId],

@@ -1,3 +1,4 @@
+import { randomBytes } from 'crypto';
 import { Instance } from '@cdktf/provider-aws/lib/instance';
 import { LbTargetGroupAttachment } from '@cdktf/provider-aws/lib/lb-target-group-attachment';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
@@ -100,5 +101,19 @@ describe('AdminServer', () => {
 
   test('fails when the root volume is too small', () => {
     expect(() => make({ rootVolumeSizeGiB: 2 })).toThrow(/rootVolumeSizeGiB: got 2/);
+  });
+
+  test('fails on an image parameter that is not an SSM parameter name', () => {
+    expect(() => make({ imageParameter: 'ami-0123456789abcdef0' })).toThrow(
+      /imageParameter: got 'ami-0123456789abcdef0'; allowed: an SSM parameter name starting with '\/'/,
+    );
+  });
+
+  test('fails when the user data could exceed 16 KB even compressed', () => {
+    // Random bytes do not compress: 18 000 of them (base64) stay above the limit after gzip.
+    const noise = randomBytes(18000).toString('base64');
+    expect(() => make({ workload: { environment: { NOISE: noise } } })).toThrow(
+      /user data: got up to \d+ bytes after gzip; allowed: 16384 \(EC2's limit\)/,
+    );
   });
 });

@@ -13,7 +13,7 @@ const CERT_ARN = 'arn:aws:acm:eu-central-1:123456789012:certificate/0a1b2c3d-111
 /** The launch template's user data document (kept in a Terraform local, base64-encoded by Terraform). */
 function userDataOf(stack: TerraformStack): string {
   const json = synthJson(stack);
-  expect(String(resourcesOf(json, 'aws_launch_template')[0].user_data)).toMatch(/^\$\{base64encode\(local\.AppServers_UserData/);
+  expect(String(resourcesOf(json, 'aws_launch_template')[0].user_data)).toMatch(/^\$\{base64gzip\(local\.AppServers_UserData/);
   return localOf(json, 'AppServers_UserData');
 }
 
