@@ -311,6 +311,7 @@ export function buildAwsVmCluster(scopes: AwsVmScopes, id: string, props: AwsVmS
         instanceClass: props.database?.instanceClass,
         readers: props.database?.readers,
         parameters: profile.database.parameters,
+        appUser: { databases: profile.database.additionalDatabases },
         preventDestroy: protect,
         deletionProtection: protect,
       })
@@ -354,7 +355,8 @@ export function buildAwsVmCluster(scopes: AwsVmScopes, id: string, props: AwsVmS
     ...Object.fromEntries(
       Object.entries(db && profile.database ? profile.database.urlTemplates(endpoints) : {}).map(([name, template]) => [
         name,
-        { secretArn: db?.masterUserSecretArn ?? '', template },
+        // The app's own least-privilege user, never the master user (RDS rotates its password weekly).
+        { secretArn: db?.appUserSecretArn ?? '', template },
       ]),
     ),
     [profile.appSecretVariable]: { secretArn: appSecret.arn },
@@ -365,7 +367,11 @@ export function buildAwsVmCluster(scopes: AwsVmScopes, id: string, props: AwsVmS
     secretEnvironment,
     bootCommands: [...storage.mountCommands(), ...profile.vm.bootCommands(endpoints)],
     systemServices: profile.vm.systemServices,
+    requiredMounts: storage.posixMounts.map((m) => m.path),
   };
+  // A first boot needs the writer (setup, the database user) and the EFS mount targets. Split, the
+  // data stack is applied before the app stack, which is the same order.
+  const bootDependencies = sameStack(scopes.app, [...(db ? [db.writerInstance] : []), ...storage.mountTargets]);
 
   const appServers = new AppServerGroup(scopes.app, 'AppServers', {
     network,
@@ -381,6 +387,7 @@ export function buildAwsVmCluster(scopes: AwsVmScopes, id: string, props: AwsVmS
     maxCapacity: props.app?.maxCapacity,
     desiredCapacity: props.app?.desiredCapacity,
     logShipping: logs,
+    dependsOn: bootDependencies,
   });
 
   const admin = new AdminServer(scopes.app, 'Admin', {
@@ -392,7 +399,10 @@ export function buildAwsVmCluster(scopes: AwsVmScopes, id: string, props: AwsVmS
     generatedSecretArns: [appSecret.arn],
     instanceType: props.admin?.instanceType,
     logShipping: logs,
+    provisioning: db ? [db.appUserProvisioning()] : [],
+    dependsOn: bootDependencies,
   });
+  if (db) db.grantAppUserProvisioning(admin);
   for (const cidr of props.sshCidrs ?? []) admin.allowSshAccessFrom(Peer.ipv4(cidr));
 
   for (const host of [appServers, admin]) {
@@ -400,7 +410,7 @@ export function buildAwsVmCluster(scopes: AwsVmScopes, id: string, props: AwsVmS
     db?.connections.allowDefaultPortFrom(host, `MySQL from ${host.node.id}`);
     if (storage.fileSystemId) storage.connections.allowDefaultPortFrom(host, `NFS from ${host.node.id}`);
     storage.grantReadWrite(host);
-    db?.grantSecretRead(host);
+    db?.grantAppUserRead(host);
     host.grantPrincipal.addToPolicy({
       Sid: 'ReadAppSecret',
       Effect: 'Allow',
@@ -428,6 +438,12 @@ export function buildAwsVmCluster(scopes: AwsVmScopes, id: string, props: AwsVmS
   return cluster;
 }
 
+/** The constructs of `candidates` in the same stack as `scope` (Terraform dependencies cannot cross stacks). */
+function sameStack<T extends Construct>(scope: Construct, candidates: T[]): T[] {
+  const stack = TerraformStack.of(scope);
+  return candidates.filter((c) => TerraformStack.of(c) === stack);
+}
+
 /** The stack outputs, each in the scope of the construct it describes. */
 function outputs(scopes: AwsVmScopes, c: AwsVmCluster, endpoints: ClusterEndpoints): void {
   const out = (scope: Construct, id: string, value: string, description: string): void => {
@@ -440,7 +456,8 @@ function outputs(scopes: AwsVmScopes, c: AwsVmCluster, endpoints: ClusterEndpoin
   if (c.database) {
     out(scopes.data, 'database_writer_endpoint', c.database.writerEndpoint.hostname, 'Aurora writer endpoint (DATABASE_URL host)');
     out(scopes.data, 'database_reader_endpoint', c.database.readerEndpoint.hostname, 'Aurora reader endpoint (DATABASE_REPLICA_0_URL host)');
-    out(scopes.data, 'database_master_secret_arn', c.database.masterUserSecretArn, 'Secrets Manager ARN of the AWS-managed master credentials');
+    out(scopes.data, 'database_master_secret_arn', c.database.masterUserSecretArn, 'Secrets Manager ARN of the AWS-managed master credentials (administration only)');
+    out(scopes.data, 'database_app_user_secret_arn', c.database.appUserSecretArn, "Secrets Manager ARN of the app's database user (created by the admin host)");
   }
   for (const cls of c.redis.dataClasses) {
     out(scopes.data, `redis_${cls}_endpoint`, c.redis.endpoint(cls).hostname, `Primary endpoint of the ${cls} Redis`);

@@ -5,6 +5,7 @@
 import { Instance } from '@cdktf/provider-aws/lib/instance';
 import { LbTargetGroupAttachment } from '@cdktf/provider-aws/lib/lb-target-group-attachment';
 import { Construct } from 'constructs';
+import type { ITerraformDependable } from '../core/cdktf';
 import type { IConnections } from '../core/connections';
 import { IPeer, Peer } from '../core/peer';
 import { Port } from '../core/port';
@@ -12,7 +13,9 @@ import type { IAdminServer } from '../core/roles';
 import { validate, ValidationError } from '../core/validation-error';
 import { base64UserData, encryptedRootVolume, imageIdFromParameter, IMDSV2_ONLY } from './private/hardened-host';
 import { AL2023_X86_64_PARAMETER } from './app-server-group';
-import type { HostWorkload } from './host-workload';
+import type { HostWorkload, ProvisioningStep } from './host-workload';
+
+export type { ProvisioningStep } from './host-workload';
 import { InstanceRole, IGrantable } from './instance-role';
 import type { LoadBalancerTarget } from './load-balancer';
 import type { LogShipping } from './log-shipping';
@@ -73,13 +76,26 @@ export interface AdminServerProps {
    * @default - no log agent
    */
   readonly logShipping?: LogShipping;
+  /**
+   * Steps run as root at every boot before the setup command, in order; the setup command and the
+   * scheduler start only once they succeeded.
+   * @default []
+   */
+  readonly provisioning?: ProvisioningStep[];
+  /**
+   * What must exist before the host boots (in the same stack), e.g. the database's writer instance
+   * and the EFS mount targets its setup and mounts need.
+   * @default []
+   */
+  readonly dependsOn?: ITerraformDependable[];
 }
 
 /**
  * One EC2 instance in a private subnet, reached through SSM Session Manager (no public address,
  * no SSH unless {@link allowSshAccessFrom} is called), IMDSv2 only, encrypted root volume,
- * registered behind the `/admin` target, running the setup unit once per boot and the scheduler.
- * EC2 auto-recovery moves it to healthy hardware on host failure.
+ * registered behind the `/admin` target, running the provisioning steps and the setup unit once per
+ * boot (each retried while what it waits for is not there yet) and then the scheduler. EC2
+ * auto-recovery moves it to healthy hardware on host failure; a change of its user data replaces it.
  *
  * @resource aws_instance
  */
@@ -143,9 +159,35 @@ export class AdminServer extends Construct implements IAdminServer, IGrantable {
       });
     }
 
-    const units: ServiceUnit[] = [];
+    const provisioning = props.provisioning ?? [];
+    const badStep = provisioning.find((p) => !/^[a-z][a-z0-9-]{0,40}$/.test(p.name) || ['secrets', 'setup', 'scheduler'].includes(p.name));
+    validate(this, [
+      {
+        failed: badStep !== undefined,
+        message: () =>
+          `provisioning.name: got '${badStep?.name}'; allowed: lowercase letters, digits and hyphens, not secrets, setup or scheduler; fix: name the step after what it does, e.g. 'database-user'`,
+      },
+    ]);
+    const provisioningUnits = provisioning.map((p) => `webcluster-${p.name}.service`);
+    const units: ServiceUnit[] = provisioning.map((p, i) => ({
+      name: `webcluster-${p.name}`,
+      description: p.description,
+      command: `/usr/local/sbin/webcluster-${p.name}`,
+      type: 'oneshot',
+      user: 'root',
+      retryOnFailure: true,
+      after: provisioningUnits.slice(0, i),
+    }));
     if (props.setupCommand) {
-      units.push({ name: 'webcluster-setup', description: 'One-shot setup and migrations', command: props.setupCommand, type: 'oneshot' });
+      units.push({
+        name: 'webcluster-setup',
+        description: 'One-shot setup and migrations',
+        command: props.setupCommand,
+        type: 'oneshot',
+        // Migrations wait for a database that may still be starting on a first deploy.
+        retryOnFailure: true,
+        after: provisioningUnits,
+      });
     }
     if (props.schedulerCommand) {
       units.push({
@@ -153,7 +195,7 @@ export class AdminServer extends Construct implements IAdminServer, IGrantable {
         description: 'The cluster-wide scheduled-task runner',
         command: props.schedulerCommand,
         type: 'simple',
-        after: props.setupCommand ? ['webcluster-setup.service'] : [],
+        after: props.setupCommand ? ['webcluster-setup.service'] : provisioningUnits,
       });
     }
     const workload = props.workload;
@@ -161,7 +203,7 @@ export class AdminServer extends Construct implements IAdminServer, IGrantable {
       region: net.region,
       runAsUser: workload.runAsUser ?? 'webapp',
       appDirectory: workload.appDirectory ?? '/var/www/app',
-      packages: ['jq', 'openssl', ...(workload.packages ?? [])],
+      packages: [...new Set(['jq', 'openssl', ...(workload.packages ?? []), ...provisioning.flatMap((p) => p.packages ?? [])])],
       environment: workload.environment ?? {},
       secretEnvironment: workload.secretEnvironment ?? {},
       bootCommands: [
@@ -172,6 +214,8 @@ export class AdminServer extends Construct implements IAdminServer, IGrantable {
       ],
       systemServices: workload.systemServices ?? [],
       units,
+      requiredMounts: workload.requiredMounts,
+      files: provisioning.map((p) => ({ path: `/usr/local/sbin/webcluster-${p.name}`, permissions: '0700', content: p.script })),
     });
 
     const imageId = imageIdFromParameter(this, props.imageParameter ?? AL2023_X86_64_PARAMETER);
@@ -189,9 +233,12 @@ export class AdminServer extends Construct implements IAdminServer, IGrantable {
       maintenanceOptions: { autoRecovery: 'default' },
       rootBlockDevice: encryptedRootVolume(rootGiB),
       userDataBase64: base64UserData(this, userData),
-      userDataReplaceOnChange: false,
+      // EC2 runs user data at first boot only, and the host keeps no data: a changed configuration
+      // gets a fresh host that boots with it (setup and provisioning are idempotent).
+      userDataReplaceOnChange: true,
       tags: { Name: prefix, Role: 'admin' },
       lifecycle: { ignoreChanges: ['ami'] },
+      ...(props.dependsOn && props.dependsOn.length > 0 ? { dependsOn: props.dependsOn } : {}),
     });
     this.serverId = this.resource.id;
     this.privateIp = this.resource.privateIp;

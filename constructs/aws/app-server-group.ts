@@ -5,7 +5,7 @@ import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group';
 import { AutoscalingPolicy } from '@cdktf/provider-aws/lib/autoscaling-policy';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { Construct } from 'constructs';
-import { Fn } from '../core/cdktf';
+import { Fn, ITerraformDependable } from '../core/cdktf';
 import type { IConnections } from '../core/connections';
 import { Peer } from '../core/peer';
 import { Port } from '../core/port';
@@ -78,8 +78,10 @@ export interface AppServerGroupProps {
    */
   readonly imageParameter?: string;
   /**
-   * Seconds a new host gets before load-balancer health checks count.
-   * @default 300
+   * Seconds a new host gets before load-balancer health checks count, and the warm-up of an
+   * instance refresh: at least the whole first boot (package update and installs, a phpredis build
+   * with pecl, the release download), or the group replaces hosts that are still booting.
+   * @default 900
    */
   readonly healthCheckGraceSec?: number;
   /**
@@ -87,14 +89,24 @@ export interface AppServerGroupProps {
    * @default - no log agent
    */
   readonly logShipping?: LogShipping;
+  /**
+   * What must exist before the first hosts boot (in the same stack), e.g. the database's writer
+   * instance and the EFS mount targets.
+   * @default []
+   */
+  readonly dependsOn?: ITerraformDependable[];
 }
+
+/** Default of {@link AppServerGroupProps.healthCheckGraceSec}. */
+export const APP_BOOT_GRACE_SEC = 900;
 
 /**
  * Launch template (IMDSv2 only, hop limit 1, encrypted gp3 root, instance profile with Session
  * Manager and CloudWatch agent, cloud-init that writes the app environment, fetches secrets at boot
  * and starts the web services and worker units) and an Auto Scaling group over the app subnets of
  * every zone with ELB health checks, target tracking on CPU, and rolling instance refresh whenever
- * the template changes. The group follows the template's latest version number, never `$Latest`.
+ * the template changes, launching each replacement before its predecessor terminates (capacity
+ * never drops below the desired count). The group follows the template's latest version number, never `$Latest`.
  *
  * @resource aws_autoscaling_group
  */
@@ -125,6 +137,7 @@ export class AppServerGroup extends Construct implements IAppServerGroup, IGrant
     this.workersPerHost = props.workersPerHost ?? (props.workerCommand ? 2 : 0);
     const cpu = props.cpuTargetPercent ?? 60;
     const rootGiB = props.rootVolumeSizeGiB ?? 30;
+    const grace = props.healthCheckGraceSec ?? APP_BOOT_GRACE_SEC;
     validate(this, [
       {
         failed: !/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(this.instanceType),
@@ -158,6 +171,10 @@ export class AppServerGroup extends Construct implements IAppServerGroup, IGrant
         failed: !Number.isInteger(rootGiB) || rootGiB < 8 || rootGiB > 16384,
         message: () => `rootVolumeSizeGiB: got ${rootGiB}; allowed: 8 to 16384; fix: pick a value in range`,
       },
+      {
+        failed: !Number.isInteger(grace) || grace < 60 || grace > 7200,
+        message: () => `healthCheckGraceSec: got ${grace}; allowed: 60 to 7200; fix: use the seconds a host needs from launch to serving, e.g. ${APP_BOOT_GRACE_SEC}`,
+      },
     ]);
     const prefix = `${net.namePrefix}-${id.toLowerCase()}`;
 
@@ -184,6 +201,7 @@ export class AppServerGroup extends Construct implements IAppServerGroup, IGrant
       secretEnvironment: workload.secretEnvironment ?? {},
       bootCommands: [...(props.logShipping?.userDataCommands() ?? []), ...(workload.bootCommands ?? [])],
       systemServices: workload.systemServices ?? [],
+      requiredMounts: workload.requiredMounts,
       units:
         this.workersPerHost > 0
           ? [
@@ -224,15 +242,19 @@ export class AppServerGroup extends Construct implements IAppServerGroup, IGrant
       vpcZoneIdentifier: [...net.appSubnetIds],
       targetGroupArns: [props.target.targetGroupArn],
       healthCheckType: 'ELB',
-      healthCheckGracePeriod: props.healthCheckGraceSec ?? 300,
+      healthCheckGracePeriod: grace,
       launchTemplate: { id: this.launchTemplate.id, version: Fn.tostring(this.launchTemplate.latestVersion) },
+      // Launch before terminate, for refreshes and for replacements of unhealthy hosts alike: with
+      // 2 hosts, a minimum of 90 % would terminate one first and halve the capacity.
+      instanceMaintenancePolicy: { minHealthyPercentage: 100, maxHealthyPercentage: 200 },
       instanceRefresh: {
         strategy: 'Rolling',
-        preferences: { minHealthyPercentage: 90, instanceWarmup: String(props.healthCheckGraceSec ?? 300), autoRollback: true },
+        preferences: { minHealthyPercentage: 100, maxHealthyPercentage: 200, instanceWarmup: String(grace), autoRollback: true },
       },
       enabledMetrics: ['GroupDesiredCapacity', 'GroupInServiceInstances', 'GroupMinSize', 'GroupMaxSize', 'GroupTotalInstances'],
       tag: [{ key: 'Name', value: prefix, propagateAtLaunch: true }],
       lifecycle: { ignoreChanges: ['desired_capacity'] },
+      ...(props.dependsOn && props.dependsOn.length > 0 ? { dependsOn: props.dependsOn } : {}),
     });
     this.groupName = this.resource.name;
 

@@ -8,15 +8,17 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
 import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance';
 import { RdsClusterParameterGroup } from '@cdktf/provider-aws/lib/rds-cluster-parameter-group';
+import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { Construct } from 'constructs';
 import { Token } from '../core/cdktf';
 import type { IConnections } from '../core/connections';
 import { Port } from '../core/port';
 import type { Endpoint, IDatabaseCluster } from '../core/roles';
 import { validate } from '../core/validation-error';
+import type { ProvisioningStep } from './host-workload';
 import type { IGrantable } from './instance-role';
 import type { IAwsNetwork } from './network';
-import { assumeRolePolicy } from './private/iam';
+import { assumeRolePolicy, secretAccess } from './private/iam';
 import { SecurityGroup } from './security-group';
 
 /** Properties of a {@link DatabaseCluster}. */
@@ -36,10 +38,37 @@ export interface DatabaseClusterProps {
    */
   readonly masterUsername?: string;
   /**
-   * Aurora MySQL engine version.
+   * Aurora MySQL engine version the cluster is created with.
    * @default '8.0.mysql_aurora.3.08.2'
    */
   readonly engineVersion?: string;
+  /**
+   * Who moves the cluster to new minor versions. `automatic`: AWS, in the maintenance window
+   * (`auto_minor_version_upgrade`); Terraform then ignores `engine_version` after creation, or every
+   * plan would try a downgrade that fails. `terraform`: only you, by changing `engineVersion`
+   * (applied in the next maintenance window).
+   * @default 'automatic'
+   */
+  readonly minorVersionUpgrades?: 'automatic' | 'terraform';
+  /**
+   * The application's own database user, created by {@link appUserProvisioning} on a host that can
+   * reach the cluster: all privileges on `databases` (which it creates) and nothing else, TLS
+   * required. Its password is generated once into {@link appUserSecretArn}; the apps never use the
+   * master user, whose password RDS rotates every 7 days.
+   * @default - user 'app_user' on `databaseName`
+   */
+  readonly appUser?: {
+    /**
+     * User name (letters, digits, underscores, starting with a letter, at most 32 characters).
+     * @default 'app_user'
+     */
+    readonly username?: string;
+    /**
+     * Databases the user owns, `databaseName` first.
+     * @default [databaseName]
+     */
+    readonly databases?: string[];
+  };
   /**
    * Instance class of the writer and every reader.
    * @default 'db.r7g.large'
@@ -143,8 +172,20 @@ export class DatabaseCluster extends Construct implements IDatabaseCluster {
   public readonly port: number = MYSQL_PORT;
   public readonly writerEndpoint: Endpoint;
   public readonly readerEndpoint: Endpoint;
-  /** ARN of the Secrets Manager secret holding the master user's credentials. @attribute */
+  /** ARN of the Secrets Manager secret holding the master user's credentials (administration only). @attribute */
   public readonly masterUserSecretArn: string;
+  /** Who moves the cluster to new minor versions. */
+  public readonly minorVersionUpgrades: 'automatic' | 'terraform';
+  /** The application's database user. */
+  public readonly appUsername: string;
+  /** Databases the application's user owns, the main one first. */
+  public readonly appDatabases: readonly string[];
+  /**
+   * Secrets Manager secret with `{"username","password"}` of the application's user; it has a value
+   * only once {@link appUserProvisioning} created the user. Read it in URL templates. @attribute
+   */
+  public readonly appUserSecretArn: string;
+  private readonly region: string;
 
   constructor(scope: Construct, id: string, props: DatabaseClusterProps) {
     super(scope, id);
@@ -158,6 +199,10 @@ export class DatabaseCluster extends Construct implements IDatabaseCluster {
     const badNames = Object.keys(extra).filter((k) => !/^[a-z][a-z0-9_.-]*$/i.test(k));
     const emptyValues = Object.keys(extra).filter((k) => !Token.isUnresolved(extra[k]) && extra[k].trim() === '');
     const secureTransport = extra.require_secure_transport;
+    const upgrades = props.minorVersionUpgrades ?? 'automatic';
+    const appUsername = props.appUser?.username ?? 'app_user';
+    const appDatabases = [...new Set([databaseName, ...(props.appUser?.databases ?? [])])];
+    const badAppDatabase = appDatabases.find((d) => !Token.isUnresolved(d) && !/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(d));
     validate(this, [
       {
         failed: !Token.isUnresolved(databaseName) && !/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(databaseName),
@@ -170,6 +215,21 @@ export class DatabaseCluster extends Construct implements IDatabaseCluster {
           (!/^[A-Za-z][A-Za-z0-9_]{0,15}$/.test(masterUsername) || masterUsername.toLowerCase() === 'rdsadmin'),
         message: () =>
           `masterUsername: got '${masterUsername}'; allowed: a MySQL identifier of 1 to 16 letters, digits or underscores, starting with a letter, not 'rdsadmin'; fix: use e.g. 'admin_user'`,
+      },
+      {
+        failed: !['automatic', 'terraform'].includes(upgrades),
+        message: () => `minorVersionUpgrades: got '${upgrades}'; allowed: 'automatic' or 'terraform'; fix: use 'automatic' unless you upgrade through Terraform`,
+      },
+      {
+        failed:
+          !Token.isUnresolved(appUsername) &&
+          (!/^[A-Za-z][A-Za-z0-9_]{0,31}$/.test(appUsername) || appUsername === masterUsername || appUsername.toLowerCase().startsWith('rds')),
+        message: () =>
+          `appUser.username: got '${appUsername}'; allowed: 1 to 32 letters, digits or underscores, starting with a letter, not the master user, not starting with 'rds'; fix: use e.g. 'app_user'`,
+      },
+      {
+        failed: badAppDatabase !== undefined,
+        message: () => `appUser.databases: got '${badAppDatabase}'; allowed: 1 to 64 letters, digits or underscores, starting with a letter; fix: use e.g. 'app_dfs'`,
       },
       {
         failed: !Token.isUnresolved(readers) && (!Number.isInteger(readers) || readers < 1 || readers > 15),
@@ -210,6 +270,10 @@ export class DatabaseCluster extends Construct implements IDatabaseCluster {
     ]);
 
     this.clusterIdentifier = clusterId;
+    this.minorVersionUpgrades = upgrades;
+    this.appUsername = appUsername;
+    this.appDatabases = appDatabases;
+    this.region = props.network.region;
     this.databaseName = databaseName;
     this.masterUsername = masterUsername;
     this.engineVersion = props.engineVersion ?? '8.0.mysql_aurora.3.08.2';
@@ -267,7 +331,16 @@ export class DatabaseCluster extends Construct implements IDatabaseCluster {
       dbClusterParameterGroupName: this.parameterGroup.name,
       applyImmediately: false,
       tags: { Name: clusterId },
-      ...(this.preventDestroy ? { lifecycle: { preventDestroy: true } } : {}),
+      // AWS upgrades minor versions itself; without ignore_changes every later plan would try a
+      // downgrade, which fails (InvalidParameterCombination).
+      ...(this.preventDestroy || upgrades === 'automatic'
+        ? {
+            lifecycle: {
+              ...(this.preventDestroy ? { preventDestroy: true } : {}),
+              ...(upgrades === 'automatic' ? { ignoreChanges: ['engine_version'] } : {}),
+            },
+          }
+        : {}),
     });
 
     // Enhanced monitoring (OS metrics every 60 s) through the AWS-managed monitoring role policy.
@@ -284,13 +357,13 @@ export class DatabaseCluster extends Construct implements IDatabaseCluster {
         identifier,
         clusterIdentifier: this.resource.id,
         engine: this.resource.engine,
-        engineVersion: this.resource.engineVersion,
+        // No engine_version: Aurora instances run the cluster's version, upgraded through the cluster.
         instanceClass: this.instanceClass,
         dbSubnetGroupName: this.subnetGroup.name,
         availabilityZone: az,
         promotionTier: tier,
         publiclyAccessible: false,
-        autoMinorVersionUpgrade: true,
+        autoMinorVersionUpgrade: upgrades === 'automatic',
         performanceInsightsEnabled: true,
         monitoringInterval: 60,
         monitoringRoleArn: monitoringRole.arn,
@@ -309,14 +382,101 @@ export class DatabaseCluster extends Construct implements IDatabaseCluster {
     this.writerEndpoint = { hostname: this.resource.endpoint, port: MYSQL_PORT };
     this.readerEndpoint = { hostname: this.resource.readerEndpoint, port: MYSQL_PORT };
     this.masterUserSecretArn = this.resource.masterUserSecret.get(0).secretArn;
+    this.appUserSecretArn = new SecretsmanagerSecret(this, 'AppUserSecret', {
+      namePrefix: `${clusterId}/app-user-`,
+      description: `Credentials of the database user '${appUsername}' of ${clusterId}; generated once by the host that provisions the user`,
+      recoveryWindowInDays: 30,
+    }).arn;
   }
 
-  /** Lets `grantee` read the master user's secret (`GetSecretValue`, `DescribeSecret`). */
-  public grantSecretRead(grantee: IGrantable): void {
-    grantee.grantPrincipal.addToPolicy({
-      Effect: 'Allow',
-      Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-      Resource: this.masterUserSecretArn,
-    });
+  /** Lets `grantee` read the application user's secret (the app and admin hosts). */
+  public grantAppUserRead(grantee: IGrantable): void {
+    grantee.grantPrincipal.addToPolicy(secretAccess('ReadDatabaseAppUser', this.appUserSecretArn));
   }
+
+  /**
+   * Lets the host that runs {@link appUserProvisioning} read the master secret and store the
+   * application user's secret.
+   */
+  public grantAppUserProvisioning(host: IGrantable): void {
+    host.grantPrincipal.addToPolicy(secretAccess('ProvisionDatabaseAppUser', this.masterUserSecretArn));
+    host.grantPrincipal.addToPolicy(secretAccess('StoreDatabaseAppUser', this.appUserSecretArn, true));
+  }
+
+  /**
+   * The step that creates or updates the application's user, for one host that reaches the cluster
+   * (the admin host; grant it with {@link grantAppUserProvisioning}). Idempotent: it waits (bounded) for the writer, creates the databases and the user, grants it all
+   * privileges on its databases only (TLS required), and stores a newly generated password only
+   * after the user has it, so no host ever reads a password the database does not know.
+   */
+  public appUserProvisioning(): ProvisioningStep {
+    return {
+      name: 'database-user',
+      description: `Create or update the database user ${this.appUsername}`,
+      packages: ['mariadb105', 'jq', 'openssl'],
+      script: appUserScript({
+        region: this.region,
+        writerHost: this.writerEndpoint.hostname,
+        port: MYSQL_PORT,
+        masterSecretArn: this.masterUserSecretArn,
+        appSecretArn: this.appUserSecretArn,
+        username: this.appUsername,
+        databases: this.appDatabases,
+      }),
+    };
+  }
+
+  /** Lets `grantee` read the master user's secret (`GetSecretValue`, `DescribeSecret`): administration only, the apps use {@link grantAppUserRead}. */
+  public grantSecretRead(grantee: IGrantable): void {
+    grantee.grantPrincipal.addToPolicy(secretAccess('ReadDatabaseMasterUser', this.masterUserSecretArn));
+  }
+}
+
+/** What the application user's provisioning script needs. */
+interface AppUserScriptSpec {
+  readonly region: string;
+  readonly writerHost: string;
+  readonly port: number;
+  readonly masterSecretArn: string;
+  readonly appSecretArn: string;
+  readonly username: string;
+  readonly databases: readonly string[];
+}
+
+/**
+ * The provisioning script (bash, run as root). Passwords never reach a command line: the master
+ * password goes to the client through MYSQL_PWD, the SQL through stdin, the new secret through
+ * stdin. The generated password is hex, so it needs no quoting in SQL. No `${` or `%{` (Terraform).
+ */
+function appUserScript(spec: AppUserScriptSpec): string {
+  const user = `'${spec.username}'@'%'`;
+  return [
+    '#!/bin/bash',
+    `# Creates or updates the database user ${spec.username} of the app; rendered by webcluster, idempotent.`,
+    'set -euo pipefail',
+    `export AWS_DEFAULT_REGION=${spec.region}`,
+    'ca=/etc/webcluster/rds-ca.pem',
+    '[ -s "$ca" ] || curl -fsSL --retry 5 https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem | install -m 0644 /dev/stdin "$ca"',
+    'secret() { aws secretsmanager get-secret-value --secret-id "$1" --query SecretString --output text; }',
+    `master=$(secret '${spec.masterSecretArn}')`,
+    `db() { MYSQL_PWD=$(jq -r .password <<<"$master") mysql --host='${spec.writerHost}' --port=${spec.port} --user="$(jq -r .username <<<"$master")" --ssl-ca="$ca" --ssl-verify-server-cert --batch "$@"; }`,
+    '# The writer may still be starting on a first deploy: wait up to 10 minutes.',
+    'for _ in $(seq 1 60); do if db -e "SELECT 1" >/dev/null 2>&1; then break; fi; sleep 10; done',
+    'db -e "SELECT 1" >/dev/null',
+    '# A new password only when the secret has no value yet; any error stops here (and the unit retries).',
+    `versions=$(aws secretsmanager describe-secret --secret-id '${spec.appSecretArn}' --query 'length(keys(VersionIdsToStages || \`{}\`))' --output text)`,
+    'if [ "$versions" = 0 ]; then password=$(openssl rand -hex 32); new=yes',
+    `else password=$(secret '${spec.appSecretArn}' | jq -er .password); new=no; fi`,
+    'db <<SQL',
+    ...spec.databases.map((d) => `CREATE DATABASE IF NOT EXISTS \\\`${d}\\\` CHARACTER SET utf8mb4;`),
+    `CREATE USER IF NOT EXISTS ${user} IDENTIFIED BY '$password' REQUIRE SSL;`,
+    `ALTER USER ${user} IDENTIFIED BY '$password' REQUIRE SSL;`,
+    ...spec.databases.map((d) => `GRANT ALL PRIVILEGES ON \\\`${d}\\\`.* TO ${user};`),
+    'SQL',
+    'if [ "$new" = yes ]; then',
+    `  jq -cn --arg u '${spec.username}' --arg p "$password" '{username: $u, password: $p}' | aws secretsmanager put-secret-value --secret-id '${spec.appSecretArn}' --secret-string file:///dev/stdin >/dev/null`,
+    'fi',
+    `echo "database user ${spec.username} ready on ${spec.databases.join(', ')}"`,
+    '',
+  ].join('\n');
 }

@@ -36,6 +36,12 @@ export interface HostWorkload {
    */
   readonly systemServices?: string[];
   /**
+   * Mount points of shared file systems (in /etc/fstab, e.g. from `SharedStorage.mountCommands()`)
+   * the app needs: its services do not start while one is not mounted.
+   * @default []
+   */
+  readonly requiredMounts?: string[];
+  /**
    * OS user that runs the app's own processes.
    * @default 'webapp'
    */
@@ -45,4 +51,22 @@ export interface HostWorkload {
    * @default '/var/www/app'
    */
   readonly appDirectory?: string;
+}
+
+/** A root script a host runs at every boot before the app's setup (e.g. creating the app's database user). */
+export interface ProvisioningStep {
+  /** Name of lowercase letters, digits and hyphens: the unit is `webcluster-<name>.service`. */
+  readonly name: string;
+  /** What it does. */
+  readonly description: string;
+  /**
+   * Bash script; must be idempotent, and free of `${` and `%{` (it is kept in a Terraform local).
+   * Retried every 30 s on failure (at most 40 times in 2 hours).
+   */
+  readonly script: string;
+  /**
+   * OS packages the script needs.
+   * @default []
+   */
+  readonly packages?: string[];
 }

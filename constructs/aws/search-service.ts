@@ -4,6 +4,8 @@
  */
 import { EbsVolume } from '@cdktf/provider-aws/lib/ebs-volume';
 import { Instance } from '@cdktf/provider-aws/lib/instance';
+import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
+import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone';
 import { VolumeAttachment } from '@cdktf/provider-aws/lib/volume-attachment';
 import { Construct } from 'constructs';
 import { Peer } from '../core/peer';
@@ -108,6 +110,9 @@ export interface SearchServiceProps {
  * 127.0.0.1 by default). Its security group opens `port` only to what is granted with
  * `connections.allowDefaultPortFrom(...)`; Solr itself has no authentication.
  *
+ * The host is reached by a stable private name ({@link hostname}, a Route 53 private zone of its
+ * own); a change of its user data replaces the instance, which attaches the same data volume.
+ *
  * The core `coreName` is created once (a later boot finds it on the volume): from Solr's `_default`
  * config set, or, with `configSet`, from a source archive the app's setup step uploads to the
  * private config bucket ({@link configSourceUri}, write access with {@link grantConfigSourceWrite});
@@ -125,9 +130,11 @@ export class SearchService extends Construct implements ISearchService, IGrantab
   public readonly connections: SecurityGroup;
   /** Role of the host. */
   public readonly grantPrincipal: InstanceRole;
-  /** Base URL, `http://<private address>:<port>/solr`. @attribute */
+  /** Base URL, `http://<hostname>:<port>/solr`. @attribute */
   public readonly url: string;
-  /** Private address of the host (kept across auto-recovery and stop/start). @attribute */
+  /** Stable private DNS name of the host (`solr.search.<namePrefix>.internal`), kept when the host is replaced. */
+  public readonly hostname: string;
+  /** Private address of the current host (changes when the host is replaced; use {@link hostname}). @attribute */
   public readonly privateIp: string;
   /** The bucket of the config set source, with `configSet`. */
   public readonly configBucket?: SecureBucket;
@@ -268,12 +275,24 @@ export class SearchService extends Construct implements ISearchService, IGrantab
       maintenanceOptions: { autoRecovery: 'default' },
       rootBlockDevice: encryptedRootVolume(rootGiB),
       userDataBase64: base64UserData(this, userData),
-      userDataReplaceOnChange: false,
+      // EC2 runs user data at first boot only. The index lives on the data volume, which a new host
+      // attaches again (Solr stops before it is detached), so a changed configuration gets a new host.
+      userDataReplaceOnChange: true,
       tags: { Name: prefix, Role: 'search' },
       lifecycle: { ignoreChanges: ['ami'] },
     });
     this.privateIp = this.resource.privateIp;
-    this.url = `http://${this.privateIp}:${this.port}/solr`;
+
+    // A name that survives the replacement: the app's SOLR_DSN does not change with the host.
+    const zone = new Route53Zone(this, 'Zone', {
+      name: `search.${net.namePrefix}.internal`,
+      comment: `Name of the search service of ${net.namePrefix}`,
+      vpc: [{ vpcId: net.vpcId }],
+      forceDestroy: true,
+    });
+    this.hostname = `solr.search.${net.namePrefix}.internal`;
+    new Route53Record(this, 'Name', { zoneId: zone.zoneId, name: this.hostname, type: 'A', ttl: 30, records: [this.privateIp] });
+    this.url = `http://${this.hostname}:${this.port}/solr`;
 
     this.dataVolume = new EbsVolume(this, 'DataVolume', {
       availabilityZone: net.availabilityZones[zoneIndex],

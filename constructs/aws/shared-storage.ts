@@ -185,6 +185,8 @@ export class SharedStorage extends Construct implements ISharedStorage {
   public readonly fileSystemArn?: string;
   /** The POSIX shares with their file system and access point ids, in declaration order. */
   public readonly posixMounts: readonly PosixMount[];
+  /** The EFS mount targets, one per data subnet (hosts that mount the shares depend on them). */
+  public readonly mountTargets: readonly EfsMountTarget[];
 
   constructor(scope: Construct, id: string, props: SharedStorageProps) {
     super(scope, id);
@@ -431,6 +433,7 @@ export class SharedStorage extends Construct implements ISharedStorage {
     }
 
     const mounts: PosixMount[] = [];
+    const mountTargets: EfsMountTarget[] = [];
     if (shares.length > 0) {
       const fsScope = new Construct(this, 'FileSystem');
       const fs = new EfsFileSystem(fsScope, 'Resource', {
@@ -477,11 +480,11 @@ export class SharedStorage extends Construct implements ISharedStorage {
         ]),
       });
       props.network.dataSubnetIds.forEach((subnetId, i) => {
-        new EfsMountTarget(fsScope, `MountTarget${i + 1}`, {
+        mountTargets.push(new EfsMountTarget(fsScope, `MountTarget${i + 1}`, {
           fileSystemId: fs.id,
           subnetId,
           securityGroups: [this.securityGroup.securityGroupId],
-        });
+        }));
       });
       for (const share of shares) {
         const uid = share.uid ?? 1000;
@@ -499,6 +502,7 @@ export class SharedStorage extends Construct implements ISharedStorage {
       }
     }
     this.posixMounts = mounts;
+    this.mountTargets = mountTargets;
   }
 
   public bucket(id: string): IAwsBucket {
@@ -514,7 +518,9 @@ export class SharedStorage extends Construct implements ISharedStorage {
 
   /**
    * Shell lines for cloud-init that install amazon-efs-utils and mount every POSIX share over TLS
-   * with IAM authorization through its access point, persisted in /etc/fstab. Empty without shares.
+   * with IAM authorization through its access point, persisted in /etc/fstab, retrying for up to 10
+   * minutes. Empty without shares. Hosts should also refuse to start the app without the shares
+   * (`HostWorkload.requiredMounts`) and depend on {@link mountTargets}.
    */
   public mountCommands(): string[] {
     if (this.posixMounts.length === 0) return [];
@@ -524,7 +530,10 @@ export class SharedStorage extends Construct implements ISharedStorage {
       lines.push(
         `mkdir -p ${m.path}`,
         `grep -qs ' ${m.path} efs ' /etc/fstab || echo '${m.fileSystemId}:/ ${m.path} efs _netdev,noresvport,${options} 0 0' >> /etc/fstab`,
-        `mountpoint -q ${m.path} || mount -t efs -o ${options} ${m.fileSystemId}: ${m.path}`,
+        // Mount targets and IAM may still settle on a first deploy: retry for up to 10 minutes. A
+        // share that stays unmounted keeps the app's services from starting (RequiresMountsFor).
+        `for _ in $(seq 1 60); do mountpoint -q ${m.path} && break; mount ${m.path} || sleep 10; done`,
+        `mountpoint -q ${m.path} || echo 'webcluster: ${m.path} is not mounted; the app services will not start' >&2`,
       );
     }
     return lines;

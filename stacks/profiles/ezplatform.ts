@@ -52,6 +52,29 @@ const NGINX_CONF = nginxPhpConf({
   ],
 });
 
+/**
+ * Symfony configuration written into the release on the VMs (after `config/packages/ibexa.yaml`, which
+ * imports `cache_pool/cache.redis.yaml`): the cache pool takes the whole URL from `CACHE_DSN`. Ibexa's
+ * own file prefixes `redis://`, which cannot speak TLS, and ElastiCache requires TLS (`rediss://`).
+ */
+export const IBEXA_CACHE_REDIS_TLS_YAML = [
+  '# Rendered by webcluster (stacks/profiles/ezplatform.ts); changes here are overwritten at boot.',
+  '# ElastiCache requires TLS: the persistence cache takes the whole rediss:// URL from CACHE_DSN.',
+  'services:',
+  '    cache.redis:',
+  '        public: true',
+  '        class: Symfony\\Component\\Cache\\Adapter\\RedisTagAwareAdapter',
+  '        parent: cache.adapter.redis_tag_aware',
+  '        tags:',
+  '            - name: cache.pool',
+  '              clearer: cache.app_clearer',
+  "              provider: '%env(CACHE_DSN)%'",
+  "              namespace: '%env(CACHE_NAMESPACE)%'",
+  '',
+].join('\n');
+/** Where the VMs write {@link IBEXA_CACHE_REDIS_TLS_YAML} in the release. */
+export const IBEXA_CACHE_REDIS_TLS_PATH = `${APP_DIR}/config/packages/prod/webcluster_cache_redis_tls.yaml`;
+
 /** One-shot setup on the admin host (webcluster-setup.service, as the app user, every boot): idempotent. */
 const SETUP_SCRIPT = [
   '#!/bin/bash',
@@ -63,8 +86,7 @@ const SETUP_SCRIPT = [
   `cd ${APP_DIR}`,
   `console() { /usr/bin/php bin/console ${CONSOLE_OPTIONS} "$@"; }`,
   'echo "setup started $(date -Is)"',
-  '# The DFS metadata database: Aurora creates only the main one; the master user may create more.',
-  'console doctrine:database:create --connection=dfs --if-not-exists',
+  '# The DFS metadata database exists (the database-user step creates it and grants it to the app user).',
   'console dbal:run-sql --connection=dfs "$(cat /etc/webcluster/ibexa-dfs-schema.sql)"',
   '# Schema changes of the release.',
   'console doctrine:migrations:migrate --allow-no-migration',
@@ -160,6 +182,11 @@ export const EZPLATFORM_PROFILE: AppProfile = {
     bootCommands: (e: ClusterEndpoints) => [
       // Release: the deploy pipeline uploads the built project as releases/current.tar.gz.
       `aws s3 cp 's3://${e.bucketNames.private}/releases/current.tar.gz' /tmp/release.tar.gz && tar -xzf /tmp/release.tar.gz -C ${APP_DIR} && chown -R webapp:webapp ${APP_DIR} && rm -f /tmp/release.tar.gz`,
+      // ElastiCache requires TLS: the cache pool reads the rediss:// URL of CACHE_DSN as it is. The
+      // container is compiled again with it (a release may bring a warmed prod cache).
+      `install -d -o webapp -g webapp ${APP_DIR}/config/packages/prod`,
+      writeFile(IBEXA_CACHE_REDIS_TLS_PATH, IBEXA_CACHE_REDIS_TLS_YAML, '0644', 'webapp'),
+      `rm -rf ${APP_DIR}/var/cache/prod`,
       // Aurora requires TLS (require_secure_transport): trust the RDS CA bundle.
       'curl -fsSL https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem -o /etc/webcluster/rds-ca.pem',
       ...phpFpmBootCommands(['memory_limit = 512M', 'upload_max_filesize = 100M', 'post_max_size = 100M']),
@@ -200,8 +227,9 @@ export const EZPLATFORM_PROFILE: AppProfile = {
     // The app is reachable only through the cache and load balancers of the cluster.
     TRUSTED_PROXIES: e.trustedProxyCidr,
     CACHE_POOL: 'cache.redis',
-    // Host only: config/packages/cache_pool/cache.redis.yaml adds the scheme (see the README for TLS on AWS).
-    CACHE_DSN: `${e.redisHosts.cache ?? ''}/0`,
+    // With TLS (AWS) the whole rediss:// URL, read as it is by the cache pool the VMs configure
+    // (IBEXA_CACHE_REDIS_TLS_YAML); without (Docker) host only, as Ibexa's cache.redis.yaml adds redis://.
+    CACHE_DSN: e.redisScheme === 'rediss' ? `rediss://${e.redisHosts.cache ?? ''}/0` : `${e.redisHosts.cache ?? ''}/0`,
     // phpredis save path, not a redis:// URL.
     SESSION_SAVE_PATH: `${e.redisScheme === 'rediss' ? 'tls' : 'tcp'}://${e.redisHosts.sessions ?? ''}`,
     DATABASE_DRIVER: 'pdo_mysql',

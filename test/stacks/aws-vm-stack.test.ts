@@ -226,8 +226,9 @@ describe("AwsVmStack (Shopware profile)", () => {
     expect(outputs.app_environment?.value).toEqual(expect.objectContaining({ APP_URL: "https://shop.example.com", LOCK_DSN: expect.stringMatching(/^rediss:\/\//) }));
     expect(outputs.app_secret_environment?.value).toEqual({
       APP_SECRET: "${aws_secretsmanager_secret.AppSecret.arn}",
-      DATABASE_URL: expect.stringContaining("master_user_secret"),
-      DATABASE_REPLICA_0_URL: expect.stringContaining("master_user_secret"),
+      // The app's own database user, never the master user whose password RDS rotates.
+      DATABASE_URL: expect.stringMatching(/^\$\{aws_secretsmanager_secret\.Database_AppUserSecret_[0-9A-F]+\.arn\}$/),
+      DATABASE_REPLICA_0_URL: expect.stringMatching(/^\$\{aws_secretsmanager_secret\.Database_AppUserSecret_[0-9A-F]+\.arn\}$/),
     });
   });
 

@@ -6,7 +6,8 @@ import { ListenerCertificate } from '../../constructs/aws/load-balancer';
 import { findSecrets } from '../../policies/secret-guard';
 import { AwsVmStack } from '../../stacks/aws-vm-stack';
 import { DockerStack, DockerStackProps } from '../../stacks/docker-stack';
-import { EZPLATFORM_PROFILE, IBEXA_DFS_PATH } from '../../stacks/profiles/ezplatform';
+import { EZPLATFORM_PROFILE, IBEXA_CACHE_REDIS_TLS_PATH, IBEXA_CACHE_REDIS_TLS_YAML, IBEXA_DFS_PATH } from '../../stacks/profiles/ezplatform';
+import type { ClusterEndpoints } from '../../stacks/profiles/app-profile';
 import { localOf, resourcesOf, SynthJson } from '../util';
 
 const CERT_ARN = 'arn:aws:acm:eu-central-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666';
@@ -34,6 +35,18 @@ const PLAIN_CONTRACT = [
   'TRUSTED_PROXIES',
 ];
 const SECRET_CONTRACT = ['APP_SECRET', 'DATABASE_URL', 'DFS_DATABASE_URL'];
+
+/** Endpoints for rendering the profile's environment directly. */
+const ENDPOINTS: ClusterEndpoints = {
+  siteUrl: 'https://ibexa.example.com',
+  trustedProxyCidr: '10.0.0.0/16',
+  redisUrls: {},
+  redisScheme: 'redis',
+  redisHosts: {},
+  bucketNames: { private: 'releases' },
+  region: 'eu-central-1',
+  publicFilesUrl: 'https://files.example.com',
+};
 
 type ContainerJson = {
   name: string;
@@ -117,7 +130,7 @@ describe('eZ Platform / Ibexa on AWS (AwsVmStack)', () => {
     expect(ingressOf('SearchService')).toEqual(['${aws_security_group.Admin_SecurityGroup_B8BA831C.id}', '${aws_security_group.AppServers_SecurityGroup_602856CA.id}']);
     expect(resourcesOf(json, 'aws_vpc_security_group_ingress_rule').filter((r) => r.to_port === 8983).every((r) => r.cidr_ipv4 === undefined)).toBe(true);
     expect(resourcesOf(json, 'aws_ebs_volume')).toEqual([expect.objectContaining({ encrypted: true, lifecycle: { prevent_destroy: true } })]);
-    expect(appUserData).toContain('SOLR_DSN=http://${aws_instance.SearchService_C12C156B.private_ip}:8983/solr');
+    expect(appUserData).toContain('SOLR_DSN=http://solr.search.ezplatform-aws.internal:8983/solr');
     // Only the admin host (the setup step) may publish the config set source.
     const adminPolicy = JSON.stringify(json.resource.aws_iam_role_policy.Admin_Role_Grants_BD275B58);
     const appPolicy = JSON.stringify(json.resource.aws_iam_role_policy.AppServers_Role_Grants_F8474F04);
@@ -128,7 +141,10 @@ describe('eZ Platform / Ibexa on AWS (AwsVmStack)', () => {
   test('the DFS share (EFS) is mounted at the DFS path on every app and admin host', () => {
     expect(synth).toHaveResourceWithProperties(EfsAccessPoint, { root_directory: expect.objectContaining({ path: '/dfs' }) });
     for (const userData of [appUserData, adminUserData]) {
-      expect(userData).toMatch(new RegExp(`mount -t efs -o tls,iam,accesspoint=\\$\\{aws_efs_access_point\\.Storage_FileSystem_AccessPointDfs_[0-9A-F]+\\.id\\} \\$\\{aws_efs_file_system\\.Storage_FileSystem_[0-9A-F]+\\.id\\}: ${IBEXA_DFS_PATH}`));
+      expect(userData).toMatch(new RegExp(`efs _netdev,noresvport,tls,iam,accesspoint=\\$\\{aws_efs_access_point\\.Storage_FileSystem_AccessPointDfs_[0-9A-F]+\\.id\\} 0 0`));
+      expect(userData).toContain(`mount ${IBEXA_DFS_PATH} || sleep 10`);
+      // The web server, PHP-FPM and every unit wait for the share: nothing writes below an empty mount point.
+      expect(userData).toContain(`RequiresMountsFor=${IBEXA_DFS_PATH}`);
       expect(userData).toContain(`DFS_NFS_PATH=${IBEXA_DFS_PATH}`);
     }
     expect(ingressOf('Storage')).toEqual(['${aws_security_group.Admin_SecurityGroup_B8BA831C.id}', '${aws_security_group.AppServers_SecurityGroup_602856CA.id}']);
@@ -139,7 +155,7 @@ describe('eZ Platform / Ibexa on AWS (AwsVmStack)', () => {
     expect(appUserData).toMatch(/v=\$\(fetch .*@\$\{aws_rds_cluster\.Database_B269D8BB\.endpoint\}:3306\/ibexa\?charset=utf8mb4.*could not read DATABASE_URL/);
     expect(appUserData).toMatch(/v=\$\(fetch .*@\$\{aws_rds_cluster\.Database_B269D8BB\.endpoint\}:3306\/ibexa_dfs\?charset=utf8mb4.*could not read DFS_DATABASE_URL/);
     const setup = bootFiles(adminUserData)['/usr/local/bin/webcluster-ibexa-setup'];
-    expect(setup).toContain('console doctrine:database:create --connection=dfs --if-not-exists');
+    expect(setup).not.toContain('doctrine:database:create');
     expect(setup).toContain('console doctrine:migrations:migrate --allow-no-migration');
     expect(setup).toContain('console cache:pool:clear cache.redis');
     expect(setup).toContain('console cache:warmup');
@@ -176,11 +192,39 @@ describe('eZ Platform / Ibexa on AWS (AwsVmStack)', () => {
     const params = resourcesOf(json, 'aws_elasticache_parameter_group').map((p) => JSON.stringify(p.parameter));
     expect(params).toEqual(expect.arrayContaining([expect.stringContaining('volatile-lru'), expect.stringContaining('allkeys-lru')]));
     expect(appUserData).toContain('CACHE_POOL=cache.redis');
-    expect(appUserData).toContain('CACHE_DSN=${aws_elasticache_replication_group.Redis_Cache_4FCAFCB6.primary_endpoint_address}:6379/0');
+    expect(appUserData).toContain('CACHE_DSN=rediss://${aws_elasticache_replication_group.Redis_Cache_4FCAFCB6.primary_endpoint_address}:6379/0');
+    // ... read as it is by the cache pool each host writes into the release.
+    for (const userData of [appUserData, adminUserData]) expect(userData).toContain(`> ${IBEXA_CACHE_REDIS_TLS_PATH} && chmod 0644`);
     expect(appUserData).toContain('SESSION_SAVE_PATH=tls://${aws_elasticache_replication_group.Redis_Sessions_756ACB0E.primary_endpoint_address}:6379');
     expect(appUserData).toContain('SESSION_HANDLER_ID=Ibexa\\\\\\\\Bundle\\\\\\\\Core\\\\\\\\Session\\\\\\\\Handler\\\\\\\\NativeSessionHandler');
     for (const key of ['CACHE_DSN', 'SESSION_SAVE_PATH']) expect(appUserData).not.toMatch(new RegExp(`${key}=[^\\\\]*(127\\.0\\.0\\.1|localhost)`));
   });
+});
+
+/**
+ * The DSN Symfony's cache pool gets: its `provider` with `%env(CACHE_DSN)%` filled in. Symfony's
+ * RedisTrait takes only `redis:` (plain) and `rediss:` (TLS) DSNs.
+ */
+function cachePoolDsn(provider: string, cacheDsn: string): { dsn: string; tls: boolean; host: string } {
+  const dsn = provider.replace('%env(CACHE_DSN)%', cacheDsn);
+  const match = /^(rediss?):\/\/([^/:]+):(\d+)\/(\d+)$/.exec(dsn);
+  if (!match) throw new Error(`Symfony would refuse the Redis DSN '${dsn}'`);
+  return { dsn, tls: match[1] === 'rediss', host: match[2] };
+}
+
+/** `provider` of Ibexa's own config/packages/cache_pool/cache.redis.yaml. */
+const IBEXA_STOCK_PROVIDER = 'redis://%env(CACHE_DSN)%';
+
+test('CACHE_DSN works as it is: over TLS with the cache pool the VMs configure (ElastiCache requires TLS), plain with Ibexa\'s own file on Docker', () => {
+  const awsConfig = parse(IBEXA_CACHE_REDIS_TLS_YAML) as { services: Record<string, { tags: { name: string; provider: string }[] }> };
+  const pool = awsConfig.services['cache.redis'].tags.find((t) => t.name === 'cache.pool');
+  expect(pool?.provider).toBe('%env(CACHE_DSN)%');
+  const awsValue = EZPLATFORM_PROFILE.environment({ ...ENDPOINTS, redisScheme: 'rediss', redisHosts: { cache: 'cache.example.internal:6379' } }).CACHE_DSN;
+  expect(cachePoolDsn(String(pool?.provider), awsValue)).toEqual({ dsn: 'rediss://cache.example.internal:6379/0', tls: true, host: 'cache.example.internal' });
+  // Ibexa's stock file with the AWS value would give redis://rediss://..., which Symfony refuses.
+  expect(() => cachePoolDsn(IBEXA_STOCK_PROVIDER, awsValue)).toThrow(/would refuse/);
+  const dockerValue = EZPLATFORM_PROFILE.environment({ ...ENDPOINTS, redisScheme: 'redis', redisHosts: { cache: 'redis-cache:6379' } }).CACHE_DSN;
+  expect(cachePoolDsn(IBEXA_STOCK_PROVIDER, dockerValue)).toEqual({ dsn: 'redis://redis-cache:6379/0', tls: false, host: 'redis-cache' });
 });
 
 describe('eZ Platform / Ibexa on Docker (DockerStack)', () => {

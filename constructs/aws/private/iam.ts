@@ -51,3 +51,13 @@ export function fitNamePrefix(prefix: string, max: number): string {
   if (prefix.length <= max) return prefix;
   return `${prefix.slice(0, max - 1).replace(/-+$/, '')}-`;
 }
+
+/** Statement that lets a role read Secrets Manager secrets and, with `write`, store new values in them. */
+export function secretAccess(sid: string, resource: string | string[], write = false): PolicyStatement {
+  return {
+    Sid: sid,
+    Effect: 'Allow',
+    Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret', ...(write ? ['secretsmanager:PutSecretValue'] : [])],
+    Resource: resource,
+  };
+}

@@ -28,8 +28,19 @@ export interface ServiceUnit {
   readonly type: 'simple' | 'oneshot';
   /** Instances to enable for a template unit (`name@N`). */
   readonly instances?: number;
-  /** Units this one must start after. */
+  /** Units this one must start after (and requires: it does not start when one of them failed). */
   readonly after?: readonly string[];
+  /**
+   * OS user of the process.
+   * @default - the app user
+   */
+  readonly user?: string;
+  /**
+   * For a `oneshot` unit: run it again 30 s after a failure, at most 40 times in 2 hours (a step
+   * that waits for something another host or AWS creates).
+   * @default false
+   */
+  readonly retryOnFailure?: boolean;
 }
 
 /** Everything a host's user data contains. */
@@ -52,6 +63,17 @@ export interface HostBootSpec {
   readonly systemServices: readonly string[];
   /** Our own services. */
   readonly units: readonly ServiceUnit[];
+  /**
+   * Shared file systems (fstab entries) every app process needs: the system services and our units
+   * do not start while one is not mounted, so nothing ever writes to the local disk below it.
+   * @default []
+   */
+  readonly requiredMounts?: readonly string[];
+  /**
+   * Further files to write (scripts the units run).
+   * @default []
+   */
+  readonly files?: readonly { readonly path: string; readonly permissions: string; readonly content: string }[];
 }
 
 const ENV_FILE = '/etc/webcluster/app.env';
@@ -80,6 +102,7 @@ export function renderCloudConfig(spec: HostBootSpec): string {
       ? Array.from({ length: u.instances }, (_, i) => `${u.name}${i + 1}.service`)
       : [`${u.name}.service`],
   );
+  const requiresMounts = (spec.requiredMounts ?? []).length > 0 ? [`RequiresMountsFor=${(spec.requiredMounts ?? []).join(' ')}`] : [];
   const files: { path: string; permissions: string; content: string }[] = [
     { path: ENV_FILE, permissions: '0640', content: envFile({ AWS_DEFAULT_REGION: spec.region, ...spec.environment }) },
     {
@@ -104,6 +127,7 @@ export function renderCloudConfig(spec: HostBootSpec): string {
         '[Unit]',
         'After=webcluster-secrets.service',
         'Requires=webcluster-secrets.service',
+        ...requiresMounts,
         '',
         '[Service]',
         `EnvironmentFile=${ENV_FILE}`,
@@ -114,8 +138,9 @@ export function renderCloudConfig(spec: HostBootSpec): string {
     ...spec.units.map((u) => ({
       path: `/etc/systemd/system/${u.name}.service`,
       permissions: '0644',
-      content: unitFile(u, spec.runAsUser, spec.appDirectory),
+      content: unitFile(u, spec.runAsUser, spec.appDirectory, requiresMounts),
     })),
+    ...(spec.files ?? []),
     {
       path: '/etc/logrotate.d/webcluster',
       permissions: '0644',
@@ -183,11 +208,12 @@ function secretsScript(secrets: Readonly<Record<string, SecretEnvironmentVariabl
     'umask 077',
     'tmp=$(mktemp)',
     'fetch() {',
-    '  for attempt in $(seq 1 60); do',
+    // A secret another host fills (the app secret, the database user) may take a while on a first deploy.
+    '  for attempt in $(seq 1 180); do',
     '    if aws secretsmanager get-secret-value --secret-id "$1" --query SecretString --output text 2>/dev/null; then return 0; fi',
     '    sleep 10',
     '  done',
-    '  echo "secret $1 not readable after 10 minutes" >&2; return 1',
+    '  echo "secret $1 not readable after 30 minutes" >&2; return 1',
     '}',
   ];
   for (const name of Object.keys(secrets).sort()) {
@@ -215,18 +241,23 @@ export function unitLogFile(unitName: string): string {
   return `${UNIT_LOG_DIR}/${unitName.replace(/^webcluster-/, '').replace(/@$/, '')}.log`;
 }
 
-function unitFile(u: ServiceUnit, user: string, workDir: string): string {
-  const after = ['network-online.target', ...(u.name === 'webcluster-secrets' ? [] : ['webcluster-secrets.service']), ...(u.after ?? [])];
+function unitFile(u: ServiceUnit, user: string, workDir: string, requiresMounts: readonly string[] = []): string {
+  const secrets = u.name === 'webcluster-secrets';
+  const after = ['network-online.target', ...(secrets ? [] : ['webcluster-secrets.service']), ...(u.after ?? [])];
+  const requires = [...(secrets ? [] : ['webcluster-secrets.service']), ...(u.after ?? [])];
+  const retry = u.type === 'oneshot' && u.retryOnFailure === true;
   const lines = [
     '[Unit]',
     `Description=${u.description}`,
     `After=${after.join(' ')}`,
     `Wants=network-online.target`,
-    ...(u.name === 'webcluster-secrets' ? [] : ['Requires=webcluster-secrets.service']),
+    ...(requires.length > 0 ? [`Requires=${requires.join(' ')}`] : []),
+    ...(secrets ? [] : requiresMounts),
+    ...(retry ? ['StartLimitIntervalSec=2h', 'StartLimitBurst=40'] : []),
     '',
     '[Service]',
     `Type=${u.type}`,
-    `User=${user}`,
+    `User=${u.user ?? user}`,
     `WorkingDirectory=${workDir}`,
     `EnvironmentFile=${ENV_FILE}`,
     ...(u.name === 'webcluster-secrets' ? [] : [`EnvironmentFile=${SECRETS_FILE}`]),
@@ -234,6 +265,7 @@ function unitFile(u: ServiceUnit, user: string, workDir: string): string {
     // Output to a file the log agent collects (webcluster-worker@ → /var/log/webcluster/worker.log).
     ...(u.name === 'webcluster-secrets' ? [] : [`StandardOutput=append:${unitLogFile(u.name)}`, 'StandardError=inherit']),
     ...(u.type === 'simple' ? ['Restart=always', 'RestartSec=5'] : ['RemainAfterExit=yes']),
+    ...(retry ? ['Restart=on-failure', 'RestartSec=30'] : []),
     '',
     '[Install]',
     'WantedBy=multi-user.target',

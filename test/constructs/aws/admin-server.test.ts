@@ -116,4 +116,10 @@ describe('AdminServer', () => {
       /user data: got up to \d+ bytes after gzip; allowed: 16384 \(EC2's limit\)/,
     );
   });
+
+  test('fails on a provisioning step named like a built-in unit', () => {
+    expect(() => make({ provisioning: [{ name: 'setup', description: 'x', script: '#!/bin/bash\ntrue\n' }] })).toThrow(
+      /provisioning.name: got 'setup'; allowed: lowercase letters, digits and hyphens, not secrets, setup or scheduler/,
+    );
+  });
 });

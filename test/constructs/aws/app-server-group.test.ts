@@ -149,4 +149,8 @@ describe('AppServerGroup', () => {
   test('fails when the root volume is too small', () => {
     expect(() => make({ rootVolumeSizeGiB: 4 })).toThrow(/rootVolumeSizeGiB: got 4; allowed: 8 to 16384/);
   });
+
+  test('fails when the health-check grace is shorter than a minute', () => {
+    expect(() => make({ healthCheckGraceSec: 30 })).toThrow(/healthCheckGraceSec: got 30; allowed: 60 to 7200/);
+  });
 });

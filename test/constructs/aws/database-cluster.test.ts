@@ -186,7 +186,7 @@ describe('DatabaseCluster', () => {
     new DatabaseCluster(stack, 'Database', { network, preventDestroy: false, deletionProtection: false, backupRetentionDays: 35 });
     // THEN
     expect(Testing.synth(stack)).toHaveResourceWithProperties(RdsCluster, { deletion_protection: false, backup_retention_period: 35 });
-    expect(resourcesOf(synthJson(stack), 'aws_rds_cluster')[0].lifecycle).toBeUndefined();
+    expect(resourcesOf(synthJson(stack), 'aws_rds_cluster')[0].lifecycle).toEqual({ ignore_changes: ['engine_version'] });
   });
 
   test('security group gets ingress only when allowDefaultPortFrom is called', () => {
@@ -287,5 +287,55 @@ describe('DatabaseCluster', () => {
       /cluster identifier: got 'a-very-long-name-prefix-for-a-shopware-production-database'.*allowed: up to 53/,
     );
     expect(() => new DatabaseCluster(stack, 'Main Db', { network: makeNetwork(stack) })).toThrow(/cluster identifier: got 'test-main db'/);
+  });
+
+  test("minorVersionUpgrades 'terraform': no automatic upgrades, engine_version tracked by Terraform", () => {
+    new DatabaseCluster(stack, 'Database', { network: makeNetwork(stack), minorVersionUpgrades: 'terraform', preventDestroy: false });
+    const json = synthJson(stack);
+    expect(resourcesOf(json, 'aws_rds_cluster')[0].lifecycle).toBeUndefined();
+    for (const instance of resourcesOf(json, 'aws_rds_cluster_instance')) expect(instance.auto_minor_version_upgrade).toBe(false);
+  });
+
+  test('the app user: its own secret, created by a provisioning step that stores a new password only after the user has it', () => {
+    const db = new DatabaseCluster(stack, 'Database', { network: makeNetwork(stack), databaseName: 'shop', appUser: { username: 'shop_app', databases: ['shop_dfs'] } });
+    const role = new InstanceRole(stack, 'Role', { namePrefix: 'test-admin' });
+    db.grantAppUserProvisioning(role);
+    const step = db.appUserProvisioning();
+    const script = String(resolveToken(stack, step.script));
+    expect(step.name).toBe('database-user');
+    expect(step.packages).toContain('mariadb105');
+    expect(db.appDatabases).toEqual(['shop', 'shop_dfs']);
+    // Databases and grants on them only; TLS required; the password reaches mysql on stdin, never argv.
+    expect(script).toContain('CREATE DATABASE IF NOT EXISTS \\`shop_dfs\\` CHARACTER SET utf8mb4;');
+    expect(script).toContain("CREATE USER IF NOT EXISTS 'shop_app'@'%' IDENTIFIED BY '$password' REQUIRE SSL;");
+    expect(script).toContain("GRANT ALL PRIVILEGES ON \\`shop\\`.* TO 'shop_app'@'%';");
+    expect(script).not.toMatch(/GRANT .* ON \*\.\*/);
+    expect(script.indexOf('put-secret-value')).toBeGreaterThan(script.indexOf("ALTER USER 'shop_app'"));
+    expect(script).toContain('--ssl-verify-server-cert');
+    // Kept in a Terraform local: no literal template syntax besides the references cdktf renders.
+    expect(step.script.replace(/\$\{TfToken\[[^\]]+\]\}/g, '')).not.toMatch(/\$\{|%\{/);
+    const grants = Object.entries(synthJson(stack).resource.aws_iam_role_policy ?? {}).find(([name]) => name.startsWith('Role_Grants'));
+    const policy = String(grants?.[1].policy);
+    expect(policy).toContain('secretsmanager:PutSecretValue');
+    expect(policy).toContain('Database_AppUserSecret');
+    expect(policy).toContain('master_user_secret');
+  });
+
+  test('fails on an unknown minorVersionUpgrades', () => {
+    expect(() => new DatabaseCluster(stack, 'Database', { network: makeNetwork(stack), minorVersionUpgrades: 'never' as 'automatic' })).toThrow(
+      /minorVersionUpgrades: got 'never'; allowed: 'automatic' or 'terraform'/,
+    );
+  });
+
+  test('fails when the app user is the master user', () => {
+    expect(() => new DatabaseCluster(stack, 'Database', { network: makeNetwork(stack), appUser: { username: 'admin_user' } })).toThrow(
+      /appUser.username: got 'admin_user'; allowed: .*not the master user/,
+    );
+  });
+
+  test('fails on a malformed app database name', () => {
+    expect(() => new DatabaseCluster(stack, 'Database', { network: makeNetwork(stack), appUser: { databases: ['app-dfs'] } })).toThrow(
+      /appUser.databases: got 'app-dfs'; allowed: 1 to 64 letters, digits or underscores/,
+    );
   });
 });

@@ -33,7 +33,7 @@ describe('SearchService (AWS)', () => {
       root_block_device: expect.objectContaining({ encrypted: true }),
       maintenance_options: { auto_recovery: 'default' },
     });
-    expect(resolveToken(stack, solr.url)).toBe('http://${aws_instance.SearchService_C12C156B.private_ip}:8983/solr');
+    expect(resolveToken(stack, solr.url)).toBe('http://solr.search.test.internal:8983/solr');
   });
 
   test('the index lives on an encrypted data volume in the same zone, protected from destroy', () => {
