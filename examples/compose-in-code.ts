@@ -27,7 +27,7 @@ export function buildShop(app: App): TerraformStack {
   });
   const db = new DatabaseCluster(stack, 'Database', { network, databaseName: 'shop' });
   db.connections.allowDefaultPortFrom(appServers); // one ingress rule on the DB, one egress rule on the app
-  db.grantSecretRead(appServers); // the managed master secret, read on the hosts at boot
+  db.grantAppUserRead(appServers); // the app's own database user (created by db.appUserProvisioning() on an admin host)
   return stack;
 }
 // DOCS_BLOCK_END:compose

@@ -31,7 +31,7 @@ const appServers = new AppServerGroup(stack, 'AppServers', {
 });
 const db = new DatabaseCluster(stack, 'Database', { network, databaseName: 'consumer' });
 db.connections.allowFrom(appServers, Port.tcp(3306), 'MySQL from the app servers');
-db.grantSecretRead(appServers);
+db.grantAppUserRead(appServers);
 
 new TerraformOutput(stack, 'load_balancer_dns_name', { value: lb.dnsName });
 new TerraformOutput(stack, 'database_writer_endpoint', { value: db.writerEndpoint.hostname });
