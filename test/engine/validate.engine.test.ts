@@ -2,11 +2,13 @@
  * `terraform init` + `terraform validate` of every default stack whose providers can be installed
  * here: the Docker stacks (kreuzwerker/docker built from source by scripts/engine/providers.sh).
  * The AWS stacks need hashicorp/aws 6.25.0, which cannot be obtained on our machines: they are
- * named in one line each, not validated.
+ * named in one line each, not validated; the shell scripts they hand to their hosts (user data files
+ * and cloud-init's runcmd) are checked with shellcheck instead.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { engineEnvironment, report, run, TestDeployment } from './harness';
+import { hostScripts } from './host-scripts';
 
 interface Manifest {
   readonly stacks: Record<string, { readonly synthesizedStackPath: string }>;
@@ -38,6 +40,17 @@ describe('every default stack whose providers are available validates', () => {
     for (const s of aws) {
       report(`not validated: ${s.name} needs ${providersOf(s.file).join(', ')}; hashicorp/aws cannot be obtained on our machines (no registry, the Go module proxy refuses it)`);
     }
+  });
+
+  test.each(aws.map((s) => [s.name, s] as const))('%s: every script its hosts run passes shellcheck', (_name, stack) => {
+    const scripts = hostScripts(JSON.parse(fs.readFileSync(stack.file, 'utf8')) as { locals?: Record<string, string> });
+    // At least the app hosts' boot script and their secrets fetcher.
+    expect(scripts.length).toBeGreaterThanOrEqual(2);
+    const findings = scripts.flatMap((script) => {
+      const result = run('shellcheck', ['--shell=bash', '--severity=warning', '--format=gcc', '-'], { input: script.text, allowFailure: true });
+      return result.stdout.split('\n').filter((line) => line.trim() !== '').map((line) => `${script.origin}: ${line.replace(/^-:/, '')}`);
+    });
+    expect(findings).toEqual([]);
   });
 
   test.each(docker.map((s) => [s.name, s] as const))('%s: terraform init and validate', (_name, stack) => {

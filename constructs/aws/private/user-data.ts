@@ -209,7 +209,7 @@ function secretsScript(secrets: Readonly<Record<string, SecretEnvironmentVariabl
     'tmp=$(mktemp)',
     'fetch() {',
     // A secret another host fills (the app secret, the database user) may take a while on a first deploy.
-    '  for attempt in $(seq 1 180); do',
+    '  for _ in $(seq 1 180); do',
     '    if aws secretsmanager get-secret-value --secret-id "$1" --query SecretString --output text 2>/dev/null; then return 0; fi',
     '    sleep 10',
     '  done',
