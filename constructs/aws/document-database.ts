@@ -10,6 +10,8 @@ import { Instance } from '@cdktf/provider-aws/lib/instance';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
 import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
+import { SsmAssociation } from '@cdktf/provider-aws/lib/ssm-association';
+import { SsmDocument } from '@cdktf/provider-aws/lib/ssm-document';
 import { VolumeAttachment } from '@cdktf/provider-aws/lib/volume-attachment';
 import { Construct } from 'constructs';
 import { Annotations, TerraformStack, Token } from '../core/cdktf';
@@ -103,8 +105,10 @@ const DATA_DIR = '/var/lib/mongo';
 const KEY_FILE = '/etc/mongod.key';
 /** Name of the administrative (root) user. */
 const ADMIN_USER = 'admin';
-/** The member setup script, written by user data. */
+/** The idempotent member setup script, written by user data and rewritten by the setup document. */
 const SETUP_SCRIPT = '/usr/local/sbin/webcluster-mongo-setup';
+/** Instance tag the setup association targets (value: the replica set's name prefix). */
+const REPLICA_SET_TAG = 'webcluster:replica-set';
 /** Instance tag holding the member's stable name (read through instance metadata). */
 const MEMBER_NAME_TAG = 'webcluster:member-name';
 /** Instance tag holding the member's data volume id (read through instance metadata). */
@@ -148,8 +152,17 @@ const DATA_VOLUME_TAG = 'webcluster:data-volume';
  * and clients with SCRAM. TLS needs a certificate authority the app hosts trust (e.g. AWS Private
  * CA) and `net.tls.mode: requireTLS`; it is not built in.
  *
- * User data changes are ignored once a member exists (replacing every member at once would take
- * the replica set down).
+ * User data is the first-boot bootstrap only: changes to it are ignored once a member exists
+ * (replacing every member at once would take the replica set down). Configuration changes reach
+ * running members through an SSM Command document (`aws:runShellScript`) that runs the same
+ * idempotent setup script (data volume mount, key file, `mongod.conf`), and an SSM association
+ * that targets the members by the instance tag `webcluster:replica-set` with `max_concurrency = 1`
+ * and `max_errors = 0`. The association is pinned to the document's default version: the AWS
+ * provider makes each new content a new document version and sets it as the default, so the
+ * association's `document_version` changes and State Manager runs it again, one member at a time.
+ * The script restarts mongod only when `mongod.conf` or the key file changed, and then waits
+ * until the member is PRIMARY or SECONDARY again before the next member's turn; a failure stops the
+ * rollout. The replica set initiation and the users stay in member 1's user data (first boot).
  *
  * @resource aws_instance
  */
@@ -184,6 +197,10 @@ export class DocumentDatabase extends Construct implements IDocumentDatabase, IG
   public readonly zoneName: string;
   /** Stable member names (`member-<n>.<zone>`), in member order. */
   public readonly memberNames: readonly string[];
+  /** SSM Command document that runs the idempotent member setup. */
+  public readonly setupDocument: SsmDocument;
+  /** SSM association that applies {@link setupDocument} to the members, one at a time. */
+  public readonly setupAssociation: SsmAssociation;
   private readonly hosts: string;
 
   constructor(scope: Construct, id: string, props: DocumentDatabaseProps) {
@@ -201,6 +218,7 @@ export class DocumentDatabase extends Construct implements IDocumentDatabase, IG
     const azs = net.availabilityZones;
     const prefix = `${net.namePrefix}-${id.toLowerCase()}`;
     const zoneName = `mongodb.${net.namePrefix}.internal`;
+    const documentName = `${prefix}-member-setup`;
     const zoneTaken = TerraformStack.of(this)
       .node.findAll()
       .some((c) => c !== this && c instanceof DocumentDatabase && c.zoneName === zoneName);
@@ -252,6 +270,11 @@ export class DocumentDatabase extends Construct implements IDocumentDatabase, IG
         failed: zoneTaken,
         message: () =>
           `network: got a second DocumentDatabase on network '${net.namePrefix}'; allowed: one per network (Route 53 refuses a second private zone ${zoneName} on the same VPC); fix: put the databases into one replica set (appDatabases) or use another network`,
+      },
+      {
+        failed: !Token.isUnresolved(documentName) && !/^[a-zA-Z0-9_.-]{3,128}$/.test(documentName),
+        message: () =>
+          `id: got '${id}' (SSM document name '${documentName}'); allowed: letters, digits, '_', '.' and '-', 128 characters in all; fix: use a construct id such as 'DocumentDatabase'`,
       },
     ]);
     if (azs.length < 3) {
@@ -356,7 +379,8 @@ export class DocumentDatabase extends Construct implements IDocumentDatabase, IG
           Name: `${prefix}-${i + 1}`,
           Role: 'mongodb',
           ReplicaSet: rsName,
-          // Read by the setup script through instance metadata.
+          // Read by the setup script through instance metadata, and the setup association's target.
+          [REPLICA_SET_TAG]: prefix,
           [MEMBER_NAME_TAG]: this.memberNames[i],
           [DATA_VOLUME_TAG]: volume.id,
         },
@@ -384,6 +408,26 @@ export class DocumentDatabase extends Construct implements IDocumentDatabase, IG
     this.dataVolumes = volumes;
     this.members = this.memberNames.map((hostname) => ({ hostname, port: MONGO_PORT }));
     this.hosts = this.members.map((m) => `${m.hostname}:${m.port}`).join(',');
+
+    // Later configuration changes: the same setup script, one member at a time.
+    this.setupDocument = new SsmDocument(this, 'SetupDocument', {
+      name: documentName,
+      documentType: 'Command',
+      documentFormat: 'JSON',
+      content: setupDocumentContent(spec, prefix),
+    });
+    this.setupAssociation = new SsmAssociation(this, 'SetupAssociation', {
+      name: this.setupDocument.name,
+      associationName: documentName,
+      // A new content is a new version that the provider makes the default: the association changes and runs again.
+      documentVersion: this.setupDocument.defaultVersion,
+      targets: [{ key: `tag:${REPLICA_SET_TAG}`, values: [prefix] }],
+      maxConcurrency: '1',
+      maxErrors: '0',
+      complianceSeverity: 'HIGH',
+      // After the members carry their tags and their names resolve.
+      dependsOn: [...instances, ...records],
+    });
 
     const dlmRole = new IamRole(this, 'SnapshotRole', {
       namePrefix: fitNamePrefix(`${prefix}-dlm-`, IAM_ROLE_NAME_PREFIX_MAX),
@@ -457,24 +501,35 @@ interface ReplicaSetSpec {
 const IMDS_FUNCTION =
   'imds() { local t; t=$(curl -fsS -X PUT http://169.254.169.254/latest/api/token -H "X-aws-ec2-metadata-token-ttl-seconds: 300"); curl -fsS -H "X-aws-ec2-metadata-token: $t" "http://169.254.169.254/latest/meta-data/$1"; }';
 
+/** Shell function `healthy`: the local mongod is PRIMARY or SECONDARY (`hello` needs no authentication). */
+const HEALTHY_FUNCTION =
+  'healthy() { mongosh --quiet --host 127.0.0.1 --eval "quit(db.hello().isWritablePrimary || db.hello().secondary ? 0 : 1)" >/dev/null 2>&1; }';
+
 /** The first lines of every member script: bash, what it does, strict mode, the region for the AWS CLI. */
 function scriptHeader(spec: ReplicaSetSpec, purpose: string): string[] {
   return ['#!/bin/bash', `# ${purpose}`, 'set -euo pipefail', `export AWS_DEFAULT_REGION=${spec.region}`];
 }
 
 /**
- * The setup of a member: data volume, key file, `mongod.conf`, mongod. The same script for every
- * member (it reads the member's name and data volume from the instance's tags). Avoids the `${` and
- * `%{` sequences (Terraform would read them as interpolation).
+ * The idempotent setup of a member: data volume, key file, `mongod.conf`, mongod. The same script
+ * for every member, run by cloud-init at first boot and by the setup document on a live member, so
+ * it changes nothing that is already right: mongod is restarted only when `mongod.conf` or the key
+ * file changed. Avoids the `${` and `%{` sequences (Terraform would read them as interpolation).
  */
 function memberSetupScript(spec: ReplicaSetSpec): string {
   return [
-    ...scriptHeader(spec, 'Prepares this MongoDB replica set member: data volume, key file, mongod.conf, mongod.'),
+    ...scriptHeader(spec, 'Prepares this MongoDB replica set member: data volume, key file, mongod.conf, mongod. Safe to re-run on a live member.'),
+    '# One run at a time (cloud-init at first boot, the SSM association afterwards).',
+    'exec 9>/run/webcluster-mongo-setup.lock',
+    'flock 9',
     IMDS_FUNCTION,
+    HEALTHY_FUNCTION,
     'secret() { aws secretsmanager get-secret-value --secret-id "$1" --query SecretString --output text 2>/dev/null; }',
     'wait_secret() { for _ in $(seq 1 180); do if secret "$1"; then return 0; fi; sleep 10; done; echo "secret $1 not readable after 30 minutes" >&2; return 1; }',
     `name=$(imds tags/instance/${MEMBER_NAME_TAG})`,
     'ip=$(imds local-ipv4)',
+    'work=$(mktemp -d)',
+    'trap \'rm -rf "$work"\' EXIT',
     '# The data volume: attached by Terraform after the instance started, so wait for it.',
     `vol=$(imds tags/instance/${DATA_VOLUME_TAG} | tr -d '-')`,
     'dev=""',
@@ -487,10 +542,12 @@ function memberSetupScript(spec: ReplicaSetSpec): string {
     `mountpoint -q ${DATA_DIR} || mount ${DATA_DIR}`,
     '# A reattached volume may come from an instance where mongod had another uid.',
     `find ${DATA_DIR} -xdev \\( ! -user mongod -o ! -group mongod \\) -exec chown -h mongod:mongod {} +`,
+    'changed=0',
     '# Key file of internal authentication (0400, owned by mongod).',
-    `umask 077; wait_secret '${spec.keyFileSecretArn}' > ${KEY_FILE}; umask 022`,
+    `(umask 077; wait_secret '${spec.keyFileSecretArn}' > "$work/key")`,
+    `if ! cmp -s "$work/key" ${KEY_FILE}; then install -m 0400 -o mongod -g mongod "$work/key" ${KEY_FILE}; changed=1; fi`,
     `chown mongod:mongod ${KEY_FILE}; chmod 0400 ${KEY_FILE}`,
-    'cat > /etc/mongod.conf <<EOF',
+    'cat > "$work/mongod.conf" <<EOF',
     'storage:',
     `  dbPath: ${DATA_DIR}`,
     'systemLog:',
@@ -508,12 +565,22 @@ function memberSetupScript(spec: ReplicaSetSpec): string {
     `  keyFile: ${KEY_FILE}`,
     '  authorization: enabled',
     'EOF',
+    'if ! cmp -s "$work/mongod.conf" /etc/mongod.conf; then install -m 0644 "$work/mongod.conf" /etc/mongod.conf; changed=1; fi',
     '# The replica set configuration names this member by its stable name: it must point here before mongod starts.',
     'resolved=""',
     'for _ in $(seq 1 180); do resolved=$(getent ahostsv4 "$name" | awk \'NR == 1 {print $1}\' || true); if [ "$resolved" = "$ip" ]; then break; fi; sleep 10; done',
     'if [ "$resolved" != "$ip" ]; then echo "$name resolves to \'$resolved\', not to $ip, after 30 minutes" >&2; exit 1; fi',
+    'if [ "$changed" = 0 ]; then systemctl enable --now mongod; exit 0; fi',
+    '# Changed: restart, and let a member of the set become PRIMARY or SECONDARY again before the next member restarts.',
+    'member=0',
+    'if systemctl is-active --quiet mongod && mongosh --quiet --host 127.0.0.1 --eval "quit(db.hello().setName ? 0 : 1)" >/dev/null 2>&1; then member=1; fi',
     'systemctl enable mongod',
     'systemctl restart mongod',
+    'if [ "$member" = 1 ]; then',
+    '  for _ in $(seq 1 120); do if healthy; then exit 0; fi; sleep 5; done',
+    '  echo "mongod is not PRIMARY or SECONDARY 10 minutes after its restart" >&2',
+    '  exit 1',
+    'fi',
     '',
   ].join('\n');
 }
@@ -595,7 +662,8 @@ const RS_INIT_UNIT = [
 ].join('\n');
 
 /**
- * The cloud-config of one member. Scripts avoid the `${` and `%{` sequences: Terraform would read them as interpolation
+ * The cloud-config of one member (the first-boot bootstrap; later changes arrive through the setup
+ * document). Scripts avoid the `${` and `%{` sequences: Terraform would read them as interpolation
  * in the user-data local.
  */
 function memberCloudConfig(spec: ReplicaSetSpec, first: boolean): string {
@@ -633,4 +701,37 @@ function memberCloudConfig(spec: ReplicaSetSpec, first: boolean): string {
   };
   // JSON is valid YAML; cloud-init accepts it after the #cloud-config header.
   return `#cloud-config\n${JSON.stringify(doc, null, 1)}\n`;
+}
+
+/**
+ * The SSM Command document (schema 2.2, one `aws:runShellScript` step) that re-applies the member
+ * setup: it waits for cloud-init (on a new member the association may arrive during its first
+ * boot), installs the current setup script and runs it.
+ */
+function setupDocumentContent(spec: ReplicaSetSpec, prefix: string): string {
+  const delimiter = 'WEBCLUSTER_MONGO_SETUP';
+  // Compact, keys in sorted order: the form most likely to read back unchanged (no plan diff).
+  return JSON.stringify({
+    description: `Applies the MongoDB member setup of ${prefix} (data volume, key file, mongod.conf; mongod restarted only on a change)`,
+    mainSteps: [
+      {
+        action: 'aws:runShellScript',
+        inputs: {
+          runCommand: [
+            'cloud-init status --wait >/dev/null 2>&1 || true',
+            `cat > ${SETUP_SCRIPT}.new <<'${delimiter}'`,
+            ...memberSetupScript(spec).replace(/\n$/, '').split('\n'),
+            delimiter,
+            `chmod 0750 ${SETUP_SCRIPT}.new`,
+            `mv -f ${SETUP_SCRIPT}.new ${SETUP_SCRIPT}`,
+            SETUP_SCRIPT,
+          ],
+          // A first boot may wait up to 30 minutes each for the secrets and the member's name.
+          timeoutSeconds: '7200',
+        },
+        name: 'memberSetup',
+      },
+    ],
+    schemaVersion: '2.2',
+  });
 }

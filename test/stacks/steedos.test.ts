@@ -102,6 +102,17 @@ describe('Steedos on AWS (AwsVmStack)', () => {
     expect(userData).toContain(`@${names}/local?replicaSet=rs0&authSource=admin`);
     expect(synth).not.toContain('private_dns');
   });
+
+  test('an SSM association re-applies the MongoDB member setup to the tagged members, one at a time', () => {
+    const [association] = resourcesOf(json, 'aws_ssm_association');
+    expect(association).toMatchObject({
+      targets: [{ key: 'tag:webcluster:replica-set', values: ['steedos-aws-documentdatabase'] }],
+      max_concurrency: '1',
+      max_errors: '0',
+    });
+    const members = resourcesOf(json, 'aws_instance').filter((i) => (i.tags as Record<string, string>).Role === 'mongodb');
+    expect(members.map((i) => (i.tags as Record<string, string>)['webcluster:replica-set'])).toEqual(Array(3).fill('steedos-aws-documentdatabase'));
+  });
 });
 
 describe('Steedos on Docker (DockerStack, standalone)', () => {

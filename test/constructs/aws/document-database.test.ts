@@ -3,6 +3,8 @@ import { EbsVolume } from '@cdktf/provider-aws/lib/ebs-volume';
 import { Instance } from '@cdktf/provider-aws/lib/instance';
 import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
+import { SsmAssociation } from '@cdktf/provider-aws/lib/ssm-association';
+import { SsmDocument } from '@cdktf/provider-aws/lib/ssm-document';
 import { VolumeAttachment } from '@cdktf/provider-aws/lib/volume-attachment';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Testing, TerraformStack } from 'cdktf';
@@ -19,6 +21,13 @@ function userDataFile(json: SynthJson, member: number, path: string): string {
   const file = doc.write_files.find((f) => f.path === path);
   if (file === undefined) throw new Error(`member ${member} writes no ${path}`);
   return file.content;
+}
+
+/** The commands of the setup document's one step. */
+function documentCommands(json: SynthJson): string[] {
+  const [document] = resourcesOf(json, 'aws_ssm_document');
+  const content = JSON.parse(String(document.content)) as { mainSteps: { inputs: { runCommand: string[] } }[] };
+  return content.mainSteps[0].inputs.runCommand;
 }
 
 /** What `bash -n` says about a script whose Terraform references are replaced by a placeholder: '' when it parses without a warning. */
@@ -198,12 +207,13 @@ describe('DocumentDatabase (AWS)', () => {
     expect(init.indexOf('getent hosts')).toBeLessThan(init.indexOf('rs.initiate('));
   });
 
-  test('the members carry the tags the setup reads through instance metadata, in keys instance metadata accepts', () => {
+  test('the members carry the tags the setup reads through instance metadata and the association targets, in keys instance metadata accepts', () => {
     make();
     const instances = resourcesOf(synthJson(stack), 'aws_instance');
     instances.forEach((instance, i) => {
       const tags = instance.tags as Record<string, string>;
       expect(tags).toMatchObject({
+        'webcluster:replica-set': 'test-mongo',
         'webcluster:member-name': NAMES[i],
         'webcluster:data-volume': expect.stringMatching(new RegExp(`^\\$\\{aws_ebs_volume\\.Mongo_Member${i + 1}_DataVolume_[0-9A-F]+\\.id\\}$`)),
       });
@@ -212,14 +222,92 @@ describe('DocumentDatabase (AWS)', () => {
     });
   });
 
-  test('the scripts are valid bash: setup, secrets and replica set init', () => {
+  test('an SSM Command document (schema 2.2, one aws:runShellScript step) runs the same setup script as the user data', () => {
+    const db = make();
+    const json = synthJson(stack);
+    expect(Testing.synth(stack)).toHaveResourceWithProperties(SsmDocument, { name: 'test-mongo-member-setup', document_type: 'Command', document_format: 'JSON' });
+    const [document] = resourcesOf(json, 'aws_ssm_document');
+    const content = JSON.parse(String(document.content)) as { schemaVersion: string; mainSteps: { action: string }[] };
+    expect(content.schemaVersion).toBe('2.2');
+    expect(content.mainSteps.map((step) => step.action)).toEqual(['aws:runShellScript']);
+    const commands = documentCommands(json);
+    // Waits for a first boot to finish, installs the current script and runs it.
+    expect(commands[0]).toBe('cloud-init status --wait >/dev/null 2>&1 || true');
+    const start = commands.indexOf(`cat > ${SETUP}.new <<'WEBCLUSTER_MONGO_SETUP'`);
+    const end = commands.indexOf('WEBCLUSTER_MONGO_SETUP');
+    expect(start).toBeGreaterThan(0);
+    expect(`${commands.slice(start + 1, end).join('\n')}\n`).toBe(userDataFile(json, 1, SETUP));
+    expect(userDataFile(json, 2, SETUP)).toBe(userDataFile(json, 1, SETUP));
+    expect(commands.slice(end + 1)).toEqual([`chmod 0750 ${SETUP}.new`, `mv -f ${SETUP}.new ${SETUP}`, SETUP]);
+    // What the setup covers: the data volume, the key file and mongod.conf.
+    const setup = commands.join('\n');
+    for (const part of ['mountpoint -q /var/lib/mongo || mount /var/lib/mongo', '/etc/mongod.key', 'replSetName: rs0', 'bindIp: 127.0.0.1,$ip']) expect(setup).toContain(part);
+    expect(db.setupDocument.node.id).toBe('SetupDocument');
+  });
+
+  test('an SSM association applies the document to the tagged members one at a time, stops on the first error and follows new document versions', () => {
+    make();
+    const json = synthJson(stack);
+    expect(Testing.synth(stack)).toHaveResourceWithProperties(SsmAssociation, {
+      name: expect.stringMatching(/^\$\{aws_ssm_document\.Mongo_SetupDocument_[0-9A-F]+\.name\}$/),
+      // A new content is a new version, made the default by the provider: the association changes and runs again.
+      document_version: expect.stringMatching(/^\$\{aws_ssm_document\.Mongo_SetupDocument_[0-9A-F]+\.default_version\}$/),
+      targets: [{ key: 'tag:webcluster:replica-set', values: ['test-mongo'] }],
+      max_concurrency: '1',
+      max_errors: '0',
+    });
+    const [association] = resourcesOf(json, 'aws_ssm_association');
+    expect(association.depends_on).toEqual(expect.arrayContaining(['aws_instance.Mongo_Member1_24A27566', 'aws_route53_record.Mongo_Member3_Name_43D0B34E']));
+  });
+
+  test('the setup script restarts mongod only when mongod.conf or the key file changed, and then waits for PRIMARY or SECONDARY', () => {
+    make();
+    const setup = documentCommands(synthJson(stack));
+    // Written to a temporary file first, compared and replaced only on a difference.
+    const marksChange = setup.filter((l) => l.includes('changed=1'));
+    expect(marksChange).toEqual([
+      'if ! cmp -s "$work/key" /etc/mongod.key; then install -m 0400 -o mongod -g mongod "$work/key" /etc/mongod.key; changed=1; fi',
+      'if ! cmp -s "$work/mongod.conf" /etc/mongod.conf; then install -m 0644 "$work/mongod.conf" /etc/mongod.conf; changed=1; fi',
+    ]);
+    expect(setup.filter((l) => l.includes('> /etc/mongod.conf') || l.includes('> /etc/mongod.key'))).toEqual([]);
+    const unchanged = setup.indexOf('if [ "$changed" = 0 ]; then systemctl enable --now mongod; exit 0; fi');
+    const restarts = setup.flatMap((l, i) => (l.includes('restart mongod') ? [i] : []));
+    expect(unchanged).toBeGreaterThan(0);
+    expect(restarts).toHaveLength(1);
+    expect(restarts[0]).toBeGreaterThan(unchanged);
+    expect(setup.slice(restarts[0])).toContain('  for _ in $(seq 1 120); do if healthy; then exit 0; fi; sleep 5; done');
+  });
+
+  test('the scripts are valid bash: setup, secrets, replica set init and the document command', () => {
     make();
     const json = synthJson(stack);
     for (const path of [SETUP, '/usr/local/sbin/webcluster-mongo-secrets', '/usr/local/sbin/webcluster-mongo-rs-init']) {
       expect({ path, problems: bashSyntaxProblems(userDataFile(json, 1, path)) }).toEqual({ path, problems: '' });
     }
+    expect(bashSyntaxProblems(documentCommands(json).join('\n'))).toBe('');
     // The check sees what it is for.
     expect(bashSyntaxProblems("cat <<'END'\nno end\n")).not.toBe('');
+  });
+
+  test('the document has no Terraform template syntax besides references, no SSM parameter syntax and no secret', () => {
+    make();
+    const json = synthJson(stack);
+    const content = String(resourcesOf(json, 'aws_ssm_document')[0].content);
+    expect(content.match(/\$\{(?!aws_)/g) ?? []).toEqual([]);
+    expect(content).not.toContain('%{');
+    expect(content).not.toContain('{{');
+    expect(content).not.toContain('generate ');
+    expect(findSecrets(json, 'test')).toEqual([]);
+  });
+
+  test('the members role has what the document needs: SSM managed instance core and the key file secret', () => {
+    make();
+    const json = synthJson(stack);
+    const attachments = Object.entries(json.resource.aws_iam_role_policy_attachment ?? {}).filter(([name]) => name.startsWith('Mongo_Role_'));
+    expect(attachments.map(([, a]) => a.policy_arn)).toContain('arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore');
+    const grants = resourcesOf(json, 'aws_iam_role_policy').map((p) => String(p.policy)).find((p) => p.includes('ReplicaSetSecrets')) ?? '';
+    expect(grants).toContain('secretsmanager:GetSecretValue');
+    expect(grants).toMatch(/aws_secretsmanager_secret\.Mongo_KeyFile_[0-9A-F]+\.arn/);
   });
 
   test('url() is a template of the member list for secret environment; grantRead reads the credentials', () => {
@@ -261,6 +349,10 @@ describe('DocumentDatabase (AWS)', () => {
   test('fails on a second replica set on the same network (Route 53 refuses a second zone of the name on the VPC)', () => {
     make();
     expect(() => new DocumentDatabase(stack, 'Other', { network })).toThrow(/network: got a second DocumentDatabase on network 'test'; allowed: one per network .*; fix: /);
+  });
+
+  test('fails on a construct id that cannot name the SSM document', () => {
+    expect(() => new DocumentDatabase(stack, 'Mongo DB', { network })).toThrow(/id: got 'Mongo DB' \(SSM document name 'test-mongo db-member-setup'\); allowed: .*; fix: /);
   });
 
   test('warns when the network has fewer zones than a majority needs', () => {
