@@ -133,6 +133,9 @@ const DATA_VOLUME_TAG = 'webcluster:data-volume';
  * volume, which already holds the replica set configuration in its `local` database, and comes back
  * under the same name once Terraform has pointed the record at the new address; no `rs.reconfig`
  * is needed. Its setup waits until its own name resolves to its own address before mongod starts.
+ * A replica set initiated before these names existed still lists its members by EC2 private DNS
+ * name; it needs one `rs.reconfig` on the primary that sets each member's `host` to
+ * `member-<n>.<zone>:27017` (nothing does that automatically).
  *
  * The members run in the private app subnets (outbound through NAT), not in the isolated data
  * subnets: cloud-init installs `mongodb-org` from MongoDB's official repository and reads Secrets
