@@ -7,10 +7,14 @@ import { EbsVolume } from '@cdktf/provider-aws/lib/ebs-volume';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { Instance } from '@cdktf/provider-aws/lib/instance';
+import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
+import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
+import { SsmAssociation } from '@cdktf/provider-aws/lib/ssm-association';
+import { SsmDocument } from '@cdktf/provider-aws/lib/ssm-document';
 import { VolumeAttachment } from '@cdktf/provider-aws/lib/volume-attachment';
 import { Construct } from 'constructs';
-import { Annotations, Token } from '../core/cdktf';
+import { Annotations, TerraformStack, Token } from '../core/cdktf';
 import type { IConnections } from '../core/connections';
 import { Peer } from '../core/peer';
 import { Port } from '../core/port';
@@ -101,6 +105,14 @@ const DATA_DIR = '/var/lib/mongo';
 const KEY_FILE = '/etc/mongod.key';
 /** Name of the administrative (root) user. */
 const ADMIN_USER = 'admin';
+/** The idempotent member setup script, written by user data and rewritten by the setup document. */
+const SETUP_SCRIPT = '/usr/local/sbin/webcluster-mongo-setup';
+/** Instance tag the setup association targets (value: the replica set's name prefix). */
+const REPLICA_SET_TAG = 'webcluster:replica-set';
+/** Instance tag holding the member's stable name (read through instance metadata). */
+const MEMBER_NAME_TAG = 'webcluster:member-name';
+/** Instance tag holding the member's data volume id (read through instance metadata). */
+const DATA_VOLUME_TAG = 'webcluster:data-volume';
 
 /**
  * A MongoDB replica set of `members` EC2 instances (3 by default) over the network's zones, with
@@ -110,9 +122,20 @@ const ADMIN_USER = 'admin';
  * EC2 auto-recovery, no public address) with its own encrypted gp3 data volume (`aws_ebs_volume` +
  * `aws_volume_attachment` in the member's zone, `prevent_destroy`, daily snapshots by Data
  * Lifecycle Manager). Plain instances rather than one-instance Auto Scaling groups: a member's
- * identity (its private DNS name in the replica set configuration) and its volume must survive;
- * auto-recovery keeps both on a hardware failure, while an Auto Scaling replacement would come up
- * with a new name, an empty disk in possibly another zone and a stale replica set configuration.
+ * volume must stay in its zone and with it; auto-recovery keeps instance and volume on a hardware
+ * failure, while an Auto Scaling replacement could come up in another zone with an empty disk.
+ *
+ * Members are addressed by stable names, never by EC2's private DNS names (which change with the
+ * instance): a Route 53 private hosted zone `mongodb.<namePrefix>.internal` associated with the VPC
+ * holds one A record `member-<n>.<zone>` per member (TTL 30), pointing at the member's private
+ * address and managed by Terraform. The replica set configuration, {@link members}, {@link url} and
+ * the stack outputs use these names. A member that is replaced (new instance) reattaches its data
+ * volume, which already holds the replica set configuration in its `local` database, and comes back
+ * under the same name once Terraform has pointed the record at the new address; no `rs.reconfig`
+ * is needed. Its setup waits until its own name resolves to its own address before mongod starts.
+ * A replica set initiated before these names existed still lists its members by EC2 private DNS
+ * name; it needs one `rs.reconfig` on the primary that sets each member's `host` to
+ * `member-<n>.<zone>:27017` (nothing does that automatically).
  *
  * The members run in the private app subnets (outbound through NAT), not in the isolated data
  * subnets: cloud-init installs `mongodb-org` from MongoDB's official repository and reads Secrets
@@ -123,17 +146,26 @@ const ADMIN_USER = 'admin';
  * the configuration or state: the replica set key file (`openssl rand -base64 756`), the `admin`
  * (root) user and the application user (`{"username", "password"}` JSON). Every member writes
  * `mongod.conf` with `replication.replSetName`, `security.keyFile` and `net.bindIp` set to
- * `127.0.0.1` and its own private address; member 1 waits until every member answers, runs an
- * idempotent `rs.initiate` (skipped when the set exists) with itself at priority 2, creates the
- * admin user through the localhost exception and creates or updates the application user (roles:
- * `readWrite` on `appDatabases`, `read` on `local`).
+ * `127.0.0.1` and its own private address; member 1 waits until every member's name resolves and
+ * answers, runs an idempotent `rs.initiate` (skipped when the set exists) with itself at priority
+ * 2, creates the admin user through the localhost exception and creates or updates the application
+ * user (roles: `readWrite` on `appDatabases`, `read` on `local`).
  *
  * No TLS: traffic stays in the VPC between security groups, members authenticate with the key file
  * and clients with SCRAM. TLS needs a certificate authority the app hosts trust (e.g. AWS Private
  * CA) and `net.tls.mode: requireTLS`; it is not built in.
  *
- * User data changes are ignored once a member exists (a changed member list would otherwise stop
- * and start member 1): replacing a member needs `rs.reconfig` by an operator.
+ * User data is the first-boot bootstrap only: changes to it are ignored once a member exists
+ * (replacing every member at once would take the replica set down). Configuration changes reach
+ * running members through an SSM Command document (`aws:runShellScript`) that runs the same
+ * idempotent setup script (data volume mount, key file, `mongod.conf`), and an SSM association
+ * that targets the members by the instance tag `webcluster:replica-set` with `max_concurrency = 1`
+ * and `max_errors = 0`. The association is pinned to the document's default version: the AWS
+ * provider makes each new content a new document version and sets it as the default, so the
+ * association's `document_version` changes and State Manager runs it again, one member at a time.
+ * The script restarts mongod only when `mongod.conf` or the key file changed, and then waits
+ * until the member is PRIMARY or SECONDARY again before the next member's turn; a failure stops the
+ * rollout. The replica set initiation and the users stay in member 1's user data (first boot).
  *
  * @resource aws_instance
  */
@@ -162,6 +194,16 @@ export class DocumentDatabase extends Construct implements IDocumentDatabase, IG
   public readonly instanceType: string;
   /** MongoDB release series in use. */
   public readonly mongoVersion: string;
+  /** The private hosted zone of the member names, associated with the network's VPC. */
+  public readonly zone: Route53Zone;
+  /** Name of the private hosted zone, `mongodb.<namePrefix>.internal`. */
+  public readonly zoneName: string;
+  /** Stable member names (`member-<n>.<zone>`), in member order. */
+  public readonly memberNames: readonly string[];
+  /** SSM Command document that runs the idempotent member setup. */
+  public readonly setupDocument: SsmDocument;
+  /** SSM association that applies {@link setupDocument} to the members, one at a time. */
+  public readonly setupAssociation: SsmAssociation;
   private readonly hosts: string;
 
   constructor(scope: Construct, id: string, props: DocumentDatabaseProps) {
@@ -177,6 +219,12 @@ export class DocumentDatabase extends Construct implements IDocumentDatabase, IG
     const iops = props.dataVolumeIops ?? 3000;
     const retention = props.snapshotRetentionDays ?? 7;
     const azs = net.availabilityZones;
+    const prefix = `${net.namePrefix}-${id.toLowerCase()}`;
+    const zoneName = `mongodb.${net.namePrefix}.internal`;
+    const documentName = `${prefix}-member-setup`;
+    const zoneTaken = TerraformStack.of(this)
+      .node.findAll()
+      .some((c) => c !== this && c instanceof DocumentDatabase && c.zoneName === zoneName);
     const badDatabases = databases.filter((d) => !/^[A-Za-z][A-Za-z0-9_-]{0,62}$/.test(d) || ['admin', 'local', 'config'].includes(d));
     validate(this, [
       {
@@ -216,6 +264,21 @@ export class DocumentDatabase extends Construct implements IDocumentDatabase, IG
         failed: !Number.isInteger(retention) || retention < 1 || retention > 365,
         message: () => `snapshotRetentionDays: got ${retention}; allowed: 1 to 365; fix: keep at least one day of snapshots`,
       },
+      {
+        failed: !Token.isUnresolved(net.namePrefix) && !/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(net.namePrefix),
+        message: () =>
+          `network.namePrefix: got '${net.namePrefix}'; allowed: a DNS label of lowercase letters, digits and '-' (it names the zone ${zoneName}); fix: use e.g. 'steedos-prod'`,
+      },
+      {
+        failed: zoneTaken,
+        message: () =>
+          `network: got a second DocumentDatabase on network '${net.namePrefix}'; allowed: one per network (Route 53 refuses a second private zone ${zoneName} on the same VPC); fix: put the databases into one replica set (appDatabases) or use another network`,
+      },
+      {
+        failed: !Token.isUnresolved(documentName) && !/^[a-zA-Z0-9_.-]{3,128}$/.test(documentName),
+        message: () =>
+          `id: got '${id}' (SSM document name '${documentName}'); allowed: letters, digits, '_', '.' and '-', 128 characters in all; fix: use a construct id such as 'DocumentDatabase'`,
+      },
     ]);
     if (azs.length < 3) {
       Annotations.of(this).addWarning(
@@ -229,7 +292,7 @@ export class DocumentDatabase extends Construct implements IDocumentDatabase, IG
     this.instanceType = instanceType;
     this.mongoVersion = version;
     const preventDestroy = props.preventDestroy ?? true;
-    const prefix = `${net.namePrefix}-${id.toLowerCase()}`;
+    this.zoneName = zoneName;
 
     const sg = new SecurityGroup(this, 'SecurityGroup', {
       network: net,
@@ -262,14 +325,32 @@ export class DocumentDatabase extends Construct implements IDocumentDatabase, IG
     });
     props.logShipping?.grantShipping(this);
 
+    // Stable member names in a private zone of the VPC; Terraform points each at its member.
+    this.zone = new Route53Zone(this, 'MemberZone', {
+      name: zoneName,
+      comment: `Names of the MongoDB replica set members of ${prefix} (records managed by Terraform)`,
+      vpc: [{ vpcId: net.vpcId }],
+    });
+    this.memberNames = Array.from({ length: count }, (_, i) => `member-${i + 1}.${zoneName}`);
+
+    const spec: ReplicaSetSpec = {
+      region: net.region,
+      mongoVersion: version,
+      replicaSetName: rsName,
+      memberNames: this.memberNames,
+      keyFileSecretArn: keyFile.arn,
+      adminSecretArn: admin.arn,
+      appSecretArn: app.arn,
+      appUsername: appUser,
+      appDatabases: this.appDatabases,
+      logCommands: props.logShipping?.userDataCommands() ?? [],
+    };
     const imageId = imageIdFromParameter(this, props.imageParameter ?? AL2023_X86_64_PARAMETER);
     const volumeTag = `${prefix}-data`;
     const volumes: EbsVolume[] = [];
     const instances: Instance[] = [];
-    // Members 2..n first: member 1's user data lists their DNS names for rs.initiate.
-    const order = [...Array.from({ length: count - 1 }, (_, i) => i + 1), 0];
-    const byIndex = new Map<number, Instance>();
-    for (const i of order) {
+    const records: Route53Record[] = [];
+    for (let i = 0; i < count; i++) {
       const member = new Construct(this, `Member${i + 1}`);
       const zone = i % azs.length;
       const volume = new EbsVolume(member, 'DataVolume', {
@@ -283,21 +364,6 @@ export class DocumentDatabase extends Construct implements IDocumentDatabase, IG
         tags: { Name: `${prefix}-${i + 1}-data`, 'webcluster:snapshots': volumeTag },
         lifecycle: { preventDestroy },
       });
-      const others = i === 0 ? order.filter((j) => j !== 0).map((j) => byIndex.get(j)?.privateDns ?? '') : [];
-      const userData = memberCloudConfig({
-        region: net.region,
-        mongoVersion: version,
-        replicaSetName: rsName,
-        first: i === 0,
-        otherMembers: others,
-        volumeId: volume.id,
-        keyFileSecretArn: keyFile.arn,
-        adminSecretArn: admin.arn,
-        appSecretArn: app.arn,
-        appUsername: appUser,
-        appDatabases: this.appDatabases,
-        logCommands: props.logShipping?.userDataCommands() ?? [],
-      });
       const instance = new Instance(member, 'Resource', {
         ami: imageId,
         instanceType,
@@ -310,9 +376,17 @@ export class DocumentDatabase extends Construct implements IDocumentDatabase, IG
         metadataOptions: IMDSV2_ONLY,
         maintenanceOptions: { autoRecovery: 'default' },
         rootBlockDevice: encryptedRootVolume(20),
-        userDataBase64: base64UserData(member, userData),
+        userDataBase64: base64UserData(member, memberCloudConfig(spec, i === 0)),
         userDataReplaceOnChange: false,
-        tags: { Name: `${prefix}-${i + 1}`, Role: 'mongodb', ReplicaSet: rsName },
+        tags: {
+          Name: `${prefix}-${i + 1}`,
+          Role: 'mongodb',
+          ReplicaSet: rsName,
+          // Read by the setup script through instance metadata, and the setup association's target.
+          [REPLICA_SET_TAG]: prefix,
+          [MEMBER_NAME_TAG]: this.memberNames[i],
+          [DATA_VOLUME_TAG]: volume.id,
+        },
         lifecycle: { ignoreChanges: ['ami', 'user_data_base64'] },
       });
       new VolumeAttachment(member, 'DataVolumeAttachment', {
@@ -321,14 +395,42 @@ export class DocumentDatabase extends Construct implements IDocumentDatabase, IG
         instanceId: instance.id,
         stopInstanceBeforeDetaching: true,
       });
-      byIndex.set(i, instance);
-      volumes[i] = volume;
+      records.push(
+        new Route53Record(member, 'Name', {
+          zoneId: this.zone.zoneId,
+          name: this.memberNames[i],
+          type: 'A',
+          ttl: 30,
+          records: [instance.privateIp],
+        }),
+      );
+      instances.push(instance);
+      volumes.push(volume);
     }
-    for (let i = 0; i < count; i++) instances.push(byIndex.get(i) as Instance);
     this.instances = instances;
     this.dataVolumes = volumes;
-    this.members = instances.map((m) => ({ hostname: m.privateDns, port: MONGO_PORT }));
+    this.members = this.memberNames.map((hostname) => ({ hostname, port: MONGO_PORT }));
     this.hosts = this.members.map((m) => `${m.hostname}:${m.port}`).join(',');
+
+    // Later configuration changes: the same setup script, one member at a time.
+    this.setupDocument = new SsmDocument(this, 'SetupDocument', {
+      name: documentName,
+      documentType: 'Command',
+      documentFormat: 'JSON',
+      content: setupDocumentContent(spec, prefix),
+    });
+    this.setupAssociation = new SsmAssociation(this, 'SetupAssociation', {
+      name: this.setupDocument.name,
+      associationName: documentName,
+      // A new content is a new version that the provider makes the default: the association changes and runs again.
+      documentVersion: this.setupDocument.defaultVersion,
+      targets: [{ key: `tag:${REPLICA_SET_TAG}`, values: [prefix] }],
+      maxConcurrency: '1',
+      maxErrors: '0',
+      complianceSeverity: 'HIGH',
+      // After the members carry their tags and their names resolve.
+      dependsOn: [...instances, ...records],
+    });
 
     const dlmRole = new IamRole(this, 'SnapshotRole', {
       namePrefix: fitNamePrefix(`${prefix}-dlm-`, IAM_ROLE_NAME_PREFIX_MAX),
@@ -383,16 +485,13 @@ export class DocumentDatabase extends Construct implements IDocumentDatabase, IG
   }
 }
 
-/** What a member's user data needs. */
-interface MemberBootSpec {
+/** What the members' scripts need; the same for every member (a member reads its own name and volume from its tags). */
+interface ReplicaSetSpec {
   readonly region: string;
   readonly mongoVersion: string;
   readonly replicaSetName: string;
-  /** Member 1 generates the secrets and initiates the replica set. */
-  readonly first: boolean;
-  /** DNS names of the other members (member 1 only). */
-  readonly otherMembers: readonly string[];
-  readonly volumeId: string;
+  /** Stable names of all members, member 1 first. */
+  readonly memberNames: readonly string[];
   readonly keyFileSecretArn: string;
   readonly adminSecretArn: string;
   readonly appSecretArn: string;
@@ -401,39 +500,41 @@ interface MemberBootSpec {
   readonly logCommands: readonly string[];
 }
 
+/** Shell function `imds <path>`: an instance metadata value (IMDSv2), failing on a missing one. */
+const IMDS_FUNCTION =
+  'imds() { local t; t=$(curl -fsS -X PUT http://169.254.169.254/latest/api/token -H "X-aws-ec2-metadata-token-ttl-seconds: 300"); curl -fsS -H "X-aws-ec2-metadata-token: $t" "http://169.254.169.254/latest/meta-data/$1"; }';
+
+/** Shell function `healthy`: the local mongod is PRIMARY or SECONDARY (`hello` needs no authentication). */
+const HEALTHY_FUNCTION =
+  'healthy() { mongosh --quiet --host 127.0.0.1 --eval "quit(db.hello().isWritablePrimary || db.hello().secondary ? 0 : 1)" >/dev/null 2>&1; }';
+
+/** The first lines of every member script: bash, what it does, strict mode, the region for the AWS CLI. */
+function scriptHeader(spec: ReplicaSetSpec, purpose: string): string[] {
+  return ['#!/bin/bash', `# ${purpose}`, 'set -euo pipefail', `export AWS_DEFAULT_REGION=${spec.region}`];
+}
+
 /**
- * The cloud-config of one member. Scripts avoid the `${` and `%{` sequences: Terraform would read
- * them as interpolation in the user-data local.
+ * The idempotent setup of a member: data volume, key file, `mongod.conf`, mongod. The same script
+ * for every member, run by cloud-init at first boot and by the setup document on a live member, so
+ * it changes nothing that is already right: mongod is restarted only when `mongod.conf` or the key
+ * file changed. Avoids the `${` and `%{` sequences (Terraform would read them as interpolation).
  */
-function memberCloudConfig(spec: MemberBootSpec): string {
-  const repo = [
-    `[mongodb-org-${spec.mongoVersion}]`,
-    'name=MongoDB Repository',
-    `baseurl=https://repo.mongodb.org/yum/amazon/2023/mongodb-org/${spec.mongoVersion}/x86_64/`,
-    'gpgcheck=1',
-    'enabled=1',
-    `gpgkey=https://pgp.mongodb.com/server-${spec.mongoVersion}.asc`,
-    '',
-  ].join('\n');
-  const setup = [
-    '#!/bin/bash',
-    '# Prepares this MongoDB replica set member: data volume, key file, mongod.conf, mongod.',
-    'set -euo pipefail',
-    `export AWS_DEFAULT_REGION=${spec.region}`,
-    'imds() { local t; t=$(curl -sS -X PUT http://169.254.169.254/latest/api/token -H "X-aws-ec2-metadata-token-ttl-seconds: 300"); curl -sS -H "X-aws-ec2-metadata-token: $t" "http://169.254.169.254/latest/meta-data/$1"; }',
+function memberSetupScript(spec: ReplicaSetSpec): string {
+  return [
+    ...scriptHeader(spec, 'Prepares this MongoDB replica set member: data volume, key file, mongod.conf, mongod. Safe to re-run on a live member.'),
+    '# One run at a time (cloud-init at first boot, the SSM association afterwards).',
+    'exec 9>/run/webcluster-mongo-setup.lock',
+    'flock 9',
+    IMDS_FUNCTION,
+    HEALTHY_FUNCTION,
     'secret() { aws secretsmanager get-secret-value --secret-id "$1" --query SecretString --output text 2>/dev/null; }',
     'wait_secret() { for _ in $(seq 1 180); do if secret "$1"; then return 0; fi; sleep 10; done; echo "secret $1 not readable after 30 minutes" >&2; return 1; }',
-    GENERATE_SECRET_FUNCTION,
-    ...(spec.first
-      ? [
-          '# Member 1 generates every secret once; the others wait for them.',
-          `generate '${spec.keyFileSecretArn}' "$(openssl rand -base64 756)"`,
-          `generate '${spec.adminSecretArn}' "$(jq -cn --arg p "$(openssl rand -hex 32)" '{username: "${ADMIN_USER}", password: $p}')"`,
-          `generate '${spec.appSecretArn}' "$(jq -cn --arg p "$(openssl rand -hex 32)" '{username: "${spec.appUsername}", password: $p}')"`,
-        ]
-      : []),
+    `name=$(imds tags/instance/${MEMBER_NAME_TAG})`,
+    'ip=$(imds local-ipv4)',
+    'work=$(mktemp -d)',
+    'trap \'rm -rf "$work"\' EXIT',
     '# The data volume: attached by Terraform after the instance started, so wait for it.',
-    `vol=$(printf '%s' '${spec.volumeId}' | tr -d '-')`,
+    `vol=$(imds tags/instance/${DATA_VOLUME_TAG} | tr -d '-')`,
     'dev=""',
     `for _ in $(seq 1 120); do for c in "/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_$vol" ${DATA_DEVICE} /dev/xvdf; do if [ -b "$c" ]; then dev="$c"; break 2; fi; done; sleep 5; done`,
     'if [ -z "$dev" ]; then echo "data volume not attached after 10 minutes" >&2; exit 1; fi',
@@ -442,12 +543,14 @@ function memberCloudConfig(spec: MemberBootSpec): string {
     `install -d ${DATA_DIR}`,
     `grep -q "UUID=$uuid" /etc/fstab || echo "UUID=$uuid ${DATA_DIR} xfs defaults,noatime,nofail 0 2" >> /etc/fstab`,
     `mountpoint -q ${DATA_DIR} || mount ${DATA_DIR}`,
-    `chown -R mongod:mongod ${DATA_DIR}`,
+    '# A reattached volume may come from an instance where mongod had another uid.',
+    `find ${DATA_DIR} -xdev \\( ! -user mongod -o ! -group mongod \\) -exec chown -h mongod:mongod {} +`,
+    'changed=0',
     '# Key file of internal authentication (0400, owned by mongod).',
-    `umask 077; wait_secret '${spec.keyFileSecretArn}' > ${KEY_FILE}; umask 022`,
+    `(umask 077; wait_secret '${spec.keyFileSecretArn}' > "$work/key")`,
+    `if ! cmp -s "$work/key" ${KEY_FILE}; then install -m 0400 -o mongod -g mongod "$work/key" ${KEY_FILE}; changed=1; fi`,
     `chown mongod:mongod ${KEY_FILE}; chmod 0400 ${KEY_FILE}`,
-    'ip=$(imds local-ipv4)',
-    'cat > /etc/mongod.conf <<EOF',
+    'cat > "$work/mongod.conf" <<EOF',
     'storage:',
     `  dbPath: ${DATA_DIR}`,
     'systemLog:',
@@ -465,26 +568,51 @@ function memberCloudConfig(spec: MemberBootSpec): string {
     `  keyFile: ${KEY_FILE}`,
     '  authorization: enabled',
     'EOF',
+    'if ! cmp -s "$work/mongod.conf" /etc/mongod.conf; then install -m 0644 "$work/mongod.conf" /etc/mongod.conf; changed=1; fi',
+    '# The replica set configuration names this member by its stable name: it must point here before mongod starts.',
+    'resolved=""',
+    'for _ in $(seq 1 180); do resolved=$(getent ahostsv4 "$name" | awk \'NR == 1 {print $1}\' || true); if [ "$resolved" = "$ip" ]; then break; fi; sleep 10; done',
+    'if [ "$resolved" != "$ip" ]; then echo "$name resolves to \'$resolved\', not to $ip, after 30 minutes" >&2; exit 1; fi',
+    'if [ "$changed" = 0 ]; then systemctl enable --now mongod; exit 0; fi',
+    '# Changed: restart, and let a member of the set become PRIMARY or SECONDARY again before the next member restarts.',
+    'member=0',
+    'if systemctl is-active --quiet mongod && mongosh --quiet --host 127.0.0.1 --eval "quit(db.hello().setName ? 0 : 1)" >/dev/null 2>&1; then member=1; fi',
     'systemctl enable mongod',
     'systemctl restart mongod',
+    'if [ "$member" = 1 ]; then',
+    '  for _ in $(seq 1 120); do if healthy; then exit 0; fi; sleep 5; done',
+    '  echo "mongod is not PRIMARY or SECONDARY 10 minutes after its restart" >&2',
+    '  exit 1',
+    'fi',
     '',
   ].join('\n');
+}
+
+/** Member 1's first boot: generates every secret once (the other members wait for them). */
+function generateSecretsScript(spec: ReplicaSetSpec): string {
+  return [
+    ...scriptHeader(spec, 'Member 1 generates every secret once; the others wait for them.'),
+    GENERATE_SECRET_FUNCTION,
+    `generate '${spec.keyFileSecretArn}' "$(openssl rand -base64 756)"`,
+    `generate '${spec.adminSecretArn}' "$(jq -cn --arg p "$(openssl rand -hex 32)" '{username: "${ADMIN_USER}", password: $p}')"`,
+    `generate '${spec.appSecretArn}' "$(jq -cn --arg p "$(openssl rand -hex 32)" '{username: "${spec.appUsername}", password: $p}')"`,
+    '',
+  ].join('\n');
+}
+
+/** Member 1: initiates the replica set by the stable names once each resolves and answers, then creates or updates the users. */
+function replicaSetInitScript(spec: ReplicaSetSpec): string {
   const roles = [...spec.appDatabases.map((d) => `{role: "readWrite", db: "${d}"}`), '{role: "read", db: "local"}'].join(', ');
-  const initScript = [
-    '#!/bin/bash',
-    '# Member 1: initiates the replica set once every member answers, then creates or updates the users. Idempotent.',
-    'set -euo pipefail',
-    `export AWS_DEFAULT_REGION=${spec.region}`,
-    'imds() { local t; t=$(curl -sS -X PUT http://169.254.169.254/latest/api/token -H "X-aws-ec2-metadata-token-ttl-seconds: 300"); curl -sS -H "X-aws-ec2-metadata-token: $t" "http://169.254.169.254/latest/meta-data/$1"; }',
+  return [
+    ...scriptHeader(spec, "Member 1: initiates the replica set once every member's name resolves and answers, then creates or updates the users. Idempotent."),
     'secret() { aws secretsmanager get-secret-value --secret-id "$1" --query SecretString --output text; }',
     'ping() { mongosh --quiet --host "$1" --eval "quit(db.adminCommand({ping: 1}).ok ? 0 : 1)" >/dev/null 2>&1; }',
-    'self=$(imds local-hostname)',
-  ];
-  initScript.push(
-    `members="$self:${MONGO_PORT}${spec.otherMembers.map((h) => ` ${h}:${MONGO_PORT}`).join('')}"`,
-    'for h in $members; do',
-    '  for _ in $(seq 1 180); do if ping "$h"; then break; fi; sleep 10; done',
-    '  ping "$h" || { echo "member $h does not answer" >&2; exit 1; }',
+    `names="${spec.memberNames.join(' ')}"`,
+    `members="${spec.memberNames.map((n) => `${n}:${MONGO_PORT}`).join(' ')}"`,
+    'for n in $names; do',
+    `  for _ in $(seq 1 180); do if getent hosts "$n" >/dev/null && ping "$n:${MONGO_PORT}"; then break; fi; sleep 10; done`,
+    '  getent hosts "$n" >/dev/null || { echo "member $n does not resolve" >&2; exit 1; }',
+    `  ping "$n:${MONGO_PORT}" || { echo "member $n does not answer" >&2; exit 1; }`,
     'done',
     'export MONGO_MEMBERS="$members"',
     `export MONGO_RS=${spec.replicaSetName}`,
@@ -513,35 +641,52 @@ function memberCloudConfig(spec: MemberBootSpec): string {
     `  else admin.createUser({user: "${spec.appUsername}", pwd: process.env.MONGO_APP_PW, roles: roles});`,
     "'",
     '',
-  );
+  ].join('\n');
+}
+
+/** The systemd unit that runs {@link replicaSetInitScript} on member 1 until it succeeds. */
+const RS_INIT_UNIT = [
+  '[Unit]',
+  'Description=Initiate the MongoDB replica set and its users (idempotent)',
+  'After=mongod.service network-online.target',
+  'Wants=network-online.target',
+  'Requires=mongod.service',
+  '',
+  '[Service]',
+  'Type=oneshot',
+  'ExecStart=/usr/local/sbin/webcluster-mongo-rs-init',
+  'RemainAfterExit=yes',
+  'Restart=on-failure',
+  'RestartSec=30',
+  '',
+  '[Install]',
+  'WantedBy=multi-user.target',
+  '',
+].join('\n');
+
+/**
+ * The cloud-config of one member (the first-boot bootstrap; later changes arrive through the setup
+ * document). Scripts avoid the `${` and `%{` sequences: Terraform would read them as interpolation
+ * in the user-data local.
+ */
+function memberCloudConfig(spec: ReplicaSetSpec, first: boolean): string {
+  const repo = [
+    `[mongodb-org-${spec.mongoVersion}]`,
+    'name=MongoDB Repository',
+    `baseurl=https://repo.mongodb.org/yum/amazon/2023/mongodb-org/${spec.mongoVersion}/x86_64/`,
+    'gpgcheck=1',
+    'enabled=1',
+    `gpgkey=https://pgp.mongodb.com/server-${spec.mongoVersion}.asc`,
+    '',
+  ].join('\n');
   const files = [
     { path: `/etc/yum.repos.d/mongodb-org-${spec.mongoVersion}.repo`, permissions: '0644', content: repo },
-    { path: '/usr/local/sbin/webcluster-mongo-setup', permissions: '0750', content: setup },
-    ...(spec.first
+    { path: SETUP_SCRIPT, permissions: '0750', content: memberSetupScript(spec) },
+    ...(first
       ? [
-          { path: '/usr/local/sbin/webcluster-mongo-rs-init', permissions: '0750', content: initScript.join('\n') },
-          {
-            path: '/etc/systemd/system/webcluster-mongo-rs-init.service',
-            permissions: '0644',
-            content: [
-              '[Unit]',
-              'Description=Initiate the MongoDB replica set and its users (idempotent)',
-              'After=mongod.service network-online.target',
-              'Wants=network-online.target',
-              'Requires=mongod.service',
-              '',
-              '[Service]',
-              'Type=oneshot',
-              'ExecStart=/usr/local/sbin/webcluster-mongo-rs-init',
-              'RemainAfterExit=yes',
-              'Restart=on-failure',
-              'RestartSec=30',
-              '',
-              '[Install]',
-              'WantedBy=multi-user.target',
-              '',
-            ].join('\n'),
-          },
+          { path: '/usr/local/sbin/webcluster-mongo-secrets', permissions: '0750', content: generateSecretsScript(spec) },
+          { path: '/usr/local/sbin/webcluster-mongo-rs-init', permissions: '0750', content: replicaSetInitScript(spec) },
+          { path: '/etc/systemd/system/webcluster-mongo-rs-init.service', permissions: '0644', content: RS_INIT_UNIT },
         ]
       : []),
   ];
@@ -552,10 +697,44 @@ function memberCloudConfig(spec: MemberBootSpec): string {
     runcmd: [
       `export AWS_DEFAULT_REGION=${spec.region}`,
       ...spec.logCommands,
-      '/usr/local/sbin/webcluster-mongo-setup',
-      ...(spec.first ? ['systemctl daemon-reload', 'systemctl enable webcluster-mongo-rs-init.service', 'systemctl start --no-block webcluster-mongo-rs-init.service'] : []),
+      ...(first ? ['/usr/local/sbin/webcluster-mongo-secrets'] : []),
+      SETUP_SCRIPT,
+      ...(first ? ['systemctl daemon-reload', 'systemctl enable webcluster-mongo-rs-init.service', 'systemctl start --no-block webcluster-mongo-rs-init.service'] : []),
     ],
   };
   // JSON is valid YAML; cloud-init accepts it after the #cloud-config header.
   return `#cloud-config\n${JSON.stringify(doc, null, 1)}\n`;
+}
+
+/**
+ * The SSM Command document (schema 2.2, one `aws:runShellScript` step) that re-applies the member
+ * setup: it waits for cloud-init (on a new member the association may arrive during its first
+ * boot), installs the current setup script and runs it.
+ */
+function setupDocumentContent(spec: ReplicaSetSpec, prefix: string): string {
+  const delimiter = 'WEBCLUSTER_MONGO_SETUP';
+  // Compact, keys in sorted order: the form most likely to read back unchanged (no plan diff).
+  return JSON.stringify({
+    description: `Applies the MongoDB member setup of ${prefix} (data volume, key file, mongod.conf; mongod restarted only on a change)`,
+    mainSteps: [
+      {
+        action: 'aws:runShellScript',
+        inputs: {
+          runCommand: [
+            'cloud-init status --wait >/dev/null 2>&1 || true',
+            `cat > ${SETUP_SCRIPT}.new <<'${delimiter}'`,
+            ...memberSetupScript(spec).replace(/\n$/, '').split('\n'),
+            delimiter,
+            `chmod 0750 ${SETUP_SCRIPT}.new`,
+            `mv -f ${SETUP_SCRIPT}.new ${SETUP_SCRIPT}`,
+            SETUP_SCRIPT,
+          ],
+          // A first boot may wait up to 30 minutes each for the secrets and the member's name.
+          timeoutSeconds: '7200',
+        },
+        name: 'memberSetup',
+      },
+    ],
+    schemaVersion: '2.2',
+  });
 }

@@ -92,6 +92,27 @@ describe('Steedos on AWS (AwsVmStack)', () => {
     expect(Object.keys(json.output ?? {})).toEqual(expect.arrayContaining(['mongodb_members', 'mongodb_replica_set', 'mongodb_credentials_secret_arn']));
     expect(findSecrets(json, 'steedos-aws')).toEqual([]);
   });
+
+  test('the members output and the app URLs use the stable member names of the private zone, not EC2 private DNS', () => {
+    const names = [1, 2, 3].map((n) => `member-${n}.mongodb.steedos-aws.internal:27017`).join(',');
+    expect(json.output?.mongodb_members.value).toBe(names);
+    expect(resourcesOf(json, 'aws_route53_zone').map((z) => z.name)).toContain('mongodb.steedos-aws.internal');
+    const userData = localOf(json, 'AppServers_UserData');
+    expect(userData).toContain(`@${names}/steedos?replicaSet=rs0&authSource=admin`);
+    expect(userData).toContain(`@${names}/local?replicaSet=rs0&authSource=admin`);
+    expect(synth).not.toContain('private_dns');
+  });
+
+  test('an SSM association re-applies the MongoDB member setup to the tagged members, one at a time', () => {
+    const [association] = resourcesOf(json, 'aws_ssm_association');
+    expect(association).toMatchObject({
+      targets: [{ key: 'tag:webcluster:replica-set', values: ['steedos-aws-documentdatabase'] }],
+      max_concurrency: '1',
+      max_errors: '0',
+    });
+    const members = resourcesOf(json, 'aws_instance').filter((i) => (i.tags as Record<string, string>).Role === 'mongodb');
+    expect(members.map((i) => (i.tags as Record<string, string>)['webcluster:replica-set'])).toEqual(Array(3).fill('steedos-aws-documentdatabase'));
+  });
 });
 
 describe('Steedos on Docker (DockerStack, standalone)', () => {

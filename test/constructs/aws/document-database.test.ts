@@ -1,15 +1,44 @@
 import { DlmLifecyclePolicy } from '@cdktf/provider-aws/lib/dlm-lifecycle-policy';
 import { EbsVolume } from '@cdktf/provider-aws/lib/ebs-volume';
 import { Instance } from '@cdktf/provider-aws/lib/instance';
+import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
+import { SsmAssociation } from '@cdktf/provider-aws/lib/ssm-association';
+import { SsmDocument } from '@cdktf/provider-aws/lib/ssm-document';
 import { VolumeAttachment } from '@cdktf/provider-aws/lib/volume-attachment';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Testing, TerraformStack } from 'cdktf';
+import { spawnSync } from 'child_process';
 import { AdminServer } from '../../../constructs/aws/admin-server';
 import { DocumentDatabase, DocumentDatabaseProps } from '../../../constructs/aws/document-database';
 import { Network } from '../../../constructs/aws/network';
 import { findSecrets } from '../../../policies/secret-guard';
-import { localOf, makeNetwork, makeStack, resolveToken, resourcesOf, stubNetwork, synthJson } from '../../util';
+import { localOf, makeNetwork, makeStack, resolveToken, resourcesOf, stubNetwork, synthJson, SynthJson } from '../../util';
+
+/** A file that a member's cloud-config writes, by path. */
+function userDataFile(json: SynthJson, member: number, path: string): string {
+  const doc = JSON.parse(localOf(json, `Mongo_Member${member}_UserData`).replace(/^#cloud-config\n/, '')) as { write_files: { path: string; content: string }[] };
+  const file = doc.write_files.find((f) => f.path === path);
+  if (file === undefined) throw new Error(`member ${member} writes no ${path}`);
+  return file.content;
+}
+
+/** The commands of the setup document's one step. */
+function documentCommands(json: SynthJson): string[] {
+  const [document] = resourcesOf(json, 'aws_ssm_document');
+  const content = JSON.parse(String(document.content)) as { mainSteps: { inputs: { runCommand: string[] } }[] };
+  return content.mainSteps[0].inputs.runCommand;
+}
+
+/** What `bash -n` says about a script whose Terraform references are replaced by a placeholder: '' when it parses without a warning. */
+function bashSyntaxProblems(script: string): string {
+  const result = spawnSync('bash', ['-n'], { input: script.replace(/\$\{[a-z][^}]*\}/g, 'REF'), encoding: 'utf8' });
+  // An unterminated here-document is only a warning, with exit status 0.
+  return result.status === 0 && result.stderr === '' ? '' : `exit ${result.status}: ${result.stderr}`;
+}
+
+const SETUP = '/usr/local/sbin/webcluster-mongo-setup';
+const NAMES = ['member-1.mongodb.test.internal', 'member-2.mongodb.test.internal', 'member-3.mongodb.test.internal'];
 
 describe('DocumentDatabase (AWS)', () => {
   let stack: TerraformStack;
@@ -117,19 +146,168 @@ describe('DocumentDatabase (AWS)', () => {
     expect(userData).not.toContain('webcluster-mongo-rs-init');
   });
 
-  test('member 1 initiates the replica set idempotently with every member and creates the app user', () => {
+  test('member 1 initiates the replica set idempotently with every member by its stable name and creates the app user', () => {
     make();
-    const userData = localOf(synthJson(stack), 'Mongo_Member1_UserData');
+    const json = synthJson(stack);
+    const userData = localOf(json, 'Mongo_Member1_UserData');
     expect(userData).toContain('webcluster-mongo-rs-init.service');
-    expect(userData).toContain('if (!db.hello().setName)');
-    expect(userData).toContain('rs.initiate(');
-    expect(userData).toContain('${aws_instance.Mongo_Member2_C3F3C08A.private_dns}:27017');
-    expect(userData).toContain('${aws_instance.Mongo_Member3_D6F97F50.private_dns}:27017');
-    // The script is a JSON string inside the cloud-config document, so its quotes are escaped.
-    expect(userData).toContain('{role: \\"readWrite\\", db: \\"steedos\\"}');
-    expect(userData).toContain('{role: \\"read\\", db: \\"local\\"}');
+    const init = userDataFile(json, 1, '/usr/local/sbin/webcluster-mongo-rs-init');
+    expect(init).toContain('if (!db.hello().setName)');
+    expect(init).toContain('rs.initiate(');
+    // Member 1 lists itself first (priority 2) and every other member, all by stable name.
+    expect(init).toContain(`members="${NAMES.map((n) => `${n}:27017`).join(' ')}"`);
+    expect(init).not.toContain('local-hostname');
+    expect(userData).not.toContain('private_dns');
+    expect(init).toContain('{role: "readWrite", db: "steedos"}');
+    expect(init).toContain('{role: "read", db: "local"}');
     // Terraform would read "${" in a script as interpolation: only resource references may use it.
     expect(userData.match(/\$\{[^a}]/g) ?? []).toEqual([]);
+  });
+
+  test('a private zone mongodb.<namePrefix>.internal on the VPC, one A record member-<n> per member (TTL 30, its private address)', () => {
+    const db = make();
+    const json = synthJson(stack);
+    expect(Testing.synth(stack)).toHaveResourceWithProperties(Route53Zone, {
+      name: 'mongodb.test.internal',
+      vpc: [{ vpc_id: '${aws_vpc.Network_1C6012B5.id}' }],
+    });
+    expect(db.zoneName).toBe('mongodb.test.internal');
+    const records = resourcesOf(json, 'aws_route53_record');
+    expect(records).toEqual(
+      ['Mongo_Member1_24A27566', 'Mongo_Member2_C3F3C08A', 'Mongo_Member3_D6F97F50'].map((instance, i) => ({
+        name: NAMES[i],
+        type: 'A',
+        ttl: 30,
+        records: [`\${aws_instance.${instance}.private_ip}`],
+        zone_id: expect.stringMatching(/^\$\{aws_route53_zone\.Mongo_MemberZone_[0-9A-F]+\.zone_id\}$/),
+      })),
+    );
+  });
+
+  test('members, url() and the whole configuration name the members by stable names, never by EC2 private DNS', () => {
+    const db = make();
+    expect(db.members).toEqual(NAMES.map((hostname) => ({ hostname, port: 27017 })));
+    expect(db.memberNames).toEqual(NAMES);
+    expect(db.url('steedos')).toBe(`mongodb://{username}:{password}@${NAMES.map((n) => `${n}:27017`).join(',')}/steedos?replicaSet=rs0&authSource=admin`);
+    expect(Testing.synth(stack)).not.toMatch(/private_dns|local-hostname/);
+  });
+
+  test('every member waits, bounded, until the names resolve: its own to its own address before mongod starts, all of them before rs.initiate', () => {
+    make();
+    const json = synthJson(stack);
+    const setup = userDataFile(json, 2, SETUP).split('\n');
+    const ownName = setup.findIndex((l) => l.includes('getent ahostsv4 "$name"'));
+    expect(setup[ownName]).toMatch(/^for _ in \$\(seq 1 180\); do .*if \[ "\$resolved" = "\$ip" \]; then break; fi; sleep 10; done$/);
+    expect(setup[ownName + 1]).toContain('exit 1');
+    expect(setup.findIndex((l) => l.includes('systemctl'))).toBeGreaterThan(ownName);
+    expect(setup).toContain(`name=$(imds tags/instance/webcluster:member-name)`);
+    const init = userDataFile(json, 1, '/usr/local/sbin/webcluster-mongo-rs-init');
+    expect(init).toContain('  for _ in $(seq 1 180); do if getent hosts "$n" >/dev/null && ping "$n:27017"; then break; fi; sleep 10; done');
+    expect(init).toContain('  getent hosts "$n" >/dev/null || { echo "member $n does not resolve" >&2; exit 1; }');
+    expect(init.indexOf('getent hosts')).toBeLessThan(init.indexOf('rs.initiate('));
+  });
+
+  test('the members carry the tags the setup reads through instance metadata and the association targets, in keys instance metadata accepts', () => {
+    make();
+    const instances = resourcesOf(synthJson(stack), 'aws_instance');
+    instances.forEach((instance, i) => {
+      const tags = instance.tags as Record<string, string>;
+      expect(tags).toMatchObject({
+        'webcluster:replica-set': 'test-mongo',
+        'webcluster:member-name': NAMES[i],
+        'webcluster:data-volume': expect.stringMatching(new RegExp(`^\\$\\{aws_ebs_volume\\.Mongo_Member${i + 1}_DataVolume_[0-9A-F]+\\.id\\}$`)),
+      });
+      // With tags in instance metadata on, EC2 refuses other tag keys.
+      for (const key of Object.keys(tags)) expect(key).toMatch(/^(?!\.{1,2}$|_index$)[A-Za-z0-9+\-=.,_:@]+$/);
+    });
+  });
+
+  test('an SSM Command document (schema 2.2, one aws:runShellScript step) runs the same setup script as the user data', () => {
+    const db = make();
+    const json = synthJson(stack);
+    expect(Testing.synth(stack)).toHaveResourceWithProperties(SsmDocument, { name: 'test-mongo-member-setup', document_type: 'Command', document_format: 'JSON' });
+    const [document] = resourcesOf(json, 'aws_ssm_document');
+    const content = JSON.parse(String(document.content)) as { schemaVersion: string; mainSteps: { action: string }[] };
+    expect(content.schemaVersion).toBe('2.2');
+    expect(content.mainSteps.map((step) => step.action)).toEqual(['aws:runShellScript']);
+    const commands = documentCommands(json);
+    // Waits for a first boot to finish, installs the current script and runs it.
+    expect(commands[0]).toBe('cloud-init status --wait >/dev/null 2>&1 || true');
+    const start = commands.indexOf(`cat > ${SETUP}.new <<'WEBCLUSTER_MONGO_SETUP'`);
+    const end = commands.indexOf('WEBCLUSTER_MONGO_SETUP');
+    expect(start).toBeGreaterThan(0);
+    expect(`${commands.slice(start + 1, end).join('\n')}\n`).toBe(userDataFile(json, 1, SETUP));
+    expect(userDataFile(json, 2, SETUP)).toBe(userDataFile(json, 1, SETUP));
+    expect(commands.slice(end + 1)).toEqual([`chmod 0750 ${SETUP}.new`, `mv -f ${SETUP}.new ${SETUP}`, SETUP]);
+    // What the setup covers: the data volume, the key file and mongod.conf.
+    const setup = commands.join('\n');
+    for (const part of ['mountpoint -q /var/lib/mongo || mount /var/lib/mongo', '/etc/mongod.key', 'replSetName: rs0', 'bindIp: 127.0.0.1,$ip']) expect(setup).toContain(part);
+    expect(db.setupDocument.node.id).toBe('SetupDocument');
+  });
+
+  test('an SSM association applies the document to the tagged members one at a time, stops on the first error and follows new document versions', () => {
+    make();
+    const json = synthJson(stack);
+    expect(Testing.synth(stack)).toHaveResourceWithProperties(SsmAssociation, {
+      name: expect.stringMatching(/^\$\{aws_ssm_document\.Mongo_SetupDocument_[0-9A-F]+\.name\}$/),
+      // A new content is a new version, made the default by the provider: the association changes and runs again.
+      document_version: expect.stringMatching(/^\$\{aws_ssm_document\.Mongo_SetupDocument_[0-9A-F]+\.default_version\}$/),
+      targets: [{ key: 'tag:webcluster:replica-set', values: ['test-mongo'] }],
+      max_concurrency: '1',
+      max_errors: '0',
+    });
+    const [association] = resourcesOf(json, 'aws_ssm_association');
+    expect(association.depends_on).toEqual(expect.arrayContaining(['aws_instance.Mongo_Member1_24A27566', 'aws_route53_record.Mongo_Member3_Name_43D0B34E']));
+  });
+
+  test('the setup script restarts mongod only when mongod.conf or the key file changed, and then waits for PRIMARY or SECONDARY', () => {
+    make();
+    const setup = documentCommands(synthJson(stack));
+    // Written to a temporary file first, compared and replaced only on a difference.
+    const marksChange = setup.filter((l) => l.includes('changed=1'));
+    expect(marksChange).toEqual([
+      'if ! cmp -s "$work/key" /etc/mongod.key; then install -m 0400 -o mongod -g mongod "$work/key" /etc/mongod.key; changed=1; fi',
+      'if ! cmp -s "$work/mongod.conf" /etc/mongod.conf; then install -m 0644 "$work/mongod.conf" /etc/mongod.conf; changed=1; fi',
+    ]);
+    expect(setup.filter((l) => l.includes('> /etc/mongod.conf') || l.includes('> /etc/mongod.key'))).toEqual([]);
+    const unchanged = setup.indexOf('if [ "$changed" = 0 ]; then systemctl enable --now mongod; exit 0; fi');
+    const restarts = setup.flatMap((l, i) => (l.includes('restart mongod') ? [i] : []));
+    expect(unchanged).toBeGreaterThan(0);
+    expect(restarts).toHaveLength(1);
+    expect(restarts[0]).toBeGreaterThan(unchanged);
+    expect(setup.slice(restarts[0])).toContain('  for _ in $(seq 1 120); do if healthy; then exit 0; fi; sleep 5; done');
+  });
+
+  test('the scripts are valid bash: setup, secrets, replica set init and the document command', () => {
+    make();
+    const json = synthJson(stack);
+    for (const path of [SETUP, '/usr/local/sbin/webcluster-mongo-secrets', '/usr/local/sbin/webcluster-mongo-rs-init']) {
+      expect({ path, problems: bashSyntaxProblems(userDataFile(json, 1, path)) }).toEqual({ path, problems: '' });
+    }
+    expect(bashSyntaxProblems(documentCommands(json).join('\n'))).toBe('');
+    // The check sees what it is for.
+    expect(bashSyntaxProblems("cat <<'END'\nno end\n")).not.toBe('');
+  });
+
+  test('the document has no Terraform template syntax besides references, no SSM parameter syntax and no secret', () => {
+    make();
+    const json = synthJson(stack);
+    const content = String(resourcesOf(json, 'aws_ssm_document')[0].content);
+    expect(content.match(/\$\{(?!aws_)/g) ?? []).toEqual([]);
+    expect(content).not.toContain('%{');
+    expect(content).not.toContain('{{');
+    expect(content).not.toContain('generate ');
+    expect(findSecrets(json, 'test')).toEqual([]);
+  });
+
+  test('the members role has what the document needs: SSM managed instance core and the key file secret', () => {
+    make();
+    const json = synthJson(stack);
+    const attachments = Object.entries(json.resource.aws_iam_role_policy_attachment ?? {}).filter(([name]) => name.startsWith('Mongo_Role_'));
+    expect(attachments.map(([, a]) => a.policy_arn)).toContain('arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore');
+    const grants = resourcesOf(json, 'aws_iam_role_policy').map((p) => String(p.policy)).find((p) => p.includes('ReplicaSetSecrets')) ?? '';
+    expect(grants).toContain('secretsmanager:GetSecretValue');
+    expect(grants).toMatch(/aws_secretsmanager_secret\.Mongo_KeyFile_[0-9A-F]+\.arn/);
   });
 
   test('url() is a template of the member list for secret environment; grantRead reads the credentials', () => {
@@ -139,7 +317,7 @@ describe('DocumentDatabase (AWS)', () => {
     // WHEN
     db.grantRead(admin);
     // THEN
-    expect(db.url('local')).toMatch(/^mongodb:\/\/\{username\}:\{password\}@\$\{TfToken\[.*\]\}:27017,.*\/local\?replicaSet=rs0&authSource=admin$/);
+    expect(db.url('local')).toMatch(/^mongodb:\/\/\{username\}:\{password\}@member-1\.mongodb\.test\.internal:27017,.*\/local\?replicaSet=rs0&authSource=admin$/);
     expect(db.members).toHaveLength(3);
     const policies = resourcesOf(synthJson(stack), 'aws_iam_role_policy').map((p) => String(p.policy));
     expect(policies.some((p) => p.includes('ReadMongoCredentials') && p.includes('Mongo_AppCredentials'))).toBe(true);
@@ -159,6 +337,22 @@ describe('DocumentDatabase (AWS)', () => {
 
   test('fails on a data volume out of range', () => {
     expect(() => make({ dataVolumeSizeGiB: 5 })).toThrow(/dataVolumeSizeGiB: got 5; allowed: 10 to 16384; fix: /);
+  });
+
+  test('fails on a network name prefix that is no DNS label (it names the zone)', () => {
+    const s = makeStack();
+    expect(() => new DocumentDatabase(s, 'Mongo', { network: stubNetwork(['eu-central-1a', 'eu-central-1b', 'eu-central-1c'], 'Shop_Prod') })).toThrow(
+      /network\.namePrefix: got 'Shop_Prod'; allowed: a DNS label .*mongodb\.Shop_Prod\.internal.*; fix: /,
+    );
+  });
+
+  test('fails on a second replica set on the same network (Route 53 refuses a second zone of the name on the VPC)', () => {
+    make();
+    expect(() => new DocumentDatabase(stack, 'Other', { network })).toThrow(/network: got a second DocumentDatabase on network 'test'; allowed: one per network .*; fix: /);
+  });
+
+  test('fails on a construct id that cannot name the SSM document', () => {
+    expect(() => new DocumentDatabase(stack, 'Mongo DB', { network })).toThrow(/id: got 'Mongo DB' \(SSM document name 'test-mongo db-member-setup'\); allowed: .*; fix: /);
   });
 
   test('warns when the network has fewer zones than a majority needs', () => {
