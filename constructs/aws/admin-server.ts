@@ -16,6 +16,7 @@ import { AL2023_X86_64_PARAMETER } from './app-server-group';
 import type { HostWorkload, ProvisioningStep } from './host-workload';
 
 export type { ProvisioningStep } from './host-workload';
+import type { IEncryptionKey } from './encryption-key';
 import { InstanceRole, IGrantable } from './instance-role';
 import type { LoadBalancerTarget } from './load-balancer';
 import type { LogShipping } from './log-shipping';
@@ -88,6 +89,11 @@ export interface AdminServerProps {
    * @default []
    */
   readonly dependsOn?: ITerraformDependable[];
+  /**
+   * Customer-managed KMS key for the root volume; the host may also use it for the secrets and objects it reads and writes.
+   * @default - AWS-managed keys
+   */
+  readonly encryptionKey?: IEncryptionKey;
 }
 
 /**
@@ -148,6 +154,7 @@ export class AdminServer extends Construct implements IAdminServer, IGrantable {
     }
 
     this.grantPrincipal = new InstanceRole(this, 'Role', { namePrefix: prefix });
+    props.encryptionKey?.grantEncryptDecrypt(this);
     props.logShipping?.grantShipping(this);
     const generated = props.generatedSecretArns ?? [];
     if (generated.length > 0) {
@@ -231,7 +238,7 @@ export class AdminServer extends Construct implements IAdminServer, IGrantable {
       disableApiTermination: false,
       metadataOptions: IMDSV2_ONLY,
       maintenanceOptions: { autoRecovery: 'default' },
-      rootBlockDevice: encryptedRootVolume(rootGiB),
+      rootBlockDevice: encryptedRootVolume(rootGiB, props.encryptionKey),
       userDataBase64: base64UserData(this, userData),
       // EC2 runs user data at first boot only, and the host keeps no data: a changed configuration
       // gets a fresh host that boots with it (setup and provisioning are idempotent).

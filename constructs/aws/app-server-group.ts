@@ -13,6 +13,7 @@ import type { IAppServerGroup } from '../core/roles';
 import { validate } from '../core/validation-error';
 import { base64UserData, encryptedRootMapping, IMDSV2_ONLY } from './private/hardened-host';
 import type { HostWorkload } from './host-workload';
+import type { IEncryptionKey } from './encryption-key';
 import { InstanceRole, IGrantable } from './instance-role';
 import type { LoadBalancerTarget } from './load-balancer';
 import type { LogShipping } from './log-shipping';
@@ -95,6 +96,11 @@ export interface AppServerGroupProps {
    * @default []
    */
   readonly dependsOn?: ITerraformDependable[];
+  /**
+   * Customer-managed KMS key for the root volumes (its key policy must let the Auto Scaling service-linked role use it, as EncryptionKey's does); the hosts may also use it for the secrets and objects they read and write.
+   * @default - AWS-managed keys
+   */
+  readonly encryptionKey?: IEncryptionKey;
 }
 
 /** Default of {@link AppServerGroupProps.healthCheckGraceSec}. */
@@ -188,6 +194,7 @@ export class AppServerGroup extends Construct implements IAppServerGroup, IGrant
     sg.allowTo(Peer.anyIpv4(), Port.tcp(443), 'HTTPS to AWS APIs and OS package repositories');
 
     this.grantPrincipal = new InstanceRole(this, 'Role', { namePrefix: prefix });
+    props.encryptionKey?.grantEncryptDecrypt(this);
     props.logShipping?.grantShipping(this);
 
     const workload = props.workload;
@@ -225,7 +232,7 @@ export class AppServerGroup extends Construct implements IAppServerGroup, IGrant
       iamInstanceProfile: { arn: this.grantPrincipal.instanceProfile.arn },
       vpcSecurityGroupIds: [sg.securityGroupId],
       metadataOptions: IMDSV2_ONLY,
-      blockDeviceMappings: [encryptedRootMapping(rootGiB)],
+      blockDeviceMappings: [encryptedRootMapping(rootGiB, props.encryptionKey)],
       monitoring: { enabled: true },
       userData: base64UserData(this, userData),
       tagSpecifications: [

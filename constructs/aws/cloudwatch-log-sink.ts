@@ -32,6 +32,7 @@ export class CloudWatchLogSink implements ILogSink {
       const group = new CloudwatchLogGroup(scope, pascalCase(source.role), {
         name: logGroupName,
         retentionInDays: ctx.retentionDays,
+        ...(ctx.encryptionKey ? { kmsKeyId: ctx.encryptionKey.keyArn } : {}),
       });
       destinations[source.role] = logGroupName;
       for (const file of source.files) {

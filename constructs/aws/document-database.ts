@@ -23,6 +23,7 @@ import { validate } from '../core/validation-error';
 import { base64UserData, encryptedRootVolume, imageIdFromParameter, IMDSV2_ONLY } from './private/hardened-host';
 import { GENERATE_SECRET_FUNCTION } from './private/user-data';
 import { AL2023_X86_64_PARAMETER } from './app-server-group';
+import type { IEncryptionKey } from './encryption-key';
 import { IGrantable, InstanceRole } from './instance-role';
 import type { LogShipping } from './log-shipping';
 import type { IAwsNetwork } from './network';
@@ -93,6 +94,11 @@ export interface DocumentDatabaseProps {
    * @default - no log agent
    */
   readonly logShipping?: LogShipping;
+  /**
+   * Customer-managed KMS key for the root and data volumes and the generated secrets.
+   * @default - AWS-managed keys
+   */
+  readonly encryptionKey?: IEncryptionKey;
 }
 
 /** MongoDB port. */
@@ -308,6 +314,7 @@ export class DocumentDatabase extends Construct implements IDocumentDatabase, IG
         namePrefix: `${prefix}/${sid.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()}-`,
         description: `${what} of ${prefix}; generated once by member 1 at its first boot`,
         recoveryWindowInDays: 30,
+        ...(props.encryptionKey ? { kmsKeyId: props.encryptionKey.keyArn } : {}),
       });
     const keyFile = secret('KeyFile', 'Replica set key file');
     const admin = secret('AdminCredentials', `Credentials of the MongoDB user '${ADMIN_USER}' (root)`);
@@ -317,6 +324,7 @@ export class DocumentDatabase extends Construct implements IDocumentDatabase, IG
     this.credentialSecretArn = app.arn;
 
     this.grantPrincipal = new InstanceRole(this, 'Role', { namePrefix: prefix });
+    props.encryptionKey?.grantEncryptDecrypt(this);
     this.grantPrincipal.addToPolicy({
       Sid: 'ReplicaSetSecrets',
       Effect: 'Allow',
@@ -360,6 +368,7 @@ export class DocumentDatabase extends Construct implements IDocumentDatabase, IG
         iops,
         throughput: 125,
         encrypted: true,
+        ...(props.encryptionKey ? { kmsKeyId: props.encryptionKey.keyArn } : {}),
         finalSnapshot: true,
         tags: { Name: `${prefix}-${i + 1}-data`, 'webcluster:snapshots': volumeTag },
         lifecycle: { preventDestroy },
@@ -375,7 +384,7 @@ export class DocumentDatabase extends Construct implements IDocumentDatabase, IG
         ebsOptimized: true,
         metadataOptions: IMDSV2_ONLY,
         maintenanceOptions: { autoRecovery: 'default' },
-        rootBlockDevice: encryptedRootVolume(20),
+        rootBlockDevice: encryptedRootVolume(20, props.encryptionKey),
         userDataBase64: base64UserData(member, memberCloudConfig(spec, i === 0)),
         userDataReplaceOnChange: false,
         tags: {

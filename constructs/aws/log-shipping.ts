@@ -11,6 +11,7 @@ import { validate, ValidationError } from '../core/validation-error';
 import { CloudWatchLogSink } from './cloudwatch-log-sink';
 import type { IGrantable } from './instance-role';
 import type { PolicyStatement } from './private/iam';
+import type { IEncryptionKey } from './encryption-key';
 
 /** The log files of one host role. */
 export interface LogSource {
@@ -28,6 +29,11 @@ export interface LogSinkContext {
   readonly roles: readonly LogSource[];
   /** How long logs are kept, in days. */
   readonly retentionDays: number;
+  /**
+   * Customer-managed KMS key to encrypt stored logs with, where the sink supports it.
+   * @default - the destination's own encryption
+   */
+  readonly encryptionKey?: IEncryptionKey;
 }
 
 /** What a bound sink hands back: where logs go and how hosts send them there. */
@@ -67,6 +73,12 @@ export interface LogShippingProps {
    * @default - a new {@link CloudWatchLogSink}: one CloudWatch log group per role
    */
   readonly sink?: ILogSink;
+  /**
+   * Customer-managed KMS key of the stored logs (CloudWatch: the log groups; the key policy must let
+   * CloudWatch Logs use it, as EncryptionKey's does).
+   * @default - AWS-managed keys
+   */
+  readonly encryptionKey?: IEncryptionKey;
 }
 
 /** Retention values CloudWatch Logs accepts. */
@@ -171,6 +183,7 @@ export class LogShipping extends Construct implements ILogShipping {
       namePrefix: props.namePrefix,
       roles: this.sources,
       retentionDays,
+      encryptionKey: props.encryptionKey,
     });
     const config = this.binding.agentConfigJson;
     const missing = roles.filter((r) => this.binding.destinations[r] === undefined);

@@ -14,6 +14,7 @@ import type { ISearchService } from '../core/roles';
 import { validate } from '../core/validation-error';
 import { base64UserData, encryptedRootVolume, imageIdFromParameter, IMDSV2_ONLY } from './private/hardened-host';
 import { AL2023_X86_64_PARAMETER } from './app-server-group';
+import type { IEncryptionKey } from './encryption-key';
 import { InstanceRole, IGrantable } from './instance-role';
 import type { IAwsNetwork } from './network';
 import { renderServiceHostConfig, systemdUnit } from './private/service-host';
@@ -98,6 +99,11 @@ export interface SearchServiceProps {
    * @default true
    */
   readonly preventDestroy?: boolean;
+  /**
+   * Customer-managed KMS key for the root and data volumes and the config bucket.
+   * @default - AWS-managed keys
+   */
+  readonly encryptionKey?: IEncryptionKey;
 }
 
 /**
@@ -207,9 +213,11 @@ export class SearchService extends Construct implements ISearchService, IGrantab
     });
     this.connections.allowTo(Peer.anyIpv4(), Port.tcp(443), 'HTTPS to AWS APIs, the Apache archive and OS package repositories');
     this.grantPrincipal = new InstanceRole(this, 'Role', { namePrefix: prefix });
+    props.encryptionKey?.grantEncryptDecrypt(this);
 
     if (props.configSet) {
       this.configBucket = new SecureBucket(this, 'ConfigSource', {
+        kmsKey: props.encryptionKey,
         bucketPrefix: `${net.namePrefix.slice(0, 26)}-solrconf-`,
         noncurrentVersionExpirationDays: 30,
         preventDestroy: protect,
@@ -273,7 +281,7 @@ export class SearchService extends Construct implements ISearchService, IGrantab
       ebsOptimized: true,
       metadataOptions: IMDSV2_ONLY,
       maintenanceOptions: { autoRecovery: 'default' },
-      rootBlockDevice: encryptedRootVolume(rootGiB),
+      rootBlockDevice: encryptedRootVolume(rootGiB, props.encryptionKey),
       userDataBase64: base64UserData(this, userData),
       // EC2 runs user data at first boot only. The index lives on the data volume, which a new host
       // attaches again (Solr stops before it is detached), so a changed configuration gets a new host.
@@ -299,6 +307,7 @@ export class SearchService extends Construct implements ISearchService, IGrantab
       size: dataGiB,
       type: 'gp3',
       encrypted: true,
+      ...(props.encryptionKey ? { kmsKeyId: props.encryptionKey.keyArn } : {}),
       finalSnapshot: true,
       tags: { Name: `${prefix}-data`, Role: 'search' },
       lifecycle: { preventDestroy: protect },

@@ -12,6 +12,7 @@ import { Construct } from 'constructs';
 import { Lazy } from '../core/cdktf';
 import { validate } from '../core/validation-error';
 import { denyInsecureTransport, fitNamePrefix, policyDocument, PolicyStatement } from './private/iam';
+import type { IEncryptionKey } from './encryption-key';
 
 /** Default encryption of a {@link SecureBucket}. */
 export type BucketEncryption = 'kms' | 's3-managed';
@@ -26,6 +27,11 @@ export interface SecureBucketProps {
    * @default 'kms'
    */
   readonly encryption?: BucketEncryption;
+  /**
+   * Customer-managed KMS key of `kms` encryption.
+   * @default - the AWS-managed S3 key
+   */
+  readonly kmsKey?: IEncryptionKey;
   /**
    * Days after which current objects expire.
    * @default - current objects never expire
@@ -103,7 +109,10 @@ export class SecureBucket extends Construct {
       bucket,
       rule: [
         (props.encryption ?? 'kms') === 'kms'
-          ? { applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms' }, bucketKeyEnabled: true }
+          ? {
+              applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', ...(props.kmsKey ? { kmsMasterKeyId: props.kmsKey.keyArn } : {}) },
+              bucketKeyEnabled: true,
+            }
           : { applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } },
       ],
     });

@@ -23,6 +23,7 @@ import type { IAwsNetwork } from './network';
 import { policyDocument } from './private/iam';
 import { SecureBucket } from './secure-bucket';
 import { SecurityGroup } from './security-group';
+import type { IEncryptionKey } from './encryption-key';
 
 /** One bucket of a {@link SharedStorage}. */
 export interface SharedBucketSpec {
@@ -100,6 +101,12 @@ export interface SharedStorageProps {
    * @default true
    */
   readonly preventDestroy?: boolean;
+  /**
+   * Customer-managed KMS key of the buckets (except a CloudFront origin, which stays on SSE-S3) and
+   * the EFS file system; grant the hosts with `encryptionKey.grantEncryptDecrypt`.
+   * @default - AWS-managed keys
+   */
+  readonly encryptionKey?: IEncryptionKey;
 }
 
 /** A bucket of a {@link SharedStorage}, with its AWS attributes. */
@@ -344,6 +351,7 @@ export class SharedStorage extends Construct implements ISharedStorage {
       const secure = new SecureBucket(this, pascalCase(spec.id), {
         bucketPrefix: `${bucketNamePrefix}${spec.id}-`,
         encryption: cdnOrigin ? 's3-managed' : 'kms',
+        kmsKey: props.encryptionKey,
         noncurrentVersionExpirationDays: expirationDays,
         preventDestroy: this.preventDestroy,
       });
@@ -438,6 +446,7 @@ export class SharedStorage extends Construct implements ISharedStorage {
       const fsScope = new Construct(this, 'FileSystem');
       const fs = new EfsFileSystem(fsScope, 'Resource', {
         encrypted: true,
+        ...(props.encryptionKey ? { kmsKeyId: props.encryptionKey.keyArn } : {}),
         performanceMode: 'generalPurpose',
         throughputMode: 'elastic',
         lifecyclePolicy: [{ transitionToIa: 'AFTER_30_DAYS' }],

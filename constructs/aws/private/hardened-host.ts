@@ -7,6 +7,7 @@ import { gzipSync } from 'node:zlib';
 import type { Construct } from 'constructs';
 import { Fn, TerraformLocal } from '../../core/cdktf';
 import { ValidationError } from '../../core/validation-error';
+import type { IEncryptionKey } from '../encryption-key';
 
 /** Instance metadata: IMDSv2 tokens required, hop limit 1 (containers on the host cannot reach it), tags readable. */
 export const IMDSV2_ONLY = {
@@ -16,14 +17,26 @@ export const IMDSV2_ONLY = {
   instanceMetadataTags: 'enabled',
 } as const;
 
-/** An encrypted gp3 root volume of an `aws_instance`, deleted with the instance. */
-export function encryptedRootVolume(sizeGiB: number): { volumeType: string; volumeSize: number; encrypted: boolean; deleteOnTermination: boolean } {
-  return { volumeType: 'gp3', volumeSize: sizeGiB, encrypted: true, deleteOnTermination: true };
+/**
+ * An encrypted gp3 root volume of an `aws_instance`, deleted with the instance; with `key`, encrypted
+ * with that customer-managed key instead of the account's default EBS key.
+ */
+export function encryptedRootVolume(
+  sizeGiB: number,
+  key?: IEncryptionKey,
+): { volumeType: string; volumeSize: number; encrypted: boolean; deleteOnTermination: boolean; kmsKeyId?: string } {
+  return { volumeType: 'gp3', volumeSize: sizeGiB, encrypted: true, deleteOnTermination: true, ...(key ? { kmsKeyId: key.keyArn } : {}) };
 }
 
-/** The encrypted gp3 root volume of a launch template (Amazon Linux's root device). */
-export function encryptedRootMapping(sizeGiB: number): { deviceName: string; ebs: { volumeSize: number; volumeType: string; encrypted: string; deleteOnTermination: string } } {
-  return { deviceName: '/dev/xvda', ebs: { volumeSize: sizeGiB, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true' } };
+/** The encrypted gp3 root volume of a launch template (Amazon Linux's root device), optionally with a customer-managed key. */
+export function encryptedRootMapping(
+  sizeGiB: number,
+  key?: IEncryptionKey,
+): { deviceName: string; ebs: { volumeSize: number; volumeType: string; encrypted: string; deleteOnTermination: string; kmsKeyId?: string } } {
+  return {
+    deviceName: '/dev/xvda',
+    ebs: { volumeSize: sizeGiB, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true', ...(key ? { kmsKeyId: key.keyArn } : {}) },
+  };
 }
 
 /**
