@@ -32,4 +32,19 @@ describe.each(STACKS)('$name', ({ json }) => {
       ArnLike: { 'aws:SourceArn': `arn:\${data.aws_partition.${partition}.partition}:ec2:eu-central-1:${account}:vpc-flow-log/*` },
     });
   });
+
+  test('every log group an AWS service delivers logs to (ElastiCache log delivery) is under /aws/vendedlogs/', () => {
+    const groups = Object.fromEntries(blocksOf(json.resource, 'aws_cloudwatch_log_group'));
+    const destinations = blocksOf(json.resource, 'aws_elasticache_replication_group').flatMap(([, group]) =>
+      ((group.log_delivery_configuration ?? []) as { destination_type: string; destination: string }[]).filter((d) => d.destination_type === 'cloudwatch-logs'),
+    );
+    expect(destinations.length).toBeGreaterThan(0);
+    for (const { destination } of destinations) {
+      const group = /^\$\{aws_cloudwatch_log_group\.([A-Za-z0-9_-]+)\.name\}$/.exec(destination)?.[1];
+      expect({ destination, name: group === undefined ? undefined : groups[group]?.name }).toEqual({
+        destination,
+        name: expect.stringMatching(/^\/aws\/vendedlogs\//),
+      });
+    }
+  });
 });
