@@ -86,7 +86,11 @@ export interface AwsVmStackProps {
   readonly database?: { readonly instanceClass?: string; readonly readers?: number };
   /** Redis sizes. @default - RedisCluster defaults (cache.r7g.large, 1 replica) */
   readonly redis?: { readonly nodeType?: string; readonly replicasPerClass?: number };
-  /** Log retention in days. @default 90 */
+  /**
+   * Retention in days of the stack's CloudWatch log groups (host logs, VPC flow logs, the database's
+   * exported logs); one of the values CloudWatch Logs accepts.
+   * @default 365
+   */
   readonly logRetentionDays?: number;
   /** Serve public files through CloudFront. @default false */
   readonly cdn?: boolean;
@@ -311,6 +315,7 @@ export function buildAwsVmCluster(scopes: AwsVmScopes, id: string, props: AwsVmS
         instanceClass: props.database?.instanceClass,
         readers: props.database?.readers,
         parameters: profile.database.parameters,
+        logRetentionDays: props.logRetentionDays,
         preventDestroy: protect,
         deletionProtection: protect,
       })

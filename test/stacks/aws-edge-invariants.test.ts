@@ -4,6 +4,11 @@
  * health-checked. Each block checks every default AWS stack of webcluster.yaml, so a construct
  * added later is held to the same rule.
  */
+import { Testing } from 'cdktf';
+import { ListenerCertificate } from '../../constructs/aws/load-balancer';
+import { AwsVmStack } from '../../stacks/aws-vm-stack';
+import { SHOPWARE_PROFILE } from '../../stacks/profiles/shopware';
+import type { SynthJson } from '../util';
 import { blocksOf, synthDefaultStacks } from './default-stacks';
 
 interface TrustStatement {
@@ -47,4 +52,51 @@ describe.each(STACKS)('$name', ({ json }) => {
       });
     }
   });
+
+  test('every log RDS exports goes to a log group of ours with the stack retention, created before the cluster', () => {
+    const retention = flowLogRetention(json);
+    for (const [, cluster] of blocksOf(json.resource, 'aws_rds_cluster')) {
+      expect(exportLogGroups(json, cluster)).toEqual(
+        (cluster.enabled_cloudwatch_logs_exports as string[]).map(() => ({ retention, dependedOn: true })),
+      );
+    }
+  });
 });
+
+test('the default AWS stacks export RDS logs (the rule above is not vacuous)', () => {
+  const exporting = STACKS.flatMap(({ json }) => blocksOf(json.resource, 'aws_rds_cluster')).filter(
+    ([, c]) => ((c.enabled_cloudwatch_logs_exports ?? []) as string[]).length > 0,
+  );
+  expect(exporting.length).toBeGreaterThan(0);
+});
+
+test("the stack's logRetentionDays reaches the log groups of the RDS log exports", () => {
+  const app = Testing.app();
+  const stack = new AwsVmStack(app, 'shop', {
+    profile: SHOPWARE_PROFILE,
+    region: 'eu-central-1',
+    domain: 'shop.example.com',
+    certificate: ListenerCertificate.fromArn('arn:aws:acm:eu-central-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666'),
+    logRetentionDays: 731,
+  });
+  const json = JSON.parse(Testing.synth(stack)) as SynthJson;
+  const [[, cluster]] = blocksOf(json.resource, 'aws_rds_cluster');
+  expect(exportLogGroups(json, cluster)).toEqual([1, 2, 3].map(() => ({ retention: 731, dependedOn: true })));
+});
+
+/** Retention of the VPC flow logs: the stack's logRetentionDays. */
+function flowLogRetention(json: SynthJson): unknown {
+  const flowLogs = blocksOf(json.resource, 'aws_cloudwatch_log_group').filter(([, g]) => String(g.name).endsWith('/vpc-flow-logs'));
+  expect(flowLogs).toHaveLength(1);
+  return flowLogs[0][1].retention_in_days;
+}
+
+/** For each log the cluster exports: the retention of our group `/aws/rds/cluster/<id>/<log>`, and whether the cluster depends on it. */
+function exportLogGroups(json: SynthJson, cluster: Record<string, unknown>): { retention: unknown; dependedOn: boolean }[] {
+  const groups = blocksOf(json.resource, 'aws_cloudwatch_log_group');
+  const dependsOn = (cluster.depends_on ?? []) as string[];
+  return ((cluster.enabled_cloudwatch_logs_exports ?? []) as string[]).map((log) => {
+    const group = groups.find(([, g]) => g.name === `/aws/rds/cluster/${String(cluster.cluster_identifier)}/${log}`);
+    return { retention: group?.[1].retention_in_days, dependedOn: group !== undefined && dependsOn.includes(`aws_cloudwatch_log_group.${group[0]}`) };
+  });
+}
