@@ -15,6 +15,7 @@ import { RedisCluster } from '../constructs/aws/redis-cluster';
 import { SharedStorage } from '../constructs/aws/shared-storage';
 import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from '../constructs/core/cdktf';
 import { Peer } from '../constructs/core/peer';
+import { validate } from '../constructs/core/validation-error';
 import type { RedisDataClass } from '../constructs/core/roles';
 import type { AppProfile, ClusterEndpoints } from './profiles/app-profile';
 
@@ -86,7 +87,11 @@ export interface AwsVmStackProps {
   readonly database?: { readonly instanceClass?: string; readonly readers?: number };
   /** Redis sizes. @default - RedisCluster defaults (cache.r7g.large, 1 replica) */
   readonly redis?: { readonly nodeType?: string; readonly replicasPerClass?: number };
-  /** Log retention in days. @default 90 */
+  /**
+   * Retention in days of the stack's CloudWatch log groups (host logs, VPC flow logs, the database's
+   * exported logs); one of the values CloudWatch Logs accepts.
+   * @default 365
+   */
   readonly logRetentionDays?: number;
   /** Serve public files through CloudFront. @default false */
   readonly cdn?: boolean;
@@ -275,13 +280,15 @@ export function buildAwsVmCluster(scopes: AwsVmScopes, id: string, props: AwsVmS
     sources: Object.entries(profile.logFiles).map(([role, files]) => ({ role, files })),
   });
 
+  // A tier in front of the app (an HTTP cache) takes the default target: the target checks the tier's own health path.
+  const frontTier = (profile.tiers ?? []).find((t) => t.defaultTargetHealthCheckPath !== undefined);
   const loadBalancer = new LoadBalancer(scopes.data, 'LoadBalancer', {
     network,
     certificate: props.certificate,
     ingressCidrs: props.ingressCidrs,
     appTarget: {
       port: profile.vm.port,
-      healthCheckPath: profile.healthCheckPath,
+      healthCheckPath: frontTier?.defaultTargetHealthCheckPath ?? profile.healthCheckPath,
       // The ALB names its own stickiness cookie (AWSALB); the profile's name is the one Traefik sets,
       // not a cookie of the app, so an app_cookie rule on it would never pin anyone.
       stickiness: profile.stickyCookie ? {} : undefined,
@@ -312,6 +319,7 @@ export function buildAwsVmCluster(scopes: AwsVmScopes, id: string, props: AwsVmS
         readers: props.database?.readers,
         parameters: profile.database.parameters,
         appUser: { databases: profile.database.additionalDatabases },
+        logRetentionDays: props.logRetentionDays,
         preventDestroy: protect,
         deletionProtection: protect,
       })
@@ -350,6 +358,16 @@ export function buildAwsVmCluster(scopes: AwsVmScopes, id: string, props: AwsVmS
   const tiers = (profile.tiers ?? []).map((tier) =>
     tier.aws({ scope: scopes.app, dataScope: scopes.data, namePrefix: id, network, loadBalancer, logs, protect, appPort: profile.vm.port }),
   );
+  // The tier that takes the default target must be the one whose health path it checks.
+  const declaring = (profile.tiers ?? []).filter((t) => t.defaultTargetHealthCheckPath !== undefined).map((t) => t.name);
+  const taking = (profile.tiers ?? []).filter((_, i) => tiers[i].appTarget !== undefined).map((t) => t.name);
+  validate(scopes.app, [
+    {
+      failed: taking.length > 1 || taking.join() !== declaring.join(),
+      message: () =>
+        `profile.tiers: got [${taking.join(', ')}] taking the load balancer's default target (appTarget) and [${declaring.join(', ')}] declaring its health check path (defaultTargetHealthCheckPath); allowed: at most one tier, doing both; fix: set defaultTargetHealthCheckPath on the tier that returns appTarget, to a path the tier answers itself`,
+    },
+  ]);
   const secretEnvironment = {
     ...Object.assign({}, ...tiers.map((t) => t.secretEnvironment)),
     ...Object.fromEntries(

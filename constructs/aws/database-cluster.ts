@@ -2,6 +2,7 @@
  * DatabaseCluster: an Aurora MySQL cluster with one writer and readers spread over the zones, in the
  * isolated data subnets, with a master password managed by RDS in Secrets Manager.
  */
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
@@ -17,6 +18,7 @@ import type { Endpoint, IDatabaseCluster } from '../core/roles';
 import { validate } from '../core/validation-error';
 import type { ProvisioningStep } from './host-workload';
 import type { IGrantable } from './instance-role';
+import { ALLOWED_RETENTION_DAYS } from './log-shipping';
 import type { IAwsNetwork } from './network';
 import { assumeRolePolicy, secretAccess } from './private/iam';
 import { SecurityGroup } from './security-group';
@@ -93,6 +95,13 @@ export interface DatabaseClusterProps {
    */
   readonly parameters?: Record<string, string>;
   /**
+   * Days CloudWatch Logs keeps the exported audit, error and slow-query logs; one of the values
+   * CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096,
+   * 1827, 2192, 2557, 2922, 3288, 3653).
+   * @default 365
+   */
+  readonly logRetentionDays?: number;
+  /**
    * Whether Terraform refuses to destroy the cluster.
    * @default true
    */
@@ -119,6 +128,8 @@ const BASELINE_PARAMETERS: Readonly<Record<string, string>> = {
   server_audit_logging: '1',
   server_audit_events: 'CONNECT,QUERY_DCL,QUERY_DDL',
 };
+/** Logs the cluster exports to CloudWatch Logs. */
+const LOG_EXPORTS = ['audit', 'error', 'slowquery'] as const;
 /** Longest reader suffix (`-reader-15`) an instance identifier gets on top of the cluster's. */
 const MAX_CLUSTER_ID_LENGTH = 63 - '-reader-15'.length;
 
@@ -203,6 +214,7 @@ export class DatabaseCluster extends Construct implements IDatabaseCluster {
     const appUsername = props.appUser?.username ?? 'app_user';
     const appDatabases = [...new Set([databaseName, ...(props.appUser?.databases ?? [])])];
     const badAppDatabase = appDatabases.find((d) => !Token.isUnresolved(d) && !/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(d));
+    const logRetention = props.logRetentionDays ?? 365;
     validate(this, [
       {
         failed: !Token.isUnresolved(databaseName) && !/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(databaseName),
@@ -254,6 +266,11 @@ export class DatabaseCluster extends Construct implements IDatabaseCluster {
           secureTransport !== undefined && !Token.isUnresolved(secureTransport) && !['ON', '1'].includes(secureTransport.toUpperCase()),
         message: () =>
           `parameters.require_secure_transport: got '${secureTransport}'; allowed: 'ON'; fix: remove the entry, clients must use TLS`,
+      },
+      {
+        failed: !Token.isUnresolved(logRetention) && !ALLOWED_RETENTION_DAYS.includes(logRetention),
+        message: () =>
+          `logRetentionDays: got ${logRetention}; allowed: ${ALLOWED_RETENTION_DAYS.join(', ')} (CloudWatch Logs retention periods); fix: pick the nearest allowed value, e.g. 365`,
       },
       {
         failed: azs.length < 2,
@@ -325,7 +342,9 @@ export class DatabaseCluster extends Construct implements IDatabaseCluster {
       deleteAutomatedBackups: false,
       skipFinalSnapshot: false,
       finalSnapshotIdentifier: `${clusterId}-final`,
-      enabledCloudwatchLogsExports: ['audit', 'error', 'slowquery'],
+      enabledCloudwatchLogsExports: [...LOG_EXPORTS],
+      // RDS writes into these instead of creating its own groups, which would never expire.
+      dependsOn: exportLogGroups(this, clusterId, logRetention),
       vpcSecurityGroupIds: [this.securityGroup.securityGroupId],
       dbSubnetGroupName: this.subnetGroup.name,
       dbClusterParameterGroupName: this.parameterGroup.name,
@@ -479,4 +498,15 @@ function appUserScript(spec: AppUserScriptSpec): string {
     `echo "database user ${spec.username} ready on ${spec.databases.join(', ')}"`,
     '',
   ].join('\n');
+}
+
+/** The log groups RDS exports the cluster's logs to (`/aws/rds/cluster/<id>/<log>`), with a retention. */
+function exportLogGroups(scope: Construct, clusterId: string, retentionDays: number): CloudwatchLogGroup[] {
+  return LOG_EXPORTS.map(
+    (log) =>
+      new CloudwatchLogGroup(scope, `${log[0].toUpperCase()}${log.slice(1)}LogGroup`, {
+        name: `/aws/rds/cluster/${clusterId}/${log}`,
+        retentionInDays: retentionDays,
+      }),
+  );
 }

@@ -16,7 +16,7 @@ import { Peer } from '../core/peer';
 import { Port } from '../core/port';
 import type { IHttpCache } from '../core/roles';
 import { validate } from '../core/validation-error';
-import { renderVarnishVcl, VARNISH_CONTAINER_PORT } from '../core/vcl';
+import { renderVarnishVcl, VARNISH_CONTAINER_PORT, VARNISH_HEALTH_PATH } from '../core/vcl';
 import { imageRefProblem } from '../docker/image-ref';
 import { base64UserData, encryptedRootMapping, IMDSV2_ONLY } from './private/hardened-host';
 import { AL2023_X86_64_PARAMETER } from './app-server-group';
@@ -35,13 +35,23 @@ export const DEFAULT_AWS_VARNISH_IMAGE = 'public.ecr.aws/docker/library/varnish:
 /** Instance tag (read through instance metadata) that tells a cache node its number. */
 const NODE_TAG = 'VarnishNode';
 
+/**
+ * Seconds a new node gets before its load balancer health check counts (the groups' grace period
+ * and the instance warmup of refreshes): boot, Docker install, registering its name (retried for
+ * up to 5 minutes while Route 53 settles) and the image pull.
+ */
+const NODE_BOOT_SEC = 600;
+
 /** Properties of an {@link HttpCache}. */
 export interface HttpCacheProps {
   /** Network; cache nodes and the internal load balancer to the app go into its app subnets. */
   readonly network: IAwsNetwork;
   /**
    * Load balancer target the cache nodes register with (usually the ALB's default target); Varnish
-   * serves on its port, and its load balancer may reach that port.
+   * serves on its port, and its load balancer may reach that port. Its health check must request
+   * {@link VARNISH_HEALTH_PATH}, which Varnish answers itself: the node groups act on the target's
+   * health checks, and a check through Varnish to the app would replace every cache node while
+   * the app is down.
    */
   readonly target: LoadBalancerTarget;
   /**
@@ -50,7 +60,8 @@ export interface HttpCacheProps {
    */
   readonly appPort?: number;
   /**
-   * HTTP path answering 200 on a healthy app host (health check of the internal load balancer).
+   * HTTP path answering 200 on a healthy app host (health check of the internal load balancer, the
+   * one that checks the app).
    * @default '/'
    */
   readonly appHealthCheckPath?: string;
@@ -117,9 +128,14 @@ export interface HttpCacheProps {
  * - **Hosts**: Amazon Linux 2023, IMDSv2 only (hop limit 1), encrypted gp3 root, SSM Session
  *   Manager role, no SSH. Varnish runs as a container of {@link DEFAULT_AWS_VARNISH_IMAGE} under
  *   systemd with the VCL our code renders ({@link vcl}); the hosts need outbound HTTPS (NAT) to
- *   pull it. The group health check is EC2, not ELB: the ALB's health check goes through Varnish
- *   to the app, and an app outage must not make the groups replace every warm cache (the ALB fails
- *   open when all targets are unhealthy, and Varnish serves stale pages in grace).
+ *   pull it.
+ * - **Health**: the target's health check requests {@link VARNISH_HEALTH_PATH}, which the VCL
+ *   answers itself (synth 200) without asking the app, and the groups use ELB health checks, so a
+ *   node whose Varnish is down or hung is replaced, while an app outage leaves the warm caches alone
+ *   (Varnish serves stale pages in grace; the internal load balancer checks the app hosts). A new
+ *   node gets 600 seconds (the grace period, and the warmup of instance refreshes) to install
+ *   Docker, register its name and pull the image. The constructor refuses a target known to check
+ *   another path.
  * - **Purge**: only from `invalidatorCidrs` (VCL `acl invalidators`, default the app subnets) and
  *   only from security groups granted with `connections.allowDefaultPortFrom(...)` (the ALB's
  *   security group reaches the port too, but its nodes live in the public subnets, outside the
@@ -134,6 +150,8 @@ export class HttpCache extends Construct implements IHttpCache, IGrantable {
   public readonly grantPrincipal: InstanceRole;
   /** Port Varnish serves on (the target's port). */
   public readonly port: number;
+  /** Path the target's health check must request; Varnish answers it itself. */
+  public readonly healthCheckPath: string = VARNISH_HEALTH_PATH;
   /** Stable DNS names of the cache nodes (`node-<n>.<zone>`), for purge requests. @attribute */
   public readonly purgeHosts: readonly string[];
   /** The internal load balancer's target group the app hosts register with. */
@@ -172,7 +190,13 @@ export class HttpCache extends Construct implements IHttpCache, IGrantable {
     const rootGiB = props.rootVolumeSizeGiB ?? 30;
     const imageProblem = imageRefProblem(this.image);
     const badCidr = (props.invalidatorCidrs ?? []).find((c) => !Token.isUnresolved(c) && !isIpv4Cidr(c));
+    const targetHealthPath = props.target.healthCheckPath;
     validate(this, [
+      {
+        failed: targetHealthPath !== undefined && targetHealthPath !== VARNISH_HEALTH_PATH,
+        message: () =>
+          `target.healthCheckPath: got '${targetHealthPath}'; allowed: '${VARNISH_HEALTH_PATH}' (answered by Varnish itself; a check through it to the app would make the nodes' ELB health checks replace every cache node while the app is down); fix: give the load balancer target healthCheckPath '${VARNISH_HEALTH_PATH}'`,
+      },
       {
         failed: !Number.isInteger(this.nodes) || this.nodes < 2 || this.nodes > 10,
         message: () => `nodes: got ${this.nodes}; allowed: an integer from 2 to 10; fix: run at least two cache nodes so one can fail`,
@@ -266,7 +290,7 @@ export class HttpCache extends Construct implements IHttpCache, IGrantable {
       protocol: 'TCP',
       defaultAction: [{ type: 'forward', targetGroupArn: appTargetGroup.arn }],
     });
-    this.appTarget = { loadBalancer: backendSg, targetGroupArn: appTargetGroup.arn, port: appPort };
+    this.appTarget = { loadBalancer: backendSg, targetGroupArn: appTargetGroup.arn, port: appPort, healthCheckPath: healthPath };
 
     // Stable names of the nodes, each pointed at its instance by the node itself.
     this.zoneName = `httpcache.${net.namePrefix}.internal`;
@@ -344,14 +368,14 @@ export class HttpCache extends Construct implements IHttpCache, IGrantable {
         desiredCapacity: 1,
         vpcZoneIdentifier: [subnets[i % subnets.length]],
         targetGroupArns: [props.target.targetGroupArn],
-        healthCheckType: 'EC2',
-        healthCheckGracePeriod: 300,
+        healthCheckType: 'ELB',
+        healthCheckGracePeriod: NODE_BOOT_SEC,
         launchTemplate: { id: this.launchTemplate.id, version: Fn.tostring(this.launchTemplate.latestVersion) },
         // A replacement starts, registers its name and warms up before the old node goes.
         instanceMaintenancePolicy: { minHealthyPercentage: 100, maxHealthyPercentage: 200 },
         instanceRefresh: {
           strategy: 'Rolling',
-          preferences: { minHealthyPercentage: 100, maxHealthyPercentage: 200, instanceWarmup: '300', autoRollback: true },
+          preferences: { minHealthyPercentage: 100, maxHealthyPercentage: 200, instanceWarmup: String(NODE_BOOT_SEC), autoRollback: true },
         },
         tag: [
           { key: 'Name', value: `${prefix}-${i + 1}`, propagateAtLaunch: true },
@@ -374,7 +398,7 @@ function registerScript(zoneName: string, zoneId: string): string {
     'address=$(imds local-ipv4)',
     `name="node-$node.${zoneName}"`,
     'batch=$(printf \'{"Changes":[{"Action":"UPSERT","ResourceRecordSet":{"Name":"%s","Type":"A","TTL":30,"ResourceRecords":[{"Value":"%s"}]}}]}\' "$name" "$address")',
-    'for attempt in $(seq 1 30); do',
+    'for _ in $(seq 1 30); do',
     `  if aws route53 change-resource-record-sets --hosted-zone-id '${zoneId}' --change-batch "$batch" >/dev/null; then exit 0; fi`,
     '  sleep 10',
     'done',

@@ -98,6 +98,11 @@ export interface LoadBalancerTarget {
   readonly targetGroupArn: string;
   /** Port the hosts listen on. */
   readonly port: number;
+  /**
+   * Path the target group's health check requests (the hosts must answer it with 200).
+   * @default - not known (a target group created elsewhere)
+   */
+  readonly healthCheckPath?: string;
 }
 
 /** Properties of a {@link LoadBalancer}. */
@@ -266,7 +271,12 @@ export class LoadBalancer extends Construct implements ILoadBalancer {
     });
 
     const appTg = this.createTargetGroup('AppTargetGroup', props.appTarget ?? {});
-    this.appTarget = { loadBalancer: this, targetGroupArn: appTg.arn, port: props.appTarget?.port ?? 80 };
+    this.appTarget = {
+      loadBalancer: this,
+      targetGroupArn: appTg.arn,
+      port: props.appTarget?.port ?? 80,
+      healthCheckPath: props.appTarget?.healthCheckPath ?? '/',
+    };
     this.httpsListener = new LbListener(this, 'HttpsListener', {
       loadBalancerArn: this.resource.arn,
       port: 443,
@@ -329,7 +339,7 @@ export class LoadBalancer extends Construct implements ILoadBalancer {
         action: [{ type: 'fixed-response', fixedResponse: { contentType: 'text/plain', messageBody: 'Forbidden', statusCode: '403' } }],
       });
     }
-    return { loadBalancer: this, targetGroupArn: tg.arn, port: options.port ?? 80 };
+    return { loadBalancer: this, targetGroupArn: tg.arn, port: options.port ?? 80, healthCheckPath: options.healthCheckPath ?? '/' };
   }
 
   private createTargetGroup(id: string, options: TargetOptions, scope: Construct = this): LbTargetGroup {

@@ -2,6 +2,8 @@
  * Network: a VPC over N availability zones with public, private-app and isolated-data subnet tiers.
  */
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
 import { Eip } from '@cdktf/provider-aws/lib/eip';
 import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
@@ -18,7 +20,7 @@ import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { Construct } from 'constructs';
 import { cidrSubnet, parseIpv4Cidr } from '../core/cidr';
 import { validate } from '../core/validation-error';
-import { assumeRolePolicy, fitNamePrefix, IAM_ROLE_NAME_PREFIX_MAX, policyDocument } from './private/iam';
+import { assumeRolePolicy, fitNamePrefix, IAM_ROLE_NAME_PREFIX_MAX, policyDocument, sourceConditions } from './private/iam';
 
 /** What the AWS constructs need to know about the network they are placed in. */
 export interface IAwsNetwork {
@@ -232,9 +234,16 @@ export class Network extends Construct implements IAwsNetwork {
       name: `/webcluster/${props.namePrefix}/vpc-flow-logs`,
       retentionInDays: retention,
     });
+    // Only flow logs of this account and region may use the role (the confused-deputy conditions
+    // the VPC docs recommend; the flow log's id is unknown before it exists, hence the wildcard).
+    const account = new DataAwsCallerIdentity(this, 'Account').accountId;
+    const partition = new DataAwsPartition(this, 'Partition').partition;
     const flowRole = new IamRole(this, 'FlowLogRole', {
       namePrefix: fitNamePrefix(`${props.namePrefix}-flowlogs-`, IAM_ROLE_NAME_PREFIX_MAX),
-      assumeRolePolicy: assumeRolePolicy('vpc-flow-logs.amazonaws.com'),
+      assumeRolePolicy: assumeRolePolicy(
+        'vpc-flow-logs.amazonaws.com',
+        sourceConditions(account, `arn:${partition}:ec2:${props.region}:${account}:vpc-flow-log/*`),
+      ),
     });
     new IamRolePolicy(this, 'FlowLogPolicy', {
       role: flowRole.id,

@@ -191,8 +191,10 @@ export class RedisCluster extends Construct implements IRedisCluster {
         lifecycle: { createBeforeDestroy: true },
       });
 
+      // Under /aws/vendedlogs/: log delivery then needs no resource-policy entry per log group
+      // (the account's CloudWatch Logs resource policy is limited to 5120 characters).
       const slowLog = new CloudwatchLogGroup(ns, 'SlowLogGroup', {
-        name: `/webcluster/${props.network.namePrefix}/elasticache/${groupId}/slow-log`,
+        name: `/aws/vendedlogs/webcluster/${props.network.namePrefix}/elasticache/${groupId}/slow-log`,
         retentionInDays: SLOW_LOG_RETENTION_DAYS,
       });
 

@@ -54,7 +54,8 @@ export interface AwsTierBinding {
   readonly secretEnvironment: Record<string, SecretEnvironmentVariable>;
   /**
    * Target the app hosts register with instead of the load balancer's default target, for a tier
-   * that takes the default target and forwards to the app itself (an HTTP cache in front of the app).
+   * that takes the default target and forwards to the app itself (an HTTP cache in front of the app);
+   * such a tier declares {@link Tier.defaultTargetHealthCheckPath}.
    * @default - the load balancer's default target
    */
   readonly appTarget?: AwsLoadBalancerTarget;
@@ -112,6 +113,16 @@ export interface DockerTierBinding {
 export interface Tier {
   /** Name, e.g. `mongodb`. */
   readonly name: string;
+  /**
+   * For a tier that takes the load balancer's default target and forwards to the app itself (an
+   * HTTP cache in front of the app): the path that target's health check requests, one the tier
+   * answers itself, so an app outage does not mark the tier's nodes unhealthy. Declared on the tier,
+   * not its binding, because the load balancer and its default target exist before tiers are bound.
+   * The AWS stack gives it to the ALB's default target group; on Docker such a tier adds its own
+   * catch-all route, with its own health check.
+   * @default - the tier does not take the default target
+   */
+  readonly defaultTargetHealthCheckPath?: string;
   /** Builds the tier on AWS. */
   aws(ctx: AwsTierContext): AwsTierBinding;
   /** Builds the tier on Docker. */

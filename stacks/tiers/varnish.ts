@@ -5,6 +5,7 @@
 import { HttpCache as AwsHttpCache } from '../../constructs/aws/http-cache';
 import { TerraformOutput } from '../../constructs/core/cdktf';
 import { ValidationError } from '../../constructs/core/validation-error';
+import { VARNISH_HEALTH_PATH } from '../../constructs/core/vcl';
 import { HttpCache as DockerHttpCache } from '../../constructs/docker/http-cache';
 import type { AwsAppClients, AwsTierBinding, AwsTierContext, DockerAppClients, DockerTierBinding, DockerTierContext, Tier } from './tier';
 
@@ -31,8 +32,10 @@ function environment(purgeServers: string): Record<string, string> {
 /**
  * A tier named `varnish`: {@link AwsHttpCache} / {@link DockerHttpCache} in front of the app.
  *
- * - AWS: the cache nodes take the ALB's default target; the app hosts register with the cache's
- *   internal load balancer instead (`appTarget`). `/admin` still goes straight to the admin host.
+ * - AWS: the cache nodes take the ALB's default target, whose health check requests Varnish's own
+ *   health path (`defaultTargetHealthCheckPath`); the app hosts register with the cache's internal
+ *   load balancer instead (`appTarget`), which checks the app. `/admin` still goes straight to the
+ *   admin host.
  * - Docker: Varnish takes Traefik's catch-all route (`takesAppRoute`) and reaches the app containers
  *   by their alias `app` on the cache network.
  *
@@ -44,6 +47,7 @@ export function varnishTier(options: VarnishTierOptions = {}): Tier {
   const healthPath = options.appHealthCheckPath ?? '/';
   return {
     name: 'varnish',
+    defaultTargetHealthCheckPath: VARNISH_HEALTH_PATH,
     aws(ctx: AwsTierContext): AwsTierBinding {
       const cache = new AwsHttpCache(ctx.scope, ID, {
         network: ctx.network,

@@ -23,9 +23,25 @@ export function policyDocument(statements: readonly PolicyStatement[]): string {
   return JSON.stringify({ Version: '2012-10-17', Statement: statements });
 }
 
-/** Trust policy that lets one AWS service assume a role. */
-export function assumeRolePolicy(service: string): string {
-  return policyDocument([{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }]);
+/** Conditions of a policy statement: operator, then condition key, then value(s). */
+export type PolicyConditions = NonNullable<PolicyStatement['Condition']>;
+
+/**
+ * Trust policy that lets one AWS service assume a role; with `conditions`, only when they hold
+ * (e.g. {@link sourceConditions} against the confused-deputy problem).
+ */
+export function assumeRolePolicy(service: string, conditions?: PolicyConditions): string {
+  return policyDocument([
+    { Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole', ...(conditions ? { Condition: conditions } : {}) },
+  ]);
+}
+
+/**
+ * The confused-deputy conditions of a service principal: the request comes from a resource of
+ * `sourceAccount` whose ARN matches `sourceArn` (wildcards allowed, compared with `ArnLike`).
+ */
+export function sourceConditions(sourceAccount: string, sourceArn: string): PolicyConditions {
+  return { StringEquals: { 'aws:SourceAccount': sourceAccount }, ArnLike: { 'aws:SourceArn': sourceArn } };
 }
 
 /** Bucket-policy statement that denies every request not sent over TLS. */

@@ -220,6 +220,32 @@ describe('DatabaseCluster', () => {
     expect(passwordKeys).toEqual(['"manage_master_user_password"']);
   });
 
+  test('exported logs go to log groups with a retention that exist before the cluster (RDS would create its own that never expire)', () => {
+    // GIVEN
+    const network = makeNetwork(stack);
+    // WHEN
+    new DatabaseCluster(stack, 'Database', { network });
+    new DatabaseCluster(stack, 'Reports', { network, logRetentionDays: 90 });
+    // THEN
+    const json = synthJson(stack);
+    const groups = Object.entries(json.resource.aws_cloudwatch_log_group ?? {});
+    for (const [id, days] of [['database', 365], ['reports', 90]] as const) {
+      const cluster = resourcesOf(json, RdsCluster.tfResourceType).find((c) => c.cluster_identifier === `test-${id}`);
+      const exported = cluster?.enabled_cloudwatch_logs_exports as string[];
+      expect(exported).toEqual(['audit', 'error', 'slowquery']);
+      const own = exported.map((log) => groups.find(([, g]) => g.name === `/aws/rds/cluster/test-${id}/${log}`));
+      expect(own.map((g) => g?.[1].retention_in_days)).toEqual([days, days, days]);
+      expect(cluster?.depends_on).toEqual(expect.arrayContaining(own.map((g) => `aws_cloudwatch_log_group.${g?.[0]}`)));
+    }
+  });
+
+  test('fails when logRetentionDays is not a CloudWatch Logs retention period', () => {
+    const network = makeNetwork(stack);
+    expect(() => new DatabaseCluster(stack, 'Database', { network, logRetentionDays: 100 })).toThrow(
+      /logRetentionDays: got 100; allowed: 1, 3, 5, 7, .*, 3653 \(CloudWatch Logs retention periods\); fix: pick the nearest allowed value/,
+    );
+  });
+
   test('fails when databaseName is not a MySQL identifier', () => {
     const network = makeNetwork(stack);
     expect(() => new DatabaseCluster(stack, 'Database', { network, databaseName: 'my-db' })).toThrow(

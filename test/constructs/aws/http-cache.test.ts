@@ -10,6 +10,7 @@ import { AppServerGroup } from '../../../constructs/aws/app-server-group';
 import { HttpCache, HttpCacheProps } from '../../../constructs/aws/http-cache';
 import { ListenerCertificate, LoadBalancer } from '../../../constructs/aws/load-balancer';
 import { Network } from '../../../constructs/aws/network';
+import { VARNISH_HEALTH_PATH } from '../../../constructs/core/vcl';
 import { localOf, makeNetwork, makeStack, resourcesOf, synthJson } from '../../util';
 
 const CERT_ARN = 'arn:aws:acm:eu-central-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666';
@@ -24,7 +25,11 @@ describe('HttpCache (AWS)', () => {
   beforeEach(() => {
     stack = makeStack();
     network = makeNetwork(stack);
-    lb = new LoadBalancer(stack, 'LoadBalancer', { network, certificate: ListenerCertificate.fromArn(CERT_ARN) });
+    lb = new LoadBalancer(stack, 'LoadBalancer', {
+      network,
+      certificate: ListenerCertificate.fromArn(CERT_ARN),
+      appTarget: { healthCheckPath: VARNISH_HEALTH_PATH },
+    });
   });
 
   test('one single-instance Auto Scaling group per zone behind the load balancer default target', () => {
@@ -37,7 +42,6 @@ describe('HttpCache (AWS)', () => {
       expect(g).toMatchObject({
         min_size: 1,
         max_size: 1,
-        health_check_type: 'EC2',
         target_group_arns: ['${aws_lb_target_group.LoadBalancer_AppTargetGroup_1822A6CC.arn}'],
         instance_maintenance_policy: { min_healthy_percentage: 100, max_healthy_percentage: 200 },
       });
@@ -45,6 +49,33 @@ describe('HttpCache (AWS)', () => {
     expect(groups.map((g) => g.vpc_zone_identifier)).toEqual([1, 2, 3].map((z) => [expect.stringContaining(`Network_Zone${z}_AppSubnet`)]));
     expect(cache.nodes).toBe(3);
     expect(cache.port).toBe(80);
+  });
+
+  test('nodes are replaced on the target health check of Varnish itself, after a grace period that covers the boot', () => {
+    // WHEN
+    const cache = make();
+    // THEN
+    const json = synthJson(stack);
+    for (const g of resourcesOf(json, AutoscalingGroup.tfResourceType)) {
+      expect(g).toMatchObject({
+        health_check_type: 'ELB',
+        health_check_grace_period: 600,
+        instance_refresh: { preferences: expect.objectContaining({ instance_warmup: '600' }) },
+      });
+    }
+    // The target the nodes register with checks the path the VCL answers without the app.
+    expect(json.resource.aws_lb_target_group.LoadBalancer_AppTargetGroup_1822A6CC.health_check).toMatchObject({ path: '/_varnish/health' });
+    expect(cache.healthCheckPath).toBe(VARNISH_HEALTH_PATH);
+    expect(cache.vcl).toContain(`if (req.url == "${VARNISH_HEALTH_PATH}") {\n        return (synth(200, "OK"));`);
+  });
+
+  test('refuses a target whose health check requests another path (it would go through Varnish to the app)', () => {
+    // GIVEN
+    const appChecked = new LoadBalancer(stack, 'AppChecked', { network, certificate: ListenerCertificate.fromArn(CERT_ARN), appTarget: { healthCheckPath: '/health' } });
+    // THEN
+    expect(() => new HttpCache(stack, 'HttpCache', { network, target: appChecked.appTarget })).toThrow(
+      /target.healthCheckPath: got '\/health'; allowed: '\/_varnish\/health' .*; fix: give the load balancer target healthCheckPath '\/_varnish\/health'/,
+    );
   });
 
   test('IMDSv2 only, encrypted root volume, Session Manager role, instance tags readable for the node number', () => {

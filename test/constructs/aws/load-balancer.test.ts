@@ -75,6 +75,12 @@ describe('LoadBalancer', () => {
     });
   });
 
+  test('targets tell the hosts registering with them which path their health check requests', () => {
+    const lb = make({ appTarget: { healthCheckPath: '/health' } });
+    const admin = lb.addPathTarget('Admin', { pathPatterns: ['/admin*'], priority: 10 });
+    expect([lb.appTarget.healthCheckPath, admin.healthCheckPath]).toEqual(['/health', '/']);
+  });
+
   test('lb_cookie stickiness when no cookie name is given; none by default', () => {
     make({ appTarget: { stickiness: {} } });
     expect(Testing.synth(stack)).toHaveResourceWithProperties(LbTargetGroup, {

@@ -27,6 +27,33 @@ describe('Network', () => {
     expect(resourcesOf(json, 'aws_cloudwatch_log_group')[0]).toMatchObject({ retention_in_days: 365 });
   });
 
+  test('the flow-log role trusts only flow logs of its own account and region (aws:SourceAccount, aws:SourceArn)', () => {
+    // GIVEN
+    const stack = makeStack();
+    // WHEN
+    new Network(stack, 'Network', { namePrefix: 'shop', region: 'eu-central-1' });
+    // THEN
+    const json = synthJson(stack);
+    const account = Object.keys(json.data?.aws_caller_identity ?? {});
+    const partition = Object.keys(json.data?.aws_partition ?? {});
+    expect(account).toHaveLength(1);
+    expect(partition).toHaveLength(1);
+    const trust = JSON.parse(String(resourcesOf(json, 'aws_iam_role')[0].assume_role_policy)) as { Statement: Record<string, unknown>[] };
+    expect(trust.Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'vpc-flow-logs.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': `\${data.aws_caller_identity.${account[0]}.account_id}` },
+          ArnLike: {
+            'aws:SourceArn': `arn:\${data.aws_partition.${partition[0]}.partition}:ec2:eu-central-1:\${data.aws_caller_identity.${account[0]}.account_id}:vpc-flow-log/*`,
+          },
+        },
+      },
+    ]);
+  });
+
   test('public subnets do not assign public IPs and data subnets have no internet route', () => {
     const stack = makeStack();
     new Network(stack, 'Network', { namePrefix: 'shop', region: 'eu-central-1' });

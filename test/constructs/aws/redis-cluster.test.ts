@@ -150,7 +150,7 @@ describe('RedisCluster', () => {
     expect(groupOf(stack, 'Sessions').final_snapshot_identifier).toBe('test-redis-sessions-final');
   });
 
-  test('slow log goes to a CloudWatch log group per class kept a year', () => {
+  test('slow log goes to a CloudWatch log group per class under /aws/vendedlogs/, kept a year', () => {
     // GIVEN
     const network = makeNetwork(stack);
     // WHEN
@@ -158,7 +158,7 @@ describe('RedisCluster', () => {
     // THEN
     const synth = Testing.synth(stack);
     expect(synth).toHaveResourceWithProperties(CloudwatchLogGroup, {
-      name: '/webcluster/test/elasticache/test-redis-sessions/slow-log',
+      name: '/aws/vendedlogs/webcluster/test/elasticache/test-redis-sessions/slow-log',
       retention_in_days: 365,
     });
     expect(synth).toHaveResourceWithProperties(ElasticacheReplicationGroup, {
