@@ -240,6 +240,9 @@ const certificateSchema = withHint(
   },
 );
 
+/** `encryptionKey`: `create` or the ARN of a KMS key. */
+const KMS_KEY_RE = /^(create|arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36})$/;
+
 const instanceType = (fallback: string): z.ZodDefault<z.ZodString> =>
   pattern(INSTANCE_TYPE_RE, 'an EC2 instance type such as m7i.large', `use an EC2 instance type such as ${fallback}`).default(fallback);
 
@@ -325,6 +328,11 @@ const awsEnvironmentFields = z
     workers: commonEnvironmentShape.workers,
     logRetentionDays: withHint(z.literal(LOG_RETENTION_DAYS), { fix: 'use one of the retention periods CloudWatch Logs supports, e.g. 365 or 731' }).default(365),
     cdn: withHint(z.boolean(), { fix: 'use true (serve public files through CloudFront) or false, without quotes' }).default(true),
+    encryptionKey: pattern(
+      KMS_KEY_RE,
+      "'create' (one customer-managed KMS key for the environment) or a KMS key ARN such as arn:aws:kms:eu-central-1:123456789012:key/<uuid>",
+      "write 'create', or copy the key's ARN (not its alias); leave it out for AWS-managed keys",
+    ).optional(),
     allowDestroy: commonEnvironmentShape.allowDestroy,
     stateBackend: commonEnvironmentShape.stateBackend,
     split: commonEnvironmentShape.split,

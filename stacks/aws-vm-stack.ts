@@ -8,6 +8,7 @@ import { AdminServer } from '../constructs/aws/admin-server';
 import { AppServerGroup } from '../constructs/aws/app-server-group';
 import type { SecretEnvironmentVariable } from '../constructs/aws/host-workload';
 import { DatabaseCluster } from '../constructs/aws/database-cluster';
+import { EncryptionKey } from '../constructs/aws/encryption-key';
 import { ListenerCertificate, LoadBalancer } from '../constructs/aws/load-balancer';
 import { LogShipping } from '../constructs/aws/log-shipping';
 import { NatGatewayMode, Network } from '../constructs/aws/network';
@@ -101,6 +102,15 @@ export interface AwsVmStackProps {
    * @default false
    */
   readonly allowDestroy?: boolean;
+  /**
+   * Customer-managed KMS key of the data: `'create'` (one key per environment, `alias/<env>/data`,
+   * with rotation and `prevent_destroy`) or the ARN of a key of yours whose policy allows what
+   * {@link EncryptionKey}'s does. Used by Aurora (storage, Performance Insights, the master secret),
+   * ElastiCache, EFS, the buckets (except a CloudFront origin), EBS volumes, log groups and secrets.
+   * Set it when the environment is created: switching an existing one replaces its data stores.
+   * @default - AWS-managed keys
+   */
+  readonly encryptionKey?: 'create' | string;
   /** State backend. @default { type: 'local' } */
   readonly stateBackend?: StateBackendConfig;
   /** Tags on every resource (through the provider's default_tags). @default {} */
@@ -265,6 +275,13 @@ export function buildAwsVmCluster(scopes: AwsVmScopes, id: string, props: AwsVmS
   const protect = !(props.allowDestroy ?? false);
   const split = scopes.app !== scopes.data;
 
+  // In the network scope: every other part refers to it, and split stacks depend on the network stack.
+  const encryptionKey =
+    props.encryptionKey === undefined
+      ? undefined
+      : props.encryptionKey === 'create'
+        ? new EncryptionKey(scopes.network, 'EncryptionKey', { namePrefix: id, region: props.region, preventDestroy: protect })
+        : EncryptionKey.fromArn(scopes.network, 'EncryptionKey', props.encryptionKey);
   const network = new Network(scopes.network, 'Network', {
     namePrefix: id,
     region: props.region,
@@ -272,12 +289,14 @@ export function buildAwsVmCluster(scopes: AwsVmScopes, id: string, props: AwsVmS
     vpcCidr: props.vpcCidr,
     natGateways: props.natGateways,
     flowLogRetentionDays: props.logRetentionDays,
+    encryptionKey,
   });
 
   const logs = new LogShipping(scopes.data, 'Logs', {
     namePrefix: id,
     retentionDays: props.logRetentionDays,
     sources: Object.entries(profile.logFiles).map(([role, files]) => ({ role, files })),
+    encryptionKey,
   });
 
   // A tier in front of the app (an HTTP cache) takes the default target: the target checks the tier's own health path.
@@ -309,6 +328,7 @@ export function buildAwsVmCluster(scopes: AwsVmScopes, id: string, props: AwsVmS
     nodeType: props.redis?.nodeType,
     replicasPerClass: props.redis?.replicasPerClass,
     preventDestroy: protect,
+    encryptionKey,
   });
 
   const db = profile.database
@@ -322,6 +342,7 @@ export function buildAwsVmCluster(scopes: AwsVmScopes, id: string, props: AwsVmS
         logRetentionDays: props.logRetentionDays,
         preventDestroy: protect,
         deletionProtection: protect,
+        encryptionKey,
       })
     : undefined;
 
@@ -332,12 +353,14 @@ export function buildAwsVmCluster(scopes: AwsVmScopes, id: string, props: AwsVmS
     posixShares: profile.posixShares,
     cdn: props.cdn,
     preventDestroy: protect,
+    encryptionKey,
   });
 
   const appSecret = new SecretsmanagerSecret(scopes.data, 'AppSecret', {
     namePrefix: `${id}/${profile.appSecretVariable.toLowerCase()}-`,
     description: `${profile.appSecretVariable} shared by every node of ${id}; generated once by the admin host`,
     recoveryWindowInDays: 30,
+    ...(encryptionKey ? { kmsKeyId: encryptionKey.keyArn } : {}),
   });
 
   const endpoints: ClusterEndpoints = {
@@ -356,7 +379,7 @@ export function buildAwsVmCluster(scopes: AwsVmScopes, id: string, props: AwsVmS
       : `https://${storage.buckets.find((b) => b.publicRead)?.regionalDomainName ?? ''}`,
   };
   const tiers = (profile.tiers ?? []).map((tier) =>
-    tier.aws({ scope: scopes.app, dataScope: scopes.data, namePrefix: id, network, loadBalancer, logs, protect, appPort: profile.vm.port }),
+    tier.aws({ scope: scopes.app, dataScope: scopes.data, namePrefix: id, network, loadBalancer, logs, protect, appPort: profile.vm.port, encryptionKey }),
   );
   // The tier that takes the default target must be the one whose health path it checks.
   const declaring = (profile.tiers ?? []).filter((t) => t.defaultTargetHealthCheckPath !== undefined).map((t) => t.name);
@@ -405,6 +428,7 @@ export function buildAwsVmCluster(scopes: AwsVmScopes, id: string, props: AwsVmS
     maxCapacity: props.app?.maxCapacity,
     desiredCapacity: props.app?.desiredCapacity,
     logShipping: logs,
+    encryptionKey,
     dependsOn: bootDependencies,
   });
 
@@ -417,6 +441,7 @@ export function buildAwsVmCluster(scopes: AwsVmScopes, id: string, props: AwsVmS
     generatedSecretArns: [appSecret.arn],
     instanceType: props.admin?.instanceType,
     logShipping: logs,
+    encryptionKey,
     provisioning: db ? [db.appUserProvisioning()] : [],
     dependsOn: bootDependencies,
   });

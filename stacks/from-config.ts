@@ -81,6 +81,7 @@ function addAwsStack(scope: Construct, env: AwsEnvironmentConfig, profile: AppPr
     redis: { nodeType: sizes.redis.nodeType, replicasPerClass: sizes.redis.replicas },
     logRetentionDays: env.logRetentionDays,
     cdn: env.cdn,
+    encryptionKey: env.encryptionKey,
     allowDestroy: env.allowDestroy,
     stateBackend: env.stateBackend,
     tags: env.tags,

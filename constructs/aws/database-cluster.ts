@@ -22,6 +22,7 @@ import { ALLOWED_RETENTION_DAYS } from './log-shipping';
 import type { IAwsNetwork } from './network';
 import { assumeRolePolicy, secretAccess } from './private/iam';
 import { SecurityGroup } from './security-group';
+import type { IEncryptionKey } from './encryption-key';
 
 /** Properties of a {@link DatabaseCluster}. */
 export interface DatabaseClusterProps {
@@ -111,6 +112,11 @@ export interface DatabaseClusterProps {
    * @default true
    */
   readonly deletionProtection?: boolean;
+  /**
+   * Customer-managed KMS key of the storage, Performance Insights, the master and app-user secrets and the exported log groups.
+   * @default - AWS-managed keys
+   */
+  readonly encryptionKey?: IEncryptionKey;
 }
 
 /** MySQL port of every Aurora MySQL cluster built here. */
@@ -333,6 +339,7 @@ export class DatabaseCluster extends Construct implements IDatabaseCluster {
       masterUsername,
       manageMasterUserPassword: true,
       storageEncrypted: true,
+      ...(props.encryptionKey ? { kmsKeyId: props.encryptionKey.keyArn, masterUserSecretKmsKeyId: props.encryptionKey.keyArn } : {}),
       iamDatabaseAuthenticationEnabled: true,
       deletionProtection: this.deletionProtection,
       backupRetentionPeriod: retention,
@@ -344,7 +351,7 @@ export class DatabaseCluster extends Construct implements IDatabaseCluster {
       finalSnapshotIdentifier: `${clusterId}-final`,
       enabledCloudwatchLogsExports: [...LOG_EXPORTS],
       // RDS writes into these instead of creating its own groups, which would never expire.
-      dependsOn: exportLogGroups(this, clusterId, logRetention),
+      dependsOn: exportLogGroups(this, clusterId, logRetention, props.encryptionKey),
       vpcSecurityGroupIds: [this.securityGroup.securityGroupId],
       dbSubnetGroupName: this.subnetGroup.name,
       dbClusterParameterGroupName: this.parameterGroup.name,
@@ -384,6 +391,7 @@ export class DatabaseCluster extends Construct implements IDatabaseCluster {
         publiclyAccessible: false,
         autoMinorVersionUpgrade: upgrades === 'automatic',
         performanceInsightsEnabled: true,
+        ...(props.encryptionKey ? { performanceInsightsKmsKeyId: props.encryptionKey.keyArn } : {}),
         monitoringInterval: 60,
         monitoringRoleArn: monitoringRole.arn,
         applyImmediately: false,
@@ -405,6 +413,7 @@ export class DatabaseCluster extends Construct implements IDatabaseCluster {
       namePrefix: `${clusterId}/app-user-`,
       description: `Credentials of the database user '${appUsername}' of ${clusterId}; generated once by the host that provisions the user`,
       recoveryWindowInDays: 30,
+      ...(props.encryptionKey ? { kmsKeyId: props.encryptionKey.keyArn } : {}),
     }).arn;
   }
 
@@ -501,12 +510,13 @@ function appUserScript(spec: AppUserScriptSpec): string {
 }
 
 /** The log groups RDS exports the cluster's logs to (`/aws/rds/cluster/<id>/<log>`), with a retention. */
-function exportLogGroups(scope: Construct, clusterId: string, retentionDays: number): CloudwatchLogGroup[] {
+function exportLogGroups(scope: Construct, clusterId: string, retentionDays: number, key?: IEncryptionKey): CloudwatchLogGroup[] {
   return LOG_EXPORTS.map(
     (log) =>
       new CloudwatchLogGroup(scope, `${log[0].toUpperCase()}${log.slice(1)}LogGroup`, {
         name: `/aws/rds/cluster/${clusterId}/${log}`,
         retentionInDays: retentionDays,
+        ...(key ? { kmsKeyId: key.keyArn } : {}),
       }),
   );
 }

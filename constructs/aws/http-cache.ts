@@ -25,6 +25,7 @@ import type { LoadBalancerTarget } from './load-balancer';
 import type { IAwsNetwork } from './network';
 import { renderServiceHostConfig, systemdUnit } from './private/service-host';
 import { SecurityGroup } from './security-group';
+import type { IEncryptionKey } from './encryption-key';
 
 /**
  * Default Varnish image: the official image (which ships varnish-modules with xkey, and vmod_dynamic)
@@ -106,6 +107,11 @@ export interface HttpCacheProps {
    * @default true
    */
   readonly deletionProtection?: boolean;
+  /**
+   * Customer-managed KMS key of the root volumes (its key policy must let the Auto Scaling service-linked role use it, as EncryptionKey's does).
+   * @default - AWS-managed keys
+   */
+  readonly encryptionKey?: IEncryptionKey;
 }
 
 /**
@@ -349,7 +355,7 @@ export class HttpCache extends Construct implements IHttpCache, IGrantable {
       vpcSecurityGroupIds: [this.connections.securityGroupId],
       // The node reads its number from its tags.
       metadataOptions: IMDSV2_ONLY,
-      blockDeviceMappings: [encryptedRootMapping(rootGiB)],
+      blockDeviceMappings: [encryptedRootMapping(rootGiB, props.encryptionKey)],
       monitoring: { enabled: true },
       userData: base64UserData(this, userData),
       tagSpecifications: [

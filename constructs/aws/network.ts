@@ -21,6 +21,7 @@ import { Construct } from 'constructs';
 import { cidrSubnet, parseIpv4Cidr } from '../core/cidr';
 import { validate } from '../core/validation-error';
 import { assumeRolePolicy, fitNamePrefix, IAM_ROLE_NAME_PREFIX_MAX, policyDocument, sourceConditions } from './private/iam';
+import type { IEncryptionKey } from './encryption-key';
 
 /** What the AWS constructs need to know about the network they are placed in. */
 export interface IAwsNetwork {
@@ -71,6 +72,11 @@ export interface NetworkProps {
    * @default 365
    */
   readonly flowLogRetentionDays?: number;
+  /**
+   * Customer-managed KMS key of the flow-log group (its key policy must let CloudWatch Logs use it, as EncryptionKey's does).
+   * @default - AWS-managed keys
+   */
+  readonly encryptionKey?: IEncryptionKey;
 }
 
 /**
@@ -233,6 +239,7 @@ export class Network extends Construct implements IAwsNetwork {
     this.flowLogGroup = new CloudwatchLogGroup(this, 'FlowLogGroup', {
       name: `/webcluster/${props.namePrefix}/vpc-flow-logs`,
       retentionInDays: retention,
+      ...(props.encryptionKey ? { kmsKeyId: props.encryptionKey.keyArn } : {}),
     });
     // Only flow logs of this account and region may use the role (the confused-deputy conditions
     // the VPC docs recommend; the flow log's id is unknown before it exists, hence the wildcard).

@@ -15,6 +15,7 @@ import { dataClassRules } from '../core/redis-data-classes';
 import { validate, ValidationError } from '../core/validation-error';
 import type { IAwsNetwork } from './network';
 import { SecurityGroup } from './security-group';
+import type { IEncryptionKey } from './encryption-key';
 
 /** Properties of a {@link RedisCluster}. */
 export interface RedisClusterProps {
@@ -54,6 +55,11 @@ export interface RedisClusterProps {
    * @default 6379
    */
   readonly port?: number;
+  /**
+   * Customer-managed KMS key of the data at rest and the slow-log groups.
+   * @default - AWS-managed keys
+   */
+  readonly encryptionKey?: IEncryptionKey;
 }
 
 /** Engine of every replication group. */
@@ -196,6 +202,7 @@ export class RedisCluster extends Construct implements IRedisCluster {
       const slowLog = new CloudwatchLogGroup(ns, 'SlowLogGroup', {
         name: `/aws/vendedlogs/webcluster/${props.network.namePrefix}/elasticache/${groupId}/slow-log`,
         retentionInDays: SLOW_LOG_RETENTION_DAYS,
+        ...(props.encryptionKey ? { kmsKeyId: props.encryptionKey.keyArn } : {}),
       });
 
       const group = new ElasticacheReplicationGroup(ns, 'Resource', {
@@ -213,6 +220,7 @@ export class RedisCluster extends Construct implements IRedisCluster {
         automaticFailoverEnabled: true,
         multiAzEnabled: true,
         atRestEncryptionEnabled: 'true',
+        ...(props.encryptionKey ? { kmsKeyId: props.encryptionKey.keyArn } : {}),
         transitEncryptionEnabled: true,
         transitEncryptionMode: 'required',
         autoMinorVersionUpgrade: 'true',

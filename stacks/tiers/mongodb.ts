@@ -55,6 +55,7 @@ export function mongoDbTier(options: MongoDbTierOptions = {}): Tier {
         appUsername: options.appUsername,
         preventDestroy: ctx.protect,
         logShipping: ctx.logs,
+        encryptionKey: ctx.encryptionKey,
       });
       outputs(ctx.dataScope, db.members.map((m) => `${m.hostname}:${m.port}`).join(','), db.replicaSetName);
       new TerraformOutput(ctx.dataScope, 'mongodb_credentials_secret_arn', {

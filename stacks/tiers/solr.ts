@@ -50,6 +50,7 @@ export function solrTier(options: SolrTierOptions = {}): Tier {
         coreName,
         configSet: { prepareCommand },
         preventDestroy: ctx.protect,
+        encryptionKey: ctx.encryptionKey,
       });
       output(ctx.dataScope, solr.url);
       new TerraformOutput(ctx.dataScope, 'solr_config_source_uri', {

@@ -7,6 +7,7 @@
 import type { Construct } from 'constructs';
 import type { AdminServer as AwsAdminServer } from '../../constructs/aws/admin-server';
 import type { AppServerGroup as AwsAppServerGroup } from '../../constructs/aws/app-server-group';
+import type { IEncryptionKey } from '../../constructs/aws/encryption-key';
 import type { SecretEnvironmentVariable } from '../../constructs/aws/host-workload';
 import type { LoadBalancer as AwsLoadBalancer, LoadBalancerTarget as AwsLoadBalancerTarget } from '../../constructs/aws/load-balancer';
 import type { LogShipping as AwsLogShipping } from '../../constructs/aws/log-shipping';
@@ -36,6 +37,11 @@ export interface AwsTierContext {
   readonly protect: boolean;
   /** Port the app hosts' web server listens on. */
   readonly appPort: number;
+  /**
+   * Customer-managed KMS key of the environment's data, for the tier's volumes, buckets and secrets.
+   * @default - AWS-managed keys
+   */
+  readonly encryptionKey?: IEncryptionKey;
 }
 
 /** The app and admin hosts on AWS, once they exist. */

@@ -55,6 +55,7 @@ export function varnishTier(options: VarnishTierOptions = {}): Tier {
         appPort: ctx.appPort,
         appHealthCheckPath: healthPath,
         deletionProtection: ctx.protect,
+        encryptionKey: ctx.encryptionKey,
       });
       const purgeServers = cache.purgeHosts.map((h) => `http://${h}:${cache.port}`).join(',');
       output(ctx.scope, purgeServers);

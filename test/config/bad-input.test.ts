@@ -55,6 +55,7 @@ const SHORT = { rule: 'WC-AWS-011', resource: 'R', reason: 'dev' };
 
 /** [name, configuration text, expected lines]. */
 const CASES: Array<[string, string, RegExp[]]> = [
+  ['encryptionKey given as an alias', yamlOf(awsEnv({ encryptionKey: 'alias/shop' })), [line('encryptionKey', '"alias/shop"', /'create' .* or a KMS key ARN.*/, /write 'create', or copy the key's ARN \(not its alias\).*/)]],
   ['vpcCidr with host bits set', yamlOf(awsEnv({ vpcCidr: '10.0.0.1/16' })), [line('vpcCidr', '"10.0.0.1/16"', /.*\/16 to \/18.*/, /use '10\.0\.0\.0\/16'/)]],
   ['vpcCidr too large', yamlOf(awsEnv({ vpcCidr: '10.0.0.0/8' })), [line('vpcCidr', '"10.0.0.0/8"', /.*\/16 to \/18.*/)]],
   ['vpcCidr without prefix', yamlOf(awsEnv({ vpcCidr: '10.20.0.0' })), [line('vpcCidr', '"10.20.0.0"', /.*\/16 to \/18.*/)]],

@@ -11,7 +11,7 @@ const FILE = 'webcluster.yaml';
 const ENV = 'webcluster.yaml: environments[0]';
 const ENV_KEYS =
   'name, app, backend, region, availabilityZones, zoneNames, vpcCidr, natGateways, domain, certificate, ingressCidrs, adminCidrs, ' +
-  'sshCidrs, sizes, workers, logRetentionDays, cdn, allowDestroy, stateBackend, split, tags, policy';
+  'sshCidrs, sizes, workers, logRetentionDays, cdn, encryptionKey, allowDestroy, stateBackend, split, tags, policy';
 
 /** The first environment, which these tests expect on AWS. */
 function awsEnvOf(config: WebclusterConfig): AwsEnvironmentConfig {
