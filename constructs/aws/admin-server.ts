@@ -183,6 +183,8 @@ export class AdminServer extends Construct implements IAdminServer, IGrantable {
       type: 'oneshot',
       user: 'root',
       retryOnFailure: true,
+      // Before the app secrets and without them: a step may create one (the database user's).
+      beforeSecrets: true,
       after: provisioningUnits.slice(0, i),
     }));
     if (props.setupCommand) {

@@ -235,6 +235,10 @@ export class DatabaseCluster extends Construct implements IDatabaseCluster {
           `masterUsername: got '${masterUsername}'; allowed: a MySQL identifier of 1 to 16 letters, digits or underscores, starting with a letter, not 'rdsadmin'; fix: use e.g. 'admin_user'`,
       },
       {
+        failed: extra.collation_server !== undefined && !Token.isUnresolved(extra.collation_server) && !/^[A-Za-z0-9_]+$/.test(extra.collation_server),
+        message: () => `parameters.collation_server: got '${extra.collation_server}'; allowed: a MySQL collation name such as utf8mb4_unicode_ci; fix: use a collation of the utf8mb4 character set`,
+      },
+      {
         failed: !['automatic', 'terraform'].includes(upgrades),
         message: () => `minorVersionUpgrades: got '${upgrades}'; allowed: 'automatic' or 'terraform'; fix: use 'automatic' unless you upgrade through Terraform`,
       },
@@ -450,6 +454,7 @@ export class DatabaseCluster extends Construct implements IDatabaseCluster {
         appSecretArn: this.appUserSecretArn,
         username: this.appUsername,
         databases: this.appDatabases,
+        collation: this.parameters.collation_server ?? 'utf8mb4_unicode_ci',
       }),
     };
   }
@@ -469,6 +474,8 @@ interface AppUserScriptSpec {
   readonly appSecretArn: string;
   readonly username: string;
   readonly databases: readonly string[];
+  /** Collation of the databases it creates (the server's `collation_server`; CREATE DATABASE would otherwise take MySQL 8's utf8mb4 default). */
+  readonly collation: string;
 }
 
 /**
@@ -496,7 +503,7 @@ function appUserScript(spec: AppUserScriptSpec): string {
     'if [ "$versions" = 0 ]; then password=$(openssl rand -hex 32); new=yes',
     `else password=$(secret '${spec.appSecretArn}' | jq -er .password); new=no; fi`,
     'db <<SQL',
-    ...spec.databases.map((d) => `CREATE DATABASE IF NOT EXISTS \\\`${d}\\\` CHARACTER SET utf8mb4;`),
+    ...spec.databases.map((d) => `CREATE DATABASE IF NOT EXISTS \\\`${d}\\\` CHARACTER SET utf8mb4 COLLATE ${spec.collation};`),
     `CREATE USER IF NOT EXISTS ${user} IDENTIFIED BY '$password' REQUIRE SSL;`,
     `ALTER USER ${user} IDENTIFIED BY '$password' REQUIRE SSL;`,
     ...spec.databases.map((d) => `GRANT ALL PRIVILEGES ON \\\`${d}\\\`.* TO ${user};`),

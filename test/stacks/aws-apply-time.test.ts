@@ -117,6 +117,17 @@ describe.each(WITH_DATABASE)('$name (Aurora)', ({ json }) => {
     expect(unit).toContain('Requires=webcluster-secrets.service webcluster-database-user.service');
     expect(unit).toContain('Restart=on-failure');
     expect(unit).toContain('StartLimitBurst=40');
+    // The database-user step runs before the app secrets and without them (it creates one of them):
+    // a dependency on the fetcher would deadlock the first boot.
+    const step = writtenFile(local(json, 'Admin_UserData'), '/etc/systemd/system/webcluster-database-user.service');
+    expect(step).toContain('Before=webcluster-secrets.service');
+    expect(step).not.toMatch(/^(Requires|After)=.*webcluster-secrets/m);
+    expect(step).not.toContain('secrets.env');
+    const fetcherUnit = writtenFile(local(json, 'Admin_UserData'), '/etc/systemd/system/webcluster-secrets.service');
+    expect(fetcherUnit).toMatch(/^After=.*webcluster-database-user\.service/m);
+    expect(fetcherUnit).toMatch(/^Wants=.*webcluster-database-user\.service/m);
+    expect(fetcherUnit).not.toMatch(/^Requires=/m);
+    expect(writtenFile(local(json, 'Admin_UserData'), '/usr/local/sbin/webcluster-fetch-secrets')).not.toMatch(/try-restart .*database-user/);
   });
 });
 

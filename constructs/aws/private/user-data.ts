@@ -41,6 +41,12 @@ export interface ServiceUnit {
    * @default false
    */
   readonly retryOnFailure?: boolean;
+  /**
+   * Runs before the app secrets are fetched and without them: a step that creates a secret the app
+   * reads (the database user). The secrets unit wants it and starts after it.
+   * @default false
+   */
+  readonly beforeSecrets?: boolean;
 }
 
 /** Everything a host's user data contains. */
@@ -102,13 +108,15 @@ export function renderCloudConfig(spec: HostBootSpec): string {
       ? Array.from({ length: u.instances }, (_, i) => `${u.name}${i + 1}.service`)
       : [`${u.name}.service`],
   );
+  const beforeSecrets = spec.units.filter((u) => u.beforeSecrets === true).map((u) => `${u.name}.service`);
   const requiresMounts = (spec.requiredMounts ?? []).length > 0 ? [`RequiresMountsFor=${(spec.requiredMounts ?? []).join(' ')}`] : [];
   const files: { path: string; permissions: string; content: string }[] = [
     { path: ENV_FILE, permissions: '0640', content: envFile({ AWS_DEFAULT_REGION: spec.region, ...spec.environment }) },
     {
       path: '/usr/local/sbin/webcluster-fetch-secrets',
       permissions: '0750',
-      content: secretsScript(spec.secretEnvironment, [...spec.systemServices.map((s) => `${s}.service`), ...enable]),
+      // Restarted when a secret changed: everything that reads them, not the steps that run before them.
+      content: secretsScript(spec.secretEnvironment, [...spec.systemServices.map((s) => `${s}.service`), ...enable.filter((u) => !beforeSecrets.includes(u))]),
     },
     {
       path: '/etc/systemd/system/webcluster-secrets.service',
@@ -118,6 +126,7 @@ export function renderCloudConfig(spec: HostBootSpec): string {
         description: 'Fetch app secrets from AWS Secrets Manager',
         command: '/usr/local/sbin/webcluster-fetch-secrets',
         type: 'oneshot',
+        after: beforeSecrets,
       }, 'root', '/'),
     },
     ...spec.systemServices.map((svc) => ({
@@ -243,16 +252,21 @@ export function unitLogFile(unitName: string): string {
 
 function unitFile(u: ServiceUnit, user: string, workDir: string, requiresMounts: readonly string[] = []): string {
   const secrets = u.name === 'webcluster-secrets';
-  const after = ['network-online.target', ...(secrets ? [] : ['webcluster-secrets.service']), ...(u.after ?? [])];
-  const requires = [...(secrets ? [] : ['webcluster-secrets.service']), ...(u.after ?? [])];
+  // Without the app secrets: the fetcher itself and the steps that run before it.
+  const independent = secrets || u.beforeSecrets === true;
+  const after = ['network-online.target', ...(independent ? [] : ['webcluster-secrets.service']), ...(u.after ?? [])];
+  // The fetcher only wants the steps before it: a failing step must not keep the app's secrets away.
+  const requires = secrets ? [] : [...(independent ? [] : ['webcluster-secrets.service']), ...(u.after ?? [])];
+  const wants = ['network-online.target', ...(secrets ? (u.after ?? []) : [])];
   const retry = u.type === 'oneshot' && u.retryOnFailure === true;
   const lines = [
     '[Unit]',
     `Description=${u.description}`,
     `After=${after.join(' ')}`,
-    `Wants=network-online.target`,
+    ...(u.beforeSecrets === true ? ['Before=webcluster-secrets.service'] : []),
+    `Wants=${wants.join(' ')}`,
     ...(requires.length > 0 ? [`Requires=${requires.join(' ')}`] : []),
-    ...(secrets ? [] : requiresMounts),
+    ...(independent ? [] : requiresMounts),
     ...(retry ? ['StartLimitIntervalSec=2h', 'StartLimitBurst=40'] : []),
     '',
     '[Service]',
@@ -260,7 +274,7 @@ function unitFile(u: ServiceUnit, user: string, workDir: string, requiresMounts:
     `User=${u.user ?? user}`,
     `WorkingDirectory=${workDir}`,
     `EnvironmentFile=${ENV_FILE}`,
-    ...(u.name === 'webcluster-secrets' ? [] : [`EnvironmentFile=${SECRETS_FILE}`]),
+    ...(independent ? [] : [`EnvironmentFile=${SECRETS_FILE}`]),
     `ExecStart=${u.command}`,
     // Output to a file the log agent collects (webcluster-worker@ → /var/log/webcluster/worker.log).
     ...(u.name === 'webcluster-secrets' ? [] : [`StandardOutput=append:${unitLogFile(u.name)}`, 'StandardError=inherit']),

@@ -332,7 +332,7 @@ describe('DatabaseCluster', () => {
     expect(step.packages).toContain('mariadb105');
     expect(db.appDatabases).toEqual(['shop', 'shop_dfs']);
     // Databases and grants on them only; TLS required; the password reaches mysql on stdin, never argv.
-    expect(script).toContain('CREATE DATABASE IF NOT EXISTS \\`shop_dfs\\` CHARACTER SET utf8mb4;');
+    expect(script).toContain('CREATE DATABASE IF NOT EXISTS \\`shop_dfs\\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;');
     expect(script).toContain("CREATE USER IF NOT EXISTS 'shop_app'@'%' IDENTIFIED BY '$password' REQUIRE SSL;");
     expect(script).toContain("GRANT ALL PRIVILEGES ON \\`shop\\`.* TO 'shop_app'@'%';");
     expect(script).not.toMatch(/GRANT .* ON \*\.\*/);
@@ -362,6 +362,12 @@ describe('DatabaseCluster', () => {
   test('fails on a malformed app database name', () => {
     expect(() => new DatabaseCluster(stack, 'Database', { network: makeNetwork(stack), appUser: { databases: ['app-dfs'] } })).toThrow(
       /appUser.databases: got 'app-dfs'; allowed: 1 to 64 letters, digits or underscores/,
+    );
+  });
+
+  test('fails on a collation_server that is not a collation name', () => {
+    expect(() => new DatabaseCluster(stack, 'Database', { network: makeNetwork(stack), parameters: { collation_server: "x'; DROP" } })).toThrow(
+      /parameters.collation_server: got 'x'; DROP'; allowed: a MySQL collation name/,
     );
   });
 });
