@@ -14,28 +14,15 @@ import { LogShipping } from '../constructs/aws/log-shipping';
 import { NatGatewayMode, Network } from '../constructs/aws/network';
 import { RedisCluster } from '../constructs/aws/redis-cluster';
 import { SharedStorage } from '../constructs/aws/shared-storage';
-import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from '../constructs/core/cdktf';
+import { TerraformOutput, TerraformStack } from '../constructs/core/cdktf';
 import { Peer } from '../constructs/core/peer';
 import { validate } from '../constructs/core/validation-error';
 import type { RedisDataClass } from '../constructs/core/roles';
 import type { AppProfile, ClusterEndpoints } from './profiles/app-profile';
+import { addStateBackend, StateBackendConfig } from './terraform-settings';
 
-/** Where Terraform keeps the stack's state. */
-export type StateBackendConfig =
-  | { readonly type: 'local' }
-  | {
-      readonly type: 's3';
-      /** State bucket. */
-      readonly bucket: string;
-      /** Object key of the state. */
-      readonly key: string;
-      /** Region of the bucket. */
-      readonly region: string;
-      /** Server-side encryption of the state object. */
-      readonly encrypt: boolean;
-      /** S3-native state locking (Terraform >= 1.10). */
-      readonly useLockfile: boolean;
-    };
+export { addStateBackend } from './terraform-settings';
+export type { StateBackendConfig } from './terraform-settings';
 
 /** Properties of an {@link AwsVmStack}. */
 export interface AwsVmStackProps {
@@ -152,18 +139,6 @@ export interface AwsVmCluster {
   readonly storage: SharedStorage;
   /** Log shipping. */
   readonly logs: LogShipping;
-}
-
-/** Adds the state backend of one stack; `stackName` names the local state file. */
-export function addStateBackend(stack: TerraformStack, stackName: string, backend: StateBackendConfig): void {
-  if (backend.type === 's3') {
-    const s3 = new S3Backend(stack, { bucket: backend.bucket, key: backend.key, region: backend.region, encrypt: backend.encrypt });
-    if (backend.useLockfile) s3.addOverride('use_lockfile', true);
-  } else {
-    // Relative to cdktf.out/stacks/<id>: the state lives at the project root, as cdktf's default,
-    // without baking an absolute path into the plan.
-    new LocalBackend(stack, { path: `../../../terraform.${stackName}.tfstate` });
-  }
 }
 
 function addAwsProvider(stack: TerraformStack, environment: string, props: AwsVmStackProps): void {

@@ -4,7 +4,7 @@
  */
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import type { Construct } from 'constructs';
-import { Fn, LocalBackend, S3Backend, TerraformOutput, TerraformStack } from '../constructs/core/cdktf';
+import { Fn, TerraformOutput, TerraformStack } from '../constructs/core/cdktf';
 import type { RedisDataClass } from '../constructs/core/roles';
 import { AdminServer } from '../constructs/docker/admin-server';
 import { AppServerGroup } from '../constructs/docker/app-server-group';
@@ -19,7 +19,7 @@ import type { IContainerRuntime, WorkloadSecret } from '../constructs/docker/run
 import { SharedStorage } from '../constructs/docker/shared-storage';
 import { StandaloneRuntime } from '../constructs/docker/standalone-runtime';
 import { SwarmEndpointMode, SwarmRuntime } from '../constructs/docker/swarm-runtime';
-import type { StateBackendConfig } from './aws-vm-stack';
+import { addStateBackend, StateBackendConfig } from './terraform-settings';
 import type { AppProfile, ClusterEndpoints } from './profiles/app-profile';
 
 /** How the stack's workloads run. */
@@ -153,13 +153,7 @@ export class DockerStack extends TerraformStack {
     const profile = props.profile;
     const images = props.images ?? {};
     const debug = props.debugPorts ?? false;
-    const backend = props.stateBackend ?? { type: 'local' };
-    if (backend.type === 's3') {
-      const s3 = new S3Backend(this, { bucket: backend.bucket, key: backend.key, region: backend.region, encrypt: backend.encrypt });
-      if (backend.useLockfile) s3.addOverride('use_lockfile', true);
-    } else {
-      new LocalBackend(this, { path: `../../../terraform.${id}.tfstate` });
-    }
+    addStateBackend(this, id, props.stateBackend ?? { type: 'local' });
     new DockerProvider(this, 'docker', { host: props.dockerHost ?? 'unix:///var/run/docker.sock' });
 
     this.cluster = new DockerCluster(this, 'Cluster', {
