@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { formatIpv4Cidr, parseIpv4Cidr } from '../constructs/core/cidr';
+import { type InstanceCatalogue, instanceTypeAllowed, instanceTypeProblem } from '../constructs/aws/instance-types';
 import { imageRefProblem } from '../constructs/docker/image-ref';
 import { policySchema } from '../policies/config-schema';
 import { type CustomIssueParams, withHint } from './errors';
@@ -41,12 +42,6 @@ export const HOSTNAME_RE = /^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])
 export const ACM_CERTIFICATE_ARN_RE = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]+$/;
 /** Route 53 hosted zone ids. */
 export const HOSTED_ZONE_ID_RE = /^Z[A-Z0-9]{1,32}$/;
-/** EC2 instance types, e.g. `m7i.large`. */
-export const INSTANCE_TYPE_RE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
-/** RDS instance classes, e.g. `db.r7g.large`, `db.serverless`. */
-export const DB_INSTANCE_CLASS_RE = /^db\.[a-z0-9]+(\.[a-z0-9]+)?$/;
-/** ElastiCache node types, e.g. `cache.r7g.large`. */
-export const CACHE_NODE_TYPE_RE = /^cache\.[a-z0-9]+\.[a-z0-9]+$/;
 /** S3 bucket names. */
 export const S3_BUCKET_RE = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
@@ -243,8 +238,15 @@ const certificateSchema = withHint(
 /** `encryptionKey`: `create` or the ARN of a KMS key. */
 const KMS_KEY_RE = /^(create|arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36})$/;
 
-const instanceType = (fallback: string): z.ZodDefault<z.ZodString> =>
-  pattern(INSTANCE_TYPE_RE, 'an EC2 instance type such as m7i.large', `use an EC2 instance type such as ${fallback}`).default(fallback);
+/** A type of one AWS catalogue: shape and size (TFLint's AWS ruleset checks the exact names in CI). */
+function catalogueType(catalogue: InstanceCatalogue, example: string): z.ZodString {
+  return withHint(z.string(), { allowed: instanceTypeAllowed(catalogue), fix: `use e.g. ${example}` }).superRefine((value, ctx) => {
+    const reason = instanceTypeProblem(value, catalogue);
+    if (reason !== undefined) problem(ctx, value, { allowed: instanceTypeAllowed(catalogue), fix: `${reason}; use e.g. ${example}` });
+  });
+}
+
+const instanceType = (fallback: string): z.ZodDefault<z.ZodString> => catalogueType('ec2', fallback).default(fallback);
 
 const appSizesSchema = z
   .strictObject({
@@ -267,17 +269,13 @@ const sizesSchema = z.strictObject({
   admin: z.strictObject({ instanceType: instanceType('t3.medium') }).prefault({}),
   database: z
     .strictObject({
-      instanceClass: pattern(DB_INSTANCE_CLASS_RE, 'an RDS instance class such as db.r7g.large', 'use an RDS instance class such as db.r7g.large').default(
-        'db.r7g.large',
-      ),
+      instanceClass: catalogueType('rds', 'db.r7g.large').default('db.r7g.large'),
       readers: int(1, 15, 'an integer from 1 to 15', 'set readers to 1 or more (one reader keeps the database available during a failover)').default(1),
     })
     .prefault({}),
   redis: z
     .strictObject({
-      nodeType: pattern(CACHE_NODE_TYPE_RE, 'an ElastiCache node type such as cache.r7g.large', 'use an ElastiCache node type such as cache.r7g.large').default(
-        'cache.r7g.large',
-      ),
+      nodeType: catalogueType('elasticache', 'cache.r7g.large').default('cache.r7g.large'),
       replicas: int(1, 5, 'an integer from 1 to 5', 'set replicas to 1 or more (a replica takes over when the primary fails)').default(1),
     })
     .prefault({}),

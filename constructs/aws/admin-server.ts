@@ -23,6 +23,7 @@ import type { LogShipping } from './log-shipping';
 import type { IAwsNetwork } from './network';
 import { GENERATE_SECRET_FUNCTION, renderCloudConfig, ServiceUnit } from './private/user-data';
 import { SecurityGroup } from './security-group';
+import { instanceTypeAllowed, instanceTypeProblem } from './instance-types';
 
 /** Properties of an {@link AdminServer}. */
 export interface AdminServerProps {
@@ -128,8 +129,9 @@ export class AdminServer extends Construct implements IAdminServer, IGrantable {
     const rootGiB = props.rootVolumeSizeGiB ?? 30;
     validate(this, [
       {
-        failed: !/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(this.instanceType),
-        message: () => `instanceType: got '${this.instanceType}'; allowed: an EC2 instance type such as t3.medium; fix: use a type offered in ${net.region}`,
+        failed: instanceTypeProblem(this.instanceType, 'ec2') !== undefined,
+        message: () =>
+          `instanceType: got '${this.instanceType}' (${instanceTypeProblem(this.instanceType, 'ec2')}); allowed: ${instanceTypeAllowed('ec2')}; fix: use a type offered in ${net.region}, e.g. t3.medium`,
       },
       {
         failed: !Number.isInteger(zoneIndex) || zoneIndex < 0 || zoneIndex >= net.appSubnetIds.length,

@@ -20,6 +20,7 @@ import type { LogShipping } from './log-shipping';
 import type { IAwsNetwork } from './network';
 import { renderCloudConfig } from './private/user-data';
 import { SecurityGroup } from './security-group';
+import { instanceTypeAllowed, instanceTypeProblem } from './instance-types';
 
 /** Amazon Linux 2023 (x86_64), resolved by EC2 at launch so plans need no API call. */
 export const AL2023_X86_64_PARAMETER = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
@@ -146,8 +147,9 @@ export class AppServerGroup extends Construct implements IAppServerGroup, IGrant
     const grace = props.healthCheckGraceSec ?? APP_BOOT_GRACE_SEC;
     validate(this, [
       {
-        failed: !/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(this.instanceType),
-        message: () => `instanceType: got '${this.instanceType}'; allowed: an EC2 instance type such as m7i.large; fix: use a type offered in ${net.region}`,
+        failed: instanceTypeProblem(this.instanceType, 'ec2') !== undefined,
+        message: () =>
+          `instanceType: got '${this.instanceType}' (${instanceTypeProblem(this.instanceType, 'ec2')}); allowed: ${instanceTypeAllowed('ec2')}; fix: use a type offered in ${net.region}, e.g. m7i.large`,
       },
       {
         failed: !Number.isInteger(this.minCapacity) || this.minCapacity < 2,

@@ -23,6 +23,7 @@ import type { IAwsNetwork } from './network';
 import { assumeRolePolicy, secretAccess } from './private/iam';
 import { SecurityGroup } from './security-group';
 import type { IEncryptionKey } from './encryption-key';
+import { instanceTypeAllowed, instanceTypeProblem } from './instance-types';
 
 /** Properties of a {@link DatabaseCluster}. */
 export interface DatabaseClusterProps {
@@ -237,6 +238,11 @@ export class DatabaseCluster extends Construct implements IDatabaseCluster {
       {
         failed: extra.collation_server !== undefined && !Token.isUnresolved(extra.collation_server) && !/^[A-Za-z0-9_]+$/.test(extra.collation_server),
         message: () => `parameters.collation_server: got '${extra.collation_server}'; allowed: a MySQL collation name such as utf8mb4_unicode_ci; fix: use a collation of the utf8mb4 character set`,
+      },
+      {
+        failed: props.instanceClass !== undefined && !Token.isUnresolved(props.instanceClass) && instanceTypeProblem(props.instanceClass, 'rds') !== undefined,
+        message: () =>
+          `instanceClass: got '${props.instanceClass}' (${instanceTypeProblem(String(props.instanceClass), 'rds')}); allowed: ${instanceTypeAllowed('rds')}; fix: use a class Aurora MySQL offers, e.g. db.r7g.large`,
       },
       {
         failed: !['automatic', 'terraform'].includes(upgrades),

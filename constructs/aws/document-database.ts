@@ -29,6 +29,7 @@ import type { LogShipping } from './log-shipping';
 import type { IAwsNetwork } from './network';
 import { assumeRolePolicy, fitNamePrefix, IAM_ROLE_NAME_PREFIX_MAX } from './private/iam';
 import { SecurityGroup } from './security-group';
+import { instanceTypeAllowed, instanceTypeProblem } from './instance-types';
 
 /** Properties of a {@link DocumentDatabase}. */
 export interface DocumentDatabaseProps {
@@ -255,8 +256,9 @@ export class DocumentDatabase extends Construct implements IDocumentDatabase, IG
         message: () => `appUsername: got '${appUser}'; allowed: letters, digits and '_', starting with a letter, not '${ADMIN_USER}'; fix: use e.g. 'app'`,
       },
       {
-        failed: !/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(instanceType),
-        message: () => `instanceType: got '${instanceType}'; allowed: an EC2 instance type such as r7i.large; fix: use a type offered in ${net.region}`,
+        failed: instanceTypeProblem(instanceType, 'ec2') !== undefined,
+        message: () =>
+          `instanceType: got '${instanceType}' (${instanceTypeProblem(instanceType, 'ec2')}); allowed: ${instanceTypeAllowed('ec2')}; fix: use a type offered in ${net.region}, e.g. r7i.large`,
       },
       {
         failed: !Number.isInteger(sizeGiB) || sizeGiB < 10 || sizeGiB > 16384,

@@ -26,6 +26,7 @@ import type { IAwsNetwork } from './network';
 import { renderServiceHostConfig, systemdUnit } from './private/service-host';
 import { SecurityGroup } from './security-group';
 import type { IEncryptionKey } from './encryption-key';
+import { instanceTypeAllowed, instanceTypeProblem } from './instance-types';
 
 /**
  * Default Varnish image: the official image (which ships varnish-modules with xkey, and vmod_dynamic)
@@ -228,8 +229,9 @@ export class HttpCache extends Construct implements IHttpCache, IGrantable {
         message: () => `image: got '${this.image}' (${imageProblem}); allowed: an image pinned by tag or digest; fix: use e.g. '${DEFAULT_AWS_VARNISH_IMAGE}'`,
       },
       {
-        failed: !/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(this.instanceType),
-        message: () => `instanceType: got '${this.instanceType}'; allowed: an EC2 instance type such as m7i.large; fix: use a type offered in ${net.region}`,
+        failed: instanceTypeProblem(this.instanceType, 'ec2') !== undefined,
+        message: () =>
+          `instanceType: got '${this.instanceType}' (${instanceTypeProblem(this.instanceType, 'ec2')}); allowed: ${instanceTypeAllowed('ec2')}; fix: use a type offered in ${net.region}, e.g. m7i.large`,
       },
       {
         failed: !Number.isInteger(this.cacheSizeMiB) || this.cacheSizeMiB < 64 || this.cacheSizeMiB > 1048576,

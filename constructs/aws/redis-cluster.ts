@@ -16,6 +16,7 @@ import { validate, ValidationError } from '../core/validation-error';
 import type { IAwsNetwork } from './network';
 import { SecurityGroup } from './security-group';
 import type { IEncryptionKey } from './encryption-key';
+import { instanceTypeAllowed, instanceTypeProblem } from './instance-types';
 
 /** Properties of a {@link RedisCluster}. */
 export interface RedisClusterProps {
@@ -125,8 +126,8 @@ export class RedisCluster extends Construct implements IRedisCluster {
     validate(this, [
       ...dataClassRules(classes),
       {
-        failed: !Token.isUnresolved(nodeType) && !/^cache\.[a-z0-9-]+\.[a-z0-9]+$/.test(nodeType),
-        message: () => `nodeType: got '${nodeType}'; allowed: an ElastiCache node type such as 'cache.r7g.large'; fix: use a 'cache.*' node type`,
+        failed: !Token.isUnresolved(nodeType) && instanceTypeProblem(nodeType, 'elasticache') !== undefined,
+        message: () => `nodeType: got '${nodeType}' (${instanceTypeProblem(nodeType, 'elasticache')}); allowed: ${instanceTypeAllowed('elasticache')}; fix: use a node type ElastiCache offers for Valkey`,
       },
       {
         failed: !Token.isUnresolved(engineVersion) && (!versionMatch || Number(versionMatch[1]) < 7),

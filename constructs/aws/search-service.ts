@@ -20,6 +20,7 @@ import type { IAwsNetwork } from './network';
 import { renderServiceHostConfig, systemdUnit } from './private/service-host';
 import { SecureBucket } from './secure-bucket';
 import { SecurityGroup } from './security-group';
+import { instanceTypeAllowed, instanceTypeProblem } from './instance-types';
 
 /** Object key of the config set source in the config bucket. */
 const CONFIG_SOURCE_KEY = 'config-source.tar.gz';
@@ -184,8 +185,9 @@ export class SearchService extends Construct implements ISearchService, IGrantab
         message: () => `port: got ${this.port}; allowed: 1024 to 65535 (Solr runs unprivileged); fix: use 8983`,
       },
       {
-        failed: !/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(this.instanceType),
-        message: () => `instanceType: got '${this.instanceType}'; allowed: an EC2 instance type such as m7i.large; fix: use a type offered in ${net.region}`,
+        failed: instanceTypeProblem(this.instanceType, 'ec2') !== undefined,
+        message: () =>
+          `instanceType: got '${this.instanceType}' (${instanceTypeProblem(this.instanceType, 'ec2')}); allowed: ${instanceTypeAllowed('ec2')}; fix: use a type offered in ${net.region}, e.g. m7i.large`,
       },
       {
         failed: !/^[1-9]\d*[mg]$/.test(heap),

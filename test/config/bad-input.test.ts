@@ -55,6 +55,9 @@ const SHORT = { rule: 'WC-AWS-011', resource: 'R', reason: 'dev' };
 
 /** [name, configuration text, expected lines]. */
 const CASES: Array<[string, string, RegExp[]]> = [
+  ['an app instance type of a size AWS does not sell', yamlOf(awsEnv({ sizes: { app: { instanceType: 't3.gigantic' } } })), [line('sizes.app.instanceType', '"t3.gigantic"', /an EC2 instance type .*/, /'gigantic' is not an instance size; use e\.g\. m7i\.large/)]],
+  ['a database instance class without db.', yamlOf(awsEnv({ sizes: { database: { instanceClass: 'r7g.large' } } })), [line('sizes.database.instanceClass', '"r7g.large"', /an RDS instance class .*/, /it does not start with 'db\.'; use e\.g\. db\.r7g\.large/)]],
+  ['a Redis node type of a size AWS does not sell', yamlOf(awsEnv({ sizes: { redis: { nodeType: 'cache.r7g.huge' } } })), [line('sizes.redis.nodeType', '"cache.r7g.huge"', /an ElastiCache node type .*/, /'huge' is not an instance size; use e\.g\. cache\.r7g\.large/)]],
   ['encryptionKey given as an alias', yamlOf(awsEnv({ encryptionKey: 'alias/shop' })), [line('encryptionKey', '"alias/shop"', /'create' .* or a KMS key ARN.*/, /write 'create', or copy the key's ARN \(not its alias\).*/)]],
   ['vpcCidr with host bits set', yamlOf(awsEnv({ vpcCidr: '10.0.0.1/16' })), [line('vpcCidr', '"10.0.0.1/16"', /.*\/16 to \/18.*/, /use '10\.0\.0\.0\/16'/)]],
   ['vpcCidr too large', yamlOf(awsEnv({ vpcCidr: '10.0.0.0/8' })), [line('vpcCidr', '"10.0.0.0/8"', /.*\/16 to \/18.*/)]],

@@ -131,7 +131,7 @@ describe('AppServerGroup', () => {
   });
 
   test('fails on a malformed instance type', () => {
-    expect(() => make({ instanceType: 'large' })).toThrow(/instanceType: got 'large'; allowed: an EC2 instance type/);
+    expect(() => make({ instanceType: 'large' })).toThrow(/instanceType: got 'large' \(it is not '<family>.<size>'\); allowed: an EC2 instance type/);
   });
 
   test('fails when workersPerHost is out of range', () => {
@@ -152,5 +152,9 @@ describe('AppServerGroup', () => {
 
   test('fails when the health-check grace is shorter than a minute', () => {
     expect(() => make({ healthCheckGraceSec: 30 })).toThrow(/healthCheckGraceSec: got 30; allowed: 60 to 7200/);
+  });
+
+  test('fails on an instance size AWS does not sell (what TFLint would report in CI, at synth)', () => {
+    expect(() => make({ instanceType: 't3.gigantic' })).toThrow(/instanceType: got 't3.gigantic' \('gigantic' is not an instance size\); allowed: an EC2 instance type/);
   });
 });

@@ -370,4 +370,10 @@ describe('DatabaseCluster', () => {
       /parameters.collation_server: got 'x'; DROP'; allowed: a MySQL collation name/,
     );
   });
+
+  test('fails on an instance class AWS does not sell', () => {
+    expect(() => new DatabaseCluster(stack, 'Database', { network: makeNetwork(stack), instanceClass: 'db.r7g.huge' })).toThrow(
+      /instanceClass: got 'db.r7g.huge' \('huge' is not an instance size\); allowed: an RDS instance class/,
+    );
+  });
 });

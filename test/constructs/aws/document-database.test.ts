@@ -332,7 +332,7 @@ describe('DocumentDatabase (AWS)', () => {
   });
 
   test('fails on a bad instance type', () => {
-    expect(() => make({ instanceType: 'huge' })).toThrow(/instanceType: got 'huge'; allowed: .*; fix: /);
+    expect(() => make({ instanceType: 'huge' })).toThrow(/instanceType: got 'huge' \(it is not '<family>.<size>'\); allowed: .*; fix: /);
   });
 
   test('fails on a data volume out of range', () => {

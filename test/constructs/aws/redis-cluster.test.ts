@@ -274,7 +274,7 @@ describe('RedisCluster', () => {
   test('fails when nodeType is not an ElastiCache node type', () => {
     const network = makeNetwork(stack);
     expect(() => new RedisCluster(stack, 'Redis', { network, dataClasses: ['cache'], nodeType: 'r7g.large' })).toThrow(
-      /nodeType: got 'r7g.large'; allowed: an ElastiCache node type/,
+      /nodeType: got 'r7g.large' \(it does not start with 'cache.'\); allowed: an ElastiCache node type/,
     );
   });
 
