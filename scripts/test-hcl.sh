@@ -69,6 +69,15 @@ else
   fail 'shopware-aws: no resource "aws_rds_cluster" in cdk.tf'
 fi
 
+# Every stack names the Terraform versions that read it (stacks/terraform-settings.ts works around the renderer).
+for stack in $stacks; do
+  if grep -Eq '^\s*required_version\s*=\s*">= [0-9]+\.[0-9]+\.[0-9]+"$' "$out/stacks/$stack/cdk.tf"; then
+    ok "$stack: required_version in cdk.tf"
+  else
+    fail "$stack: no required_version attribute in cdk.tf"
+  fi
+done
+
 [ "$known" -eq 0 ] || echo "test-hcl: $known stack(s) hit the known cdktf HCL escaping bug (README: Leaving cdktf)"
 echo "test-hcl: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -51,5 +51,14 @@ export function addStateBackend(stack: TerraformStack, stackName: string, backen
     // without baking an absolute path into the plan.
     new LocalBackend(stack, { path: `../../../terraform.${stackName}.tfstate` });
   }
-  stack.addOverride('terraform.required_version', `>= ${minimum}`);
+  const constraint = `>= ${minimum}`;
+  stack.addOverride('terraform.required_version', constraint);
+  // cdktf 0.21's HCL renderer (`cdktf synth --hcl`) writes every attribute of the terraform block other than
+  // required_providers, backend and cloud as `0 = "<name>"` (renderTerraform passes their names, not their
+  // values). Put the attribute right in this stack's HCL; its JSON is not affected.
+  const renderHcl = stack.toHclTerraform.bind(stack);
+  stack.toHclTerraform = () => {
+    const rendered = renderHcl() as { hcl: string };
+    return { ...rendered, hcl: rendered.hcl.replace(/^(\s*)0 = "required_version"$/m, `$1required_version = "${constraint}"`) };
+  };
 }
