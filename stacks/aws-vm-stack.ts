@@ -20,6 +20,7 @@ import { validate } from '../constructs/core/validation-error';
 import type { RedisDataClass } from '../constructs/core/roles';
 import type { AppProfile, ClusterEndpoints } from './profiles/app-profile';
 import { addStateBackend, StateBackendConfig } from './terraform-settings';
+import { secretAccess } from '../constructs/aws/private/iam';
 
 export { addStateBackend } from './terraform-settings';
 export type { StateBackendConfig } from './terraform-settings';
@@ -429,12 +430,7 @@ export function buildAwsVmCluster(scopes: AwsVmScopes, id: string, props: AwsVmS
     if (storage.fileSystemId) storage.connections.allowDefaultPortFrom(host, `NFS from ${host.node.id}`);
     storage.grantReadWrite(host);
     db?.grantAppUserRead(host);
-    host.grantPrincipal.addToPolicy({
-      Sid: 'ReadAppSecret',
-      Effect: 'Allow',
-      Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-      Resource: appSecret.arn,
-    });
+    host.grantPrincipal.addToPolicy(secretAccess('ReadAppSecret', appSecret.arn));
   }
 
   for (const tier of tiers) tier.connect({ app: appServers, admin });

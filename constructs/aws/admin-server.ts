@@ -24,6 +24,7 @@ import type { IAwsNetwork } from './network';
 import { GENERATE_SECRET_FUNCTION, renderCloudConfig, ServiceUnit } from './private/user-data';
 import { SecurityGroup } from './security-group';
 import { instanceTypeAllowed, instanceTypeProblem } from './instance-types';
+import { secretAccess } from './private/iam';
 
 /** Properties of an {@link AdminServer}. */
 export interface AdminServerProps {
@@ -160,12 +161,7 @@ export class AdminServer extends Construct implements IAdminServer, IGrantable {
     props.logShipping?.grantShipping(this);
     const generated = props.generatedSecretArns ?? [];
     if (generated.length > 0) {
-      this.grantPrincipal.addToPolicy({
-        Sid: 'GenerateSharedSecrets',
-        Effect: 'Allow',
-        Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret', 'secretsmanager:PutSecretValue'],
-        Resource: generated,
-      });
+      this.grantPrincipal.addToPolicy(secretAccess('GenerateSharedSecrets', generated, true));
     }
 
     const provisioning = props.provisioning ?? [];

@@ -27,7 +27,7 @@ import type { IEncryptionKey } from './encryption-key';
 import { IGrantable, InstanceRole } from './instance-role';
 import type { LogShipping } from './log-shipping';
 import type { IAwsNetwork } from './network';
-import { assumeRolePolicy, fitNamePrefix, IAM_ROLE_NAME_PREFIX_MAX } from './private/iam';
+import { assumeRolePolicy, fitNamePrefix, IAM_ROLE_NAME_PREFIX_MAX, secretAccess } from './private/iam';
 import { SecurityGroup } from './security-group';
 import { instanceTypeAllowed, instanceTypeProblem } from './instance-types';
 
@@ -327,12 +327,7 @@ export class DocumentDatabase extends Construct implements IDocumentDatabase, IG
 
     this.grantPrincipal = new InstanceRole(this, 'Role', { namePrefix: prefix });
     props.encryptionKey?.grantEncryptDecrypt(this);
-    this.grantPrincipal.addToPolicy({
-      Sid: 'ReplicaSetSecrets',
-      Effect: 'Allow',
-      Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret', 'secretsmanager:PutSecretValue'],
-      Resource: [keyFile.arn, admin.arn, app.arn],
-    });
+    this.grantPrincipal.addToPolicy(secretAccess('ReplicaSetSecrets', [keyFile.arn, admin.arn, app.arn], true));
     props.logShipping?.grantShipping(this);
 
     // Stable member names in a private zone of the VPC; Terraform points each at its member.
@@ -487,12 +482,7 @@ export class DocumentDatabase extends Construct implements IDocumentDatabase, IG
 
   /** Lets `grantee` read the application user's credentials (for the URL templates). */
   public grantRead(grantee: IGrantable): void {
-    grantee.grantPrincipal.addToPolicy({
-      Sid: 'ReadMongoCredentials',
-      Effect: 'Allow',
-      Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-      Resource: this.credentialSecretArn,
-    });
+    grantee.grantPrincipal.addToPolicy(secretAccess('ReadMongoCredentials', this.credentialSecretArn));
   }
 }
 

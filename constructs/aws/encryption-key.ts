@@ -41,8 +41,15 @@ export interface EncryptionKeyProps {
   readonly preventDestroy?: boolean;
 }
 
-/** Grants of {@link IEncryptionKey.grantEncryptDecrypt}. */
-const DATA_KEY_ACTIONS = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:DescribeKey'];
+/** {@link IEncryptionKey.grantEncryptDecrypt} of a key, created here or brought by ARN. */
+function grantDataKey(grantee: IGrantable, keyArn: string): void {
+  grantee.grantPrincipal.addToPolicy({
+    Sid: 'UseDataKey',
+    Effect: 'Allow',
+    Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+    Resource: keyArn,
+  });
+}
 
 /**
  * A symmetric customer-managed KMS key with yearly rotation, a 30-day deletion window and
@@ -139,7 +146,7 @@ export class EncryptionKey extends Construct implements IEncryptionKey {
   }
 
   public grantEncryptDecrypt(grantee: IGrantable): void {
-    grantee.grantPrincipal.addToPolicy({ Sid: 'UseDataKey', Effect: 'Allow', Action: DATA_KEY_ACTIONS, Resource: this.keyArn });
+    grantDataKey(grantee, this.keyArn);
   }
 }
 
@@ -165,6 +172,6 @@ class ImportedEncryptionKey extends Construct implements IEncryptionKey {
   }
 
   public grantEncryptDecrypt(grantee: IGrantable): void {
-    grantee.grantPrincipal.addToPolicy({ Sid: 'UseDataKey', Effect: 'Allow', Action: DATA_KEY_ACTIONS, Resource: this.keyArn });
+    grantDataKey(grantee, this.keyArn);
   }
 }
