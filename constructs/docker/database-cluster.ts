@@ -128,6 +128,8 @@ export class DatabaseCluster extends Construct implements IDatabaseCluster {
   public readonly replicationPasswordSecret?: DockerSecret;
   /** Further databases of the application user. */
   public readonly additionalDatabases: readonly string[];
+  /** Swarm placement of the store's stateful workloads (jobs that must run beside its volumes reuse it). */
+  public readonly placement: readonly string[];
 
   constructor(scope: Construct, id: string, props: DatabaseClusterProps) {
     super(scope, id);
@@ -204,6 +206,7 @@ export class DatabaseCluster extends Construct implements IDatabaseCluster {
 
     this.connections = new DockerConnections(this, cluster.backend, Port.tcp(MYSQL_PORT));
     const placement = statefulPlacement(props);
+    this.placement = placement;
 
     this.workload = new Workload(this, 'Primary', {
       cluster,

@@ -152,6 +152,8 @@ export class DocumentDatabase extends Construct implements IDocumentDatabase {
   public readonly rootPasswordSecret: DockerSecret;
   /** The replica set key file. */
   public readonly keyFileSecret: DockerSecret;
+  /** Swarm placement of the store's stateful workloads (jobs that must run beside its volumes reuse it). */
+  public readonly placement: readonly string[];
 
   constructor(scope: Construct, id: string, props: DocumentDatabaseProps) {
     super(scope, id);
@@ -202,6 +204,7 @@ export class DocumentDatabase extends Construct implements IDocumentDatabase {
 
     this.connections = new DockerConnections(this, cluster.backend, Port.tcp(MONGO_PORT));
     const placement = statefulPlacement(props);
+    this.placement = placement;
     const hosts = Array.from({ length: count }, (_, i) => `mongo-${i + 1}`);
     this.members = hosts.map((hostname) => ({ hostname, port: MONGO_PORT }));
 

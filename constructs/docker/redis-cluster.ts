@@ -75,6 +75,8 @@ export class RedisCluster extends Construct implements IRedisCluster {
   public readonly connections: DockerConnections;
   /** The workloads, one per data class, in `dataClasses` order. */
   public readonly workloads: readonly Workload[];
+  /** Swarm placement of the store's stateful workloads (jobs that must run beside its volumes reuse it). */
+  public readonly placement: readonly string[];
   private readonly byClass = new Map<RedisDataClass, Workload>();
 
   constructor(scope: Construct, id: string, props: RedisClusterProps) {
@@ -95,6 +97,7 @@ export class RedisCluster extends Construct implements IRedisCluster {
     this.maxmemoryMb = maxmemoryMb;
     this.image = props.image ?? DEFAULT_VALKEY_IMAGE;
     this.connections = new DockerConnections(this, cluster.backend, Port.tcp(REDIS_PORT));
+    this.placement = statefulPlacement(props);
 
     this.workloads = classes.map((dataClass, i) => {
       const traits = REDIS_DATA_CLASSES[dataClass];
@@ -117,7 +120,7 @@ export class RedisCluster extends Construct implements IRedisCluster {
         volumes,
         healthcheck: { test: ['CMD', 'valkey-cli', 'ping'], intervalSec: 10, timeoutSec: 3, retries: 5, startPeriodSec: 10 },
         ports: debugPorts(props, REDIS_PORT, i),
-        placement: traits.durable ? statefulPlacement(props) : [],
+        placement: traits.durable ? [...this.placement] : [],
         stateful: traits.durable,
       });
       this.byClass.set(dataClass, workload);

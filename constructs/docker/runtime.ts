@@ -24,12 +24,23 @@ export interface WorkloadFile {
   readonly path: string;
   /** File content. */
   readonly content: string;
+  /**
+   * Whether the file is a program (mode 0555 instead of 0444), e.g. a command for `docker exec`.
+   * @default false
+   */
+  readonly executable?: boolean;
 }
 
-/** A named volume mounted into a container. */
+/** A named volume (or, with `bind`, a directory of the host) mounted into a container. */
 export interface WorkloadVolume {
-  /** Volume name. */
+  /** Volume name, or with `bind` the absolute path of a directory on the host. */
   readonly volumeName: string;
+  /**
+   * Bind-mount the host directory `volumeName` instead of a named volume (a standalone engine creates
+   * a missing directory; on Swarm it must exist on the node the task runs on).
+   * @default false
+   */
+  readonly bind?: boolean;
   /** Mount path in the container. */
   readonly containerPath: string;
   /** Mount read-only. */
@@ -126,6 +137,8 @@ export interface WorkloadSpec {
   readonly labels: Readonly<Record<string, string>>;
   /** Seconds to let the process stop before it is killed. */
   readonly stopGraceSec: number;
+  /** User (name or uid[:gid]) the process runs as; undefined: the image's user. */
+  readonly user?: string;
   /**
    * Holds state on a volume: never run two copies at once (Swarm updates stop the old task first).
    */

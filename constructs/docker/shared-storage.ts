@@ -122,6 +122,8 @@ export class SharedStorage extends Construct implements ISharedStorage {
   public readonly endpoint: Endpoint;
   /** S3 endpoint URL, `http://minio:9000` (path-style addressing). @attribute */
   public readonly s3Url: string;
+  /** Region S3 requests to the server are signed for (MinIO's default). */
+  public readonly region: string = S3_REGION;
   /** MinIO root user, the S3 access key. */
   public readonly accessKeySecret: DockerSecret;
   /** MinIO root password, the S3 secret key. */
@@ -132,6 +134,8 @@ export class SharedStorage extends Construct implements ISharedStorage {
   public readonly image: string;
   /** Image of the bucket-initialisation task. */
   public readonly clientImage: string;
+  /** Swarm placement of the store's stateful workloads (jobs that must run beside its volumes reuse it). */
+  public readonly placement: readonly string[];
 
   constructor(scope: Construct, id: string, props: SharedStorageProps) {
     super(scope, id);
@@ -232,6 +236,7 @@ export class SharedStorage extends Construct implements ISharedStorage {
     });
 
     this.connections = new DockerConnections(this, cluster.backend, Port.tcp(S3_PORT));
+    this.placement = statefulPlacement(props);
     this.workload = new Workload(this, 'Server', {
       cluster,
       name: HOSTNAME,
@@ -249,7 +254,7 @@ export class SharedStorage extends Construct implements ISharedStorage {
       // The image has the MinIO client but no curl.
       healthcheck: { test: ['CMD', 'mc', 'ready', 'local'], intervalSec: 10, timeoutSec: 5, retries: 5, startPeriodSec: 10 },
       ports: debugPorts(props, S3_PORT),
-      placement: statefulPlacement(props),
+      placement: [...this.placement],
       stateful: true,
     });
 

@@ -102,8 +102,9 @@ function containerConfig(spec: WorkloadSpec, name: string): ContainerConfig {
     networksAdvanced: Lazy.anyValue({
       produce: () => spec.networks().map((n) => ({ name: n.networkName, aliases: [...spec.aliases] })),
     }),
-    volumes: spec.volumes.map((v) => ({ volumeName: v.volumeName, containerPath: v.containerPath, readOnly: v.readOnly ?? false })),
-    upload: spec.files.map((f) => ({ file: f.path, content: f.content })),
+    volumes: spec.volumes.map((v) => ({ ...(v.bind ? { hostPath: v.volumeName } : { volumeName: v.volumeName }), containerPath: v.containerPath, readOnly: v.readOnly ?? false })),
+    upload: spec.files.map((f) => ({ file: f.path, content: f.content, ...(f.executable ? { executable: true } : {}) })),
+    user: spec.user,
     healthcheck: h ? healthcheckConfig(h) : undefined,
     ports: spec.ports.map((p) => ({ internal: p.containerPort, external: p.hostPort, ip: p.hostIp, protocol: 'tcp' })),
     logDriver: spec.logging.driver,

@@ -89,7 +89,7 @@ export class SwarmRuntime implements IContainerRuntime {
         data: Fn.base64encode(content),
         lifecycle: { createBeforeDestroy: true },
       });
-      return { configId: config.id, configName: config.name, fileName: f.path };
+      return { configId: config.id, configName: config.name, fileName: f.path, ...(f.executable ? { fileMode: 0o555 } : {}) };
     });
     const plainEnv: Record<string, string> = { ...spec.environment };
     const secrets = Object.entries(spec.secrets)
@@ -122,7 +122,8 @@ export class SwarmRuntime implements IContainerRuntime {
           args: spec.command ? [...spec.command] : undefined,
           env: plainEnv,
           healthcheck: h ? healthcheckConfig(h, goShortDuration) : undefined,
-          mounts: spec.volumes.map((v) => ({ target: v.containerPath, source: v.volumeName, type: 'volume', readOnly: v.readOnly ?? false })),
+          mounts: spec.volumes.map((v) => ({ target: v.containerPath, source: v.volumeName, type: v.bind ? 'bind' : 'volume', readOnly: v.readOnly ?? false })),
+          user: spec.user,
           configs,
           secrets,
           labels: labelList({ 'webcluster.role': spec.role }),

@@ -108,6 +108,12 @@ export interface WorkloadProps {
    * @default false
    */
   readonly oneShot?: boolean;
+  /**
+   * User (name or `uid[:gid]`) the process runs as, e.g. `'0'` for a job that writes root-owned
+   * files in an image whose default user is unprivileged.
+   * @default - the image's user
+   */
+  readonly user?: string;
 }
 
 /**
@@ -187,6 +193,7 @@ export class Workload extends Construct implements IConnectable {
       labels: cluster.labels,
       stopGraceSec,
       stateful: props.stateful ?? false,
+      user: props.user,
     };
     this.rendered = props.oneShot ? cluster.runtime.task(this, spec) : cluster.runtime.workload(this, spec);
     this.backendHosts = this.rendered.backendHosts;
