@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 /**
  * Transpiles the TypeScript sources to CommonJS in dist/ with esbuild, file by file: no type-checking
- * on the synth path (`npm run typecheck` does that), about 0.1 s for the whole project. `npm run synth`
+ * on the synth path (`npm run typecheck` does that), about 0.1 s for the whole project. The files the
+ * constructs read at synth time are copied next to it (scripts/copy-assets.js). `npm run synth`
  * and `cdktf synth` run the result with plain node, which needs far less memory than an on-the-fly
  * TypeScript loader.
  */
 const fs = require('fs');
 const path = require('path');
 const esbuild = require('esbuild');
+const { copyAssets } = require('./copy-assets');
 
 const root = path.resolve(__dirname, '..');
 const outDir = path.join(root, 'dist');
@@ -32,3 +34,5 @@ esbuild.buildSync({
   target: 'node20',
   logLevel: 'warning',
 });
+// The files constructs read at synth time (e.g. the backup scripts) go next to the JavaScript.
+copyAssets(outDir);

@@ -116,6 +116,10 @@ describe('npm pack → install into a fresh consumer → tsc → synth (npm run 
     // Every module has its declaration file next to it.
     const missing = files.filter((f) => f.endsWith('.js') && !files.includes(f.replace(/\.js$/, '.d.ts')));
     expect(missing).toEqual([]);
+    // The files constructs read at synth time ship beside them (scripts/copy-assets.js).
+    const scripts = fs.readdirSync(path.join(root, 'constructs', 'docker', 'scripts', 'backup')).map((f) => `lib/constructs/docker/scripts/backup/${f}`);
+    expect(scripts.length).toBeGreaterThan(0);
+    expect(scripts.filter((f) => !files.includes(f))).toEqual([]);
   });
 
   test('the consumer type-checks (its own tsconfig: node16 resolution through the exports map, skipLibCheck off)', () => {
@@ -148,6 +152,7 @@ describe('npm pack → install into a fresh consumer → tsc → synth (npm run 
       "if (heavy.length) throw new Error('root entry loaded ' + heavy[0]);",
       "require('webcluster/stacks/aws-vm-stack');",
       "require('webcluster/constructs/docker/docker-cluster');",
+      "if (!require('webcluster/constructs/docker/data-backup').backupScript('webcluster-backup').startsWith('#!/bin/sh')) throw new Error('backup scripts not shipped');",
       "let code = 'none'; try { require('webcluster/constructs/aws/private/iam'); } catch (e) { code = e.code; }",
       "if (code !== 'ERR_PACKAGE_PATH_NOT_EXPORTED') throw new Error('private module reachable: ' + code);",
     ].join('\n');

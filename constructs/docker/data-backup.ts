@@ -1,0 +1,439 @@
+/**
+ * DataBackup (Docker): scheduled, checked backups of the Docker data stores (MariaDB, the durable
+ * Valkey classes, the MinIO buckets, MongoDB) to a directory of the host or an S3 bucket, with the
+ * scripts that restore them.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { Construct } from 'constructs';
+import { REDIS_DATA_CLASSES } from '../core/roles';
+import { terraformLiteral } from '../core/terraform-literal';
+import { validate, ValidationError } from '../core/validation-error';
+import type { DatabaseCluster } from './database-cluster';
+import type { DockerCluster } from './docker-cluster';
+import type { IDockerNetwork } from './docker-connections';
+import { DockerSecret } from './docker-secret';
+import type { DocumentDatabase } from './document-database';
+import { variablePrefix } from './private/data-store';
+import type { RedisCluster } from './redis-cluster';
+import type { WorkloadFile, WorkloadHealthcheck, WorkloadSecret, WorkloadVolume } from './runtime';
+import { DEFAULT_S3_CLIENT_IMAGE, SharedStorage } from './shared-storage';
+import { Workload } from './workload';
+
+/** A directory of the host the backups are written to (bind-mounted into every backup job). */
+export interface HostPathBackupTarget {
+  /**
+   * Absolute path on the host, e.g. `/var/backups/webcluster/shop`. A standalone engine creates a
+   * missing directory; on Swarm it must exist on every node a store is pinned to (`install -d -m 0700`).
+   */
+  readonly hostPath: string;
+}
+
+/** An S3 bucket (AWS or any S3 server) the backups are uploaded to. */
+export interface S3BackupTargetOptions {
+  /** Endpoint URL, e.g. `https://s3.eu-central-1.amazonaws.com` (requests are path-style: `<endpoint>/<bucket>/<key>`). */
+  readonly endpoint: string;
+  /** Bucket name; it must exist. */
+  readonly bucket: string;
+  /** Region the requests are signed for, e.g. `eu-central-1`. */
+  readonly region: string;
+  /**
+   * Key prefix, e.g. `webcluster/shop/` (a missing trailing `/` is added).
+   * @default '' (the bucket's root)
+   */
+  readonly prefix?: string;
+}
+
+/** An S3 target: credentials are sensitive Terraform variables made by {@link DataBackup}. */
+export interface S3BackupTarget {
+  /** The bucket. */
+  readonly s3: S3BackupTargetOptions;
+}
+
+/** Where backups go. */
+export type BackupTarget = HostPathBackupTarget | S3BackupTarget;
+
+/** Properties of a {@link DataBackup}. */
+export interface DataBackupProps {
+  /** The cluster (runtime, backend network, naming, volumes). */
+  readonly cluster: DockerCluster;
+  /** Where backups go: `{ hostPath: '/var/backups/...' }` or `{ s3: { endpoint, bucket, region, prefix } }`. */
+  readonly target: BackupTarget;
+  /**
+   * The relational database: its application databases (`databaseName` and `additionalDatabases`).
+   * @default - not backed up
+   */
+  readonly database?: DatabaseCluster;
+  /**
+   * The Redis cluster: its durable data classes only (sessions, critical, queue; the cache is not kept).
+   * @default - not backed up
+   */
+  readonly redis?: RedisCluster;
+  /**
+   * The shared storage: every object of its buckets.
+   * @default - not backed up
+   */
+  readonly storage?: SharedStorage;
+  /**
+   * The document database (MongoDB): every database but admin, local and config.
+   * @default - not backed up
+   */
+  readonly documentDatabase?: DocumentDatabase;
+  /**
+   * Hours between two backups, 1 to 168. Without `at`, counted from the last successful backup (a
+   * job that starts later than that backs up at once).
+   * @default 24
+   */
+  readonly intervalHours?: number;
+  /**
+   * UTC time `HH:MM` the schedule is anchored at: backups run at `at` and every `intervalHours`
+   * after it (so `intervalHours` must divide 24), plus at once when the job starts and the last
+   * scheduled one was missed.
+   * @default - no anchor, every `intervalHours` after the last backup
+   */
+  readonly at?: string;
+  /**
+   * Backups kept per store (per Redis class), 1 to 365; older ones are deleted after each backup
+   * (host path) or upload (S3).
+   * @default 7
+   */
+  readonly keep?: number;
+  /**
+   * Image of the MinIO backup job and the S3 uploaders: `/bin/sh`, curl >= 7.75 (`--aws-sigv4`), tar
+   * and gzip; it runs as root (uid 0) to write the backup files.
+   * @default - the storage's `clientImage`, else `curlimages/curl:8.11.1`
+   */
+  readonly s3ClientImage?: string;
+}
+
+/** Where the target (host directory or spool volume) is mounted in the jobs. */
+const BACKUP_DIR = '/backups';
+/** Where the scripts go. */
+const BIN_DIR = '/usr/local/bin';
+const LIB_DIR = '/usr/local/lib/webcluster-backup';
+/** Folder of the scripts in the package (next to this file, also in dist/ and lib/). */
+export const BACKUP_SCRIPTS_DIR = path.join(__dirname, 'scripts', 'backup');
+/** The scripts, by file name: read once from {@link BACKUP_SCRIPTS_DIR}. */
+const scripts = new Map<string, string>();
+
+/** One script's text as it is shipped (read at synth time). */
+export function backupScript(name: string): string {
+  let text = scripts.get(name);
+  if (text === undefined) {
+    text = fs.readFileSync(path.join(BACKUP_SCRIPTS_DIR, name), 'utf8');
+    scripts.set(name, text);
+  }
+  return text;
+}
+
+/** The job's health check: unhealthy when a unit's last successful backup is older than two intervals. */
+const JOB_HEALTHCHECK: WorkloadHealthcheck = { test: ['CMD', 'webcluster-backup', 'health'], intervalSec: 30, timeoutSec: 10, retries: 2, startPeriodSec: 60 };
+/** The uploader's: unhealthy when no upload pass succeeded for 30 minutes. */
+const UPLOAD_HEALTHCHECK: WorkloadHealthcheck = { test: ['CMD', 'webcluster-upload', 'health'], intervalSec: 30, timeoutSec: 10, retries: 2, startPeriodSec: 60 };
+
+const HOST_PATH_PATTERN = /^(?:\/[A-Za-z0-9_][A-Za-z0-9._-]*)+$/;
+const ENDPOINT_PATTERN = /^https?:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?$/;
+const BUCKET_PATTERN = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const REGION_PATTERN = /^[a-z0-9][a-z0-9-]{0,30}[a-z0-9]$/;
+const PREFIX_PATTERN = /^(?:[A-Za-z0-9_][A-Za-z0-9._-]*\/)*(?:[A-Za-z0-9_][A-Za-z0-9._-]*)?$/;
+const AT_PATTERN = /^(?:[01]\d|2[0-3]):[0-5]\d$/;
+
+/** What one backup job backs up. */
+interface JobSpec {
+  /** `db`, `redis`, `minio`, `mongo`: the job is `backup-<name>`. */
+  readonly name: string;
+  /** Store module of the scripts (`<module>.sh`). */
+  readonly module: string;
+  readonly units: readonly string[];
+  readonly ext: string;
+  readonly image: string;
+  readonly user?: string;
+  readonly environment: Record<string, string>;
+  readonly secrets: Record<string, WorkloadSecret>;
+  readonly placement: readonly string[];
+  readonly dependsOn: Workload[];
+  /** The store the job reads (it joins the store's network). */
+  readonly store: { readonly connections: { allowDefaultPortFrom(other: Workload, description?: string): void } };
+}
+
+/**
+ * Backups of the Docker data stores, for a single host without a snapshot service (and for a swarm).
+ *
+ * One job per store, `<prefix>-backup-<db|redis|minio|mongo>`, a long-running container (service) in
+ * the store's own image (its client tools), on the internal backend network, placed like the store
+ * (Swarm). Its command, `webcluster-backup loop`, backs up on the schedule: MariaDB with
+ * `mariadb-dump --single-transaction --routines --events --triggers --add-drop-database --databases
+ * <app databases>` (gzip), each durable Valkey class with `valkey-cli --rdb` against the running server
+ * (gzip), the buckets object by object over the S3 API (tar.gz, in the S3 client image), MongoDB with
+ * `mongodump --oplog --gzip --archive`. Each backup is written to a hidden temporary file and renamed
+ * to `<unit>-<YYYYmmddTHHMMSSZ>.<ext>` when complete; the newest `keep` per unit are kept. The job's
+ * health check fails when a unit's last successful backup is older than two intervals, so
+ * `docker ps` / `docker service ps` show failing backups. `docker exec <job> webcluster-backup now`
+ * backs up at once (before an upgrade), `webcluster-backup list` lists, and `webcluster-restore <file>`
+ * restores (README, "Backups").
+ *
+ * Targets: a host directory (`hostPath`, bind-mounted at `/backups`), or an S3 bucket: the job then
+ * writes into a spool volume `<prefix>-backup-<store>-spool`, and an uploader
+ * `<prefix>-backup-<store>-upload` (S3 client image, placed with the job) ships each backup with a
+ * signed PUT, deletes it from the spool and keeps the newest `keep` in the bucket. Uploaders join a
+ * network `<prefix>-backup-egress` with a route out, never the backend network; the jobs never leave
+ * the backend network. The S3 credentials are {@link DockerSecret}s, the sensitive variables
+ * `<prefix>_backup_s3_access_key_id` and `<prefix>_backup_s3_secret_access_key`.
+ *
+ * @resource docker_container
+ */
+export class DataBackup extends Construct {
+  /** The backup jobs, one per store. */
+  public readonly jobs: readonly Workload[];
+  /** The S3 uploaders, one per job (S3 target only). */
+  public readonly uploaders: readonly Workload[];
+  /** What is backed up: the units of every job (`db`, `redis-<class>`, `minio`, `mongodb`). */
+  public readonly units: readonly string[];
+  /** Hours between backups. */
+  public readonly intervalHours: number;
+  /** UTC anchor of the schedule, `HH:MM`, if any. */
+  public readonly at?: string;
+  /** Backups kept per unit. */
+  public readonly keep: number;
+  /** The S3 access key id (S3 target only). */
+  public readonly accessKeyIdSecret?: DockerSecret;
+  /** The S3 secret access key (S3 target only). */
+  public readonly secretAccessKeySecret?: DockerSecret;
+  /** The network of the uploaders (S3 target only). */
+  public readonly egressNetwork?: IDockerNetwork;
+  private readonly byUnit = new Map<string, Workload>();
+
+  constructor(scope: Construct, id: string, props: DataBackupProps) {
+    super(scope, id);
+    const cluster = props.cluster;
+    const intervalHours = props.intervalHours ?? 24;
+    const keep = props.keep ?? 7;
+    const at = props.at;
+    const target = props.target;
+    const s3 = 's3' in target ? target.s3 : undefined;
+    const hostPath = 'hostPath' in target ? target.hostPath : undefined;
+    const durable = (props.redis?.dataClasses ?? []).filter((c) => REDIS_DATA_CLASSES[c].durable);
+    const stores = [props.database, durable.length > 0 ? props.redis : undefined, props.storage, props.documentDatabase].filter((s) => s !== undefined);
+    validate(this, [
+      {
+        failed: stores.length === 0,
+        message: () =>
+          'stores: got none with data to keep; allowed: at least one of database, redis (with a durable class), storage, documentDatabase; fix: pass the stores to back up, or do not create a DataBackup',
+      },
+      {
+        failed: !Number.isInteger(intervalHours) || intervalHours < 1 || intervalHours > 168,
+        message: () => `intervalHours: got ${intervalHours}; allowed: an integer from 1 to 168 (a week); fix: use e.g. 24 for a daily backup`,
+      },
+      {
+        failed: at !== undefined && !AT_PATTERN.test(at),
+        message: () => `at: got '${at}'; allowed: a UTC time HH:MM from 00:00 to 23:59; fix: use e.g. '02:30'`,
+      },
+      {
+        failed: at !== undefined && Number.isInteger(intervalHours) && intervalHours >= 1 && 24 % intervalHours !== 0,
+        message: () =>
+          `intervalHours: got ${intervalHours} with at '${at}'; allowed: 1, 2, 3, 4, 6, 8, 12 or 24 with at (the same times every day); fix: pick one of those, or remove at`,
+      },
+      {
+        failed: !Number.isInteger(keep) || keep < 1 || keep > 365,
+        message: () => `keep: got ${keep}; allowed: an integer from 1 to 365; fix: use e.g. 7`,
+      },
+      {
+        failed: hostPath !== undefined && (!HOST_PATH_PATTERN.test(hostPath) || hostPath.split('/').includes('..')),
+        message: () => `target.hostPath: got '${hostPath}'; allowed: an absolute path of letters, digits, '.', '_' and '-' without '..', not '/'; fix: use e.g. '/var/backups/webcluster/${cluster.namePrefix}'`,
+      },
+      {
+        failed: s3 !== undefined && !ENDPOINT_PATTERN.test(s3.endpoint),
+        message: () => `target.s3.endpoint: got '${s3?.endpoint}'; allowed: an http(s) URL without path, e.g. https://s3.eu-central-1.amazonaws.com; fix: give the S3 endpoint of the bucket's region`,
+      },
+      {
+        failed: s3 !== undefined && !BUCKET_PATTERN.test(s3.bucket),
+        message: () => `target.s3.bucket: got '${s3?.bucket}'; allowed: an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens); fix: give the name of an existing bucket`,
+      },
+      {
+        failed: s3 !== undefined && !REGION_PATTERN.test(s3.region),
+        message: () => `target.s3.region: got '${s3?.region}'; allowed: a region name of lowercase letters, digits and '-'; fix: use e.g. 'eu-central-1' (MinIO: 'us-east-1')`,
+      },
+      {
+        failed: s3 !== undefined && !PREFIX_PATTERN.test(s3.prefix ?? ''),
+        message: () => `target.s3.prefix: got '${s3?.prefix}'; allowed: '' or path segments of letters, digits, '.', '_' and '-' separated by '/', not starting with '/'; fix: use e.g. 'webcluster/${cluster.namePrefix}/'`,
+      },
+    ]);
+    this.intervalHours = intervalHours;
+    this.at = at;
+    this.keep = keep;
+    const clientImage = props.s3ClientImage ?? props.storage?.clientImage ?? DEFAULT_S3_CLIENT_IMAGE;
+
+    const specs: JobSpec[] = [];
+    const db = props.database;
+    if (db) {
+      specs.push({
+        name: 'db',
+        module: 'mariadb',
+        units: ['db'],
+        ext: 'sql.gz',
+        image: db.image,
+        environment: { DB_HOST: db.writerEndpoint.hostname, DB_DATABASES: [db.databaseName, ...db.additionalDatabases].join(' ') },
+        secrets: { MARIADB_ROOT_PASSWORD: { secret: db.rootPasswordSecret, fileVariable: 'MARIADB_ROOT_PASSWORD_FILE' } },
+        placement: db.placement,
+        dependsOn: [db.workload],
+        store: db,
+      });
+    }
+    const redis = props.redis;
+    if (redis && durable.length > 0) {
+      specs.push({
+        name: 'redis',
+        module: 'valkey',
+        // The unit is the instance's alias on the backend network: the script connects to it by that name.
+        units: durable.map((c) => redis.endpoint(c).hostname),
+        ext: 'rdb.gz',
+        image: redis.image,
+        environment: {},
+        secrets: {},
+        placement: redis.placement,
+        dependsOn: durable.map((c) => redis.workload(c)),
+        store: redis,
+      });
+    }
+    const storage = props.storage;
+    if (storage) {
+      specs.push({
+        name: 'minio',
+        module: 'minio',
+        units: ['minio'],
+        ext: 'tar.gz',
+        image: clientImage,
+        user: '0',
+        environment: { S3_SOURCE_ENDPOINT: storage.s3Url, S3_SOURCE_REGION: storage.region, S3_BUCKETS: storage.buckets.map((b) => b.bucketName).join(' ') },
+        secrets: {
+          AWS_ACCESS_KEY_ID: { secret: storage.accessKeySecret, fileVariable: 'AWS_ACCESS_KEY_ID_FILE' },
+          AWS_SECRET_ACCESS_KEY: { secret: storage.secretKeySecret, fileVariable: 'AWS_SECRET_ACCESS_KEY_FILE' },
+        },
+        placement: storage.placement,
+        dependsOn: [storage.workload, storage.initTask],
+        store: storage,
+      });
+    }
+    const mongo = props.documentDatabase;
+    if (mongo) {
+      specs.push({
+        name: 'mongo',
+        module: 'mongodb',
+        units: ['mongodb'],
+        ext: 'archive.gz',
+        image: mongo.image,
+        environment: { MONGO_MEMBERS: mongo.members.map((m) => `${m.hostname}:${m.port}`).join(','), MONGO_REPLICA_SET: mongo.replicaSetName },
+        secrets: { MONGO_ROOT_PASSWORD: { secret: mongo.rootPasswordSecret, fileVariable: 'MONGO_ROOT_PASSWORD_FILE' } },
+        placement: mongo.placement,
+        dependsOn: [...mongo.workloads, mongo.initTask],
+        store: mongo,
+      });
+    }
+    this.units = specs.flatMap((s) => s.units);
+
+    const schedule: Record<string, string> = {
+      BACKUP_DIR,
+      BACKUP_KEEP: String(keep),
+      BACKUP_INTERVAL_HOURS: String(intervalHours),
+      ...(at !== undefined ? { BACKUP_AT: at } : {}),
+    };
+    if (s3) {
+      const prefix = variablePrefix(cluster);
+      this.accessKeyIdSecret = new DockerSecret(this, 'S3AccessKeyId', {
+        variableName: `${prefix}_backup_s3_access_key_id`,
+        description: `Access key id of the S3 backup target of ${cluster.namePrefix}`,
+      });
+      this.secretAccessKeySecret = new DockerSecret(this, 'S3SecretAccessKey', {
+        variableName: `${prefix}_backup_s3_secret_access_key`,
+        description: `Secret access key of the S3 backup target of ${cluster.namePrefix}`,
+      });
+      this.egressNetwork = cluster.addNetwork(this, 'EgressNetwork', 'backup-egress', false);
+    }
+
+    const jobs: Workload[] = [];
+    const uploaders: Workload[] = [];
+    for (const spec of specs) {
+      const ns = new Construct(this, spec.name.charAt(0).toUpperCase() + spec.name.slice(1));
+      const units = { BACKUP_UNITS: spec.units.join(' '), BACKUP_EXT: spec.ext };
+      const mount: WorkloadVolume = hostPath
+        ? { volumeName: hostPath, containerPath: BACKUP_DIR, bind: true }
+        : { volumeName: cluster.addVolume(ns, 'SpoolVolume', `backup-${spec.name}-spool`, false), containerPath: BACKUP_DIR };
+      const job = new Workload(ns, 'Job', {
+        cluster,
+        name: `backup-${spec.name}`,
+        role: 'backup',
+        image: spec.image,
+        // The scripts, not the image's entrypoint (which would start the store's server).
+        entrypoint: [`${BIN_DIR}/webcluster-backup`],
+        command: ['loop'],
+        environment: { ...schedule, ...units, BACKUP_STORE: spec.module, ...spec.environment },
+        secrets: spec.secrets,
+        volumes: [mount],
+        files: scriptFiles(['webcluster-backup', 'webcluster-restore'], ['lib.sh', `${spec.module}.sh`, ...(spec.module === 'minio' ? ['s3.sh'] : [])]),
+        healthcheck: JOB_HEALTHCHECK,
+        dependsOn: spec.dependsOn,
+        placement: [...spec.placement],
+        user: spec.user,
+        stopGraceSec: 10,
+      });
+      spec.store.connections.allowDefaultPortFrom(job, `backup of ${spec.name}`);
+      jobs.push(job);
+      for (const unit of spec.units) this.byUnit.set(unit, job);
+      if (!s3 || !this.egressNetwork || !this.accessKeyIdSecret || !this.secretAccessKeySecret) continue;
+      const uploader = new Workload(ns, 'Upload', {
+        cluster,
+        name: `backup-${spec.name}-upload`,
+        role: 'backup-upload',
+        image: clientImage,
+        entrypoint: [`${BIN_DIR}/webcluster-upload`],
+        command: ['loop'],
+        environment: {
+          ...schedule,
+          ...units,
+          UPLOAD_ENDPOINT: s3.endpoint,
+          UPLOAD_REGION: s3.region,
+          UPLOAD_BUCKET: s3.bucket,
+          UPLOAD_PREFIX: normalPrefix(s3.prefix),
+        },
+        secrets: {
+          UPLOAD_ACCESS_KEY_ID: { secret: this.accessKeyIdSecret, fileVariable: 'UPLOAD_ACCESS_KEY_ID_FILE' },
+          UPLOAD_SECRET_ACCESS_KEY: { secret: this.secretAccessKeySecret, fileVariable: 'UPLOAD_SECRET_ACCESS_KEY_FILE' },
+        },
+        volumes: [mount],
+        files: scriptFiles(['webcluster-upload'], ['lib.sh', 's3.sh']),
+        healthcheck: UPLOAD_HEALTHCHECK,
+        // Beside the job: the spool is a local volume.
+        placement: [...spec.placement],
+        user: '0',
+        stopGraceSec: 10,
+      });
+      uploader.connections.join(this.egressNetwork);
+      uploaders.push(uploader);
+    }
+    this.jobs = jobs;
+    this.uploaders = uploaders;
+  }
+
+  /** The job that backs up one unit (`db`, `redis-<class>`, `minio`, `mongodb`); throws for another. */
+  public jobOf(unit: string): Workload {
+    const job = this.byUnit.get(unit);
+    if (!job) {
+      throw new ValidationError(`unit: got '${unit}'; allowed: ${this.units.map((u) => `'${u}'`).join(', ')}; fix: use a unit this backup has`, this);
+    }
+    return job;
+  }
+}
+
+/** `prefix` with one trailing `/` (empty stays empty). */
+function normalPrefix(prefix: string | undefined): string {
+  const p = prefix ?? '';
+  return p === '' || p.endsWith('/') ? p : `${p}/`;
+}
+
+/** The commands (executable, in /usr/local/bin) and their library files, escaped for Terraform. */
+function scriptFiles(commands: readonly string[], libraries: readonly string[]): WorkloadFile[] {
+  return [
+    ...commands.map((name) => ({ path: `${BIN_DIR}/${name}`, content: terraformLiteral(backupScript(name)), executable: true })),
+    ...libraries.map((name) => ({ path: `${LIB_DIR}/${name}`, content: terraformLiteral(backupScript(name)) })),
+  ];
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+/**
+ * Copies the files the constructs read at synth time (not TypeScript, so neither esbuild nor tsc
+ * emits them) next to the compiled JavaScript: every `scripts/` folder under constructs/ (e.g. the
+ * backup scripts, constructs/docker/scripts/backup/), into dist/ (scripts/build.js) and lib/
+ * (npm run build:lib, so the package ships them).
+ *
+ * Usage: node scripts/copy-assets.js <out dir>
+ */
+const fs = require('fs');
+const path = require('path');
+
+const root = path.resolve(__dirname, '..');
+
+/** The asset folders: `scripts/` folders below constructs/, relative to the root. */
+function assetDirs(rel = 'constructs') {
+  return fs
+    .readdirSync(path.join(root, rel), { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .flatMap((e) => (e.name === 'scripts' ? [path.join(rel, e.name)] : assetDirs(path.join(rel, e.name))));
+}
+
+/** Copies every asset folder into `outDir` under the same relative path; returns the folders. */
+function copyAssets(outDir) {
+  const dirs = assetDirs();
+  for (const dir of dirs) fs.cpSync(path.join(root, dir), path.join(outDir, dir), { recursive: true });
+  return dirs;
+}
+
+module.exports = { copyAssets };
+
+if (require.main === module) {
+  const out = process.argv[2];
+  if (!out) {
+    console.error('usage: node scripts/copy-assets.js <out dir>');
+    process.exit(2);
+  }
+  copyAssets(path.resolve(root, out));
+}
