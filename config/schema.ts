@@ -13,6 +13,7 @@ import { formatIpv4Cidr, parseIpv4Cidr } from '../constructs/core/cidr';
 import { type InstanceCatalogue, instanceTypeAllowed, instanceTypeProblem } from '../constructs/aws/instance-types';
 import { imageRefProblem } from '../constructs/docker/image-ref';
 import { policySchema } from '../policies/config-schema';
+import { backupSchema, resolveBackup } from './backup-schema';
 import { type CustomIssueParams, withHint } from './errors';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -472,6 +473,7 @@ const dockerEnvironmentFields = z
       .strictObject({ replica: withHint(z.boolean(), { fix: 'use true (add a read replica) or false, without quotes' }).default(false) })
       .prefault({}),
     images: dockerImagesSchema.prefault({}),
+    backup: backupSchema,
     allowDestroy: commonEnvironmentShape.allowDestroy,
     stateBackend: commonEnvironmentShape.stateBackend,
     split: commonEnvironmentShape.split,
@@ -504,6 +506,7 @@ const dockerEnvironmentFields = z
 export const dockerEnvironmentSchema = dockerEnvironmentFields.transform((env) => ({
   ...env,
   stateBackend: resolveStateBackend(env.stateBackend, env.name),
+  backup: resolveBackup(env.backup, env.name),
 }));
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import { Fn, TerraformOutput, TerraformStack } from '../constructs/core/cdktf';
 import type { RedisDataClass } from '../constructs/core/roles';
 import { AdminServer } from '../constructs/docker/admin-server';
 import { AppServerGroup } from '../constructs/docker/app-server-group';
+import { BackupTarget, DataBackup } from '../constructs/docker/data-backup';
 import { DatabaseCluster } from '../constructs/docker/database-cluster';
 import { DockerCluster } from '../constructs/docker/docker-cluster';
 import { DockerConnections } from '../constructs/docker/docker-connections';
@@ -46,6 +47,30 @@ export interface DockerImages {
   readonly s3Client?: string;
   /** @default - LogShipping's default Fluent Bit image */
   readonly fluentBit?: string;
+}
+
+/** Backups of a {@link DockerStack}'s data stores ({@link DataBackup}). */
+export interface DockerStackBackup {
+  /**
+   * Where backups go.
+   * @default { hostPath: '/var/backups/webcluster/<stack name>' }
+   */
+  readonly target?: BackupTarget;
+  /**
+   * Hours between backups (1 to 168).
+   * @default 24
+   */
+  readonly intervalHours?: number;
+  /**
+   * UTC time `HH:MM` the schedule is anchored at (`intervalHours` must divide 24).
+   * @default - every `intervalHours` after the last backup
+   */
+  readonly at?: string;
+  /**
+   * Backups kept per store (1 to 365).
+   * @default 7
+   */
+  readonly keep?: number;
 }
 
 /** Properties of a {@link DockerStack}. */
@@ -126,6 +151,12 @@ export interface DockerStackProps {
   readonly stateBackend?: StateBackendConfig;
   /** Labels on every container, service, network and volume. @default {} */
   readonly labels?: Record<string, string>;
+  /**
+   * Backups of the data stores (database, durable Redis classes, buckets, document database);
+   * `false` for none.
+   * @default - daily, the newest 7 kept, in /var/backups/webcluster/<stack name> on the host
+   */
+  readonly backup?: DockerStackBackup | false;
 }
 
 /** Host ports of the data stores when `debugPorts` is on (127.0.0.1 only). */
@@ -147,6 +178,8 @@ export class DockerStack extends TerraformStack {
   public readonly storage: SharedStorage;
   public readonly appServers: AppServerGroup;
   public readonly admin: AdminServer;
+  /** The backups of the data stores, unless turned off. */
+  public readonly backup?: DataBackup;
 
   constructor(scope: Construct, id: string, props: DockerStackProps) {
     super(scope, id);
@@ -278,6 +311,24 @@ export class DockerStack extends TerraformStack {
     }
     this.servePublicFiles();
     for (const tier of tiers) tier.connect({ app: this.appServers, admin: this.admin });
+    if (props.backup !== false) {
+      const backup = props.backup ?? {};
+      this.backup = new DataBackup(this, 'Backup', {
+        cluster,
+        target: backup.target ?? { hostPath: `/var/backups/webcluster/${id}` },
+        intervalHours: backup.intervalHours,
+        at: backup.at,
+        keep: backup.keep,
+        database: db,
+        redis: this.redis,
+        storage: this.storage,
+        documentDatabase: tiers.find((t) => t.documentDatabase)?.documentDatabase,
+      });
+      new TerraformOutput(this, 'backup_jobs', {
+        value: this.backup.jobs.map((j) => j.workloadName),
+        description: 'Backup jobs (docker exec <container> webcluster-backup now|list; webcluster-restore <file>)',
+      });
+    }
     this.outputs(endpoints);
     // The app's environment contract; the secret part holds variable references, so it is sensitive.
     new TerraformOutput(this, 'app_environment', {

@@ -111,6 +111,7 @@ function addDockerStack(scope: Construct, env: DockerEnvironmentConfig, profile:
     allowDestroy: env.allowDestroy,
     stateBackend: env.stateBackend,
     labels: env.tags,
+    backup: env.backup.enabled ? { target: env.backup.target, intervalHours: env.backup.intervalHours, at: env.backup.at, keep: env.backup.keep } : false,
   });
   return [stack];
 }

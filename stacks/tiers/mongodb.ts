@@ -87,6 +87,7 @@ export function mongoDbTier(options: MongoDbTierOptions = {}): Tier {
         environment: urls((d) => db.url(d)),
         secrets: {},
         dependsOn: [...db.workloads, db.initTask],
+        documentDatabase: db,
         connect(clients: DockerAppClients): void {
           for (const client of [clients.app, clients.admin]) db.connections.allowDefaultPortFrom(client);
         },

@@ -15,6 +15,7 @@ import type { IAwsNetwork } from '../../constructs/aws/network';
 import type { AdminServer as DockerAdminServer } from '../../constructs/docker/admin-server';
 import type { AppServerGroup as DockerAppServerGroup } from '../../constructs/docker/app-server-group';
 import type { DockerCluster } from '../../constructs/docker/docker-cluster';
+import type { DocumentDatabase as DockerDocumentDatabase } from '../../constructs/docker/document-database';
 import type { LoadBalancer as DockerLoadBalancer } from '../../constructs/docker/load-balancer';
 import type { WorkloadSecret, WorkloadVolume } from '../../constructs/docker/runtime';
 import type { Workload } from '../../constructs/docker/workload';
@@ -111,6 +112,11 @@ export interface DockerTierBinding {
    * @default []
    */
   readonly volumes?: WorkloadVolume[];
+  /**
+   * The tier's document database, which the stack's backups include.
+   * @default - the tier keeps no data the backups must include
+   */
+  readonly documentDatabase?: DockerDocumentDatabase;
   /** Grants network access to the app and admin containers. */
   connect(clients: DockerAppClients): void;
 }

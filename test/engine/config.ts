@@ -19,8 +19,16 @@ export const SITE_HOST = 'shop.localhost';
 /** Who may open /admin: a documentation range, so the test client (127.0.0.1) is refused. */
 const ADMIN_CIDRS = ['203.0.113.0/24'];
 
-/** A Shopware environment on the stand-ins; `allowDestroy`, so `terraform destroy` removes the data volumes too. */
-function shopwareTestEnvironment(name: string, docker: Record<string, unknown>, appReplicas: number): Record<string, unknown> {
+/**
+ * A Shopware environment on the stand-ins; `allowDestroy`, so `terraform destroy` removes the data volumes too.
+ * Backups are off (they would write to /var/backups on the machine); backup.engine.test.ts tests them.
+ */
+function shopwareTestEnvironment(
+  name: string,
+  docker: Record<string, unknown>,
+  appReplicas: number,
+  backup: Record<string, unknown> = { enabled: false },
+): Record<string, unknown> {
   return {
     name,
     app: 'shopware',
@@ -32,6 +40,7 @@ function shopwareTestEnvironment(name: string, docker: Record<string, unknown>, 
     workers: 2,
     images: STANDIN_IMAGES,
     allowDestroy: true,
+    backup,
   };
 }
 
@@ -51,3 +60,16 @@ export function swarmEnvironment(dockerHost: string): Record<string, unknown> {
   return shopwareTestEnvironment('engine-shopware-swarm', { host: dockerHost, mode: 'swarm', endpointMode: 'dnsrr', httpPort: SWARM_PORT }, 3);
 }
 export const SWARM_PORT = 18081;
+
+/**
+ * A Shopware environment with backups on one engine, port 18082 on 127.0.0.1: one app container, the
+ * backups in `backupDir` on the host, the newest two kept.
+ */
+export function backupEnvironment(dockerHost: string, backupDir: string): Record<string, unknown> {
+  return shopwareTestEnvironment('engine-backup', { host: dockerHost, mode: 'standalone', listenAddress: '127.0.0.1', httpPort: BACKUP_PORT }, 1, {
+    target: { hostPath: backupDir },
+    intervalHours: 24,
+    keep: 2,
+  });
+}
+export const BACKUP_PORT = 18082;

@@ -40,6 +40,9 @@ describe('DockerStack (Shopware, standalone)', () => {
       'shopware-docker-app-scheduler-1',
       'shopware-docker-app-worker-1',
       'shopware-docker-app-worker-2',
+      'shopware-docker-backup-db-1',
+      'shopware-docker-backup-minio-1',
+      'shopware-docker-backup-redis-1',
       'shopware-docker-db-1',
       'shopware-docker-fluent-bit-1',
       'shopware-docker-minio-1',
@@ -163,7 +166,7 @@ describe('DockerStack (Shopware, swarm)', () => {
 
   test('one-shot tasks stay containers; the Traefik configuration is a Swarm config', () => {
     expect(resourcesOf(json, 'docker_container').map((c) => c.name).sort()).toEqual(['shopware-swarm-app-init', 'shopware-swarm-minio-init']);
-    const config = resourcesOf(json, 'docker_config')[0] as { data: string };
+    const config = resourcesOf(json, 'docker_config').find((c) => String(c.name).startsWith('shopware-swarm-traefik-')) as { data: string };
     expect(parse(dockerConfigContent(json, config)).http.services.app.loadBalancer.servers).toEqual([{ url: 'http://shopware-swarm-app:8000' }]);
   });
 

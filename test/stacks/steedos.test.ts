@@ -132,6 +132,8 @@ describe('Steedos on Docker (DockerStack, standalone)', () => {
       'steedos-docker-app-2',
       'steedos-docker-app-init',
       'steedos-docker-app-scheduler-1',
+      'steedos-docker-backup-minio-1',
+      'steedos-docker-backup-mongo-1',
       'steedos-docker-fluent-bit-1',
       'steedos-docker-minio-1',
       'steedos-docker-minio-init',
@@ -197,7 +199,9 @@ describe('Steedos on Docker (DockerStack, standalone)', () => {
   test('only the load balancer publishes a port (no Docker socket, no dashboard, Mongo and Redis not on the host)', () => {
     const published = resourcesOf(json, 'docker_container').filter((c) => ((c.ports as unknown[]) ?? []).length > 0).map((c) => c.name);
     expect(published.sort()).toEqual(['steedos-docker-fluent-bit-1', 'steedos-docker-traefik-1']);
-    expect(resourcesOf(json, 'docker_container').some((c) => JSON.stringify(c.volumes ?? []).includes('host_path'))).toBe(false);
+    // The only host directory mounted anywhere is the backup target, into the backup jobs.
+    const hostPaths = resourcesOf(json, 'docker_container').flatMap((c) => ((c.volumes as { host_path?: string }[]) ?? []).filter((v) => v.host_path).map((v) => `${c.name}: ${v.host_path}`));
+    expect(hostPaths).toEqual(['steedos-docker-backup-minio-1: /var/backups/webcluster/steedos-docker', 'steedos-docker-backup-mongo-1: /var/backups/webcluster/steedos-docker']);
     expect(synth).not.toContain('api.insecure');
   });
 
