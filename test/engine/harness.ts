@@ -121,6 +121,12 @@ export function removeLeftovers(cluster: string): string[] {
   return removed;
 }
 
+/** What is left of a cluster on the engine (label webcluster.cluster): containers, networks, volumes. */
+export function remaining(cluster: string): { containers: string[]; networks: string[]; volumes: string[] } {
+  const names = (kind: string): string[] => docker([kind, 'ls', '--filter', `label=webcluster.cluster=${cluster}`, '--format', '{{.Name}}']).split('\n').filter(Boolean);
+  return { containers: containersOf(cluster, { all: true }), networks: names('network'), volumes: names('volume') };
+}
+
 /** One field of `docker inspect`, as a Go template. */
 export function inspect(name: string, template: string): string {
   return docker(['inspect', '--format', template, name]);

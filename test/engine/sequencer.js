@@ -1,7 +1,7 @@
-// Runs the real-engine test files in a fixed order: validate, standalone, sticky, swarm.
+// Runs the real-engine test files in a fixed order: validate, standalone, sticky, backup, swarm.
 const Sequencer = require('@jest/test-sequencer').default;
 
-const ORDER = ['validate', 'standalone', 'sticky', 'swarm'];
+const ORDER = ['validate', 'standalone', 'sticky', 'backup', 'swarm'];
 const rank = (path) => {
   const i = ORDER.findIndex((name) => path.endsWith(`/${name}.engine.test.ts`));
   return i === -1 ? ORDER.length : i;

@@ -10,6 +10,7 @@
 #   BACKUP_INTERVAL_HOURS hours between backups
 #   BACKUP_AT             optional UTC time HH:MM the schedule is anchored at (24 / interval runs a day)
 
+WEBCLUSTER_LIB=${WEBCLUSTER_LIB:-/usr/local/lib/webcluster-backup}
 BACKUP_DIR=${BACKUP_DIR:-/backups}
 STATE_DIR=${STATE_DIR:-/tmp/webcluster-backup}
 
