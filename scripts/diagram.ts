@@ -182,7 +182,8 @@ function contractTier(c: IConstruct): TierId | undefined {
   if (has(c, 'groupName')) return 'app';
   if (has(c, 'serverId')) return 'admin';
   if (has(c, 'writerEndpoint') || has(c, 'dataClasses') || has(c, 'buckets') || has(c, 'replicaSetName')) return 'data';
-  if (has(c, 'sinkName')) return 'ops';
+  // Log shipping and backups (DataBackup's schedule).
+  if (has(c, 'sinkName') || has(c, 'intervalHours')) return 'ops';
   return undefined;
 }
 
