@@ -436,6 +436,45 @@ const dockerEngineSchema = z.strictObject({
   endpointMode: withHint(z.enum(['vip', 'dnsrr']), {
     fix: "use 'vip' (a virtual IP per service, needs IPVS in the nodes' kernels) or 'dnsrr' (DNS round robin over the tasks)",
   }).default('vip'),
+  hostMemoryMb: int(2048, 4194304, 'an integer number of MiB from 2048 to 4194304', 'give the memory of the Docker host (of each swarm node) in MiB, e.g. 8192 for 8 GiB').default(8192),
+});
+
+/** One role's memory and CPUs; what is left out keeps the role's default (DEFAULT_RESOURCES). */
+function roleResources(role: string): z.ZodType<{ memoryMb?: number; reservationMb?: number; cpus?: number }> {
+  return z
+    .strictObject({
+      memoryMb: int(16, 1048576, 'an integer number of MiB from 16 to 1048576', `set the memory limit of one ${role} container in MiB, e.g. 512`).optional(),
+      reservationMb: int(0, 1048576, 'an integer number of MiB from 0 to memoryMb', `set the memory set aside for one ${role} container in MiB, or leave it out`).optional(),
+      cpus: withHint(z.number().min(0.01).max(64), { allowed: 'a number of CPUs from 0.01 to 64', fix: `use e.g. 0.5 or 2 for ${role}` }).optional(),
+    })
+    .superRefine((r, ctx) => {
+      if (r.reservationMb !== undefined && r.memoryMb !== undefined && r.reservationMb > r.memoryMb) {
+        problem(ctx, r.reservationMb, { allowed: `at most memoryMb (${r.memoryMb})`, fix: 'reserve at most the limit, or leave reservationMb out' }, ['reservationMb']);
+      }
+    });
+}
+
+/** Per-role resources of a Docker environment (a role the app does not run is not created, so its entry has no effect). */
+const dockerResourcesSchema = z.strictObject({
+  loadBalancer: roleResources('load balancer (Traefik)').optional(),
+  app: roleResources('app').optional(),
+  worker: roleResources('queue worker').optional(),
+  scheduler: roleResources('scheduler').optional(),
+  admin: roleResources('admin').optional(),
+  database: roleResources('MariaDB').optional(),
+  redis: z
+    .strictObject({
+      cache: roleResources('Redis cache').optional(),
+      sessions: roleResources('Redis sessions').optional(),
+      critical: roleResources('Redis critical').optional(),
+      queue: roleResources('Redis queue').optional(),
+    })
+    .optional(),
+  storage: roleResources('MinIO').optional(),
+  logs: roleResources('Fluent Bit').optional(),
+  httpCache: roleResources('Varnish').optional(),
+  search: roleResources('Solr').optional(),
+  documentDatabase: roleResources('MongoDB member').optional(),
 });
 
 const dockerImagesSchema = z.strictObject({
@@ -472,6 +511,7 @@ const dockerEnvironmentFields = z
       .strictObject({ replica: withHint(z.boolean(), { fix: 'use true (add a read replica) or false, without quotes' }).default(false) })
       .prefault({}),
     images: dockerImagesSchema.prefault({}),
+    resources: dockerResourcesSchema.prefault({}),
     allowDestroy: commonEnvironmentShape.allowDestroy,
     stateBackend: commonEnvironmentShape.stateBackend,
     split: commonEnvironmentShape.split,

@@ -8,6 +8,7 @@ import { Fn, TerraformOutput, TerraformStack } from '../constructs/core/cdktf';
 import type { RedisDataClass } from '../constructs/core/roles';
 import { AdminServer } from '../constructs/docker/admin-server';
 import { AppServerGroup } from '../constructs/docker/app-server-group';
+import type { DockerRoleResources } from '../constructs/docker/container-resources';
 import { DatabaseCluster } from '../constructs/docker/database-cluster';
 import { DockerCluster } from '../constructs/docker/docker-cluster';
 import { DockerConnections } from '../constructs/docker/docker-connections';
@@ -126,6 +127,17 @@ export interface DockerStackProps {
   readonly stateBackend?: StateBackendConfig;
   /** Labels on every container, service, network and volume. @default {} */
   readonly labels?: Record<string, string>;
+  /**
+   * Memory limit, memory reservation and CPUs of each role.
+   * @default {} (every role at its default size, see DEFAULT_RESOURCES)
+   */
+  readonly resources?: DockerRoleResources;
+  /**
+   * Memory of the Docker host (Swarm: of each node) in MiB; synthesis fails when the roles'
+   * memory reservations do not fit it (less 1024 MiB for the OS and the engine).
+   * @default 8192
+   */
+  readonly hostMemoryMb?: number;
 }
 
 /** Host ports of the data stores when `debugPorts` is on (127.0.0.1 only). */
@@ -161,10 +173,12 @@ export class DockerStack extends TerraformStack {
       runtime: RUNTIMES[props.mode ?? 'standalone'](props),
       labels: { 'webcluster.app': profile.name, ...(props.labels ?? {}) },
       preventDestroy: !(props.allowDestroy ?? false),
+      hostMemoryMb: props.hostMemoryMb,
     });
+    const resources = props.resources ?? {};
     const cluster = this.cluster;
     // First, so every workload created after it logs through it.
-    this.logs = new LogShipping(this, 'Logs', { cluster, image: images.fluentBit });
+    this.logs = new LogShipping(this, 'Logs', { cluster, image: images.fluentBit, resources: resources.logs });
 
     this.loadBalancer = new LoadBalancer(this, 'LoadBalancer', {
       cluster,
@@ -175,6 +189,7 @@ export class DockerStack extends TerraformStack {
       acmeEmail: props.acmeEmail,
       ingressCidrs: props.ingressCidrs,
       stickiness: profile.stickyCookie ? { cookieName: profile.stickyCookie } : undefined,
+      resources: resources.loadBalancer,
     });
 
     this.redis = new RedisCluster(this, 'Redis', {
@@ -182,6 +197,7 @@ export class DockerStack extends TerraformStack {
       dataClasses: profile.redisDataClasses,
       image: images.valkey,
       debugPort: debug ? DEBUG_PORTS.redis : undefined,
+      resources: resources.redis,
     });
     const db = profile.database
       ? new DatabaseCluster(this, 'Database', {
@@ -192,6 +208,7 @@ export class DockerStack extends TerraformStack {
           additionalDatabases: profile.database.additionalDatabases,
           replica: props.databaseReplica,
           debugPort: debug ? DEBUG_PORTS.database : undefined,
+          resources: resources.database,
         })
       : undefined;
     this.database = db;
@@ -202,6 +219,7 @@ export class DockerStack extends TerraformStack {
       buckets: profile.buckets,
       posixShares: profile.posixShares,
       debugPort: debug ? DEBUG_PORTS.minio : undefined,
+      resources: resources.storage,
     });
 
     const appSecret = new DockerSecret(this, 'AppSecret', {
@@ -211,7 +229,7 @@ export class DockerStack extends TerraformStack {
     const endpoints = this.endpoints(props, profile);
 
     const tiers = (profile.tiers ?? []).map((tier) =>
-      tier.docker({ scope: this, dataScope: this, cluster, loadBalancer: this.loadBalancer, appPort: profile.container.port }),
+      tier.docker({ scope: this, dataScope: this, cluster, loadBalancer: this.loadBalancer, appPort: profile.container.port, resources }),
     );
     const environment = {
       ...Object.assign({}, ...tiers.map((t) => t.environment)),
@@ -256,6 +274,9 @@ export class DockerStack extends TerraformStack {
       volumes,
       // A tier in front of the app (an HTTP cache) takes the catch-all route and forwards to the app.
       loadBalancerRoute: !tiers.some((t) => t.takesAppRoute === true),
+      resources: resources.app,
+      workerResources: resources.worker,
+      schedulerResources: resources.scheduler,
     });
     this.admin = new AdminServer(this, 'Admin', {
       cluster,
@@ -269,6 +290,7 @@ export class DockerStack extends TerraformStack {
       secrets,
       dependsOn: [...dataStores, ...this.appServers.initTasks],
       volumes,
+      resources: resources.admin,
     });
 
     for (const client of [this.appServers, this.admin]) {

@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { Port } from '../core/port';
 import type { Endpoint, IDatabaseCluster } from '../core/roles';
 import { validate } from '../core/validation-error';
+import { ContainerResources, DEFAULT_RESOURCES, memoryShare, resolveResources, resourceRules } from './container-resources';
 import { DockerConnections } from './docker-connections';
 import { DockerSecret } from './docker-secret';
 import { dataStoreRules, debugPorts, DockerDataStoreProps, statefulPlacement, variablePrefix } from './private/data-store';
@@ -53,6 +54,13 @@ export interface DatabaseClusterProps extends DockerDataStoreProps {
    * @default false
    */
   readonly replica?: boolean;
+  /**
+   * Memory limit, memory reservation and CPUs of each server (primary and replica).
+   * The InnoDB buffer pool gets half of the memory limit unless `parameters` sets
+   * `innodb_buffer_pool_size`; the reservation defaults to the whole limit.
+   * @default { memoryMb: 1024, cpus: 1 }
+   */
+  readonly resources?: ContainerResources;
 }
 
 /** Default MariaDB image. */
@@ -135,6 +143,7 @@ export class DatabaseCluster extends Construct implements IDatabaseCluster {
     const databaseName = props.databaseName ?? 'app';
     const username = props.username ?? 'app';
     const replica = props.replica ?? false;
+    const resources = props.resources ?? DEFAULT_RESOURCES.database;
     const extra = Object.entries(props.parameters ?? {}).map(([name, value]) => ({ name, flag: name.replace(/_/g, '-').toLowerCase(), value }));
     const badNames = extra.filter((p) => !/^[A-Za-z][A-Za-z0-9_-]*$/.test(p.name)).map((p) => p.name);
     const reserved = extra.filter((p) => RESERVED_PARAMETERS.includes(p.flag)).map((p) => p.name);
@@ -171,13 +180,17 @@ export class DatabaseCluster extends Construct implements IDatabaseCluster {
           `additionalDatabases: got ${list(badAdditional)}; allowed: distinct names of 1 to 64 letters, digits or underscores, starting with a letter, other than databaseName '${databaseName}'; fix: use e.g. 'app_dfs'`,
       },
       ...dataStoreRules(props, 1),
+      ...resourceRules('resources', resources),
     ]);
 
     this.databaseName = databaseName;
     this.additionalDatabases = [...additional];
     this.username = username;
     this.image = props.image ?? DEFAULT_MARIADB_IMAGE;
-    const merged: Record<string, string> = { ...BASELINE_PARAMETERS };
+    const merged: Record<string, string> = {
+      ...BASELINE_PARAMETERS,
+      'innodb-buffer-pool-size': `${memoryShare(resolveResources(resources, true), 0.5, 64)}M`,
+    };
     for (const p of extra) merged[p.flag] = p.value;
     this.parameters = Object.fromEntries(Object.keys(merged).sort().map((k) => [k, merged[k]]));
     const serverArgs = Object.entries(this.parameters).map(([k, v]) => `--${k}=${v}`);
@@ -234,6 +247,8 @@ export class DatabaseCluster extends Construct implements IDatabaseCluster {
       placement,
       stopGraceSec: 60,
       stateful: true,
+      resources,
+      dataStore: true,
     });
     this.writerEndpoint = { hostname: 'db', port: MYSQL_PORT };
 
@@ -258,6 +273,8 @@ export class DatabaseCluster extends Construct implements IDatabaseCluster {
         placement,
         stopGraceSec: 60,
         stateful: true,
+        resources,
+        dataStore: true,
         dependsOn: [this.workload],
       });
     }

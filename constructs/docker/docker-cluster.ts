@@ -5,6 +5,7 @@
 import { Image } from '@cdktf/provider-docker/lib/image';
 import { Construct } from 'constructs';
 import { validate } from '../core/validation-error';
+import { DEFAULT_HOST_MEMORY_MB, HOST_RESERVE_MB } from './container-resources';
 import type { IDockerNetwork } from './docker-connections';
 import type { IContainerRuntime, ImageHandle, LogTarget } from './runtime';
 import { StandaloneRuntime } from './standalone-runtime';
@@ -28,6 +29,23 @@ export interface DockerClusterProps {
    * @default true
    */
   readonly preventDestroy?: boolean;
+  /**
+   * Memory of the engine's host (on Swarm: of each node) in MiB. The memory reservations of the
+   * long-running workloads must fit it, less 1024 MiB for the OS, the engine and the page cache;
+   * synthesis fails otherwise.
+   * @default 8192
+   */
+  readonly hostMemoryMb?: number;
+}
+
+/** The memory one long-running workload sets aside. */
+export interface MemoryReservation {
+  /** Copies. */
+  readonly copies: number;
+  /** Reservation of each copy, MiB. */
+  readonly reservationMb: number;
+  /** Swarm placement constraints. */
+  readonly placement: readonly string[];
 }
 
 /**
@@ -49,6 +67,9 @@ export class DockerCluster extends Construct {
   public readonly labels: Readonly<Record<string, string>>;
   /** Whether stateful volumes are protected. */
   public readonly preventDestroy: boolean;
+  /** Memory of the host (each Swarm node), MiB. */
+  public readonly hostMemoryMb: number;
+  private readonly reservations = new Map<Construct, MemoryReservation>();
   private readonly images = new Map<string, ImageHandle>();
   private imageScope?: Construct;
   private logTarget: LogTarget = {
@@ -64,7 +85,13 @@ export class DockerCluster extends Construct {
         message: () =>
           `namePrefix: got '${props.namePrefix}'; allowed: 2-31 lowercase letters, digits and '-', starting with a letter; fix: use e.g. 'shop'`,
       },
+      {
+        failed: props.hostMemoryMb !== undefined && (!Number.isInteger(props.hostMemoryMb) || props.hostMemoryMb < 2048 || props.hostMemoryMb > 4194304),
+        message: () => `hostMemoryMb: got ${props.hostMemoryMb}; allowed: an integer from 2048 to 4194304 (MiB); fix: give the memory of the Docker host, e.g. 8192 for 8 GiB`,
+      },
     ]);
+    this.hostMemoryMb = props.hostMemoryMb ?? DEFAULT_HOST_MEMORY_MB;
+    this.node.addValidation({ validate: () => this.fitProblems() });
     this.namePrefix = props.namePrefix;
     this.runtime = props.runtime ?? new StandaloneRuntime();
     this.labels = { 'webcluster.cluster': props.namePrefix, ...(props.labels ?? {}) };
@@ -95,6 +122,34 @@ export class DockerCluster extends Construct {
     const handle = { ref, imageId: image.imageId, name: image.name };
     this.images.set(ref, handle);
     return handle;
+  }
+
+  /**
+   * Records the memory a long-running workload sets aside (Workload calls this), for the check
+   * that the reservations fit the host.
+   */
+  public reserve(workload: Construct, reservation: MemoryReservation): void {
+    this.reservations.set(workload, reservation);
+  }
+
+  /** Memory reserved by the long-running workloads, MiB. */
+  public get reservedMemoryMb(): number {
+    return [...this.reservations.values()].reduce((sum, r) => sum + r.copies * r.reservationMb, 0);
+  }
+
+  /** The reservations must fit the host, less what the OS and the engine need. */
+  private fitProblems(): string[] {
+    const available = this.hostMemoryMb - HOST_RESERVE_MB;
+    const reserved = this.reservedMemoryMb;
+    if (reserved <= available) return [];
+    const largest = [...this.reservations.entries()]
+      .map(([w, r]) => ({ name: w.node.path.slice(w.node.scopes[1]?.node.path.length ?? 0).replace(/^\//, ''), mb: r.copies * r.reservationMb, r }))
+      .sort((a, b) => b.mb - a.mb)
+      .slice(0, 4)
+      .map((e) => `${e.name} ${e.r.copies > 1 ? `${e.r.copies}×${e.r.reservationMb}` : e.mb}`);
+    return [
+      `resources: the memory reservations add up to ${reserved} MiB (largest: ${largest.join(', ')}); allowed: at most ${available} MiB on a host of hostMemoryMb ${this.hostMemoryMb} (less ${HOST_RESERVE_MB} MiB for the OS and the engine); fix: lower resources.<role>.memoryMb or reservationMb, run fewer replicas, or raise hostMemoryMb if the host has more memory`,
+    ];
   }
 
   /** A further network `<prefix>-<name>`, e.g. an internal one that joins just two workloads. */

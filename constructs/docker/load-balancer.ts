@@ -12,6 +12,7 @@ import type { DockerCluster } from './docker-cluster';
 import type { DockerConnections } from './docker-connections';
 import { ACME_DIR, DYNAMIC_CONFIG_PATH, renderTraefikDynamicConfig, ROUTES_DIR, TraefikRoute, traefikStaticArgs } from './private/traefik-config';
 import type { IRenderedWorkload, PublishedPort } from './runtime';
+import { ContainerResources, DEFAULT_RESOURCES } from './container-resources';
 import { Workload } from './workload';
 
 /** Default Traefik image. */
@@ -139,6 +140,11 @@ export interface LoadBalancerProps {
    * @default [] (any node)
    */
   readonly placement?: string[];
+  /**
+   * Memory limit, memory reservation and CPUs of the Traefik container.
+   * @default { memoryMb: 256, cpus: 1 }
+   */
+  readonly resources?: ContainerResources;
 }
 
 /**
@@ -289,6 +295,7 @@ export class LoadBalancer extends Construct implements ILoadBalancer {
           command: [`set -eu; cp ${DYNAMIC_CONFIG_PATH} ${ROUTES_DIR}/.routes.yml.tmp; mv ${ROUTES_DIR}/.routes.yml.tmp ${ROUTES_DIR}/routes.yml`],
           files: [routes],
           volumes: [{ volumeName: routesVolume, containerPath: ROUTES_DIR }],
+          resources: DEFAULT_RESOURCES.task,
           oneShot: true,
         })
       : undefined;
@@ -314,6 +321,7 @@ export class LoadBalancer extends Construct implements ILoadBalancer {
       ],
       healthcheck: { test: ['CMD', 'traefik', 'healthcheck', '--ping'], intervalSec: 10, timeoutSec: 5, retries: 3, startPeriodSec: 10 },
       placement: props.placement ?? [],
+      resources: props.resources ?? DEFAULT_RESOURCES.loadBalancer,
       // Host ports (and the ACME volume) allow one copy at a time: Swarm updates stop the old task first.
       stateful: swarm || this.tlsEnabled,
       // The first routes are on the volume before Traefik starts.

@@ -6,6 +6,7 @@
 import type { Construct } from 'constructs';
 import type { ITerraformDependable } from '../core/cdktf';
 import type { IDockerNetwork } from './docker-connections';
+import type { ResolvedResources } from './container-resources';
 import type { DockerSecret } from './docker-secret';
 
 /** An image the engine holds. */
@@ -130,6 +131,8 @@ export interface WorkloadSpec {
    * Holds state on a volume: never run two copies at once (Swarm updates stop the old task first).
    */
   readonly stateful: boolean;
+  /** Memory limit and reservation and CPUs of each copy. */
+  readonly resources: ResolvedResources;
 }
 
 /** What a rendered workload offers to others. */

@@ -6,6 +6,7 @@ import { Network } from '@cdktf/provider-docker/lib/network';
 import { Volume } from '@cdktf/provider-docker/lib/volume';
 import { Construct } from 'constructs';
 import { Lazy } from '../core/cdktf';
+import { cpuShares } from './container-resources';
 import type { IDockerNetwork } from './docker-connections';
 import { goDuration } from './private/duration';
 import type { IContainerRuntime, IRenderedWorkload, WorkloadHealthcheck, WorkloadSpec } from './runtime';
@@ -110,6 +111,12 @@ function containerConfig(spec: WorkloadSpec, name: string): ContainerConfig {
     logOpts: { ...spec.logging.options },
     labels: labelList({ ...spec.labels, 'webcluster.role': spec.role }),
     destroyGraceSeconds: spec.stopGraceSec,
+    // No swap beyond the limit (memory_swap = memory): the engine reads back what is written here,
+    // where an unset memory_swap reads back as twice the memory and plans a change after each apply.
+    memory: spec.resources.memoryMb,
+    memorySwap: spec.resources.memoryMb,
+    // A weight, not a cap: `cpus` would read back as nano-CPUs and plan a change after each apply.
+    cpuShares: cpuShares(spec.resources.cpus),
     capabilities: { drop: [...DROPPED_CAPABILITIES] },
     securityOpts: ['no-new-privileges:true'],
     dependsOn: spec.dependsOn.flatMap((d) => [...d.resources]),

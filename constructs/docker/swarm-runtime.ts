@@ -20,6 +20,9 @@ import { healthcheckConfig, labelList, StandaloneRuntime } from './standalone-ru
  */
 const MAX_FAILURE_RATIO = '0.0';
 
+/** Bytes per MiB. */
+const MIB = 1024 * 1024;
+
 /** How clients reach a Swarm service: its virtual IP, or DNS round robin over its tasks. */
 export type SwarmEndpointMode = 'vip' | 'dnsrr';
 
@@ -132,6 +135,10 @@ export class SwarmRuntime implements IContainerRuntime {
           // By id: the engine reports a service's networks by id, and a name would plan a replacement.
           produce: () => spec.networks().map((n) => ({ name: n.networkId, aliases: [...spec.aliases] })),
         }),
+        resources: {
+          limits: { memoryBytes: spec.resources.memoryMb * MIB, nanoCpus: Math.round(spec.resources.cpus * 1e9) },
+          reservation: { memoryBytes: spec.resources.reservationMb * MIB },
+        },
         placement: spec.placement.length > 0 ? { constraints: [...spec.placement] } : undefined,
         restartPolicy: { condition: 'any', delay: goShortDuration(5), maxAttempts: 0, window: goShortDuration(30) },
         logDriver: { name: spec.logging.driver, options: { ...spec.logging.options } },

@@ -7,10 +7,14 @@ import { dependable, TerraformResource } from '../core/cdktf';
 import type { IConnectable } from '../core/connections';
 import type { Port } from '../core/port';
 import { validate } from '../core/validation-error';
+import { ContainerResources, ResolvedResources, resolveResources, resourceRules } from './container-resources';
 import { DockerConnections, IDockerNetwork } from './docker-connections';
 import type { DockerCluster } from './docker-cluster';
 import { imageRefProblem } from './image-ref';
 import type { IRenderedWorkload, PublishedPort, WorkloadFile, WorkloadHealthcheck, WorkloadSecret, WorkloadVolume } from './runtime';
+
+/** Resources of a workload that is given none. */
+const DEFAULT_WORKLOAD_RESOURCES: ContainerResources = { memoryMb: 512, cpus: 0.5 };
 
 /** Properties of a {@link Workload}. */
 export interface WorkloadProps {
@@ -103,6 +107,17 @@ export interface WorkloadProps {
    */
   readonly stateful?: boolean;
   /**
+   * Memory limit, memory reservation and CPUs of each copy.
+   * @default { memoryMb: 512, cpus: 0.5 }
+   */
+  readonly resources?: ContainerResources;
+  /**
+   * Whether the workload is a data store that others depend on: its memory reservation then
+   * defaults to its whole limit, so its memory is never overcommitted.
+   * @default false
+   */
+  readonly dataStore?: boolean;
+  /**
    * A one-shot task that must exit 0 (before the workloads that depend on it start) instead of a
    * long-running service.
    * @default false
@@ -125,6 +140,8 @@ export class Workload extends Construct implements IConnectable {
   public readonly replicas: number;
   /** What the runtime rendered. */
   public readonly rendered: IRenderedWorkload;
+  /** Memory limit, reservation and CPUs of each copy. */
+  public readonly resources: ResolvedResources;
 
   constructor(scope: Construct, id: string, props: WorkloadProps) {
     super(scope, id);
@@ -133,6 +150,7 @@ export class Workload extends Construct implements IConnectable {
     const imageProblem = imageRefProblem(props.image);
     const ports = props.ports ?? [];
     const stopGraceSec = props.stopGraceSec ?? 30;
+    const resources = props.resources ?? DEFAULT_WORKLOAD_RESOURCES;
     validate(this, [
       {
         failed: !/^[a-z][a-z0-9-]{0,40}$/.test(props.name),
@@ -163,7 +181,9 @@ export class Workload extends Construct implements IConnectable {
         failed: !Number.isInteger(stopGraceSec) || stopGraceSec < 1 || stopGraceSec > 3600,
         message: () => `stopGraceSec: got ${stopGraceSec}; allowed: 1 to 3600; fix: pick a value in range`,
       },
+      ...resourceRules('resources', resources),
     ]);
+    this.resources = resolveResources(resources, props.dataStore ?? false);
     this.workloadName = `${cluster.namePrefix}-${props.name}`;
     this.connections = new DockerConnections(this, props.listenNetwork, props.defaultPort);
     const spec = {
@@ -187,9 +207,11 @@ export class Workload extends Construct implements IConnectable {
       labels: cluster.labels,
       stopGraceSec,
       stateful: props.stateful ?? false,
+      resources: this.resources,
     };
     this.rendered = props.oneShot ? cluster.runtime.task(this, spec) : cluster.runtime.workload(this, spec);
     this.backendHosts = this.rendered.backendHosts;
+    if (!props.oneShot) cluster.reserve(this, { copies: this.replicas, reservationMb: this.resources.reservationMb, placement: spec.placement });
   }
 
   /**

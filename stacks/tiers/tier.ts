@@ -14,6 +14,7 @@ import type { LogShipping as AwsLogShipping } from '../../constructs/aws/log-shi
 import type { IAwsNetwork } from '../../constructs/aws/network';
 import type { AdminServer as DockerAdminServer } from '../../constructs/docker/admin-server';
 import type { AppServerGroup as DockerAppServerGroup } from '../../constructs/docker/app-server-group';
+import type { DockerRoleResources } from '../../constructs/docker/container-resources';
 import type { DockerCluster } from '../../constructs/docker/docker-cluster';
 import type { LoadBalancer as DockerLoadBalancer } from '../../constructs/docker/load-balancer';
 import type { WorkloadSecret, WorkloadVolume } from '../../constructs/docker/runtime';
@@ -81,6 +82,8 @@ export interface DockerTierContext {
   readonly loadBalancer: DockerLoadBalancer;
   /** Port the app containers listen on. */
   readonly appPort: number;
+  /** Resources of the stack's roles (a tier reads its own entry). */
+  readonly resources: DockerRoleResources;
 }
 
 /** The app and admin containers, once they exist. */
