@@ -64,6 +64,11 @@ export class DockerCluster extends Construct {
         message: () =>
           `namePrefix: got '${props.namePrefix}'; allowed: 2-31 lowercase letters, digits and '-', starting with a letter; fix: use e.g. 'shop'`,
       },
+      {
+        failed: props.runtime !== undefined && (!Number.isInteger(props.runtime.nodes) || props.runtime.nodes < 1 || props.runtime.nodes > 100),
+        message: () =>
+          `runtime.nodes: got ${props.runtime?.nodes} on a ${props.runtime?.mode} runtime; allowed: an integer from 1 to 100 (the nodes of the swarm); fix: give the number of nodes 'docker node ls' lists`,
+      },
     ]);
     this.namePrefix = props.namePrefix;
     this.runtime = props.runtime ?? new StandaloneRuntime();
