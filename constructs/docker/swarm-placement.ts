@@ -55,3 +55,27 @@ export function nodeLabelConstraint(key: string): string {
 export function constraintList(constraints: readonly string[]): string {
   return `[${constraints.map((c) => `'${c}'`).join(', ')}]`;
 }
+
+/** What a problem about a missing node label says: what is allowed and how to fix it. */
+export interface NodeLabelHint {
+  /** The `allowed:` part. */
+  readonly allowed: string;
+  /** The `fix:` part. */
+  readonly fix: string;
+}
+
+/** Why a swarm of `nodes` nodes needs `dataNodeLabel`, and how to set it (stack and configuration). */
+export function dataNodeLabelHint(nodes: number): NodeLabelHint {
+  return {
+    allowed: `a node label key on a swarm of ${nodes} nodes (stateful services keep their data on a local volume of one node, and the label pins them there)`,
+    fix: 'label that one node (docker node update --label-add webcluster.data=true <node>) and set dataNodeLabel to webcluster.data',
+  };
+}
+
+/** Why a swarm of `nodes` nodes needs `edgeNodeLabel`, and how to set it (stack and configuration). */
+export function edgeNodeLabelHint(nodes: number): NodeLabelHint {
+  return {
+    allowed: `a node label key on a swarm of ${nodes} nodes (Traefik publishes its ports in host mode: only the labelled edge nodes answer, and DNS points at them)`,
+    fix: 'label the edge node(s) (docker node update --label-add webcluster.edge=true <node>) and set edgeNodeLabel to webcluster.edge',
+  };
+}

@@ -81,6 +81,7 @@ export function mongoDbTier(options: MongoDbTierOptions = {}): Tier {
         cluster: ctx.cluster,
         appDatabases: databases,
         appUsername: options.appUsername,
+        placement: ctx.dataPlacement,
       });
       outputs(ctx.dataScope, db.members.map((m) => `${m.hostname}:${m.port}`).join(','), db.replicaSetName);
       return {

@@ -81,6 +81,12 @@ export interface DockerTierContext {
   readonly loadBalancer: DockerLoadBalancer;
   /** Port the app containers listen on. */
   readonly appPort: number;
+  /**
+   * Swarm placement of the tier's stateful workloads (the `placement` of its data stores): the
+   * constraint that pins them to the labelled data node.
+   * @default - the data stores' default placement (the manager)
+   */
+  readonly dataPlacement?: string[];
 }
 
 /** The app and admin containers, once they exist. */
