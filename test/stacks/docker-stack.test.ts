@@ -3,7 +3,10 @@ import { Network } from '@cdktf/provider-docker/lib/network';
 import { Service } from '@cdktf/provider-docker/lib/service';
 import { Testing } from 'cdktf';
 import { parse } from 'yaml';
+import { parseConfig } from '../../config/load';
+import { SwarmRuntime } from '../../constructs/docker/swarm-runtime';
 import { DockerStack, DockerStackProps } from '../../stacks/docker-stack';
+import { addEnvironmentStacks } from '../../stacks/from-config';
 import { SHOPWARE_PROFILE } from '../../stacks/profiles/shopware';
 import { MONGODB_TIER } from '../../stacks/tiers/mongodb';
 import { SOLR_TIER } from '../../stacks/tiers/solr';
@@ -179,6 +182,55 @@ describe('DockerStack (Shopware, swarm)', () => {
 
   test('fails when sticky sessions are combined with swarm', () => {
     expect(() => build('steedos-swarm', { mode: 'swarm', profile: { ...SHOPWARE_PROFILE, stickyCookie: 'steedos_session' } })).toThrow(/stickiness: got a sticky cookie on a swarm runtime/);
+  });
+});
+
+describe('DockerStack (Shopware, swarm of three nodes, from webcluster.yaml)', () => {
+  const DATA = 'node.labels.webcluster.data == true';
+  const EDGE = 'node.labels.webcluster.edge == true';
+  const yaml = [
+    'environments:',
+    '  - name: shop-ha',
+    '    app: shopware',
+    '    backend: docker',
+    '    domain: shop.example.com',
+    '    docker:',
+    '      mode: swarm',
+    '      swarm:',
+    '        nodes: 3',
+    '        dataNodeLabel: webcluster.data',
+    '        edgeNodeLabel: webcluster.edge',
+    '    images:',
+    '      app: registry.example.com/shop/shopware:2026.11.1',
+    '',
+  ].join('\n');
+  const app = Testing.app();
+  const [stack] = addEnvironmentStacks(app, parseConfig(yaml, 'webcluster.yaml'), 'webcluster.yaml') as DockerStack[];
+  type ServiceJson = { name: string; mode: unknown; task_spec: { placement?: { constraints: string[] } } };
+  const services = resourcesOf(JSON.parse(Testing.synth(stack)) as SynthJson, 'docker_service') as unknown as ServiceJson[];
+  const placements = Object.fromEntries(services.map((s) => [s.name.replace(/^shop-ha-/, ''), s.task_spec.placement?.constraints ?? []]));
+
+  test('the runtime knows the three nodes; Traefik is global on the edge nodes', () => {
+    expect((stack.cluster.runtime as SwarmRuntime).nodes).toBe(3);
+    expect(stack.loadBalancer.swarmPlacement).toEqual({ mode: 'global', constraints: [EDGE] });
+  });
+
+  test('every stateful service, and only those, is pinned by the data label; Traefik by the edge label', () => {
+    expect(placements).toEqual({
+      traefik: [EDGE],
+      db: [DATA],
+      'redis-sessions': [DATA],
+      'redis-critical': [DATA],
+      'redis-queue': [DATA],
+      minio: [DATA],
+      'redis-cache': [],
+      app: [],
+      'app-worker': [],
+      'app-scheduler': [],
+      admin: [],
+    });
+    expect(services.find((s) => s.name === 'shop-ha-traefik')?.mode).toEqual({ global: true });
+    expect(services.filter((s) => s.name !== 'shop-ha-traefik').every((s) => 'replicated' in (s.mode as object))).toBe(true);
   });
 });
 
