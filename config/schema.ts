@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { formatIpv4Cidr, parseIpv4Cidr } from '../constructs/core/cidr';
 import { type InstanceCatalogue, instanceTypeAllowed, instanceTypeProblem } from '../constructs/aws/instance-types';
 import { imageRefProblem } from '../constructs/docker/image-ref';
+import { dataNodeLabelHint, edgeNodeLabelHint, NODE_LABEL_KEY_ALLOWED, nodeLabelKeyProblem } from '../constructs/docker/swarm-placement';
 import { policySchema } from '../policies/config-schema';
 import { type CustomIssueParams, withHint } from './errors';
 
@@ -424,6 +425,30 @@ function pinnedImage(role: string): z.ZodType<string> {
   );
 }
 
+/** A node label key (`docker node update --label-add <key>=true <node>`). */
+function nodeLabelKey(example: string): z.ZodType<string> {
+  return withHint(z.string(), { allowed: NODE_LABEL_KEY_ALLOWED, fix: `use e.g. ${example}` }).superRefine((key, ctx) => {
+    const why = nodeLabelKeyProblem(key);
+    if (why !== undefined) problem(ctx, key, { allowed: NODE_LABEL_KEY_ALLOWED, fix: `${why}; use e.g. ${example}` });
+  });
+}
+
+/** `docker.swarm`: the nodes of the swarm and the labels pinning stateful services and the load balancer. */
+const dockerSwarmSchema = z
+  .strictObject({
+    nodes: int(1, 100, 'an integer from 1 to 100 (the nodes of the swarm)', "set nodes to the number of nodes 'docker node ls' lists (default 1)").default(1),
+    dataNodeLabel: nodeLabelKey('webcluster.data').optional(),
+    edgeNodeLabel: nodeLabelKey('webcluster.edge').optional(),
+    loadBalancer: withHint(z.enum(['global', 'pinned']), {
+      fix: "use 'global' (a Traefik on every labelled edge node) or 'pinned' (one Traefik on the labelled edge node)",
+    }).default('global'),
+  })
+  .superRefine((swarm, ctx) => {
+    if (swarm.nodes <= 1) return;
+    if (swarm.dataNodeLabel === undefined) problem(ctx, undefined, dataNodeLabelHint(swarm.nodes), ['dataNodeLabel']);
+    if (swarm.edgeNodeLabel === undefined) problem(ctx, undefined, edgeNodeLabelHint(swarm.nodes), ['edgeNodeLabel']);
+  }, whenValid('nodes'));
+
 const dockerEngineSchema = z.strictObject({
   host: pattern(DOCKER_HOST_RE, 'unix:///path, tcp://host:port or ssh://user@host', "use 'unix:///var/run/docker.sock' (local) or 'ssh://deploy@host'").default(
     'unix:///var/run/docker.sock',
@@ -437,6 +462,7 @@ const dockerEngineSchema = z.strictObject({
     fix: "use 'vip' (a virtual IP per service, needs IPVS in the nodes' kernels) or 'dnsrr' (DNS round robin over the tasks)",
   }).default('vip'),
   hostMemoryMb: int(2048, 4194304, 'an integer number of MiB from 2048 to 4194304', 'give the memory of the Docker host (of each swarm node) in MiB, e.g. 8192 for 8 GiB').default(8192),
+  swarm: dockerSwarmSchema.optional(),
 });
 
 /** One role's memory and CPUs; what is left out keeps the role's default (DEFAULT_RESOURCES). */
@@ -525,6 +551,14 @@ const dockerEnvironmentFields = z
         env.docker.endpointMode,
         { allowed: "'vip' on a standalone engine (the endpoint mode is a Swarm service setting)", fix: 'remove endpointMode, or use mode: swarm' },
         ['docker', 'endpointMode'],
+      );
+    }
+    if (env.docker.mode !== 'swarm' && env.docker.swarm !== undefined) {
+      problem(
+        ctx,
+        env.docker.swarm,
+        { allowed: "no swarm block on a standalone engine (nodes and node labels are Swarm settings)", fix: 'remove swarm, or use mode: swarm' },
+        ['docker', 'swarm'],
       );
     }
     if (env.docker.mode === 'swarm' && env.docker.debugPorts) {

@@ -100,6 +100,7 @@ function addDockerStack(scope: Construct, env: DockerEnvironmentConfig, profile:
     dockerHost: env.docker.host,
     mode: env.docker.mode,
     endpointMode: env.docker.endpointMode,
+    swarm: env.docker.swarm,
     listenAddress: env.docker.listenAddress,
     httpPort: env.docker.httpPort,
     acmeEmail: env.docker.acmeEmail,

@@ -6,6 +6,7 @@ import { Image } from '@cdktf/provider-docker/lib/image';
 import { Construct } from 'constructs';
 import { validate } from '../core/validation-error';
 import { DEFAULT_HOST_MEMORY_MB, HOST_RESERVE_MB } from './container-resources';
+import { pinsToChosenNodes } from './swarm-placement';
 import type { IDockerNetwork } from './docker-connections';
 import type { IContainerRuntime, ImageHandle, LogTarget } from './runtime';
 import { StandaloneRuntime } from './standalone-runtime';
@@ -40,8 +41,10 @@ export interface DockerClusterProps {
 
 /** The memory one long-running workload sets aside. */
 export interface MemoryReservation {
-  /** Copies. */
+  /** Copies (of a global service: one per node). */
   readonly copies: number;
+  /** A global service: one copy on every node its placement admits. */
+  readonly perNode: boolean;
   /** Reservation of each copy, MiB. */
   readonly reservationMb: number;
   /** Swarm placement constraints. */
@@ -89,6 +92,11 @@ export class DockerCluster extends Construct {
         failed: props.hostMemoryMb !== undefined && (!Number.isInteger(props.hostMemoryMb) || props.hostMemoryMb < 2048 || props.hostMemoryMb > 4194304),
         message: () => `hostMemoryMb: got ${props.hostMemoryMb}; allowed: an integer from 2048 to 4194304 (MiB); fix: give the memory of the Docker host, e.g. 8192 for 8 GiB`,
       },
+      {
+        failed: props.runtime !== undefined && (!Number.isInteger(props.runtime.nodes) || props.runtime.nodes < 1 || props.runtime.nodes > 100),
+        message: () =>
+          `runtime.nodes: got ${props.runtime?.nodes} on a ${props.runtime?.mode} runtime; allowed: an integer from 1 to 100 (the nodes of the swarm); fix: give the number of nodes 'docker node ls' lists`,
+      },
     ]);
     this.hostMemoryMb = props.hostMemoryMb ?? DEFAULT_HOST_MEMORY_MB;
     this.node.addValidation({ validate: () => this.fitProblems() });
@@ -132,24 +140,55 @@ export class DockerCluster extends Construct {
     this.reservations.set(workload, reservation);
   }
 
-  /** Memory reserved by the long-running workloads, MiB. */
+  /**
+   * Memory reserved by the long-running workloads, MiB (a global service once per node of the
+   * swarm, the most it can run).
+   */
   public get reservedMemoryMb(): number {
-    return [...this.reservations.values()].reduce((sum, r) => sum + r.copies * r.reservationMb, 0);
+    return this.sumOf([...this.reservations.entries()]);
   }
 
-  /** The reservations must fit the host, less what the OS and the engine need. */
+  /**
+   * The reservations must fit: all of them the swarm's nodes (one host on a standalone engine), and
+   * those pinned to one node (the data stores on the data node) that node, each less what the OS
+   * and the engine need.
+   */
   private fitProblems(): string[] {
-    const available = this.hostMemoryMb - HOST_RESERVE_MB;
-    const reserved = this.reservedMemoryMb;
-    if (reserved <= available) return [];
-    const largest = [...this.reservations.entries()]
-      .map(([w, r]) => ({ name: w.node.path.slice(w.node.scopes[1]?.node.path.length ?? 0).replace(/^\//, ''), mb: r.copies * r.reservationMb, r }))
-      .sort((a, b) => b.mb - a.mb)
-      .slice(0, 4)
-      .map((e) => `${e.name} ${e.r.copies > 1 ? `${e.r.copies}×${e.r.reservationMb}` : e.mb}`);
-    return [
-      `resources: the memory reservations add up to ${reserved} MiB (largest: ${largest.join(', ')}); allowed: at most ${available} MiB on a host of hostMemoryMb ${this.hostMemoryMb} (less ${HOST_RESERVE_MB} MiB for the OS and the engine); fix: lower resources.<role>.memoryMb or reservationMb, run fewer replicas, or raise hostMemoryMb if the host has more memory`,
+    const perHost = this.hostMemoryMb - HOST_RESERVE_MB;
+    const nodes = this.runtime.nodes;
+    const all = [...this.reservations.entries()];
+    const pinned = new Map<string, [Construct, MemoryReservation][]>();
+    for (const entry of all) {
+      if (nodes === 1 || !pinsToChosenNodes(entry[1].placement)) continue;
+      const key = [...entry[1].placement].sort().join(' && ');
+      pinned.set(key, [...(pinned.get(key) ?? []), entry]);
+    }
+    const checks: { entries: [Construct, MemoryReservation][]; available: number; where: string }[] = [
+      { entries: all, available: perHost * nodes, where: nodes === 1 ? `on a host of hostMemoryMb ${this.hostMemoryMb}` : `on ${nodes} nodes of hostMemoryMb ${this.hostMemoryMb}` },
+      ...[...pinned].map(([key, entries]) => ({ entries, available: perHost, where: `on the one node of ${key}, of hostMemoryMb ${this.hostMemoryMb}` })),
     ];
+    return checks.flatMap(({ entries, available, where }) => {
+      const reserved = this.sumOf(entries, entries !== all);
+      if (reserved <= available) return [];
+      const largest = entries
+        .map(([w, r]) => ({ name: w.node.path.slice(w.node.scopes[1]?.node.path.length ?? 0).replace(/^\//, ''), copies: this.copiesOf(r, entries !== all), r }))
+        .map((e) => ({ ...e, mb: e.copies * e.r.reservationMb }))
+        .sort((a, b) => b.mb - a.mb)
+        .slice(0, 4)
+        .map((e) => `${e.name} ${e.copies > 1 ? `${e.copies}×${e.r.reservationMb}` : e.mb}`);
+      return [
+        `resources: the memory reservations add up to ${reserved} MiB (largest: ${largest.join(', ')}); allowed: at most ${available} MiB ${where} (less ${HOST_RESERVE_MB} MiB per host for the OS and the engine); fix: lower resources.<role>.memoryMb or reservationMb, run fewer replicas, or raise hostMemoryMb if the host has more memory`,
+      ];
+    });
+  }
+
+  /** Copies a reservation places: on one node a global service runs once. */
+  private copiesOf(r: MemoryReservation, oneNode: boolean): number {
+    return r.perNode ? (oneNode ? 1 : this.runtime.nodes) : r.copies;
+  }
+
+  private sumOf(entries: readonly [Construct, MemoryReservation][], oneNode = false): number {
+    return entries.reduce((sum, [, r]) => sum + this.copiesOf(r, oneNode) * r.reservationMb, 0);
   }
 
   /** A further network `<prefix>-<name>`, e.g. an internal one that joins just two workloads. */

@@ -105,6 +105,12 @@ export interface WorkloadSpec {
   readonly secrets: Readonly<Record<string, WorkloadSecret>>;
   /** Number of copies (standalone: containers `<name>-1..N`; swarm: service replicas). */
   readonly replicas: number;
+  /**
+   * Swarm: one task on every node the placement admits (global mode) instead of `replicas` copies.
+   * Standalone engines run one container.
+   * @default false
+   */
+  readonly global?: boolean;
   /** Networks to attach, resolved at synth time (after every access rule was granted). */
   readonly networks: () => readonly IDockerNetwork[];
   /** DNS aliases on every network. */
@@ -147,6 +153,8 @@ export interface IRenderedWorkload {
 export interface IContainerRuntime {
   /** `standalone` or `swarm`. */
   readonly mode: 'standalone' | 'swarm';
+  /** Nodes workloads can be scheduled on: 1 for a standalone engine, the swarm's nodes on Swarm. */
+  readonly nodes: number;
   /**
    * Whether a port can be published on the host's loopback address only. Swarm cannot bind a
    * published port to one address, so loopback-only ports (debug ports, the local log intake) are

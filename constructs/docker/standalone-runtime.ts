@@ -35,6 +35,7 @@ export function envList(spec: WorkloadSpec): string[] {
 /** Containers on one engine: `<name>-1..N` per workload, bridge networks, local volumes. */
 export class StandaloneRuntime implements IContainerRuntime {
   public readonly mode = 'standalone' as const;
+  public readonly nodes = 1;
   public readonly supportsLoopbackPorts = true;
   public readonly backendAddressing = 'per-container' as const;
 

@@ -35,10 +35,17 @@ export interface SwarmRuntimeOptions {
    * @default 'vip'
    */
   readonly endpointMode?: SwarmEndpointMode;
+  /**
+   * Nodes in the swarm (1 to 100). With more than one, every stateful store must be pinned to the
+   * node that holds its volume (a node label, host name or node id), and the load balancer to its
+   * edge node(s): the stores and the load balancer refuse the default placement.
+   * @default 1
+   */
+  readonly nodes?: number;
 }
 
 /**
- * Services on a Swarm: replicated mode, placement constraints, `start-first` updates that roll back
+ * Services on a Swarm: replicated (or global) mode, placement constraints, `start-first` updates that roll back
  * on failure (`stop-first` for stateful services, which must never run twice), overlay networks
  * (attachable, so one-shot tasks can join them), Swarm configs for rendered files and Swarm secrets
  * mounted as files. One-shot tasks run as containers on the manager the provider talks to.
@@ -48,11 +55,14 @@ export class SwarmRuntime implements IContainerRuntime {
   public readonly supportsLoopbackPorts = false;
   /** The endpoint mode of every service. */
   public readonly endpointMode: SwarmEndpointMode;
+  /** Nodes in the swarm (validated by the cluster: an integer from 1 to 100). */
+  public readonly nodes: number;
   public readonly backendAddressing: 'virtual-ip' | 'dns-round-robin';
   private readonly tasks = new StandaloneRuntime();
 
   constructor(options: SwarmRuntimeOptions = {}) {
     this.endpointMode = options.endpointMode ?? 'vip';
+    this.nodes = options.nodes ?? 1;
     this.backendAddressing = this.endpointMode === 'vip' ? 'virtual-ip' : 'dns-round-robin';
   }
 
@@ -116,7 +126,7 @@ export class SwarmRuntime implements IContainerRuntime {
     const service = new Service(scope, 'Service', {
       name: spec.name,
       labels: labelList({ ...spec.labels, 'webcluster.role': spec.role }),
-      mode: { replicated: { replicas: spec.replicas } },
+      mode: spec.global ? { global: true } : { replicated: { replicas: spec.replicas } },
       taskSpec: {
         containerSpec: {
           image: spec.image.name,
@@ -174,7 +184,8 @@ export class SwarmRuntime implements IContainerRuntime {
                   : undefined,
             }
           : undefined,
-      convergeConfig: { delay: goShortDuration(7), timeout: goShortDuration(300) },
+      // The provider refuses converge_config on a global service (it conflicts with mode.0.global).
+      convergeConfig: spec.global ? undefined : { delay: goShortDuration(7), timeout: goShortDuration(300) },
       dependsOn: spec.dependsOn.flatMap((d) => [...d.resources]),
     });
     return { backendHosts: [spec.name], resources: [service] };

@@ -52,6 +52,13 @@ export interface WorkloadProps {
    */
   readonly replicas?: number;
   /**
+   * Swarm: run one task on every node the placement admits (a global service), e.g. a load
+   * balancer on each labelled edge node; `replicas` must then stay 1. Standalone engines run one
+   * container.
+   * @default false
+   */
+  readonly global?: boolean;
+  /**
    * Network clients reach this workload on (clients join it through `connections.allowFrom`).
    * @default - nobody connects to this workload
    */
@@ -165,6 +172,11 @@ export class Workload extends Construct implements IConnectable {
         message: () => `replicas: got ${this.replicas}; allowed: 1 to 50; fix: run at least one copy`,
       },
       {
+        failed: props.global === true && this.replicas > 1,
+        message: () =>
+          `replicas: got ${this.replicas} with global; allowed: 1 with global (a global service runs one task on every node its placement admits); fix: leave replicas out, or turn global off`,
+      },
+      {
         failed: ports.some((p) => p.hostIp === '127.0.0.1') && !cluster.runtime.supportsLoopbackPorts,
         message: () =>
           `ports: got a 127.0.0.1 port on a ${cluster.runtime.mode} runtime; allowed: loopback-only ports on a standalone engine (Swarm publishes on every address); fix: turn the debug/loopback port off for swarm`,
@@ -195,6 +207,7 @@ export class Workload extends Construct implements IConnectable {
       environment: props.environment ?? {},
       secrets: props.secrets ?? {},
       replicas: this.replicas,
+      global: props.global ?? false,
       networks: () => this.connections.networks,
       aliases: props.aliases ?? [props.name],
       volumes: props.volumes ?? [],
@@ -211,7 +224,9 @@ export class Workload extends Construct implements IConnectable {
     };
     this.rendered = props.oneShot ? cluster.runtime.task(this, spec) : cluster.runtime.workload(this, spec);
     this.backendHosts = this.rendered.backendHosts;
-    if (!props.oneShot) cluster.reserve(this, { copies: this.replicas, reservationMb: this.resources.reservationMb, placement: spec.placement });
+    if (!props.oneShot) {
+      cluster.reserve(this, { copies: this.replicas, perNode: props.global ?? false, reservationMb: this.resources.reservationMb, placement: spec.placement });
+    }
   }
 
   /**

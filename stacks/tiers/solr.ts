@@ -73,6 +73,7 @@ export function solrTier(options: SolrTierOptions = {}): Tier {
         coreName,
         configSet: { prepareCommand },
         resources: ctx.resources.search,
+        placement: ctx.dataPlacement,
       });
       output(ctx.dataScope, solr.url);
       return {

@@ -84,6 +84,12 @@ export interface DockerTierContext {
   readonly appPort: number;
   /** Resources of the stack's roles (a tier reads its own entry). */
   readonly resources: DockerRoleResources;
+  /**
+   * Swarm placement of the tier's stateful workloads (the `placement` of its data stores): the
+   * constraint that pins them to the labelled data node.
+   * @default - the data stores' default placement (the manager)
+   */
+  readonly dataPlacement?: string[];
 }
 
 /** The app and admin containers, once they exist. */

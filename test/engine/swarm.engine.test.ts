@@ -2,7 +2,7 @@
  * shopware-swarm on a real one-node swarm: apply, converge, serve, lose a task, tear down.
  * The tests run in order and share one deployment; run them with `npm run test:engine`.
  */
-import { SITE_HOST, SWARM_PORT, swarmEnvironment } from './config';
+import { SITE_HOST, SWARM_NODE_LABELS, SWARM_PORT, swarmEnvironment } from './config';
 import {
   DeploymentLifecycle,
   describeLoad,
@@ -22,12 +22,18 @@ const NAME = 'engine-shopware-swarm';
 const PORT = SWARM_PORT;
 const site = { host: SITE_HOST };
 const label = `label=webcluster.cluster=${NAME}`;
-
+/** The services that keep a volume, pinned to the data node. */
+const STATEFUL_SERVICES = ['db', 'redis-sessions', 'redis-critical', 'redis-queue', 'minio'];
 
 /** `<running>/<desired>` of every service of the cluster, by name. */
 function serviceReplicas(): Record<string, string> {
   const lines = docker(['service', 'ls', '--filter', label, '--format', '{{.Name}} {{.Replicas}}']).split('\n').filter(Boolean);
   return Object.fromEntries(lines.map((l) => l.split(' ') as [string, string]));
+}
+
+/** The placement constraints of one service (`null` when it has none), as JSON. */
+function constraintsOf(service: string): string {
+  return docker(['service', 'inspect', '--format', '{{if .Spec.TaskTemplate.Placement}}{{json .Spec.TaskTemplate.Placement.Constraints}}{{else}}null{{end}}', `${NAME}-${service}`]);
 }
 
 /** Names of the running task containers of one service. */
@@ -39,6 +45,9 @@ describe('shopware-swarm on a real engine', () => {
   const { dockerHost } = engineEnvironment();
   const deployment = new TestDeployment(NAME);
   let joined = false;
+  let node = '';
+  /** Labels this run added to the node (removed at the end when the swarm stays). */
+  let addedLabels: string[] = [];
   const lifecycle = new DeploymentLifecycle(
     deployment,
     () => Object.keys(serviceReplicas()).length > 0,
@@ -47,9 +56,15 @@ describe('shopware-swarm on a real engine', () => {
         docker(['swarm', 'init', '--advertise-addr', '127.0.0.1']);
         joined = true;
       }
+      // The one node is the data node and the edge node, labelled as an operator labels them.
+      node = docker(['info', '--format', '{{.Swarm.NodeID}}']);
+      const labels = JSON.parse(docker(['node', 'inspect', '--format', '{{json .Spec.Labels}}', node])) as Record<string, string> | null;
+      addedLabels = Object.values(SWARM_NODE_LABELS).filter((key) => labels?.[key] !== 'true');
+      if (addedLabels.length > 0) docker(['node', 'update', ...addedLabels.flatMap((key) => ['--label-add', `${key}=true`]), node]);
     },
     () => {
       if (joined) docker(['swarm', 'leave', '--force']);
+      else if (addedLabels.length > 0) docker(['node', 'update', ...addedLabels.flatMap((key) => ['--label-rm', key]), node]);
     },
   );
 
@@ -64,6 +79,22 @@ describe('shopware-swarm on a real engine', () => {
     const plan = deployment.plan();
     report(`swarm plan after apply: exit ${plan.status}`);
     expect(plan.status === 0 ? '' : planChanges(plan.stdout)).toBe('');
+  });
+
+  test('stateful services are pinned by the data label, only they; Traefik runs globally on the edge nodes', async () => {
+    // The provider does not wait for a global service to converge (it refuses converge_config there).
+    await waitFor('the Traefik task running', () => serviceReplicas()[`${NAME}-traefik`] === '1/1', 120);
+    const replicas = serviceReplicas();
+    const placements = Object.fromEntries(Object.keys(replicas).map((name) => [name.slice(NAME.length + 1), constraintsOf(name.slice(NAME.length + 1))]));
+    report(`swarm placements: ${JSON.stringify(placements)}`);
+    const data = JSON.stringify([`node.labels.${SWARM_NODE_LABELS.data} == true`]);
+    for (const service of STATEFUL_SERVICES) expect(`${service} ${placements[service]}`).toBe(`${service} ${data}`);
+    expect(placements.traefik).toBe(JSON.stringify([`node.labels.${SWARM_NODE_LABELS.edge} == true`]));
+    const others = Object.entries(placements).filter(([service]) => service !== 'traefik' && !STATEFUL_SERVICES.includes(service));
+    expect(others.length).toBeGreaterThan(0);
+    for (const [service, constraints] of others) expect(`${service} ${constraints}`).toBe(`${service} null`);
+    expect(docker(['service', 'inspect', '--format', '{{json .Spec.Mode}}', `${NAME}-traefik`])).toBe('{"Global":{}}');
+    expect(taskContainers('traefik')).toHaveLength(1);
   });
 
   test('every service runs its replicas; exactly one scheduler', () => {

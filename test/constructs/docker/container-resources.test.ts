@@ -119,7 +119,22 @@ describe('container resources', () => {
       // One-shot tasks run briefly and do not count.
       make('Init', { oneShot: true, resources: { memoryMb: 2000, cpus: 1 } });
       expect(problems()).toEqual([
-        'resources: the memory reservations add up to 1624 MiB (largest: App 2×512, Db 600); allowed: at most 1024 MiB on a host of hostMemoryMb 2048 (less 1024 MiB for the OS and the engine); fix: lower resources.<role>.memoryMb or reservationMb, run fewer replicas, or raise hostMemoryMb if the host has more memory',
+        'resources: the memory reservations add up to 1624 MiB (largest: App 2×512, Db 600); allowed: at most 1024 MiB on a host of hostMemoryMb 2048 (less 1024 MiB per host for the OS and the engine); fix: lower resources.<role>.memoryMb or reservationMb, run fewer replicas, or raise hostMemoryMb if the host has more memory',
+      ]);
+    });
+
+    test('swarm: all reservations against all nodes, the data stores against their one data node', () => {
+      cluster = new DockerCluster(stack, 'Swarm', { namePrefix: 'sw', hostMemoryMb: 4096, runtime: new SwarmRuntime({ nodes: 3 }) });
+      const onDataNode = ['node.labels.webcluster.data == true'];
+      // 3 × 3072 MiB fit these 6000 MiB; the data node's 3072 MiB do not fit its 4000.
+      make('App', { replicas: 4, resources: { memoryMb: 1000, reservationMb: 500, cpus: 1 } });
+      make('Db', { resources: { memoryMb: 2500, cpus: 1 }, dataStore: true, placement: onDataNode, stateful: true });
+      make('Redis', { resources: { memoryMb: 1500, cpus: 1 }, dataStore: true, placement: onDataNode, stateful: true });
+      // A global service reserves on every node: 3 × 100.
+      make('Edge', { global: true, resources: { memoryMb: 200, cpus: 1 }, placement: ['node.labels.webcluster.edge == true'] });
+      expect(cluster.reservedMemoryMb).toBe(2000 + 4000 + 300);
+      expect(problems()).toEqual([
+        'resources: the memory reservations add up to 4000 MiB (largest: Db 2500, Redis 1500); allowed: at most 3072 MiB on the one node of node.labels.webcluster.data == true, of hostMemoryMb 4096 (less 1024 MiB per host for the OS and the engine); fix: lower resources.<role>.memoryMb or reservationMb, run fewer replicas, or raise hostMemoryMb if the host has more memory',
       ]);
     });
   });
