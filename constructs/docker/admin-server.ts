@@ -147,6 +147,7 @@ export class AdminServer extends Construct implements IAdminServer {
     const common = {
       cluster,
       resources,
+      security: { init: true },
       image: props.image,
       environment: props.environment ?? {},
       secrets: props.secrets ?? {},

@@ -184,6 +184,8 @@ export class AppServerGroup extends Construct implements IAppServerGroup {
     const common = {
       cluster,
       image: props.image,
+      // An init process reaps what PHP-FPM, shells and cron-like loops leave behind.
+      security: { init: true },
       environment: props.environment ?? {},
       secrets: props.secrets ?? {},
       volumes: props.volumes ?? [],

@@ -10,7 +10,7 @@ import { ContainerResources, DEFAULT_RESOURCES, memoryShare, resolveResources, r
 import { DockerConnections } from './docker-connections';
 import { DockerSecret } from './docker-secret';
 import { dataStoreRules, debugPorts, DockerDataStoreProps, statefulPlacement, variablePrefix } from './private/data-store';
-import type { WorkloadHealthcheck } from './runtime';
+import { SERVER_NOFILE, WorkloadHealthcheck, WorkloadSecurity } from './runtime';
 import { Workload } from './workload';
 
 /** Properties of a {@link DatabaseCluster}. */
@@ -249,6 +249,8 @@ export class DatabaseCluster extends Construct implements IDatabaseCluster {
       stateful: true,
       resources,
       dataStore: true,
+      // Rendered init files are copied in before the start, which a read-only root refuses.
+      security: serverSecurity(additional.length === 0),
     });
     this.writerEndpoint = { hostname: 'db', port: MYSQL_PORT };
 
@@ -275,11 +277,21 @@ export class DatabaseCluster extends Construct implements IDatabaseCluster {
         stateful: true,
         resources,
         dataStore: true,
+        security: serverSecurity(true),
         dependsOn: [this.workload],
       });
     }
     this.readerEndpoint = { hostname: replica ? 'db-replica' : 'db', port: MYSQL_PORT };
   }
+}
+
+/**
+ * MariaDB as the image's `mysql` user (999:999, which owns the data directory; the image's
+ * entrypoint skips its chown and privilege drop), with the socket directory and temporary files on
+ * tmpfs when the root filesystem is read-only.
+ */
+function serverSecurity(readOnlyRootfs: boolean): WorkloadSecurity {
+  return { user: '999:999', readOnlyRootfs, tmpfs: ['/run/mysqld', '/tmp'], nofile: SERVER_NOFILE };
 }
 
 /** The init SQL creating the further databases (names are validated, so no quoting beyond backticks is needed). */

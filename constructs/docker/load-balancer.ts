@@ -16,6 +16,9 @@ import { ContainerResources, DEFAULT_RESOURCES } from './container-resources';
 import { constraintList, malformedConstraints, pinsToChosenNodes } from './swarm-placement';
 import { Workload } from './workload';
 
+/** `nobody:nogroup`, the user Traefik runs as without ACME. */
+const NOBODY = '65534:65534';
+
 /** Default Traefik image. */
 export const DEFAULT_TRAEFIK_IMAGE = 'traefik:v3.3.5';
 
@@ -370,6 +373,10 @@ export class LoadBalancer extends Construct implements ILoadBalancer {
       placement: constraints,
       global: placement?.mode === 'global',
       resources: props.resources ?? DEFAULT_RESOURCES.loadBalancer,
+      // Unprivileged, on a read-only root filesystem (the engine lets containers bind ports below
+      // 1024 without root). With ACME, Traefik keeps root: it writes acme.json onto a new named
+      // volume, which the engine creates owned by root.
+      security: { user: this.tlsEnabled ? undefined : NOBODY, readOnlyRootfs: true, tmpfs: ['/tmp'] },
       // Host ports (and the ACME volume) allow one copy at a time: Swarm updates stop the old task first.
       stateful: swarm || this.tlsEnabled,
       // The first routes are on the volume before Traefik starts.

@@ -10,6 +10,7 @@ import { validate, ValidationError } from '../core/validation-error';
 import { DockerConnections } from './docker-connections';
 import { dataStoreRules, debugPorts, DockerDataStoreProps, pascalCase, statefulPlacement } from './private/data-store';
 import { ContainerResources, DEFAULT_RESOURCES, memoryShare, resolveResources, resourceRules } from './container-resources';
+import { SERVER_NOFILE } from './runtime';
 import { Workload } from './workload';
 
 /** Properties of a {@link RedisCluster}. */
@@ -34,6 +35,9 @@ export interface RedisClusterProps extends DockerDataStoreProps {
    */
   readonly image?: string;
 }
+
+/** uid:gid of the `valkey` user of the official image. */
+const VALKEY_USER = '999:999';
 
 /** Default Valkey image (Valkey 8.0 is what Shopware recommends). */
 export const DEFAULT_VALKEY_IMAGE = 'valkey/valkey:8.0.2';
@@ -139,6 +143,9 @@ export class RedisCluster extends Construct implements IRedisCluster {
         stateful: traits.durable,
         resources: resources[dataClass],
         dataStore: true,
+        // The image's `valkey` user (its entrypoint drops to it only when started as root), which
+        // owns /data; nothing outside the data volume is written.
+        security: { user: VALKEY_USER, readOnlyRootfs: true, nofile: SERVER_NOFILE },
       });
       this.byClass.set(dataClass, workload);
       return workload;

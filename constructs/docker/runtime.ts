@@ -49,6 +49,47 @@ export interface WorkloadSecret {
   readonly fileVariable?: string;
 }
 
+/**
+ * Hardening of a workload's containers beyond what every container gets (no `NET_RAW`,
+ * `no-new-privileges`): each only where the image allows it.
+ */
+export interface WorkloadSecurity {
+  /**
+   * User the process runs as, `<uid>:<gid>` (numeric, so the engine reads back what was written).
+   * @default - the image's user
+   */
+  readonly user?: string;
+  /**
+   * Mount the root filesystem read-only; the process writes only to its volumes and to `tmpfs`.
+   * Files rendered into the container (`files`) need a writable root filesystem on a standalone
+   * engine (the engine copies them in before the start), so the two are refused together there.
+   * @default false
+   */
+  readonly readOnlyRootfs?: boolean;
+  /**
+   * Scratch directories mounted as tmpfs (in memory, counted against the memory limit), e.g. the
+   * socket directory of a read-only MariaDB.
+   * @default []
+   */
+  readonly tmpfs?: readonly string[];
+  /**
+   * Run an init process as PID 1 that reaps the zombies of a process that spawns children and
+   * forwards signals. Standalone only: the provider has no such attribute for Swarm services.
+   * @default false
+   */
+  readonly init?: boolean;
+  /**
+   * Open-files limit (soft and hard) for servers that hold many connections and files. Standalone
+   * only: the provider has no ulimits for Swarm services (set `default-ulimits` in the nodes'
+   * daemon.json instead).
+   * @default - the engine's default
+   */
+  readonly nofile?: number;
+}
+
+/** Open-files limit of the servers that hold many connections (MariaDB, Valkey). */
+export const SERVER_NOFILE = 65536;
+
 /** Container health check. */
 export interface WorkloadHealthcheck {
   /** Command, in Docker's form (`['CMD', 'redis-cli', 'ping']` or `['CMD-SHELL', '...']`). */
@@ -139,6 +180,8 @@ export interface WorkloadSpec {
   readonly stateful: boolean;
   /** Memory limit and reservation and CPUs of each copy. */
   readonly resources: ResolvedResources;
+  /** Hardening of the containers. */
+  readonly security: WorkloadSecurity;
 }
 
 /** What a rendered workload offers to others. */

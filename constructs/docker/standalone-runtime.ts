@@ -9,7 +9,7 @@ import { Lazy } from '../core/cdktf';
 import { cpuShares } from './container-resources';
 import type { IDockerNetwork } from './docker-connections';
 import { goDuration } from './private/duration';
-import type { IContainerRuntime, IRenderedWorkload, WorkloadHealthcheck, WorkloadSpec } from './runtime';
+import type { IContainerRuntime, IRenderedWorkload, WorkloadHealthcheck, WorkloadSecurity, WorkloadSpec } from './runtime';
 
 /**
  * Capabilities every container drops, in the form the engine reports them back (`CAP_` prefix):
@@ -120,7 +120,23 @@ function containerConfig(spec: WorkloadSpec, name: string): ContainerConfig {
     cpuShares: cpuShares(spec.resources.cpus),
     capabilities: { drop: [...DROPPED_CAPABILITIES] },
     securityOpts: ['no-new-privileges:true'],
+    ...securityConfig(spec.security),
     dependsOn: spec.dependsOn.flatMap((d) => [...d.resources]),
+  };
+}
+
+/** Mount options of scratch tmpfs directories: no executables, no set-uid, no devices. */
+export const TMPFS_OPTIONS = 'rw,noexec,nosuid,nodev';
+
+/** A workload's hardening as container arguments; unset fields are left out (the image's defaults). */
+function securityConfig(s: WorkloadSecurity): Partial<ContainerConfig> {
+  const tmpfs = s.tmpfs ?? [];
+  return {
+    ...(s.user !== undefined ? { user: s.user } : {}),
+    ...(s.readOnlyRootfs ? { readOnly: true } : {}),
+    ...(tmpfs.length > 0 ? { tmpfs: Object.fromEntries(tmpfs.map((path) => [path, TMPFS_OPTIONS])) } : {}),
+    ...(s.init ? { init: true } : {}),
+    ...(s.nofile !== undefined ? { ulimit: [{ name: 'nofile', soft: s.nofile, hard: s.nofile }] } : {}),
   };
 }
 

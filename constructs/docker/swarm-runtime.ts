@@ -135,7 +135,13 @@ export class SwarmRuntime implements IContainerRuntime {
           args: spec.command ? [...spec.command] : undefined,
           env: plainEnv,
           healthcheck: h ? healthcheckConfig(h, goShortDuration) : undefined,
-          mounts: spec.volumes.map((v) => ({ target: v.containerPath, source: v.volumeName, type: 'volume', readOnly: v.readOnly ?? false })),
+          mounts: [
+            ...spec.volumes.map((v) => ({ target: v.containerPath, source: v.volumeName, type: 'volume', readOnly: v.readOnly ?? false })),
+            // No tmpfs_options: the provider 3.6.2 reads size_bytes as int64 from an int and fails.
+            ...(spec.security.tmpfs ?? []).map((target) => ({ target, type: 'tmpfs', readOnly: false })),
+          ],
+          user: spec.security.user,
+          readOnly: spec.security.readOnlyRootfs ? true : undefined,
           configs,
           secrets,
           labels: labelList({ 'webcluster.role': spec.role }),

@@ -6,12 +6,12 @@ import { Construct } from 'constructs';
 import { dependable, TerraformResource } from '../core/cdktf';
 import type { IConnectable } from '../core/connections';
 import type { Port } from '../core/port';
-import { validate } from '../core/validation-error';
+import { validate, ValidationRule } from '../core/validation-error';
 import { ContainerResources, ResolvedResources, resolveResources, resourceRules } from './container-resources';
 import { DockerConnections, IDockerNetwork } from './docker-connections';
 import type { DockerCluster } from './docker-cluster';
 import { imageRefProblem } from './image-ref';
-import type { IRenderedWorkload, PublishedPort, WorkloadFile, WorkloadHealthcheck, WorkloadSecret, WorkloadVolume } from './runtime';
+import type { IRenderedWorkload, PublishedPort, WorkloadFile, WorkloadHealthcheck, WorkloadSecret, WorkloadSecurity, WorkloadVolume } from './runtime';
 
 /** Resources of a workload that is given none. */
 const DEFAULT_WORKLOAD_RESOURCES: ContainerResources = { memoryMb: 512, cpus: 0.5 };
@@ -119,6 +119,11 @@ export interface WorkloadProps {
    */
   readonly resources?: ContainerResources;
   /**
+   * Hardening of the containers (user, read-only root filesystem, tmpfs, init, open-files limit).
+   * @default {}
+   */
+  readonly security?: WorkloadSecurity;
+  /**
    * Whether the workload is a data store that others depend on: its memory reservation then
    * defaults to its whole limit, so its memory is never overcommitted.
    * @default false
@@ -158,6 +163,7 @@ export class Workload extends Construct implements IConnectable {
     const ports = props.ports ?? [];
     const stopGraceSec = props.stopGraceSec ?? 30;
     const resources = props.resources ?? DEFAULT_WORKLOAD_RESOURCES;
+    const security = props.security ?? {};
     validate(this, [
       {
         failed: !/^[a-z][a-z0-9-]{0,40}$/.test(props.name),
@@ -194,6 +200,7 @@ export class Workload extends Construct implements IConnectable {
         message: () => `stopGraceSec: got ${stopGraceSec}; allowed: 1 to 3600; fix: pick a value in range`,
       },
       ...resourceRules('resources', resources),
+      ...securityRules(security, props.files ?? [], cluster.runtime.mode),
     ]);
     this.resources = resolveResources(resources, props.dataStore ?? false);
     this.workloadName = `${cluster.namePrefix}-${props.name}`;
@@ -221,6 +228,7 @@ export class Workload extends Construct implements IConnectable {
       stopGraceSec,
       stateful: props.stateful ?? false,
       resources: this.resources,
+      security,
     };
     this.rendered = props.oneShot ? cluster.runtime.task(this, spec) : cluster.runtime.workload(this, spec);
     this.backendHosts = this.rendered.backendHosts;
@@ -242,4 +250,28 @@ export class Workload extends Construct implements IConnectable {
       resource.dependsOn = [...known];
     }
   }
+}
+
+/** Hardening that the runtime cannot render, or that contradicts the workload, is refused. */
+function securityRules(s: WorkloadSecurity, files: readonly WorkloadFile[], mode: 'standalone' | 'swarm'): ValidationRule[] {
+  const badTmpfs = (s.tmpfs ?? []).filter((p) => !/^\/[A-Za-z0-9._/-]+$/.test(p) || p === '/');
+  return [
+    {
+      failed: s.user !== undefined && !/^\d{1,10}(:\d{1,10})?$/.test(s.user),
+      message: () => `security.user: got '${s.user}'; allowed: a numeric '<uid>:<gid>' (the engine reports names back as given, ids are stable across images); fix: use e.g. '999:999'`,
+    },
+    {
+      failed: badTmpfs.length > 0,
+      message: () => `security.tmpfs: got [${badTmpfs.map((p) => `'${p}'`).join(', ')}]; allowed: absolute paths other than '/'; fix: list scratch directories such as '/tmp'`,
+    },
+    {
+      failed: s.nofile !== undefined && (!Number.isInteger(s.nofile) || s.nofile < 1024 || s.nofile > 1048576),
+      message: () => `security.nofile: got ${s.nofile}; allowed: an integer from 1024 to 1048576; fix: use e.g. 65536`,
+    },
+    {
+      failed: mode === 'standalone' && s.readOnlyRootfs === true && files.length > 0,
+      message: () =>
+        `security.readOnlyRootfs: got true with files [${files.map((f) => f.path).join(', ')}] on a standalone engine; allowed: a read-only root filesystem without rendered files (the engine copies them in before the start); fix: drop readOnlyRootfs or ship the files in a volume`,
+    },
+  ];
 }
