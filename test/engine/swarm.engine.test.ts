@@ -7,6 +7,7 @@ import {
   DeploymentLifecycle,
   describeLoad,
   docker,
+  inspect,
   engineEnvironment,
   get,
   load,
@@ -106,6 +107,18 @@ describe('shopware-swarm on a real engine', () => {
     expect(replicas[`${NAME}-app`]).toBe('3/3');
     expect(replicas[`${NAME}-app-scheduler`]).toBe('1/1');
     expect(taskContainers('app-scheduler')).toHaveLength(1);
+  });
+
+  test('hardening holds on Swarm: the data stores and Traefik run unprivileged on read-only roots; memory limits and reservations', () => {
+    for (const [service, uid] of [['db', '999'], ['redis-queue', '999'], ['redis-cache', '999'], ['traefik', '65534']]) {
+      const [task] = taskContainers(service);
+      expect(`${service} ${docker(['exec', task, 'cat', '/proc/1/status']).match(/^Uid:\s+(\d+)/m)?.[1]}`).toBe(`${service} ${uid}`);
+      expect(`${service} ${inspect(task, '{{.HostConfig.ReadonlyRootfs}}')}`).toBe(`${service} true`);
+    }
+    const resources = JSON.parse(docker(['service', 'inspect', '--format', '{{json .Spec.TaskTemplate.Resources}}', `${NAME}-db`])) as Record<string, Record<string, number>>;
+    report(`swarm db resources: ${JSON.stringify(resources)}`);
+    expect(resources.Limits.MemoryBytes).toBe(1024 * 1024 * 1024);
+    expect(resources.Reservations.MemoryBytes).toBe(1024 * 1024 * 1024);
   });
 
   test('500 requests through the load balancer: 0 failures, answered by more than one replica', async () => {
