@@ -11,18 +11,22 @@
  *     keep: 7
  */
 import { z } from 'zod';
+import { defaultBackupTarget } from '../constructs/docker/data-backup';
 import { withHint } from './errors';
 
-/** Where backups of an environment go unless `backup.target` says otherwise. */
-export function defaultBackupHostPath(environmentName: string): string {
-  return `/var/backups/webcluster/${environmentName}`;
-}
 
 const hostPathTarget = z.strictObject({
   // A segment starts with a letter, digit or '_': no '.' or '..' segments.
   hostPath: withHint(z.string().regex(/^(?:\/[A-Za-z0-9_][A-Za-z0-9._-]*)+$/), {
     allowed: "an absolute path of letters, digits, '.', '_' and '-' without '..', not '/'",
     fix: "use e.g. '/var/backups/webcluster/shop-docker' (on swarm it must exist on the data nodes)",
+  }),
+});
+
+const volumeTarget = z.strictObject({
+  volume: withHint(z.string().regex(/^[a-z][a-z0-9-]{0,30}$/), {
+    allowed: "1-31 lowercase letters, digits and '-', starting with a letter",
+    fix: "use e.g. 'backups' (volumes <name>-backups-<store> on the store's node)",
   }),
 });
 
@@ -51,8 +55,8 @@ const s3Target = z.strictObject({
 export const backupSchema = z
   .strictObject({
     enabled: withHint(z.boolean(), { fix: 'use true (back up the data stores) or false (no backups: dev only), without quotes' }).default(true),
-    target: withHint(z.union([hostPathTarget, s3Target]), {
-      allowed: 'exactly one of {hostPath: <absolute path>} or {s3: {endpoint, bucket, region, prefix}}',
+    target: withHint(z.union([hostPathTarget, volumeTarget, s3Target]), {
+      allowed: 'exactly one of {hostPath: <absolute path>}, {volume: <name>} or {s3: {endpoint, bucket, region, prefix}}',
       fix: 'give hostPath for a directory on the host, or s3 for a bucket (credentials: TF_VAR_<name>_backup_s3_access_key_id / _secret_access_key)',
     }).optional(),
     intervalHours: withHint(z.number().int().min(1).max(168), {
@@ -85,6 +89,7 @@ export const backupSchema = z
   .prefault({});
 
 /** The `backup` section with its target resolved: the default host path names the environment. */
-export function resolveBackup(backup: z.output<typeof backupSchema>, environmentName: string) {
-  return { ...backup, target: backup.target ?? { hostPath: defaultBackupHostPath(environmentName) } };
+export function resolveBackup(backup: z.output<typeof backupSchema>, environmentName: string, mode: 'standalone' | 'swarm') {
+  return { ...backup, target: backup.target ?? defaultBackupTarget(environmentName, mode) };
 }
+

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { formatIpv4Cidr, parseIpv4Cidr } from '../constructs/core/cidr';
 import { type InstanceCatalogue, instanceTypeAllowed, instanceTypeProblem } from '../constructs/aws/instance-types';
 import { imageRefProblem } from '../constructs/docker/image-ref';
+import { dataNodeLabelHint, edgeNodeLabelHint, NODE_LABEL_KEY_ALLOWED, nodeLabelKeyProblem } from '../constructs/docker/swarm-placement';
 import { policySchema } from '../policies/config-schema';
 import { backupSchema, resolveBackup } from './backup-schema';
 import { type CustomIssueParams, withHint } from './errors';
@@ -425,6 +426,30 @@ function pinnedImage(role: string): z.ZodType<string> {
   );
 }
 
+/** A node label key (`docker node update --label-add <key>=true <node>`). */
+function nodeLabelKey(example: string): z.ZodType<string> {
+  return withHint(z.string(), { allowed: NODE_LABEL_KEY_ALLOWED, fix: `use e.g. ${example}` }).superRefine((key, ctx) => {
+    const why = nodeLabelKeyProblem(key);
+    if (why !== undefined) problem(ctx, key, { allowed: NODE_LABEL_KEY_ALLOWED, fix: `${why}; use e.g. ${example}` });
+  });
+}
+
+/** `docker.swarm`: the nodes of the swarm and the labels pinning stateful services and the load balancer. */
+const dockerSwarmSchema = z
+  .strictObject({
+    nodes: int(1, 100, 'an integer from 1 to 100 (the nodes of the swarm)', "set nodes to the number of nodes 'docker node ls' lists (default 1)").default(1),
+    dataNodeLabel: nodeLabelKey('webcluster.data').optional(),
+    edgeNodeLabel: nodeLabelKey('webcluster.edge').optional(),
+    loadBalancer: withHint(z.enum(['global', 'pinned']), {
+      fix: "use 'global' (a Traefik on every labelled edge node) or 'pinned' (one Traefik on the labelled edge node)",
+    }).default('global'),
+  })
+  .superRefine((swarm, ctx) => {
+    if (swarm.nodes <= 1) return;
+    if (swarm.dataNodeLabel === undefined) problem(ctx, undefined, dataNodeLabelHint(swarm.nodes), ['dataNodeLabel']);
+    if (swarm.edgeNodeLabel === undefined) problem(ctx, undefined, edgeNodeLabelHint(swarm.nodes), ['edgeNodeLabel']);
+  }, whenValid('nodes'));
+
 const dockerEngineSchema = z.strictObject({
   host: pattern(DOCKER_HOST_RE, 'unix:///path, tcp://host:port or ssh://user@host', "use 'unix:///var/run/docker.sock' (local) or 'ssh://deploy@host'").default(
     'unix:///var/run/docker.sock',
@@ -437,6 +462,47 @@ const dockerEngineSchema = z.strictObject({
   endpointMode: withHint(z.enum(['vip', 'dnsrr']), {
     fix: "use 'vip' (a virtual IP per service, needs IPVS in the nodes' kernels) or 'dnsrr' (DNS round robin over the tasks)",
   }).default('vip'),
+  hostMemoryMb: int(2048, 4194304, 'an integer number of MiB from 2048 to 4194304', 'give the memory of the Docker host (of each swarm node) in MiB, e.g. 8192 for 8 GiB').default(8192),
+  swarm: dockerSwarmSchema.optional(),
+});
+
+/** One role's memory and CPUs; what is left out keeps the role's default (DEFAULT_RESOURCES). */
+function roleResources(role: string): z.ZodType<{ memoryMb?: number; reservationMb?: number; cpus?: number }> {
+  return z
+    .strictObject({
+      memoryMb: int(16, 1048576, 'an integer number of MiB from 16 to 1048576', `set the memory limit of one ${role} container in MiB, e.g. 512`).optional(),
+      reservationMb: int(0, 1048576, 'an integer number of MiB from 0 to memoryMb', `set the memory set aside for one ${role} container in MiB, or leave it out`).optional(),
+      cpus: withHint(z.number().min(0.01).max(64), { allowed: 'a number of CPUs from 0.01 to 64', fix: `use e.g. 0.5 or 2 for ${role}` }).optional(),
+    })
+    .superRefine((r, ctx) => {
+      if (r.reservationMb !== undefined && r.memoryMb !== undefined && r.reservationMb > r.memoryMb) {
+        problem(ctx, r.reservationMb, { allowed: `at most memoryMb (${r.memoryMb})`, fix: 'reserve at most the limit, or leave reservationMb out' }, ['reservationMb']);
+      }
+    });
+}
+
+/** Per-role resources of a Docker environment (a role the app does not run is not created, so its entry has no effect). */
+const dockerResourcesSchema = z.strictObject({
+  loadBalancer: roleResources('load balancer (Traefik)').optional(),
+  app: roleResources('app').optional(),
+  worker: roleResources('queue worker').optional(),
+  scheduler: roleResources('scheduler').optional(),
+  admin: roleResources('admin').optional(),
+  database: roleResources('MariaDB').optional(),
+  redis: z
+    .strictObject({
+      cache: roleResources('Redis cache').optional(),
+      sessions: roleResources('Redis sessions').optional(),
+      critical: roleResources('Redis critical').optional(),
+      queue: roleResources('Redis queue').optional(),
+    })
+    .optional(),
+  storage: roleResources('MinIO').optional(),
+  logs: roleResources('Fluent Bit').optional(),
+  httpCache: roleResources('Varnish').optional(),
+  search: roleResources('Solr').optional(),
+  documentDatabase: roleResources('MongoDB member').optional(),
+  backup: roleResources('backup job').optional(),
 });
 
 const dockerImagesSchema = z.strictObject({
@@ -474,6 +540,7 @@ const dockerEnvironmentFields = z
       .prefault({}),
     images: dockerImagesSchema.prefault({}),
     backup: backupSchema,
+    resources: dockerResourcesSchema.prefault({}),
     allowDestroy: commonEnvironmentShape.allowDestroy,
     stateBackend: commonEnvironmentShape.stateBackend,
     split: commonEnvironmentShape.split,
@@ -487,6 +554,14 @@ const dockerEnvironmentFields = z
         env.docker.endpointMode,
         { allowed: "'vip' on a standalone engine (the endpoint mode is a Swarm service setting)", fix: 'remove endpointMode, or use mode: swarm' },
         ['docker', 'endpointMode'],
+      );
+    }
+    if (env.docker.mode !== 'swarm' && env.docker.swarm !== undefined) {
+      problem(
+        ctx,
+        env.docker.swarm,
+        { allowed: "no swarm block on a standalone engine (nodes and node labels are Swarm settings)", fix: 'remove swarm, or use mode: swarm' },
+        ['docker', 'swarm'],
       );
     }
     if (env.docker.mode === 'swarm' && env.docker.debugPorts) {
@@ -506,7 +581,7 @@ const dockerEnvironmentFields = z
 export const dockerEnvironmentSchema = dockerEnvironmentFields.transform((env) => ({
   ...env,
   stateBackend: resolveStateBackend(env.stateBackend, env.name),
-  backup: resolveBackup(env.backup, env.name),
+  backup: resolveBackup(env.backup, env.name, env.docker.mode),
 }));
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -6,19 +6,22 @@ import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import type { Construct } from 'constructs';
 import { Fn, TerraformOutput, TerraformStack } from '../constructs/core/cdktf';
 import type { RedisDataClass } from '../constructs/core/roles';
+import { validate, type ValidationRule } from '../constructs/core/validation-error';
 import { AdminServer } from '../constructs/docker/admin-server';
 import { AppServerGroup } from '../constructs/docker/app-server-group';
-import { BackupTarget, DataBackup } from '../constructs/docker/data-backup';
+import { BackupTarget, DataBackup, defaultBackupTarget } from '../constructs/docker/data-backup';
+import type { DockerRoleResources } from '../constructs/docker/container-resources';
 import { DatabaseCluster } from '../constructs/docker/database-cluster';
 import { DockerCluster } from '../constructs/docker/docker-cluster';
 import { DockerConnections } from '../constructs/docker/docker-connections';
 import { DockerSecret } from '../constructs/docker/docker-secret';
-import { LoadBalancer } from '../constructs/docker/load-balancer';
+import { LoadBalancer, type LoadBalancerSwarmPlacement } from '../constructs/docker/load-balancer';
 import { LogShipping } from '../constructs/docker/log-shipping';
 import { RedisCluster } from '../constructs/docker/redis-cluster';
 import type { IContainerRuntime, WorkloadSecret } from '../constructs/docker/runtime';
 import { SharedStorage } from '../constructs/docker/shared-storage';
 import { StandaloneRuntime } from '../constructs/docker/standalone-runtime';
+import { dataNodeLabelHint, edgeNodeLabelHint, NODE_LABEL_KEY_ALLOWED, nodeLabelConstraint, nodeLabelKeyProblem, type NodeLabelHint } from '../constructs/docker/swarm-placement';
 import { SwarmEndpointMode, SwarmRuntime } from '../constructs/docker/swarm-runtime';
 import { addStateBackend, StateBackendConfig } from './terraform-settings';
 import type { AppProfile, ClusterEndpoints } from './profiles/app-profile';
@@ -28,8 +31,38 @@ export type DockerMode = 'standalone' | 'swarm';
 
 const RUNTIMES: Readonly<Record<DockerMode, (props: DockerStackProps) => IContainerRuntime>> = {
   standalone: () => new StandaloneRuntime(),
-  swarm: (props) => new SwarmRuntime({ endpointMode: props.endpointMode }),
+  swarm: (props) => new SwarmRuntime({ endpointMode: props.endpointMode, nodes: props.swarm?.nodes }),
 };
+
+/** The swarm a stack runs on: how many nodes, which node holds the data, which nodes answer HTTP. */
+export interface DockerSwarmLayout {
+  /**
+   * Nodes in the swarm, 1 to 100. With more than one, `dataNodeLabel` and `edgeNodeLabel` are
+   * required.
+   * @default 1
+   */
+  readonly nodes?: number;
+  /**
+   * Node label key of the data node, e.g. `webcluster.data`: every stateful service (MariaDB, the
+   * durable Redis classes, MinIO, Solr, MongoDB) gets the constraint `node.labels.<key> == true`,
+   * so it always starts on the node that holds its volume. Label exactly one node
+   * (`docker node update --label-add webcluster.data=true <node>`).
+   * @default - stateful services run on the manager (`node.role == manager`; one-node swarms only)
+   */
+  readonly dataNodeLabel?: string;
+  /**
+   * Node label key of the edge node(s), e.g. `webcluster.edge`: Traefik gets the constraint
+   * `node.labels.<key> == true`, so the nodes DNS points at are the ones that answer.
+   * @default - one Traefik on any node (one-node swarms only)
+   */
+  readonly edgeNodeLabel?: string;
+  /**
+   * With `edgeNodeLabel`: `global` runs one Traefik on every labelled edge node (list them all in
+   * DNS), `pinned` one Traefik on the labelled node (label exactly one).
+   * @default 'global'
+   */
+  readonly loadBalancer?: 'global' | 'pinned';
+}
 
 /** Image overrides; every one pinned by tag or digest. */
 export interface DockerImages {
@@ -53,7 +86,7 @@ export interface DockerImages {
 export interface DockerStackBackup {
   /**
    * Where backups go.
-   * @default { hostPath: '/var/backups/webcluster/<stack name>' }
+   * @default - standalone: `{ hostPath: '/var/backups/webcluster/<stack name>' }`; swarm: `{ volume: 'backups' }` (named volumes on the data node)
    */
   readonly target?: BackupTarget;
   /**
@@ -95,6 +128,12 @@ export interface DockerStackProps {
    * @default 'vip'
    */
   readonly endpointMode?: SwarmEndpointMode;
+  /**
+   * Swarm only: the nodes of the swarm, and the node labels that pin the stateful services to the
+   * data node and the load balancer to the edge node(s).
+   * @default - a one-node swarm: stateful services on the manager, one Traefik on any node
+   */
+  readonly swarm?: DockerSwarmLayout;
   /**
    * Host address the load balancer publishes on.
    * @default '0.0.0.0'
@@ -157,6 +196,17 @@ export interface DockerStackProps {
    * @default - daily, the newest 7 kept, in /var/backups/webcluster/<stack name> on the host
    */
   readonly backup?: DockerStackBackup | false;
+  /**
+   * Memory limit, memory reservation and CPUs of each role.
+   * @default {} (every role at its default size, see DEFAULT_RESOURCES)
+   */
+  readonly resources?: DockerRoleResources;
+  /**
+   * Memory of the Docker host (Swarm: of each node) in MiB; synthesis fails when the roles'
+   * memory reservations do not fit it (less 1024 MiB for the OS and the engine).
+   * @default 8192
+   */
+  readonly hostMemoryMb?: number;
 }
 
 /** Host ports of the data stores when `debugPorts` is on (127.0.0.1 only). */
@@ -186,6 +236,12 @@ export class DockerStack extends TerraformStack {
     const profile = props.profile;
     const images = props.images ?? {};
     const debug = props.debugPorts ?? false;
+    validate(this, swarmLayoutRules(props));
+    const swarm = props.swarm;
+    // Where stateful services run on Swarm: on the labelled data node, else the stores' default.
+    const dataPlacement = swarm?.dataNodeLabel === undefined ? undefined : [nodeLabelConstraint(swarm.dataNodeLabel)];
+    const lbPlacement: LoadBalancerSwarmPlacement | undefined =
+      swarm?.edgeNodeLabel === undefined ? undefined : { mode: swarm.loadBalancer ?? 'global', constraints: [nodeLabelConstraint(swarm.edgeNodeLabel)] };
     addStateBackend(this, id, props.stateBackend ?? { type: 'local' });
     new DockerProvider(this, 'docker', { host: props.dockerHost ?? 'unix:///var/run/docker.sock' });
 
@@ -194,10 +250,12 @@ export class DockerStack extends TerraformStack {
       runtime: RUNTIMES[props.mode ?? 'standalone'](props),
       labels: { 'webcluster.app': profile.name, ...(props.labels ?? {}) },
       preventDestroy: !(props.allowDestroy ?? false),
+      hostMemoryMb: props.hostMemoryMb,
     });
+    const resources = props.resources ?? {};
     const cluster = this.cluster;
     // First, so every workload created after it logs through it.
-    this.logs = new LogShipping(this, 'Logs', { cluster, image: images.fluentBit });
+    this.logs = new LogShipping(this, 'Logs', { cluster, image: images.fluentBit, resources: resources.logs });
 
     this.loadBalancer = new LoadBalancer(this, 'LoadBalancer', {
       cluster,
@@ -208,6 +266,8 @@ export class DockerStack extends TerraformStack {
       acmeEmail: props.acmeEmail,
       ingressCidrs: props.ingressCidrs,
       stickiness: profile.stickyCookie ? { cookieName: profile.stickyCookie } : undefined,
+      resources: resources.loadBalancer,
+      swarmPlacement: lbPlacement,
     });
 
     this.redis = new RedisCluster(this, 'Redis', {
@@ -215,6 +275,8 @@ export class DockerStack extends TerraformStack {
       dataClasses: profile.redisDataClasses,
       image: images.valkey,
       debugPort: debug ? DEBUG_PORTS.redis : undefined,
+      resources: resources.redis,
+      placement: dataPlacement,
     });
     const db = profile.database
       ? new DatabaseCluster(this, 'Database', {
@@ -225,6 +287,8 @@ export class DockerStack extends TerraformStack {
           additionalDatabases: profile.database.additionalDatabases,
           replica: props.databaseReplica,
           debugPort: debug ? DEBUG_PORTS.database : undefined,
+          resources: resources.database,
+          placement: dataPlacement,
         })
       : undefined;
     this.database = db;
@@ -235,6 +299,8 @@ export class DockerStack extends TerraformStack {
       buckets: profile.buckets,
       posixShares: profile.posixShares,
       debugPort: debug ? DEBUG_PORTS.minio : undefined,
+      resources: resources.storage,
+      placement: dataPlacement,
     });
 
     const appSecret = new DockerSecret(this, 'AppSecret', {
@@ -244,7 +310,7 @@ export class DockerStack extends TerraformStack {
     const endpoints = this.endpoints(props, profile);
 
     const tiers = (profile.tiers ?? []).map((tier) =>
-      tier.docker({ scope: this, dataScope: this, cluster, loadBalancer: this.loadBalancer, appPort: profile.container.port }),
+      tier.docker({ scope: this, dataScope: this, cluster, loadBalancer: this.loadBalancer, appPort: profile.container.port, resources, dataPlacement }),
     );
     const environment = {
       ...Object.assign({}, ...tiers.map((t) => t.environment)),
@@ -289,6 +355,9 @@ export class DockerStack extends TerraformStack {
       volumes,
       // A tier in front of the app (an HTTP cache) takes the catch-all route and forwards to the app.
       loadBalancerRoute: !tiers.some((t) => t.takesAppRoute === true),
+      resources: resources.app,
+      workerResources: resources.worker,
+      schedulerResources: resources.scheduler,
     });
     this.admin = new AdminServer(this, 'Admin', {
       cluster,
@@ -302,6 +371,7 @@ export class DockerStack extends TerraformStack {
       secrets,
       dependsOn: [...dataStores, ...this.appServers.initTasks],
       volumes,
+      resources: resources.admin,
     });
 
     for (const client of [this.appServers, this.admin]) {
@@ -315,7 +385,8 @@ export class DockerStack extends TerraformStack {
       const backup = props.backup ?? {};
       this.backup = new DataBackup(this, 'Backup', {
         cluster,
-        target: backup.target ?? { hostPath: `/var/backups/webcluster/${id}` },
+        resources: props.resources?.backup,
+        target: backup.target ?? defaultBackupTarget(id, props.mode ?? 'standalone'),
         intervalHours: backup.intervalHours,
         at: backup.at,
         keep: backup.keep,
@@ -390,4 +461,31 @@ export class DockerStack extends TerraformStack {
     out('s3_endpoint', endpoints.s3Endpoint ?? '', 'S3 endpoint (MinIO) on the backend network');
     for (const b of this.storage.buckets) out(`bucket_${b.id}`, b.bucketName, `Bucket of ${b.folders.join(', ')}`);
   }
+}
+
+/** The swarm layout's rules: Swarm only, label keys in Docker's format, both labels on a swarm of several nodes. */
+function swarmLayoutRules(props: DockerStackProps): ValidationRule[] {
+  const swarm = props.swarm;
+  const mode = props.mode ?? 'standalone';
+  const nodes = swarm?.nodes ?? 1;
+  const labels: [string, string | undefined, NodeLabelHint, string][] = [
+    ['dataNodeLabel', swarm?.dataNodeLabel, dataNodeLabelHint(nodes), 'webcluster.data'],
+    ['edgeNodeLabel', swarm?.edgeNodeLabel, edgeNodeLabelHint(nodes), 'webcluster.edge'],
+  ];
+  return [
+    {
+      failed: swarm !== undefined && mode !== 'swarm',
+      message: () => `swarm: got a swarm layout with mode '${mode}'; allowed: a swarm layout only with mode 'swarm'; fix: remove swarm, or set mode: 'swarm'`,
+    },
+    ...labels.flatMap(([field, key, hint, example]) => [
+      {
+        failed: key !== undefined && nodeLabelKeyProblem(key) !== undefined,
+        message: () => `swarm.${field}: got '${key}' (${nodeLabelKeyProblem(key ?? '')}); allowed: ${NODE_LABEL_KEY_ALLOWED}; fix: use e.g. '${example}'`,
+      },
+      {
+        failed: key === undefined && nodes > 1,
+        message: () => `swarm.${field}: got nothing; allowed: ${hint.allowed}; fix: ${hint.fix}`,
+      },
+    ]),
+  ];
 }

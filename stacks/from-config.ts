@@ -6,6 +6,8 @@ import type { Construct } from 'constructs';
 import { ConfigError } from '../config/errors';
 import type { AwsEnvironmentConfig, DockerEnvironmentConfig, EnvironmentConfig, WebclusterConfig } from '../config/schema';
 import { ListenerCertificate } from '../constructs/aws/load-balancer';
+import type { RedisDataClass } from '../constructs/core/roles';
+import { type ContainerResources, DEFAULT_RESOURCES, type DockerRoleResources } from '../constructs/docker/container-resources';
 import type { TerraformStack } from '../constructs/core/cdktf';
 import { addAwsVmSplitStacks, AwsVmStack, type AwsVmStackProps } from './aws-vm-stack';
 import { DockerStack } from './docker-stack';
@@ -98,6 +100,7 @@ function addDockerStack(scope: Construct, env: DockerEnvironmentConfig, profile:
     dockerHost: env.docker.host,
     mode: env.docker.mode,
     endpointMode: env.docker.endpointMode,
+    swarm: env.docker.swarm,
     listenAddress: env.docker.listenAddress,
     httpPort: env.docker.httpPort,
     acmeEmail: env.docker.acmeEmail,
@@ -112,6 +115,34 @@ function addDockerStack(scope: Construct, env: DockerEnvironmentConfig, profile:
     stateBackend: env.stateBackend,
     labels: env.tags,
     backup: env.backup.enabled ? { target: env.backup.target, intervalHours: env.backup.intervalHours, at: env.backup.at, keep: env.backup.keep } : false,
+    resources: dockerResources(env.resources),
+    hostMemoryMb: env.docker.hostMemoryMb,
   });
   return [stack];
+}
+
+type RoleSizes = { readonly memoryMb?: number; readonly reservationMb?: number; readonly cpus?: number };
+type SizedRole = Exclude<keyof DockerRoleResources, 'redis'>;
+
+/** A role's sizes from the config, what it leaves out taken from the role's default. */
+function sized(given: RoleSizes | undefined, fallback: ContainerResources): ContainerResources | undefined {
+  if (given === undefined) return undefined;
+  const set = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
+  return { ...fallback, ...set };
+}
+
+/** The `resources:` block as the stack takes it. */
+function dockerResources(config: DockerEnvironmentConfig['resources']): DockerRoleResources {
+  const { redis, ...roles } = config;
+  const out: Partial<Record<SizedRole, ContainerResources>> = {};
+  for (const [role, given] of Object.entries(roles) as [SizedRole, RoleSizes | undefined][]) {
+    const resources = sized(given, DEFAULT_RESOURCES[role]);
+    if (resources) out[role] = resources;
+  }
+  const redisSizes = Object.fromEntries(
+    Object.entries(redis ?? {})
+      .map(([c, given]) => [c, sized(given, DEFAULT_RESOURCES.redis[c as RedisDataClass])] as const)
+      .filter(([, r]) => r !== undefined),
+  ) as Partial<Record<RedisDataClass, ContainerResources>>;
+  return { ...out, ...(Object.keys(redisSizes).length > 0 ? { redis: redisSizes } : {}) };
 }

@@ -8,6 +8,7 @@ import { Port } from '../core/port';
 import type { IAdminServer } from '../core/roles';
 import { validate } from '../core/validation-error';
 import { httpCheckRules, httpHealthcheck } from './app-server-group';
+import { ContainerResources, DEFAULT_RESOURCES, resourceRules } from './container-resources';
 import type { DockerCluster } from './docker-cluster';
 import type { DockerConnections } from './docker-connections';
 import type { LoadBalancer, LoadBalancerTarget } from './load-balancer';
@@ -84,6 +85,11 @@ export interface AdminServerProps {
    * @default []
    */
   readonly volumes?: WorkloadVolume[];
+  /**
+   * Memory limit, memory reservation and CPUs of the admin container (and its init task).
+   * @default { memoryMb: 768, cpus: 0.5 }
+   */
+  readonly resources?: ContainerResources;
 }
 
 /**
@@ -112,6 +118,7 @@ export class AdminServer extends Construct implements IAdminServer {
     const name = props.name ?? 'admin';
     const prefixes = props.pathPrefixes ?? ['/admin'];
     const badCidr = (props.adminCidrs ?? []).find((c) => !isIpv4Cidr(c));
+    const resources = props.resources ?? DEFAULT_RESOURCES.admin;
     validate(this, [
       {
         failed: !/^[a-z][a-z0-9-]{0,30}$/.test(name),
@@ -134,10 +141,13 @@ export class AdminServer extends Construct implements IAdminServer {
         message: () => `initCommand: got []; allowed: a command as a list of arguments; fix: leave initCommand out or give e.g. ['vendor/bin/shopware-deployment-helper', 'run']`,
       },
       ...httpCheckRules(props.port, props.healthCheckPath),
+      ...resourceRules('resources', resources),
     ]);
     const cluster = props.cluster;
     const common = {
       cluster,
+      resources,
+      security: { init: true },
       image: props.image,
       environment: props.environment ?? {},
       secrets: props.secrets ?? {},

@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { Port } from '../core/port';
 import type { IAppServerGroup } from '../core/roles';
 import { validate, ValidationRule } from '../core/validation-error';
+import { ContainerResources, DEFAULT_RESOURCES, resourceRules } from './container-resources';
 import type { DockerCluster } from './docker-cluster';
 import type { DockerConnections } from './docker-connections';
 import type { LoadBalancer, LoadBalancerTarget } from './load-balancer';
@@ -95,6 +96,21 @@ export interface AppServerGroupProps {
    * @default []
    */
   readonly volumes?: WorkloadVolume[];
+  /**
+   * Memory limit, memory reservation and CPUs of each app container (and of the init task).
+   * @default { memoryMb: 1024, cpus: 1 }
+   */
+  readonly resources?: ContainerResources;
+  /**
+   * Memory limit, memory reservation and CPUs of each queue worker.
+   * @default { memoryMb: 512, cpus: 0.5 }
+   */
+  readonly workerResources?: ContainerResources;
+  /**
+   * Memory limit, memory reservation and CPUs of the scheduler.
+   * @default { memoryMb: 256, cpus: 0.25 }
+   */
+  readonly schedulerResources?: ContainerResources;
 }
 
 /**
@@ -138,6 +154,9 @@ export class AppServerGroup extends Construct implements IAppServerGroup {
     const name = props.name ?? 'app';
     this.replicas = props.replicas ?? 2;
     this.workers = props.workers ?? (props.workerCommand ? 2 : 0);
+    const appResources = props.resources ?? DEFAULT_RESOURCES.app;
+    const workerResources = props.workerResources ?? DEFAULT_RESOURCES.worker;
+    const schedulerResources = props.schedulerResources ?? DEFAULT_RESOURCES.scheduler;
     validate(this, [
       {
         failed: !/^[a-z][a-z0-9-]{0,30}$/.test(name),
@@ -157,11 +176,16 @@ export class AppServerGroup extends Construct implements IAppServerGroup {
       },
       ...commandRules(props),
       ...httpCheckRules(props.port, props.healthCheckPath),
+      ...resourceRules('resources', appResources),
+      ...resourceRules('workerResources', workerResources),
+      ...resourceRules('schedulerResources', schedulerResources),
     ]);
     const cluster = props.cluster;
     const common = {
       cluster,
       image: props.image,
+      // An init process reaps what PHP-FPM, shells and cron-like loops leave behind.
+      security: { init: true },
       environment: props.environment ?? {},
       secrets: props.secrets ?? {},
       volumes: props.volumes ?? [],
@@ -169,7 +193,7 @@ export class AppServerGroup extends Construct implements IAppServerGroup {
     const stores = props.dependsOn ?? [];
 
     this.initTask = props.initCommand
-      ? new Workload(this, 'Init', { ...common, name: `${name}-init`, role: 'init', command: props.initCommand, oneShot: true, dependsOn: stores })
+      ? new Workload(this, 'Init', { ...common, name: `${name}-init`, role: 'init', command: props.initCommand, resources: appResources, oneShot: true, dependsOn: stores })
       : undefined;
     this.initTasks = this.initTask ? [this.initTask] : [];
     const after = [...stores, ...this.initTasks];
@@ -179,6 +203,7 @@ export class AppServerGroup extends Construct implements IAppServerGroup {
       name,
       role: 'app',
       command: props.command,
+      resources: appResources,
       replicas: this.replicas,
       listenNetwork: cluster.frontend,
       defaultPort: Port.tcp(props.port),
@@ -187,7 +212,7 @@ export class AppServerGroup extends Construct implements IAppServerGroup {
     });
     this.workerWorkload =
       this.workers > 0
-        ? new Workload(this, 'Worker', { ...common, name: `${name}-worker`, role: 'worker', command: props.workerCommand, replicas: this.workers, dependsOn: after })
+        ? new Workload(this, 'Worker', { ...common, name: `${name}-worker`, role: 'worker', command: props.workerCommand, resources: workerResources, replicas: this.workers, dependsOn: after })
         : undefined;
     this.schedulerWorkload = props.schedulerCommand
       ? new Workload(this, 'Scheduler', {
@@ -195,6 +220,7 @@ export class AppServerGroup extends Construct implements IAppServerGroup {
           name: `${name}-scheduler`,
           role: 'scheduler',
           command: props.schedulerCommand,
+          resources: schedulerResources,
           replicas: 1,
           dependsOn: after,
           // Never two schedulers: Swarm updates stop the old task before starting the new one.

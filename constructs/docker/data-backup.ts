@@ -14,6 +14,7 @@ import type { DockerCluster } from './docker-cluster';
 import type { IDockerNetwork } from './docker-connections';
 import { DockerSecret } from './docker-secret';
 import type { DocumentDatabase } from './document-database';
+import { ContainerResources, DEFAULT_RESOURCES } from './container-resources';
 import { variablePrefix } from './private/data-store';
 import type { RedisCluster } from './redis-cluster';
 import type { WorkloadFile, WorkloadHealthcheck, WorkloadSecret, WorkloadVolume } from './runtime';
@@ -50,8 +51,27 @@ export interface S3BackupTarget {
   readonly s3: S3BackupTargetOptions;
 }
 
+/**
+ * Named volumes on the node each store runs on, `<prefix>-<volume>-<job>` (kept on destroy unless
+ * the cluster allows it): nothing to prepare on the host, also on Swarm, where a job runs on the
+ * data node and a bind-mounted directory would have to exist there first.
+ */
+export interface VolumeBackupTarget {
+  /** Name part of the volumes, e.g. `backups`. */
+  readonly volume: string;
+}
+
 /** Where backups go. */
-export type BackupTarget = HostPathBackupTarget | S3BackupTarget;
+export type BackupTarget = HostPathBackupTarget | S3BackupTarget | VolumeBackupTarget;
+
+/**
+ * Where a stack's backups go unless told otherwise: a host directory on one engine (the engine
+ * creates it); named volumes on a swarm, where a bind-mounted directory would have to exist on the
+ * data node before the first apply.
+ */
+export function defaultBackupTarget(namePrefix: string, mode: 'standalone' | 'swarm'): HostPathBackupTarget | VolumeBackupTarget {
+  return mode === 'swarm' ? { volume: 'backups' } : { hostPath: `/var/backups/webcluster/${namePrefix}` };
+}
 
 /** Properties of a {@link DataBackup}. */
 export interface DataBackupProps {
@@ -104,6 +124,13 @@ export interface DataBackupProps {
    * @default - the storage's `clientImage`, else `curlimages/curl:8.11.1`
    */
   readonly s3ClientImage?: string;
+  /**
+   * Memory limit, memory reservation and CPUs of each job and uploader (the Redis job's limit is
+   * raised to the largest durable class's: a restore loads the snapshot into a temporary server).
+   * The jobs idle between backups, so they reserve little.
+   * @default { memoryMb: 256, reservationMb: 64, cpus: 0.25 }
+   */
+  readonly resources?: ContainerResources;
 }
 
 /** Where the target (host directory or spool volume) is mounted in the jobs. */
@@ -148,6 +175,8 @@ interface JobSpec {
   readonly ext: string;
   readonly image: string;
   readonly user?: string;
+  /** Memory and CPUs of the job. */
+  readonly resources: ContainerResources;
   readonly environment: Record<string, string>;
   readonly secrets: Record<string, WorkloadSecret>;
   readonly placement: readonly string[];
@@ -212,6 +241,7 @@ export class DataBackup extends Construct {
     const target = props.target;
     const s3 = 's3' in target ? target.s3 : undefined;
     const hostPath = 'hostPath' in target ? target.hostPath : undefined;
+    const volume = 'volume' in target ? target.volume : undefined;
     const durable = (props.redis?.dataClasses ?? []).filter((c) => REDIS_DATA_CLASSES[c].durable);
     const stores = [props.database, durable.length > 0 ? props.redis : undefined, props.storage, props.documentDatabase].filter((s) => s !== undefined);
     validate(this, [
@@ -242,6 +272,10 @@ export class DataBackup extends Construct {
         message: () => `target.hostPath: got '${hostPath}'; allowed: an absolute path of letters, digits, '.', '_' and '-' without '..', not '/'; fix: use e.g. '/var/backups/webcluster/${cluster.namePrefix}'`,
       },
       {
+        failed: volume !== undefined && !/^[a-z][a-z0-9-]{0,30}$/.test(volume),
+        message: () => `target.volume: got '${volume}'; allowed: 1-31 lowercase letters, digits and '-', starting with a letter; fix: use e.g. 'backups'`,
+      },
+      {
         failed: s3 !== undefined && !ENDPOINT_PATTERN.test(s3.endpoint),
         message: () => `target.s3.endpoint: got '${s3?.endpoint}'; allowed: an http(s) URL without path, e.g. https://s3.eu-central-1.amazonaws.com; fix: give the S3 endpoint of the bucket's region`,
       },
@@ -263,6 +297,7 @@ export class DataBackup extends Construct {
     this.keep = keep;
     const clientImage = props.s3ClientImage ?? props.storage?.clientImage ?? DEFAULT_S3_CLIENT_IMAGE;
 
+    const jobResources = props.resources ?? DEFAULT_RESOURCES.backup;
     const specs: JobSpec[] = [];
     const db = props.database;
     if (db) {
@@ -272,6 +307,7 @@ export class DataBackup extends Construct {
         units: ['db'],
         ext: 'sql.gz',
         image: db.image,
+        resources: jobResources,
         environment: { DB_HOST: db.writerEndpoint.hostname, DB_DATABASES: [db.databaseName, ...db.additionalDatabases].join(' ') },
         secrets: { MARIADB_ROOT_PASSWORD: { secret: db.rootPasswordSecret, fileVariable: 'MARIADB_ROOT_PASSWORD_FILE' } },
         placement: db.placement,
@@ -288,6 +324,11 @@ export class DataBackup extends Construct {
         units: durable.map((c) => redis.endpoint(c).hostname),
         ext: 'rdb.gz',
         image: redis.image,
+        // A restore loads the snapshot into a temporary server in the job: room for the largest class.
+        resources: {
+          ...jobResources,
+          memoryMb: Math.max(jobResources.memoryMb, ...durable.map((c) => redis.workload(c).resources.memoryMb)),
+        },
         environment: {},
         secrets: {},
         placement: redis.placement,
@@ -304,6 +345,7 @@ export class DataBackup extends Construct {
         ext: 'tar.gz',
         image: clientImage,
         user: '0',
+        resources: jobResources,
         environment: { S3_SOURCE_ENDPOINT: storage.s3Url, S3_SOURCE_REGION: storage.region, S3_BUCKETS: storage.buckets.map((b) => b.bucketName).join(' ') },
         secrets: {
           AWS_ACCESS_KEY_ID: { secret: storage.accessKeySecret, fileVariable: 'AWS_ACCESS_KEY_ID_FILE' },
@@ -320,6 +362,7 @@ export class DataBackup extends Construct {
         name: 'mongo',
         module: 'mongodb',
         units: ['mongodb'],
+        resources: jobResources,
         ext: 'archive.gz',
         image: mongo.image,
         environment: { MONGO_MEMBERS: mongo.members.map((m) => `${m.hostname}:${m.port}`).join(','), MONGO_REPLICA_SET: mongo.replicaSetName },
@@ -357,7 +400,9 @@ export class DataBackup extends Construct {
       const units = { BACKUP_UNITS: spec.units.join(' '), BACKUP_EXT: spec.ext };
       const mount: WorkloadVolume = hostPath
         ? { volumeName: hostPath, containerPath: BACKUP_DIR, bind: true }
-        : { volumeName: cluster.addVolume(ns, 'SpoolVolume', `backup-${spec.name}-spool`, false), containerPath: BACKUP_DIR };
+        : volume
+          ? { volumeName: cluster.addVolume(ns, 'BackupVolume', `${volume}-${spec.name}`, true), containerPath: BACKUP_DIR }
+          : { volumeName: cluster.addVolume(ns, 'SpoolVolume', `backup-${spec.name}-spool`, false), containerPath: BACKUP_DIR };
       const job = new Workload(ns, 'Job', {
         cluster,
         name: `backup-${spec.name}`,
@@ -373,7 +418,8 @@ export class DataBackup extends Construct {
         healthcheck: JOB_HEALTHCHECK,
         dependsOn: spec.dependsOn,
         placement: [...spec.placement],
-        user: spec.user,
+        security: spec.user !== undefined ? { user: spec.user } : undefined,
+        resources: spec.resources,
         stopGraceSec: 10,
       });
       spec.store.connections.allowDefaultPortFrom(job, `backup of ${spec.name}`);
@@ -404,7 +450,8 @@ export class DataBackup extends Construct {
         healthcheck: UPLOAD_HEALTHCHECK,
         // Beside the job: the spool is a local volume.
         placement: [...spec.placement],
-        user: '0',
+        security: { user: '0' },
+        resources: props.resources ?? DEFAULT_RESOURCES.backup,
         stopGraceSec: 10,
       });
       uploader.connections.join(this.egressNetwork);

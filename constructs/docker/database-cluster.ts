@@ -6,10 +6,11 @@ import { Construct } from 'constructs';
 import { Port } from '../core/port';
 import type { Endpoint, IDatabaseCluster } from '../core/roles';
 import { validate } from '../core/validation-error';
+import { ContainerResources, DEFAULT_RESOURCES, memoryShare, resolveResources, resourceRules } from './container-resources';
 import { DockerConnections } from './docker-connections';
 import { DockerSecret } from './docker-secret';
 import { dataStoreRules, debugPorts, DockerDataStoreProps, statefulPlacement, variablePrefix } from './private/data-store';
-import type { WorkloadHealthcheck } from './runtime';
+import { SERVER_NOFILE, WorkloadHealthcheck, WorkloadSecurity } from './runtime';
 import { Workload } from './workload';
 
 /** Properties of a {@link DatabaseCluster}. */
@@ -53,6 +54,13 @@ export interface DatabaseClusterProps extends DockerDataStoreProps {
    * @default false
    */
   readonly replica?: boolean;
+  /**
+   * Memory limit, memory reservation and CPUs of each server (primary and replica).
+   * The InnoDB buffer pool gets half of the memory limit unless `parameters` sets
+   * `innodb_buffer_pool_size`; the reservation defaults to the whole limit.
+   * @default { memoryMb: 1024, cpus: 1 }
+   */
+  readonly resources?: ContainerResources;
 }
 
 /** Default MariaDB image. */
@@ -137,6 +145,7 @@ export class DatabaseCluster extends Construct implements IDatabaseCluster {
     const databaseName = props.databaseName ?? 'app';
     const username = props.username ?? 'app';
     const replica = props.replica ?? false;
+    const resources = props.resources ?? DEFAULT_RESOURCES.database;
     const extra = Object.entries(props.parameters ?? {}).map(([name, value]) => ({ name, flag: name.replace(/_/g, '-').toLowerCase(), value }));
     const badNames = extra.filter((p) => !/^[A-Za-z][A-Za-z0-9_-]*$/.test(p.name)).map((p) => p.name);
     const reserved = extra.filter((p) => RESERVED_PARAMETERS.includes(p.flag)).map((p) => p.name);
@@ -173,13 +182,17 @@ export class DatabaseCluster extends Construct implements IDatabaseCluster {
           `additionalDatabases: got ${list(badAdditional)}; allowed: distinct names of 1 to 64 letters, digits or underscores, starting with a letter, other than databaseName '${databaseName}'; fix: use e.g. 'app_dfs'`,
       },
       ...dataStoreRules(props, 1),
+      ...resourceRules('resources', resources),
     ]);
 
     this.databaseName = databaseName;
     this.additionalDatabases = [...additional];
     this.username = username;
     this.image = props.image ?? DEFAULT_MARIADB_IMAGE;
-    const merged: Record<string, string> = { ...BASELINE_PARAMETERS };
+    const merged: Record<string, string> = {
+      ...BASELINE_PARAMETERS,
+      'innodb-buffer-pool-size': `${memoryShare(resolveResources(resources, true), 0.5, 64)}M`,
+    };
     for (const p of extra) merged[p.flag] = p.value;
     this.parameters = Object.fromEntries(Object.keys(merged).sort().map((k) => [k, merged[k]]));
     const serverArgs = Object.entries(this.parameters).map(([k, v]) => `--${k}=${v}`);
@@ -237,6 +250,10 @@ export class DatabaseCluster extends Construct implements IDatabaseCluster {
       placement,
       stopGraceSec: 60,
       stateful: true,
+      resources,
+      dataStore: true,
+      // Rendered init files are copied in before the start, which a read-only root refuses.
+      security: serverSecurity(additional.length === 0),
     });
     this.writerEndpoint = { hostname: 'db', port: MYSQL_PORT };
 
@@ -261,11 +278,23 @@ export class DatabaseCluster extends Construct implements IDatabaseCluster {
         placement,
         stopGraceSec: 60,
         stateful: true,
+        resources,
+        dataStore: true,
+        security: serverSecurity(true),
         dependsOn: [this.workload],
       });
     }
     this.readerEndpoint = { hostname: replica ? 'db-replica' : 'db', port: MYSQL_PORT };
   }
+}
+
+/**
+ * MariaDB as the image's `mysql` user (999:999, which owns the data directory; the image's
+ * entrypoint skips its chown and privilege drop), with the socket directory and temporary files on
+ * tmpfs when the root filesystem is read-only.
+ */
+function serverSecurity(readOnlyRootfs: boolean): WorkloadSecurity {
+  return { user: '999:999', readOnlyRootfs, tmpfs: ['/run/mysqld', '/tmp'], nofile: SERVER_NOFILE };
 }
 
 /** The init SQL creating the further databases (names are validated, so no quoting beyond backticks is needed). */

@@ -5,6 +5,8 @@
 import { Image } from '@cdktf/provider-docker/lib/image';
 import { Construct } from 'constructs';
 import { validate } from '../core/validation-error';
+import { DEFAULT_HOST_MEMORY_MB, HOST_RESERVE_MB } from './container-resources';
+import { pinsToChosenNodes } from './swarm-placement';
 import type { IDockerNetwork } from './docker-connections';
 import type { IContainerRuntime, ImageHandle, LogTarget } from './runtime';
 import { StandaloneRuntime } from './standalone-runtime';
@@ -28,6 +30,25 @@ export interface DockerClusterProps {
    * @default true
    */
   readonly preventDestroy?: boolean;
+  /**
+   * Memory of the engine's host (on Swarm: of each node) in MiB. The memory reservations of the
+   * long-running workloads must fit it, less 1024 MiB for the OS, the engine and the page cache;
+   * synthesis fails otherwise.
+   * @default 8192
+   */
+  readonly hostMemoryMb?: number;
+}
+
+/** The memory one long-running workload sets aside. */
+export interface MemoryReservation {
+  /** Copies (of a global service: one per node). */
+  readonly copies: number;
+  /** A global service: one copy on every node its placement admits. */
+  readonly perNode: boolean;
+  /** Reservation of each copy, MiB. */
+  readonly reservationMb: number;
+  /** Swarm placement constraints. */
+  readonly placement: readonly string[];
 }
 
 /**
@@ -49,6 +70,9 @@ export class DockerCluster extends Construct {
   public readonly labels: Readonly<Record<string, string>>;
   /** Whether stateful volumes are protected. */
   public readonly preventDestroy: boolean;
+  /** Memory of the host (each Swarm node), MiB. */
+  public readonly hostMemoryMb: number;
+  private readonly reservations = new Map<Construct, MemoryReservation>();
   private readonly images = new Map<string, ImageHandle>();
   private imageScope?: Construct;
   private logTarget: LogTarget = {
@@ -64,7 +88,18 @@ export class DockerCluster extends Construct {
         message: () =>
           `namePrefix: got '${props.namePrefix}'; allowed: 2-31 lowercase letters, digits and '-', starting with a letter; fix: use e.g. 'shop'`,
       },
+      {
+        failed: props.hostMemoryMb !== undefined && (!Number.isInteger(props.hostMemoryMb) || props.hostMemoryMb < 2048 || props.hostMemoryMb > 4194304),
+        message: () => `hostMemoryMb: got ${props.hostMemoryMb}; allowed: an integer from 2048 to 4194304 (MiB); fix: give the memory of the Docker host, e.g. 8192 for 8 GiB`,
+      },
+      {
+        failed: props.runtime !== undefined && (!Number.isInteger(props.runtime.nodes) || props.runtime.nodes < 1 || props.runtime.nodes > 100),
+        message: () =>
+          `runtime.nodes: got ${props.runtime?.nodes} on a ${props.runtime?.mode} runtime; allowed: an integer from 1 to 100 (the nodes of the swarm); fix: give the number of nodes 'docker node ls' lists`,
+      },
     ]);
+    this.hostMemoryMb = props.hostMemoryMb ?? DEFAULT_HOST_MEMORY_MB;
+    this.node.addValidation({ validate: () => this.fitProblems() });
     this.namePrefix = props.namePrefix;
     this.runtime = props.runtime ?? new StandaloneRuntime();
     this.labels = { 'webcluster.cluster': props.namePrefix, ...(props.labels ?? {}) };
@@ -95,6 +130,65 @@ export class DockerCluster extends Construct {
     const handle = { ref, imageId: image.imageId, name: image.name };
     this.images.set(ref, handle);
     return handle;
+  }
+
+  /**
+   * Records the memory a long-running workload sets aside (Workload calls this), for the check
+   * that the reservations fit the host.
+   */
+  public reserve(workload: Construct, reservation: MemoryReservation): void {
+    this.reservations.set(workload, reservation);
+  }
+
+  /**
+   * Memory reserved by the long-running workloads, MiB (a global service once per node of the
+   * swarm, the most it can run).
+   */
+  public get reservedMemoryMb(): number {
+    return this.sumOf([...this.reservations.entries()]);
+  }
+
+  /**
+   * The reservations must fit: all of them the swarm's nodes (one host on a standalone engine), and
+   * those pinned to one node (the data stores on the data node) that node, each less what the OS
+   * and the engine need.
+   */
+  private fitProblems(): string[] {
+    const perHost = this.hostMemoryMb - HOST_RESERVE_MB;
+    const nodes = this.runtime.nodes;
+    const all = [...this.reservations.entries()];
+    const pinned = new Map<string, [Construct, MemoryReservation][]>();
+    for (const entry of all) {
+      if (nodes === 1 || !pinsToChosenNodes(entry[1].placement)) continue;
+      const key = [...entry[1].placement].sort().join(' && ');
+      pinned.set(key, [...(pinned.get(key) ?? []), entry]);
+    }
+    const checks: { entries: [Construct, MemoryReservation][]; available: number; where: string }[] = [
+      { entries: all, available: perHost * nodes, where: nodes === 1 ? `on a host of hostMemoryMb ${this.hostMemoryMb}` : `on ${nodes} nodes of hostMemoryMb ${this.hostMemoryMb}` },
+      ...[...pinned].map(([key, entries]) => ({ entries, available: perHost, where: `on the one node of ${key}, of hostMemoryMb ${this.hostMemoryMb}` })),
+    ];
+    return checks.flatMap(({ entries, available, where }) => {
+      const reserved = this.sumOf(entries, entries !== all);
+      if (reserved <= available) return [];
+      const largest = entries
+        .map(([w, r]) => ({ name: w.node.path.slice(w.node.scopes[1]?.node.path.length ?? 0).replace(/^\//, ''), copies: this.copiesOf(r, entries !== all), r }))
+        .map((e) => ({ ...e, mb: e.copies * e.r.reservationMb }))
+        .sort((a, b) => b.mb - a.mb)
+        .slice(0, 4)
+        .map((e) => `${e.name} ${e.copies > 1 ? `${e.copies}×${e.r.reservationMb}` : e.mb}`);
+      return [
+        `resources: the memory reservations add up to ${reserved} MiB (largest: ${largest.join(', ')}); allowed: at most ${available} MiB ${where} (less ${HOST_RESERVE_MB} MiB per host for the OS and the engine); fix: lower resources.<role>.memoryMb or reservationMb, run fewer replicas, or raise hostMemoryMb if the host has more memory`,
+      ];
+    });
+  }
+
+  /** Copies a reservation places: on one node a global service runs once. */
+  private copiesOf(r: MemoryReservation, oneNode: boolean): number {
+    return r.perNode ? (oneNode ? 1 : this.runtime.nodes) : r.copies;
+  }
+
+  private sumOf(entries: readonly [Construct, MemoryReservation][], oneNode = false): number {
+    return entries.reduce((sum, [, r]) => sum + this.copiesOf(r, oneNode) * r.reservationMb, 0);
   }
 
   /** A further network `<prefix>-<name>`, e.g. an internal one that joins just two workloads. */

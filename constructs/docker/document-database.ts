@@ -12,6 +12,7 @@ import { DockerConnections } from './docker-connections';
 import { DockerSecret } from './docker-secret';
 import { dataStoreRules, debugPorts, DockerDataStoreProps, statefulPlacement, variablePrefix } from './private/data-store';
 import type { WorkloadHealthcheck } from './runtime';
+import { ContainerResources, DEFAULT_RESOURCES, resourceRules } from './container-resources';
 import { Workload } from './workload';
 
 /** Properties of a {@link DocumentDatabase}. */
@@ -42,6 +43,13 @@ export interface DocumentDatabaseProps extends DockerDataStoreProps {
    * @default 'app'
    */
   readonly appUsername?: string;
+  /**
+   * Memory limit, memory reservation and CPUs of each member.
+   * The WiredTiger cache gets half of what exceeds 1 GiB of the limit, at least 0.25 GiB (mongod's
+   * own rule, applied to the container's limit); the reservation defaults to the whole limit.
+   * @default { memoryMb: 768, cpus: 0.5 }
+   */
+  readonly resources?: ContainerResources;
 }
 
 /** Default MongoDB image. */
@@ -72,7 +80,7 @@ const MEMBER_SCRIPT = [
   `if [ -n "$MONGO_KEYFILE_FILE" ]; then cat "$MONGO_KEYFILE_FILE" > ${KEY_FILE}; else printf '%s' "$MONGO_KEYFILE" > ${KEY_FILE}; fi`,
   'unset MONGO_KEYFILE MONGO_KEYFILE_FILE',
   `chown mongodb:mongodb ${KEY_FILE} && chmod 0400 ${KEY_FILE}`,
-  `exec docker-entrypoint.sh mongod --replSet "$MONGO_REPLICA_SET" --bind_ip_all --keyFile ${KEY_FILE}`,
+  `exec docker-entrypoint.sh mongod --replSet "$MONGO_REPLICA_SET" --bind_ip_all --keyFile ${KEY_FILE} --wiredTigerCacheSizeGB "$MONGO_WIREDTIGER_CACHE_GB"`,
 ].join('\n');
 
 /** The one-shot initialisation: `rs.initiate` unless the set exists, wait for a primary, upsert the app user. */
@@ -159,6 +167,7 @@ export class DocumentDatabase extends Construct implements IDocumentDatabase {
     super(scope, id);
     const cluster = props.cluster;
     const count = props.members ?? 3;
+    const resources = props.resources ?? DEFAULT_RESOURCES.documentDatabase;
     const rsName = props.replicaSetName ?? 'rs0';
     const databases = props.appDatabases ?? ['app'];
     const appUser = props.appUsername ?? 'app';
@@ -182,7 +191,9 @@ export class DocumentDatabase extends Construct implements IDocumentDatabase {
         message: () => `appUsername: got '${appUser}'; allowed: letters, digits and '_', starting with a letter, not '${ROOT_USER}'; fix: use e.g. 'app'`,
       },
       ...dataStoreRules(props, count),
+      ...resourceRules('resources', resources),
     ]);
+    const cacheGb = Math.max(0.25, Math.floor(((resources.memoryMb - 1024) / 2 / 1024) * 100) / 100);
 
     this.replicaSetName = rsName;
     this.image = props.image ?? DEFAULT_MONGO_IMAGE;
@@ -217,7 +228,7 @@ export class DocumentDatabase extends Construct implements IDocumentDatabase {
         image: this.image,
         entrypoint: ['bash', '-c'],
         command: [MEMBER_SCRIPT],
-        environment: { MONGO_REPLICA_SET: rsName, ...(i === 0 ? { MONGO_INITDB_ROOT_USERNAME: ROOT_USER } : {}) },
+        environment: { MONGO_REPLICA_SET: rsName, MONGO_WIREDTIGER_CACHE_GB: String(cacheGb), ...(i === 0 ? { MONGO_INITDB_ROOT_USERNAME: ROOT_USER } : {}) },
         secrets: {
           MONGO_KEYFILE: { secret: this.keyFileSecret, fileVariable: 'MONGO_KEYFILE_FILE' },
           ...(i === 0 ? { MONGO_INITDB_ROOT_PASSWORD: { secret: this.rootPasswordSecret, fileVariable: 'MONGO_INITDB_ROOT_PASSWORD_FILE' } } : {}),
@@ -230,6 +241,8 @@ export class DocumentDatabase extends Construct implements IDocumentDatabase {
         placement,
         stopGraceSec: 60,
         stateful: true,
+        resources,
+        dataStore: true,
       });
     });
 
@@ -251,6 +264,7 @@ export class DocumentDatabase extends Construct implements IDocumentDatabase {
         MONGO_APP_PASSWORD: { secret: this.appPasswordSecret, fileVariable: 'MONGO_APP_PASSWORD_FILE' },
       },
       dependsOn: [...this.workloads],
+      resources: DEFAULT_RESOURCES.task,
       oneShot: true,
     });
     this.connections.allowDefaultPortFrom(this.initTask, 'replica set initialisation');

@@ -9,6 +9,7 @@ import type { Endpoint, IHttpCache } from '../core/roles';
 import { validate } from '../core/validation-error';
 import { renderVarnishVcl, VARNISH_CONTAINER_PORT, VARNISH_HEALTH_PATH } from '../core/vcl';
 import { DockerConnections, IDockerNetwork } from './docker-connections';
+import { ContainerResources, DEFAULT_RESOURCES, resourceRules } from './container-resources';
 import type { DockerCluster } from './docker-cluster';
 import type { LoadBalancer, LoadBalancerTarget } from './load-balancer';
 import { Workload } from './workload';
@@ -41,10 +42,16 @@ export interface HttpCacheProps {
    */
   readonly image?: string;
   /**
-   * Memory for cached objects, in MiB (Varnish `malloc` storage).
-   * @default 256
+   * Memory for cached objects, in MiB (Varnish `malloc` storage); at most half of the memory limit
+   * (Varnish needs the rest for its per-object overhead, transient storage and threads).
+   * @default - half of `resources.memoryMb`
    */
   readonly cacheSizeMiB?: number;
+  /**
+   * Memory limit, memory reservation and CPUs of the Varnish container.
+   * @default { memoryMb: 512, cpus: 0.5 }
+   */
+  readonly resources?: ContainerResources;
   /**
    * Name within the cluster (`<prefix>-<name>`), also the host name the app purges.
    * @default 'varnish'
@@ -95,7 +102,8 @@ export class HttpCache extends Construct implements IHttpCache {
     super(scope, id);
     const cluster = props.cluster;
     const name = props.name ?? 'varnish';
-    const cacheSizeMiB = props.cacheSizeMiB ?? 256;
+    const resources = props.resources ?? DEFAULT_RESOURCES.httpCache;
+    const cacheSizeMiB = props.cacheSizeMiB ?? Math.floor(resources.memoryMb / 2);
     const probe = props.backendProbePath;
     validate(this, [
       {
@@ -114,9 +122,11 @@ export class HttpCache extends Construct implements IHttpCache {
         failed: probe !== undefined && !/^\/[A-Za-z0-9._~%/-]*$/.test(probe),
         message: () => `backendProbePath: got '${probe}'; allowed: an absolute path of letters, digits and . _ ~ % / -; fix: use the app's health check path`,
       },
+      ...resourceRules('resources', resources, 64),
       {
-        failed: !Number.isInteger(cacheSizeMiB) || cacheSizeMiB < 16 || cacheSizeMiB > 1048576,
-        message: () => `cacheSizeMiB: got ${cacheSizeMiB}; allowed: an integer from 16 to 1048576; fix: use e.g. 256`,
+        failed: !Number.isInteger(cacheSizeMiB) || cacheSizeMiB < 16 || cacheSizeMiB > Math.floor(resources.memoryMb / 2),
+        message: () =>
+          `cacheSizeMiB: got ${cacheSizeMiB}; allowed: an integer from 16 to half of resources.memoryMb (${Math.floor(resources.memoryMb / 2)}); fix: lower cacheSizeMiB or raise resources.memoryMb`,
       },
     ]);
     this.image = props.image ?? DEFAULT_VARNISH_IMAGE;
@@ -141,6 +151,7 @@ export class HttpCache extends Construct implements IHttpCache {
       image: this.image,
       entrypoint: ['varnishd'],
       command: ['-F', '-a', `:${VARNISH_CONTAINER_PORT}`, '-f', VCL_PATH, '-s', `malloc,${cacheSizeMiB}m`],
+      resources,
       listenNetwork: this.edgeNetwork,
       defaultPort: Port.tcp(VARNISH_CONTAINER_PORT),
       files: [{ path: VCL_PATH, content: this.vcl }],

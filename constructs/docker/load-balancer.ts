@@ -12,7 +12,12 @@ import type { DockerCluster } from './docker-cluster';
 import type { DockerConnections } from './docker-connections';
 import { ACME_DIR, DYNAMIC_CONFIG_PATH, renderTraefikDynamicConfig, ROUTES_DIR, TraefikRoute, traefikStaticArgs } from './private/traefik-config';
 import type { IRenderedWorkload, PublishedPort } from './runtime';
+import { ContainerResources, DEFAULT_RESOURCES } from './container-resources';
+import { constraintList, malformedConstraints, pinsToChosenNodes } from './swarm-placement';
 import { Workload } from './workload';
+
+/** `nobody:nogroup`, the user Traefik runs as without ACME. */
+const NOBODY = '65534:65534';
 
 /** Default Traefik image. */
 export const DEFAULT_TRAEFIK_IMAGE = 'traefik:v3.3.5';
@@ -80,6 +85,18 @@ export interface LoadBalancerTarget {
   readonly serverUrls: readonly string[];
 }
 
+/** Where Traefik runs on a swarm. */
+export interface LoadBalancerSwarmPlacement {
+  /**
+   * `global`: one Traefik on every node the constraints admit (e.g. every node labelled as an edge
+   * node); each answers on its own host ports, so DNS lists all of them. `pinned`: one Traefik on the
+   * node the constraints select (label exactly one node); DNS points at that node.
+   */
+  readonly mode: 'global' | 'pinned';
+  /** Placement constraints selecting the edge node(s), e.g. `['node.labels.webcluster.edge == true']`. */
+  readonly constraints: string[];
+}
+
 /** Properties of a {@link LoadBalancer}. */
 export interface LoadBalancerProps {
   /** The cluster; Traefik runs on its frontend network. */
@@ -134,11 +151,19 @@ export interface LoadBalancerProps {
    */
   readonly idleTimeoutSec?: number;
   /**
-   * Swarm placement constraints of the Traefik service, e.g. `['node.hostname == edge-1']` so DNS
-   * can point at the node that publishes the ports. Ignored on a standalone engine.
-   * @default [] (any node)
+   * Swarm: where Traefik runs. Its ports are published in host mode, so only the nodes running it
+   * answer and DNS must point at them: `{ mode: 'global', constraints:
+   * ['node.labels.webcluster.edge == true'] }` runs one Traefik on every labelled edge node,
+   * `{ mode: 'pinned', constraints: [...] }` one Traefik on the node the constraints select.
+   * Required on a swarm of several nodes. Ignored on a standalone engine.
+   * @default - one Traefik on any node (only on a one-node swarm)
    */
-  readonly placement?: string[];
+  readonly swarmPlacement?: LoadBalancerSwarmPlacement;
+  /**
+   * Memory limit, memory reservation and CPUs of the Traefik container.
+   * @default { memoryMb: 256, cpus: 1 }
+   */
+  readonly resources?: ContainerResources;
 }
 
 /**
@@ -152,8 +177,9 @@ export interface LoadBalancerProps {
  * backend containers; `/ping` on the unpublished port 8080 is the container's own health check.
  *
  * On Swarm the ports are published in `host` mode (the routing mesh would hide client addresses
- * from the allow lists and from the app) and updates stop the old task first, since two tasks
- * cannot bind the same host port.
+ * from the allow lists and from the app), so only the nodes running Traefik answer: `swarmPlacement`
+ * picks them (one Traefik per edge node, or one pinned to a node). Updates stop the old task first,
+ * since two tasks cannot bind the same host port.
  *
  * @resource docker_container
  */
@@ -181,6 +207,8 @@ export class LoadBalancer extends Construct implements ILoadBalancer {
   public readonly tlsEnabled: boolean;
   /** Sticky cookie name, when stickiness is on. */
   public readonly stickyCookieName?: string;
+  /** Where Traefik runs on a swarm, as given; undefined on a standalone engine (or when not given). */
+  public readonly swarmPlacement?: LoadBalancerSwarmPlacement;
   private readonly domain?: string;
   private readonly swarm: boolean;
   private readonly ingressCidrs?: readonly string[];
@@ -201,6 +229,9 @@ export class LoadBalancer extends Construct implements ILoadBalancer {
     const cookieName = props.stickiness ? (props.stickiness.cookieName ?? 'webcluster_lb') : undefined;
     const ingress = props.ingressCidrs ?? ['0.0.0.0/0'];
     const badCidr = ingress.find((c) => !isIpv4Cidr(c));
+    const placement = swarm ? props.swarmPlacement : undefined;
+    const constraints = placement?.constraints ?? [];
+    const nodes = cluster.runtime.nodes;
     validate(this, [
       {
         failed: props.domain !== undefined && !isHostName(props.domain),
@@ -256,18 +287,43 @@ export class LoadBalancer extends Construct implements ILoadBalancer {
         failed: !Number.isInteger(this.idleTimeoutSec) || this.idleTimeoutSec < 1 || this.idleTimeoutSec > 3600,
         message: () => `idleTimeoutSec: got ${this.idleTimeoutSec}; allowed: 1 to 3600; fix: pick a value in range (WebSockets: 3600)`,
       },
+      {
+        failed: placement !== undefined && placement.mode !== 'global' && placement.mode !== 'pinned',
+        message: () => `swarmPlacement.mode: got '${placement?.mode}'; allowed: 'global' or 'pinned'; fix: use 'global' (a Traefik on every edge node) or 'pinned' (one Traefik)`,
+      },
+      {
+        failed: malformedConstraints(constraints).length > 0,
+        message: () =>
+          `swarmPlacement.constraints: got ${constraintList(malformedConstraints(constraints))}; allowed: Swarm constraints '<attribute> == <value>' or '<attribute> != <value>'; fix: use e.g. 'node.labels.webcluster.edge == true'`,
+      },
+      {
+        failed: swarm && nodes > 1 && constraints.length === 0,
+        message: () =>
+          `${placement ? 'swarmPlacement.constraints: got []' : 'swarmPlacement: got nothing'} on a swarm of ${nodes} nodes; allowed: constraints that select the edge node(s) (Traefik publishes its ports in host mode: only the nodes running it answer, and DNS must point at them); fix: label the edge nodes (docker node update --label-add webcluster.edge=true <node>) and use { mode: 'global', constraints: ['node.labels.webcluster.edge == true'] }`,
+      },
+      {
+        failed: placement?.mode === 'pinned' && nodes > 1 && constraints.length > 0 && !pinsToChosenNodes(constraints),
+        message: () =>
+          `swarmPlacement.constraints: got ${constraintList(constraints)} with mode pinned on a swarm of ${nodes} nodes; allowed: a constraint that selects the one edge node (node.labels.<key> ==, node.hostname == or node.id ==), or Traefik moves to a node DNS does not point at; fix: label the edge node (docker node update --label-add webcluster.edge=true <node>) and use ['node.labels.webcluster.edge == true']`,
+      },
     ]);
+    if (this.tlsEnabled && placement?.mode === 'global' && nodes > 1) {
+      Annotations.of(this).addWarning(
+        `acmeEmail with swarmPlacement mode global: every edge node's Traefik asks Let's Encrypt for its own certificate, and a challenge may reach another edge node, which does not know it; label one edge node, use mode pinned, or terminate TLS in front of the edge nodes`,
+      );
+    }
     if (this.tlsEnabled && this.httpPort !== 80) {
       Annotations.of(this).addWarning(
         `httpPort ${this.httpPort} with acmeEmail: Let's Encrypt's HTTP challenge connects to port 80; forward port 80 of the public address to ${this.httpPort}`,
       );
     }
     this.stickyCookieName = cookieName;
+    this.swarmPlacement = placement;
     this.ingressCidrs = ingress.length === 1 && ingress[0] === '0.0.0.0/0' ? undefined : [...ingress];
     this.dnsName = props.domain ?? this.listenAddress;
 
     // Swarm: host mode, so Traefik sees client addresses (the routing mesh would replace them and
-    // defeat the allow lists); `placement` picks the node(s) that answer.
+    // defeat the allow lists); `swarmPlacement` picks the node(s) that answer.
     const port = (containerPort: number, hostPort: number): PublishedPort => ({ containerPort, hostPort, hostIp: this.listenAddress, publishMode: 'host' });
     const ports: PublishedPort[] = [port(80, this.httpPort)];
     if (this.tlsEnabled) ports.push(port(443, this.httpsPort));
@@ -289,6 +345,7 @@ export class LoadBalancer extends Construct implements ILoadBalancer {
           command: [`set -eu; cp ${DYNAMIC_CONFIG_PATH} ${ROUTES_DIR}/.routes.yml.tmp; mv ${ROUTES_DIR}/.routes.yml.tmp ${ROUTES_DIR}/routes.yml`],
           files: [routes],
           volumes: [{ volumeName: routesVolume, containerPath: ROUTES_DIR }],
+          resources: DEFAULT_RESOURCES.task,
           oneShot: true,
         })
       : undefined;
@@ -313,7 +370,13 @@ export class LoadBalancer extends Construct implements ILoadBalancer {
         ...(this.tlsEnabled ? [{ volumeName: cluster.addVolume(this, 'AcmeVolume', 'traefik-acme', true), containerPath: ACME_DIR }] : []),
       ],
       healthcheck: { test: ['CMD', 'traefik', 'healthcheck', '--ping'], intervalSec: 10, timeoutSec: 5, retries: 3, startPeriodSec: 10 },
-      placement: props.placement ?? [],
+      placement: constraints,
+      global: placement?.mode === 'global',
+      resources: props.resources ?? DEFAULT_RESOURCES.loadBalancer,
+      // Unprivileged, on a read-only root filesystem (the engine lets containers bind ports below
+      // 1024 without root). With ACME, Traefik keeps root: it writes acme.json onto a new named
+      // volume, which the engine creates owned by root.
+      security: { user: this.tlsEnabled ? undefined : NOBODY, readOnlyRootfs: true, tmpfs: ['/tmp'] },
       // Host ports (and the ACME volume) allow one copy at a time: Swarm updates stop the old task first.
       stateful: swarm || this.tlsEnabled,
       // The first routes are on the volume before Traefik starts.

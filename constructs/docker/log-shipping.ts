@@ -9,6 +9,7 @@ import { validate, ValidationError } from '../core/validation-error';
 import type { DockerCluster } from './docker-cluster';
 import type { DockerSecret } from './docker-secret';
 import type { LogTarget } from './runtime';
+import { ContainerResources, DEFAULT_RESOURCES } from './container-resources';
 import { Workload } from './workload';
 
 /** One Fluent Bit output and the records it takes. */
@@ -60,6 +61,11 @@ export interface LogShippingProps {
    * @default 5
    */
   readonly jsonFileMaxFiles?: number;
+  /**
+   * Memory limit, memory reservation and CPUs of the Fluent Bit container.
+   * @default { memoryMb: 128, cpus: 0.25 }
+   */
+  readonly resources?: ContainerResources;
 }
 
 /** Default Fluent Bit image. */
@@ -190,6 +196,7 @@ export class LogShipping extends Construct implements ILogShipping {
       secrets: Object.fromEntries(Object.entries(secrets).map(([name, secret]) => [name, { secret }])),
       files: [{ path: CONFIG_PATH, content: this.config }],
       ports: [{ containerPort: 24224, hostPort: forwardPort, hostIp: '127.0.0.1' }],
+      resources: props.resources ?? DEFAULT_RESOURCES.logs,
     });
     this.logTarget = {
       driver: 'fluentd',

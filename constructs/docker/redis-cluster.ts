@@ -9,6 +9,8 @@ import { dataClassRules } from '../core/redis-data-classes';
 import { validate, ValidationError } from '../core/validation-error';
 import { DockerConnections } from './docker-connections';
 import { dataStoreRules, debugPorts, DockerDataStoreProps, pascalCase, statefulPlacement } from './private/data-store';
+import { ContainerResources, DEFAULT_RESOURCES, memoryShare, resolveResources, resourceRules } from './container-resources';
+import { SERVER_NOFILE } from './runtime';
 import { Workload } from './workload';
 
 /** Properties of a {@link RedisCluster}. */
@@ -16,16 +18,26 @@ export interface RedisClusterProps extends DockerDataStoreProps {
   /** Data classes to run one Valkey for each; non-empty, each class at most once. */
   readonly dataClasses: RedisDataClass[];
   /**
-   * `maxmemory` of every instance, in MiB (16 to 1048576).
-   * @default 256
+   * `maxmemory` of every instance, in MiB (16 to 90 % of the instance's memory limit).
+   * @default - per instance, 75 % of its memory limit without persistence, 60 % with (an AOF
+   * rewrite forks the server, and pages written meanwhile are copied)
    */
   readonly maxmemoryMb?: number;
+  /**
+   * Memory limit, memory reservation and CPUs of the instance of each data class. The reservation
+   * defaults to the whole limit.
+   * @default - cache 512 MiB, sessions 256 MiB, critical 256 MiB, queue 512 MiB; 0.5 CPUs (critical 0.25)
+   */
+  readonly resources?: Partial<Record<RedisDataClass, ContainerResources>>;
   /**
    * Valkey image, pinned by tag or digest; it must provide `valkey-server` and `valkey-cli`.
    * @default 'valkey/valkey:8.0.2'
    */
   readonly image?: string;
 }
+
+/** uid:gid of the `valkey` user of the official image. */
+const VALKEY_USER = '999:999';
 
 /** Default Valkey image (Valkey 8.0 is what Shopware recommends). */
 export const DEFAULT_VALKEY_IMAGE = 'valkey/valkey:8.0.2';
@@ -65,8 +77,8 @@ const DATABASES = 16;
  */
 export class RedisCluster extends Construct implements IRedisCluster {
   public readonly dataClasses: readonly RedisDataClass[];
-  /** `maxmemory` of every instance, in MiB. */
-  public readonly maxmemoryMb: number;
+  /** `maxmemory` of the instance of each data class, in MiB. */
+  public readonly maxmemoryMb: Readonly<Partial<Record<RedisDataClass, number>>>;
   /** Valkey image in use. */
   public readonly image: string;
   /** TCP port of every instance. */
@@ -83,18 +95,28 @@ export class RedisCluster extends Construct implements IRedisCluster {
     super(scope, id);
     const cluster = props.cluster;
     const classes = props.dataClasses;
-    const maxmemoryMb = props.maxmemoryMb ?? 256;
+    validate(this, dataClassRules(classes));
+    const resources = Object.fromEntries(classes.map((c) => [c, props.resources?.[c] ?? DEFAULT_RESOURCES.redis[c]])) as Record<RedisDataClass, ContainerResources>;
+    const maxmemoryOf = (c: RedisDataClass): number =>
+      props.maxmemoryMb ?? memoryShare(resolveResources(resources[c], true), REDIS_DATA_CLASSES[c].durable ? 0.6 : 0.75, 16);
+    const smallest = classes.reduce((a, c) => (resources[c].memoryMb < resources[a].memoryMb ? c : a), classes[0]);
+    const unknownResources = Object.keys(props.resources ?? {}).filter((c) => !classes.includes(c as RedisDataClass));
     validate(this, [
-      ...dataClassRules(classes),
       {
-        failed: !Number.isInteger(maxmemoryMb) || maxmemoryMb < 16 || maxmemoryMb > 1048576,
-        message: () => `maxmemoryMb: got ${maxmemoryMb}; allowed: an integer from 16 to 1048576; fix: use e.g. 256`,
+        failed: unknownResources.length > 0,
+        message: () => `resources: got sizes for [${unknownResources.join(', ')}]; allowed: the served data classes ${classes.join(', ')}; fix: drop those entries or add the classes to dataClasses`,
+      },
+      ...classes.flatMap((c) => resourceRules(`resources.${c}`, resources[c])),
+      {
+        failed: props.maxmemoryMb !== undefined && (!Number.isInteger(props.maxmemoryMb) || props.maxmemoryMb < 16 || props.maxmemoryMb > resources[smallest].memoryMb * 0.9),
+        message: () =>
+          `maxmemoryMb: got ${props.maxmemoryMb}; allowed: an integer from 16 to 90 % of the smallest memory limit (${Math.floor(resources[smallest].memoryMb * 0.9)}, class ${smallest}); fix: leave maxmemoryMb out (derived from each limit) or raise resources.${smallest}.memoryMb`,
       },
       ...dataStoreRules(props, classes.length, classes.some((c) => REDIS_DATA_CLASSES[c]?.durable)),
     ]);
 
     this.dataClasses = [...classes];
-    this.maxmemoryMb = maxmemoryMb;
+    this.maxmemoryMb = Object.fromEntries(classes.map((c) => [c, maxmemoryOf(c)]));
     this.image = props.image ?? DEFAULT_VALKEY_IMAGE;
     this.connections = new DockerConnections(this, cluster.backend, Port.tcp(REDIS_PORT));
     this.placement = statefulPlacement(props);
@@ -114,7 +136,7 @@ export class RedisCluster extends Construct implements IRedisCluster {
         image: this.image,
         // The image's entrypoint passes `valkey-server ...` through (dropping root); the same argv
         // also works where a runtime sets it as the entrypoint itself.
-        command: ['valkey-server', '--maxmemory', `${maxmemoryMb}mb`, '--maxmemory-policy', traits.maxmemoryPolicy, ...persistence],
+        command: ['valkey-server', '--maxmemory', `${maxmemoryOf(dataClass)}mb`, '--maxmemory-policy', traits.maxmemoryPolicy, ...persistence],
         listenNetwork: cluster.backend,
         defaultPort: Port.tcp(REDIS_PORT),
         volumes,
@@ -122,6 +144,11 @@ export class RedisCluster extends Construct implements IRedisCluster {
         ports: debugPorts(props, REDIS_PORT, i),
         placement: traits.durable ? [...this.placement] : [],
         stateful: traits.durable,
+        resources: resources[dataClass],
+        dataStore: true,
+        // The image's `valkey` user (its entrypoint drops to it only when started as root), which
+        // owns /data; nothing outside the data volume is written.
+        security: { user: VALKEY_USER, readOnlyRootfs: true, nofile: SERVER_NOFILE },
       });
       this.byClass.set(dataClass, workload);
       return workload;

@@ -6,6 +6,7 @@
 import type { Construct } from 'constructs';
 import type { ITerraformDependable } from '../core/cdktf';
 import type { IDockerNetwork } from './docker-connections';
+import type { ResolvedResources } from './container-resources';
 import type { DockerSecret } from './docker-secret';
 
 /** An image the engine holds. */
@@ -58,6 +59,47 @@ export interface WorkloadSecret {
    */
   readonly fileVariable?: string;
 }
+
+/**
+ * Hardening of a workload's containers beyond what every container gets (no `NET_RAW`,
+ * `no-new-privileges`): each only where the image allows it.
+ */
+export interface WorkloadSecurity {
+  /**
+   * User the process runs as, `<uid>:<gid>` (numeric, so the engine reads back what was written).
+   * @default - the image's user
+   */
+  readonly user?: string;
+  /**
+   * Mount the root filesystem read-only; the process writes only to its volumes and to `tmpfs`.
+   * Files rendered into the container (`files`) need a writable root filesystem on a standalone
+   * engine (the engine copies them in before the start), so the two are refused together there.
+   * @default false
+   */
+  readonly readOnlyRootfs?: boolean;
+  /**
+   * Scratch directories mounted as tmpfs (in memory, counted against the memory limit), e.g. the
+   * socket directory of a read-only MariaDB.
+   * @default []
+   */
+  readonly tmpfs?: readonly string[];
+  /**
+   * Run an init process as PID 1 that reaps the zombies of a process that spawns children and
+   * forwards signals. Standalone only: the provider has no such attribute for Swarm services.
+   * @default false
+   */
+  readonly init?: boolean;
+  /**
+   * Open-files limit (soft and hard) for servers that hold many connections and files. Standalone
+   * only: the provider has no ulimits for Swarm services (set `default-ulimits` in the nodes'
+   * daemon.json instead).
+   * @default - the engine's default
+   */
+  readonly nofile?: number;
+}
+
+/** Open-files limit of the servers that hold many connections (MariaDB, Valkey). */
+export const SERVER_NOFILE = 65536;
 
 /** Container health check. */
 export interface WorkloadHealthcheck {
@@ -115,6 +157,12 @@ export interface WorkloadSpec {
   readonly secrets: Readonly<Record<string, WorkloadSecret>>;
   /** Number of copies (standalone: containers `<name>-1..N`; swarm: service replicas). */
   readonly replicas: number;
+  /**
+   * Swarm: one task on every node the placement admits (global mode) instead of `replicas` copies.
+   * Standalone engines run one container.
+   * @default false
+   */
+  readonly global?: boolean;
   /** Networks to attach, resolved at synth time (after every access rule was granted). */
   readonly networks: () => readonly IDockerNetwork[];
   /** DNS aliases on every network. */
@@ -137,12 +185,14 @@ export interface WorkloadSpec {
   readonly labels: Readonly<Record<string, string>>;
   /** Seconds to let the process stop before it is killed. */
   readonly stopGraceSec: number;
-  /** User (name or uid[:gid]) the process runs as; undefined: the image's user. */
-  readonly user?: string;
   /**
    * Holds state on a volume: never run two copies at once (Swarm updates stop the old task first).
    */
   readonly stateful: boolean;
+  /** Memory limit and reservation and CPUs of each copy. */
+  readonly resources: ResolvedResources;
+  /** Hardening of the containers. */
+  readonly security: WorkloadSecurity;
 }
 
 /** What a rendered workload offers to others. */
@@ -157,6 +207,8 @@ export interface IRenderedWorkload {
 export interface IContainerRuntime {
   /** `standalone` or `swarm`. */
   readonly mode: 'standalone' | 'swarm';
+  /** Nodes workloads can be scheduled on: 1 for a standalone engine, the swarm's nodes on Swarm. */
+  readonly nodes: number;
   /**
    * Whether a port can be published on the host's loopback address only. Swarm cannot bind a
    * published port to one address, so loopback-only ports (debug ports, the local log intake) are

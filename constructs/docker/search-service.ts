@@ -9,6 +9,7 @@ import { validate } from '../core/validation-error';
 import { DockerConnections } from './docker-connections';
 import { dataStoreRules, debugPorts, DockerDataStoreProps, statefulPlacement } from './private/data-store';
 import type { WorkloadVolume } from './runtime';
+import { ContainerResources, DEFAULT_RESOURCES, resourceRules } from './container-resources';
 import { Workload } from './workload';
 
 /** Default Solr image. */
@@ -51,10 +52,17 @@ export interface SearchServiceProps extends DockerDataStoreProps {
    */
   readonly configSet?: DockerSolrConfigSetSource;
   /**
-   * Java heap of Solr (`SOLR_HEAP`), e.g. `1g`.
+   * Java heap of Solr (`SOLR_HEAP`), e.g. `1g`; at most three quarters of the memory limit (the
+   * JVM and the index's memory-mapped files need the rest).
    * @default '1g'
    */
   readonly heapSize?: string;
+  /**
+   * Memory limit, memory reservation and CPUs of the Solr container.
+   * The reservation defaults to the whole limit.
+   * @default { memoryMb: 1536, cpus: 1 }
+   */
+  readonly resources?: ContainerResources;
 }
 
 /**
@@ -91,7 +99,9 @@ export class SearchService extends Construct implements ISearchService {
     const cluster = props.cluster;
     this.coreName = props.coreName ?? 'collection1';
     this.image = props.image ?? DEFAULT_SOLR_IMAGE;
-    const heap = props.heapSize ?? '1g';
+    const resources = props.resources ?? DEFAULT_RESOURCES.search;
+    const heap = props.heapSize ?? `${Math.floor(resources.memoryMb / 2)}m`;
+    const heapMb = /^[1-9]\d*[mg]$/.test(heap) ? Number(heap.slice(0, -1)) * (heap.endsWith('g') ? 1024 : 1) : 0;
     const prepare = props.configSet?.prepareCommand;
     validate(this, [
       {
@@ -101,6 +111,12 @@ export class SearchService extends Construct implements ISearchService {
       {
         failed: !/^[1-9]\d*[mg]$/.test(heap),
         message: () => `heapSize: got '${heap}'; allowed: a size in m or g such as 1g; fix: use e.g. '1g'`,
+      },
+      ...resourceRules('resources', resources, 256),
+      {
+        failed: heapMb > resources.memoryMb * 0.75,
+        message: () =>
+          `heapSize: got '${heap}' with resources.memoryMb ${resources.memoryMb}; allowed: at most three quarters of the memory limit (${Math.floor(resources.memoryMb * 0.75)}m); fix: lower heapSize or raise resources.memoryMb`,
       },
       {
         failed: prepare !== undefined && (prepare.trim() === '' || /\$\{|%\{/.test(prepare)),
@@ -142,6 +158,8 @@ export class SearchService extends Construct implements ISearchService {
       placement: statefulPlacement(props),
       stopGraceSec: 60,
       stateful: true,
+      resources,
+      dataStore: true,
     });
     this.url = `http://solr:${SOLR_PORT}/solr`;
   }

@@ -10,6 +10,7 @@ import { validate, ValidationError } from '../core/validation-error';
 import { DockerConnections } from './docker-connections';
 import { DockerSecret } from './docker-secret';
 import { dataStoreRules, debugPorts, DockerDataStoreProps, pascalCase, statefulPlacement, variablePrefix } from './private/data-store';
+import { ContainerResources, DEFAULT_RESOURCES } from './container-resources';
 import { Workload } from './workload';
 
 /** One bucket of a {@link SharedStorage}. */
@@ -67,6 +68,12 @@ export interface SharedStorageProps extends DockerDataStoreProps {
    * @default 'curlimages/curl:8.11.1'
    */
   readonly clientImage?: string;
+  /**
+   * Memory limit, memory reservation and CPUs of the MinIO container.
+   * The reservation defaults to the whole limit.
+   * @default { memoryMb: 512, cpus: 0.5 }
+   */
+  readonly resources?: ContainerResources;
 }
 
 /** Default MinIO server image. */
@@ -256,6 +263,8 @@ export class SharedStorage extends Construct implements ISharedStorage {
       ports: debugPorts(props, S3_PORT),
       placement: [...this.placement],
       stateful: true,
+      resources: props.resources ?? DEFAULT_RESOURCES.storage,
+      dataStore: true,
     });
 
     this.initTask = new Workload(this, 'BucketInit', {
@@ -272,6 +281,7 @@ export class SharedStorage extends Construct implements ISharedStorage {
         AWS_SECRET_ACCESS_KEY: { secret: this.secretKeySecret },
       },
       dependsOn: [this.workload],
+      resources: DEFAULT_RESOURCES.task,
       oneShot: true,
     });
     this.connections.allowDefaultPortFrom(this.initTask, 'bucket initialisation');

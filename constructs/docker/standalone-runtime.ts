@@ -6,9 +6,10 @@ import { Network } from '@cdktf/provider-docker/lib/network';
 import { Volume } from '@cdktf/provider-docker/lib/volume';
 import { Construct } from 'constructs';
 import { Lazy } from '../core/cdktf';
+import { cpuShares } from './container-resources';
 import type { IDockerNetwork } from './docker-connections';
 import { goDuration } from './private/duration';
-import type { IContainerRuntime, IRenderedWorkload, WorkloadHealthcheck, WorkloadSpec } from './runtime';
+import type { IContainerRuntime, IRenderedWorkload, WorkloadHealthcheck, WorkloadSecurity, WorkloadSpec } from './runtime';
 
 /**
  * Capabilities every container drops, in the form the engine reports them back (`CAP_` prefix):
@@ -34,6 +35,7 @@ export function envList(spec: WorkloadSpec): string[] {
 /** Containers on one engine: `<name>-1..N` per workload, bridge networks, local volumes. */
 export class StandaloneRuntime implements IContainerRuntime {
   public readonly mode = 'standalone' as const;
+  public readonly nodes = 1;
   public readonly supportsLoopbackPorts = true;
   public readonly backendAddressing = 'per-container' as const;
 
@@ -104,16 +106,37 @@ function containerConfig(spec: WorkloadSpec, name: string): ContainerConfig {
     }),
     volumes: spec.volumes.map((v) => ({ ...(v.bind ? { hostPath: v.volumeName } : { volumeName: v.volumeName }), containerPath: v.containerPath, readOnly: v.readOnly ?? false })),
     upload: spec.files.map((f) => ({ file: f.path, content: f.content, ...(f.executable ? { executable: true } : {}) })),
-    user: spec.user,
     healthcheck: h ? healthcheckConfig(h) : undefined,
     ports: spec.ports.map((p) => ({ internal: p.containerPort, external: p.hostPort, ip: p.hostIp, protocol: 'tcp' })),
     logDriver: spec.logging.driver,
     logOpts: { ...spec.logging.options },
     labels: labelList({ ...spec.labels, 'webcluster.role': spec.role }),
     destroyGraceSeconds: spec.stopGraceSec,
+    // No swap beyond the limit (memory_swap = memory): the engine reads back what is written here,
+    // where an unset memory_swap reads back as twice the memory and plans a change after each apply.
+    memory: spec.resources.memoryMb,
+    memorySwap: spec.resources.memoryMb,
+    // A weight, not a cap: `cpus` would read back as nano-CPUs and plan a change after each apply.
+    cpuShares: cpuShares(spec.resources.cpus),
     capabilities: { drop: [...DROPPED_CAPABILITIES] },
     securityOpts: ['no-new-privileges:true'],
+    ...securityConfig(spec.security),
     dependsOn: spec.dependsOn.flatMap((d) => [...d.resources]),
+  };
+}
+
+/** Mount options of scratch tmpfs directories: no executables, no set-uid, no devices. */
+export const TMPFS_OPTIONS = 'rw,noexec,nosuid,nodev';
+
+/** A workload's hardening as container arguments; unset fields are left out (the image's defaults). */
+function securityConfig(s: WorkloadSecurity): Partial<ContainerConfig> {
+  const tmpfs = s.tmpfs ?? [];
+  return {
+    ...(s.user !== undefined ? { user: s.user } : {}),
+    ...(s.readOnlyRootfs ? { readOnly: true } : {}),
+    ...(tmpfs.length > 0 ? { tmpfs: Object.fromEntries(tmpfs.map((path) => [path, TMPFS_OPTIONS])) } : {}),
+    ...(s.init ? { init: true } : {}),
+    ...(s.nofile !== undefined ? { ulimit: [{ name: 'nofile', soft: s.nofile, hard: s.nofile }] } : {}),
   };
 }
 

@@ -20,6 +20,9 @@ import { healthcheckConfig, labelList, StandaloneRuntime } from './standalone-ru
  */
 const MAX_FAILURE_RATIO = '0.0';
 
+/** Bytes per MiB. */
+const MIB = 1024 * 1024;
+
 /** How clients reach a Swarm service: its virtual IP, or DNS round robin over its tasks. */
 export type SwarmEndpointMode = 'vip' | 'dnsrr';
 
@@ -32,10 +35,17 @@ export interface SwarmRuntimeOptions {
    * @default 'vip'
    */
   readonly endpointMode?: SwarmEndpointMode;
+  /**
+   * Nodes in the swarm (1 to 100). With more than one, every stateful store must be pinned to the
+   * node that holds its volume (a node label, host name or node id), and the load balancer to its
+   * edge node(s): the stores and the load balancer refuse the default placement.
+   * @default 1
+   */
+  readonly nodes?: number;
 }
 
 /**
- * Services on a Swarm: replicated mode, placement constraints, `start-first` updates that roll back
+ * Services on a Swarm: replicated (or global) mode, placement constraints, `start-first` updates that roll back
  * on failure (`stop-first` for stateful services, which must never run twice), overlay networks
  * (attachable, so one-shot tasks can join them), Swarm configs for rendered files and Swarm secrets
  * mounted as files. One-shot tasks run as containers on the manager the provider talks to.
@@ -45,11 +55,14 @@ export class SwarmRuntime implements IContainerRuntime {
   public readonly supportsLoopbackPorts = false;
   /** The endpoint mode of every service. */
   public readonly endpointMode: SwarmEndpointMode;
+  /** Nodes in the swarm (validated by the cluster: an integer from 1 to 100). */
+  public readonly nodes: number;
   public readonly backendAddressing: 'virtual-ip' | 'dns-round-robin';
   private readonly tasks = new StandaloneRuntime();
 
   constructor(options: SwarmRuntimeOptions = {}) {
     this.endpointMode = options.endpointMode ?? 'vip';
+    this.nodes = options.nodes ?? 1;
     this.backendAddressing = this.endpointMode === 'vip' ? 'virtual-ip' : 'dns-round-robin';
   }
 
@@ -113,7 +126,7 @@ export class SwarmRuntime implements IContainerRuntime {
     const service = new Service(scope, 'Service', {
       name: spec.name,
       labels: labelList({ ...spec.labels, 'webcluster.role': spec.role }),
-      mode: { replicated: { replicas: spec.replicas } },
+      mode: spec.global ? { global: true } : { replicated: { replicas: spec.replicas } },
       taskSpec: {
         containerSpec: {
           image: spec.image.name,
@@ -122,8 +135,13 @@ export class SwarmRuntime implements IContainerRuntime {
           args: spec.command ? [...spec.command] : undefined,
           env: plainEnv,
           healthcheck: h ? healthcheckConfig(h, goShortDuration) : undefined,
-          mounts: spec.volumes.map((v) => ({ target: v.containerPath, source: v.volumeName, type: v.bind ? 'bind' : 'volume', readOnly: v.readOnly ?? false })),
-          user: spec.user,
+          mounts: [
+            ...spec.volumes.map((v) => ({ target: v.containerPath, source: v.volumeName, type: v.bind ? 'bind' : 'volume', readOnly: v.readOnly ?? false })),
+            // No tmpfs_options: the provider 3.6.2 reads size_bytes as int64 from an int and fails.
+            ...(spec.security.tmpfs ?? []).map((target) => ({ target, type: 'tmpfs', readOnly: false })),
+          ],
+          user: spec.security.user,
+          readOnly: spec.security.readOnlyRootfs ? true : undefined,
           configs,
           secrets,
           labels: labelList({ 'webcluster.role': spec.role }),
@@ -133,6 +151,10 @@ export class SwarmRuntime implements IContainerRuntime {
           // By id: the engine reports a service's networks by id, and a name would plan a replacement.
           produce: () => spec.networks().map((n) => ({ name: n.networkId, aliases: [...spec.aliases] })),
         }),
+        resources: {
+          limits: { memoryBytes: spec.resources.memoryMb * MIB, nanoCpus: Math.round(spec.resources.cpus * 1e9) },
+          reservation: { memoryBytes: spec.resources.reservationMb * MIB },
+        },
         placement: spec.placement.length > 0 ? { constraints: [...spec.placement] } : undefined,
         restartPolicy: { condition: 'any', delay: goShortDuration(5), maxAttempts: 0, window: goShortDuration(30) },
         logDriver: { name: spec.logging.driver, options: { ...spec.logging.options } },
@@ -168,7 +190,8 @@ export class SwarmRuntime implements IContainerRuntime {
                   : undefined,
             }
           : undefined,
-      convergeConfig: { delay: goShortDuration(7), timeout: goShortDuration(300) },
+      // The provider refuses converge_config on a global service (it conflicts with mode.0.global).
+      convergeConfig: spec.global ? undefined : { delay: goShortDuration(7), timeout: goShortDuration(300) },
       dependsOn: spec.dependsOn.flatMap((d) => [...d.resources]),
     });
     return { backendHosts: [spec.name], resources: [service] };

@@ -6,11 +6,15 @@ import { Construct } from 'constructs';
 import { dependable, TerraformResource } from '../core/cdktf';
 import type { IConnectable } from '../core/connections';
 import type { Port } from '../core/port';
-import { validate } from '../core/validation-error';
+import { validate, ValidationRule } from '../core/validation-error';
+import { ContainerResources, ResolvedResources, resolveResources, resourceRules } from './container-resources';
 import { DockerConnections, IDockerNetwork } from './docker-connections';
 import type { DockerCluster } from './docker-cluster';
 import { imageRefProblem } from './image-ref';
-import type { IRenderedWorkload, PublishedPort, WorkloadFile, WorkloadHealthcheck, WorkloadSecret, WorkloadVolume } from './runtime';
+import type { IRenderedWorkload, PublishedPort, WorkloadFile, WorkloadHealthcheck, WorkloadSecret, WorkloadSecurity, WorkloadVolume } from './runtime';
+
+/** Resources of a workload that is given none. */
+const DEFAULT_WORKLOAD_RESOURCES: ContainerResources = { memoryMb: 512, cpus: 0.5 };
 
 /** Properties of a {@link Workload}. */
 export interface WorkloadProps {
@@ -47,6 +51,13 @@ export interface WorkloadProps {
    * @default 1
    */
   readonly replicas?: number;
+  /**
+   * Swarm: run one task on every node the placement admits (a global service), e.g. a load
+   * balancer on each labelled edge node; `replicas` must then stay 1. Standalone engines run one
+   * container.
+   * @default false
+   */
+  readonly global?: boolean;
   /**
    * Network clients reach this workload on (clients join it through `connections.allowFrom`).
    * @default - nobody connects to this workload
@@ -103,17 +114,27 @@ export interface WorkloadProps {
    */
   readonly stateful?: boolean;
   /**
+   * Memory limit, memory reservation and CPUs of each copy.
+   * @default { memoryMb: 512, cpus: 0.5 }
+   */
+  readonly resources?: ContainerResources;
+  /**
+   * Hardening of the containers (user, read-only root filesystem, tmpfs, init, open-files limit).
+   * @default {}
+   */
+  readonly security?: WorkloadSecurity;
+  /**
+   * Whether the workload is a data store that others depend on: its memory reservation then
+   * defaults to its whole limit, so its memory is never overcommitted.
+   * @default false
+   */
+  readonly dataStore?: boolean;
+  /**
    * A one-shot task that must exit 0 (before the workloads that depend on it start) instead of a
    * long-running service.
    * @default false
    */
   readonly oneShot?: boolean;
-  /**
-   * User (name or `uid[:gid]`) the process runs as, e.g. `'0'` for a job that writes root-owned
-   * files in an image whose default user is unprivileged.
-   * @default - the image's user
-   */
-  readonly user?: string;
 }
 
 /**
@@ -131,6 +152,8 @@ export class Workload extends Construct implements IConnectable {
   public readonly replicas: number;
   /** What the runtime rendered. */
   public readonly rendered: IRenderedWorkload;
+  /** Memory limit, reservation and CPUs of each copy. */
+  public readonly resources: ResolvedResources;
 
   constructor(scope: Construct, id: string, props: WorkloadProps) {
     super(scope, id);
@@ -139,6 +162,8 @@ export class Workload extends Construct implements IConnectable {
     const imageProblem = imageRefProblem(props.image);
     const ports = props.ports ?? [];
     const stopGraceSec = props.stopGraceSec ?? 30;
+    const resources = props.resources ?? DEFAULT_WORKLOAD_RESOURCES;
+    const security = props.security ?? {};
     validate(this, [
       {
         failed: !/^[a-z][a-z0-9-]{0,40}$/.test(props.name),
@@ -151,6 +176,11 @@ export class Workload extends Construct implements IConnectable {
       {
         failed: !Number.isInteger(this.replicas) || this.replicas < 1 || this.replicas > 50,
         message: () => `replicas: got ${this.replicas}; allowed: 1 to 50; fix: run at least one copy`,
+      },
+      {
+        failed: props.global === true && this.replicas > 1,
+        message: () =>
+          `replicas: got ${this.replicas} with global; allowed: 1 with global (a global service runs one task on every node its placement admits); fix: leave replicas out, or turn global off`,
       },
       {
         failed: ports.some((p) => p.hostIp === '127.0.0.1') && !cluster.runtime.supportsLoopbackPorts,
@@ -169,7 +199,10 @@ export class Workload extends Construct implements IConnectable {
         failed: !Number.isInteger(stopGraceSec) || stopGraceSec < 1 || stopGraceSec > 3600,
         message: () => `stopGraceSec: got ${stopGraceSec}; allowed: 1 to 3600; fix: pick a value in range`,
       },
+      ...resourceRules('resources', resources),
+      ...securityRules(security, props.files ?? [], cluster.runtime.mode),
     ]);
+    this.resources = resolveResources(resources, props.dataStore ?? false);
     this.workloadName = `${cluster.namePrefix}-${props.name}`;
     this.connections = new DockerConnections(this, props.listenNetwork, props.defaultPort);
     const spec = {
@@ -181,6 +214,7 @@ export class Workload extends Construct implements IConnectable {
       environment: props.environment ?? {},
       secrets: props.secrets ?? {},
       replicas: this.replicas,
+      global: props.global ?? false,
       networks: () => this.connections.networks,
       aliases: props.aliases ?? [props.name],
       volumes: props.volumes ?? [],
@@ -193,10 +227,14 @@ export class Workload extends Construct implements IConnectable {
       labels: cluster.labels,
       stopGraceSec,
       stateful: props.stateful ?? false,
-      user: props.user,
+      resources: this.resources,
+      security,
     };
     this.rendered = props.oneShot ? cluster.runtime.task(this, spec) : cluster.runtime.workload(this, spec);
     this.backendHosts = this.rendered.backendHosts;
+    if (!props.oneShot) {
+      cluster.reserve(this, { copies: this.replicas, perNode: props.global ?? false, reservationMb: this.resources.reservationMb, placement: spec.placement });
+    }
   }
 
   /**
@@ -212,4 +250,28 @@ export class Workload extends Construct implements IConnectable {
       resource.dependsOn = [...known];
     }
   }
+}
+
+/** Hardening that the runtime cannot render, or that contradicts the workload, is refused. */
+function securityRules(s: WorkloadSecurity, files: readonly WorkloadFile[], mode: 'standalone' | 'swarm'): ValidationRule[] {
+  const badTmpfs = (s.tmpfs ?? []).filter((p) => !/^\/[A-Za-z0-9._/-]+$/.test(p) || p === '/');
+  return [
+    {
+      failed: s.user !== undefined && !/^\d{1,10}(:\d{1,10})?$/.test(s.user),
+      message: () => `security.user: got '${s.user}'; allowed: a numeric '<uid>:<gid>' (the engine reports names back as given, ids are stable across images); fix: use e.g. '999:999'`,
+    },
+    {
+      failed: badTmpfs.length > 0,
+      message: () => `security.tmpfs: got [${badTmpfs.map((p) => `'${p}'`).join(', ')}]; allowed: absolute paths other than '/'; fix: list scratch directories such as '/tmp'`,
+    },
+    {
+      failed: s.nofile !== undefined && (!Number.isInteger(s.nofile) || s.nofile < 1024 || s.nofile > 1048576),
+      message: () => `security.nofile: got ${s.nofile}; allowed: an integer from 1024 to 1048576; fix: use e.g. 65536`,
+    },
+    {
+      failed: mode === 'standalone' && s.readOnlyRootfs === true && files.length > 0,
+      message: () =>
+        `security.readOnlyRootfs: got true with files [${files.map((f) => f.path).join(', ')}] on a standalone engine; allowed: a read-only root filesystem without rendered files (the engine copies them in before the start); fix: drop readOnlyRootfs or ship the files in a volume`,
+    },
+  ];
 }

@@ -81,6 +81,8 @@ export function mongoDbTier(options: MongoDbTierOptions = {}): Tier {
         cluster: ctx.cluster,
         appDatabases: databases,
         appUsername: options.appUsername,
+        resources: ctx.resources.documentDatabase,
+        placement: ctx.dataPlacement,
       });
       outputs(ctx.dataScope, db.members.map((m) => `${m.hostname}:${m.port}`).join(','), db.replicaSetName);
       return {

@@ -68,7 +68,13 @@ export function solrTier(options: SolrTierOptions = {}): Tier {
       };
     },
     docker(ctx: DockerTierContext): DockerTierBinding {
-      const solr = new DockerSearchService(ctx.dataScope, ID, { cluster: ctx.cluster, coreName, configSet: { prepareCommand } });
+      const solr = new DockerSearchService(ctx.dataScope, ID, {
+        cluster: ctx.cluster,
+        coreName,
+        configSet: { prepareCommand },
+        resources: ctx.resources.search,
+        placement: ctx.dataPlacement,
+      });
       output(ctx.dataScope, solr.url);
       return {
         environment: { ...common(solr.url), SOLR_CONFIG_SOURCE_DIR: SOLR_CONFIG_SOURCE_PATH, SOLR_CONFIG_SOURCE_READY_FILE },

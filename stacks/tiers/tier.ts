@@ -14,6 +14,7 @@ import type { LogShipping as AwsLogShipping } from '../../constructs/aws/log-shi
 import type { IAwsNetwork } from '../../constructs/aws/network';
 import type { AdminServer as DockerAdminServer } from '../../constructs/docker/admin-server';
 import type { AppServerGroup as DockerAppServerGroup } from '../../constructs/docker/app-server-group';
+import type { DockerRoleResources } from '../../constructs/docker/container-resources';
 import type { DockerCluster } from '../../constructs/docker/docker-cluster';
 import type { DocumentDatabase as DockerDocumentDatabase } from '../../constructs/docker/document-database';
 import type { LoadBalancer as DockerLoadBalancer } from '../../constructs/docker/load-balancer';
@@ -82,6 +83,14 @@ export interface DockerTierContext {
   readonly loadBalancer: DockerLoadBalancer;
   /** Port the app containers listen on. */
   readonly appPort: number;
+  /** Resources of the stack's roles (a tier reads its own entry). */
+  readonly resources: DockerRoleResources;
+  /**
+   * Swarm placement of the tier's stateful workloads (the `placement` of its data stores): the
+   * constraint that pins them to the labelled data node.
+   * @default - the data stores' default placement (the manager)
+   */
+  readonly dataPlacement?: string[];
 }
 
 /** The app and admin containers, once they exist. */

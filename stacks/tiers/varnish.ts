@@ -74,6 +74,7 @@ export function varnishTier(options: VarnishTierOptions = {}): Tier {
         loadBalancer: ctx.loadBalancer,
         backend: { hostname: DOCKER_APP_NAME, port: ctx.appPort },
         backendProbePath: healthPath,
+        resources: ctx.resources.httpCache,
       });
       const purgeServers = cache.purgeHosts.map((h) => `http://${h}:${cache.port}`).join(',');
       output(ctx.scope, purgeServers);

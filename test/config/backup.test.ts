@@ -32,6 +32,14 @@ describe('backup: defaults and accepted shapes', () => {
     expect(parsed()).toEqual({ enabled: true, target: { hostPath: '/var/backups/webcluster/shop-local' }, intervalHours: 24, keep: 7 });
   });
 
+  test('on a swarm the default is named volumes beside the stores (a bind source would have to exist on the data node)', () => {
+    const config = parseConfig(
+      stringify({ environments: [{ name: 'shop-local', app: 'shopware', backend: 'docker', domain: 'shop.localhost', docker: { mode: 'swarm' } }] }),
+      FILE,
+    );
+    expect((config.environments[0] as DockerEnvironmentConfig).backup.target).toEqual({ volume: 'backups' });
+  });
+
   test('a host path, an interval anchored at a UTC time, and retention', () => {
     expect(parsed({ target: { hostPath: '/srv/backups' }, intervalHours: 6, at: '02:30', keep: 14 })).toEqual({
       enabled: true,
@@ -65,7 +73,8 @@ describe('backup: one line per bad value', () => {
     ['keep 0', { keep: 0 }, at('keep', '0', /an integer from 1 to 365 \(backups kept per store\)/)],
     ['a relative host path', { target: { hostPath: 'backups' } }, at('target.hostPath', '"backups"', /an absolute path .*/)],
     ['a host path with ..', { target: { hostPath: '/srv/../etc' } }, at('target.hostPath', '"/srv/../etc"', /an absolute path .* without '\.\.'.*/)],
-    ['both targets', { target: { hostPath: '/srv/backups', s3: S3 } }, at('target', /\{"hostPath":"\/srv\/backups","s3":.*/, /exactly one of \{hostPath: <absolute path>\} or \{s3: .*/)],
+    ['a volume name with capitals', { target: { volume: 'Bad' } }, at('target.volume', '"Bad"', /1-31 lowercase letters, digits and '-', starting with a letter/)],
+    ['both targets', { target: { hostPath: '/srv/backups', s3: S3 } }, at('target', /\{"hostPath":"\/srv\/backups","s3":.*/, /exactly one of \{hostPath: <absolute path>\}, \{volume: <name>\} or \{s3: .*/)],
     ['an S3 endpoint with a path', { target: { s3: { ...S3, endpoint: 'https://s3.example.com/backups' } } }, at('target.s3.endpoint', '"https://s3.example.com/backups"', /an http\(s\) URL without a path.*/)],
     ['an S3 bucket name with capitals', { target: { s3: { ...S3, bucket: 'Shop' } } }, at('target.s3.bucket', '"Shop"', /an S3 bucket name .*/)],
     ['an S3 region with capitals', { target: { s3: { ...S3, region: 'EU-CENTRAL-1' } } }, at('target.s3.region', '"EU-CENTRAL-1"', /a region name .*/)],

@@ -119,6 +119,61 @@ const CASES: Array<[string, string, RegExp[]]> = [
     [line('docker.endpointMode', '"dnsrr"', /'vip' on a standalone engine.*/, /remove endpointMode, or use mode: swarm/)],
   ],
   ['unknown endpointMode', yamlOf(dockerEnv({ docker: { mode: 'swarm', endpointMode: 'ipvs' } })), [line('docker.endpointMode', '"ipvs"', /.*vip.*dnsrr.*/)]],
+  [
+    'a swarm block on a standalone engine',
+    yamlOf(dockerEnv({ docker: { swarm: { nodes: 1 } } })),
+    [line('docker.swarm', '{"nodes":1}', /no swarm block on a standalone engine \(nodes and node labels are Swarm settings\)/, /remove swarm, or use mode: swarm/)],
+  ],
+  [
+    'a swarm of three nodes without a data node label',
+    yamlOf(dockerEnv({ docker: { mode: 'swarm', swarm: { nodes: 3, edgeNodeLabel: 'webcluster.edge' } } })),
+    [
+      line(
+        'docker.swarm.dataNodeLabel',
+        'nothing',
+        /a node label key on a swarm of 3 nodes \(stateful services keep their data on a local volume of one node, and the label pins them there\)/,
+        /label that one node \(docker node update --label-add webcluster\.data=true <node>\) and set dataNodeLabel to webcluster\.data/,
+      ),
+    ],
+  ],
+  [
+    'a swarm of three nodes without an edge node label',
+    yamlOf(dockerEnv({ docker: { mode: 'swarm', swarm: { nodes: 3, dataNodeLabel: 'webcluster.data' } } })),
+    [
+      line(
+        'docker.swarm.edgeNodeLabel',
+        'nothing',
+        /a node label key on a swarm of 3 nodes \(Traefik publishes its ports in host mode: only the labelled edge nodes answer, and DNS points at them\)/,
+        /label the edge node\(s\) \(docker node update --label-add webcluster\.edge=true <node>\) and set edgeNodeLabel to webcluster\.edge/,
+      ),
+    ],
+  ],
+  [
+    'a swarm of two nodes without any label: two problems, two lines',
+    yamlOf(dockerEnv({ docker: { mode: 'swarm', swarm: { nodes: 2 } } })),
+    [line('docker.swarm.dataNodeLabel', 'nothing', /a node label key on a swarm of 2 nodes .*/), line('docker.swarm.edgeNodeLabel', 'nothing', /a node label key on a swarm of 2 nodes .*/)],
+  ],
+  ['a swarm of zero nodes', yamlOf(dockerEnv({ docker: { mode: 'swarm', swarm: { nodes: 0 } } })), [line('docker.swarm.nodes', '0', /an integer from 1 to 100 \(the nodes of the swarm\)/, /set nodes to the number of nodes 'docker node ls' lists \(default 1\)/)]],
+  [
+    'a data node label with capitals',
+    yamlOf(dockerEnv({ docker: { mode: 'swarm', swarm: { dataNodeLabel: 'Webcluster.Data' } } })),
+    [line('docker.swarm.dataNodeLabel', '"Webcluster.Data"', /a Docker label key: lowercase letters, digits, '\.' and '-', .*/, /not in the format of Docker label keys; use e\.g\. webcluster\.data/)],
+  ],
+  [
+    "an edge node label in Docker's namespace",
+    yamlOf(dockerEnv({ docker: { mode: 'swarm', swarm: { edgeNodeLabel: 'com.docker.edge' } } })),
+    [line('docker.swarm.edgeNodeLabel', '"com.docker.edge"', /a Docker label key: .*/, /the namespace com\.docker\. is reserved by Docker; use e\.g\. webcluster\.edge/)],
+  ],
+  [
+    'an unknown loadBalancer mode',
+    yamlOf(dockerEnv({ docker: { mode: 'swarm', swarm: { loadBalancer: 'replicated' } } })),
+    [line('docker.swarm.loadBalancer', '"replicated"', /one of 'global', 'pinned'/, /use 'global' \(a Traefik on every labelled edge node\) or 'pinned' \(one Traefik on the labelled edge node\)/)],
+  ],
+  [
+    "'node' instead of 'nodes' in the swarm block",
+    yamlOf(dockerEnv({ docker: { mode: 'swarm', swarm: { node: 3 } } })),
+    [line('docker.swarm.node', '3', /the keys of environments\[0\]\.docker\.swarm: nodes, dataNodeLabel, edgeNodeLabel, loadBalancer/, /rename 'node' to 'nodes'/)],
+  ],
 ];
 
 describe('malformed configurations: one line per problem', () => {
@@ -131,6 +186,24 @@ describe('malformed configurations: one line per problem', () => {
     const problems = problemsOf(text);
     expect(problems).toHaveLength(expected.length);
     expected.forEach((re, i) => expect(problems[i]).toMatch(re));
+  });
+
+  test('the swarm block gets its defaults; without it there is none', () => {
+    const config = parseConfig(
+      yamlOf(
+        dockerEnv({ docker: { mode: 'swarm', swarm: {} } }),
+        dockerEnv({ name: 'shop-edge', docker: { mode: 'swarm', swarm: { nodes: 3, dataNodeLabel: 'webcluster.data', edgeNodeLabel: 'webcluster.edge', loadBalancer: 'pinned' } } }),
+        dockerEnv({ name: 'shop-one', docker: { mode: 'swarm' } }),
+      ),
+      FILE,
+    );
+    const swarmOf = (i: number): unknown => {
+      const env = config.environments[i];
+      return env.backend === 'docker' ? env.docker.swarm : 'not docker';
+    };
+    expect(swarmOf(0)).toEqual({ nodes: 1, loadBalancer: 'global' });
+    expect(swarmOf(1)).toEqual({ nodes: 3, dataNodeLabel: 'webcluster.data', edgeNodeLabel: 'webcluster.edge', loadBalancer: 'pinned' });
+    expect(swarmOf(2)).toBeUndefined();
   });
 
   test('a valid suppression and the policy defaults parse', () => {
@@ -184,6 +257,7 @@ describe('the bundled app on malformed configurations', () => {
     "suppression with 'justification' instead of 'reason': two problems, two lines",
     'SSH from the IPv6 internet',
     'unpinned Docker image',
+    'a swarm of three nodes without a data node label',
   ];
   test.each(e2e)('%s', (name) => {
     const found = CASES.find(([n]) => n === name);

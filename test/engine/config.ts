@@ -50,14 +50,31 @@ export function standaloneEnvironment(dockerHost: string, appReplicas = 2): Reco
 }
 export const STANDALONE_PORT = 18080;
 
+/** Node label keys of the test swarm: its one node is both the data node and the edge node. */
+export const SWARM_NODE_LABELS = { data: 'webcluster.data', edge: 'webcluster.edge' } as const;
+
 /**
  * shopware-swarm as a test environment: services on a one-node swarm. Endpoint mode dnsrr: the
  * kernels of our machines have no IPVS, so a service's virtual IP does not route there (real swarm
  * nodes have it; the default stays vip). Swarm publishes host-mode ports on every address, so the
  * tests' engine runs in a network namespace of its own (scripts/engine/run.sh).
+ *
+ * The swarm layout is the one of a production swarm, with the node labels, and says `nodes: 1`
+ * because that is the swarm the tests have: stateful services are pinned by the data label and
+ * Traefik runs globally on the nodes with the edge label (the test labels its node before the apply).
  */
 export function swarmEnvironment(dockerHost: string): Record<string, unknown> {
-  return shopwareTestEnvironment('engine-shopware-swarm', { host: dockerHost, mode: 'swarm', endpointMode: 'dnsrr', httpPort: SWARM_PORT }, 3);
+  return shopwareTestEnvironment(
+    'engine-shopware-swarm',
+    {
+      host: dockerHost,
+      mode: 'swarm',
+      endpointMode: 'dnsrr',
+      httpPort: SWARM_PORT,
+      swarm: { nodes: 1, dataNodeLabel: SWARM_NODE_LABELS.data, edgeNodeLabel: SWARM_NODE_LABELS.edge, loadBalancer: 'global' },
+    },
+    3,
+  );
 }
 export const SWARM_PORT = 18081;
 

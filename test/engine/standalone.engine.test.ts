@@ -52,6 +52,29 @@ describe('shopware-docker on a real engine', () => {
     expect(plan.status === 0 ? '' : planChanges(plan.stdout)).toBe('');
   });
 
+  test('hardening holds on the engine: unprivileged data stores and Traefik on read-only roots, nofile, init, memory limits without swap', () => {
+    const hostConfig = (name: string): Record<string, unknown> => JSON.parse(inspect(name, '{{json .HostConfig}}')) as Record<string, unknown>;
+    for (const name of [container('db-1'), container('redis-sessions-1'), container('redis-cache-1'), container('traefik-1')]) {
+      const host = hostConfig(name);
+      const uid = name.endsWith('traefik-1') ? '65534' : '999';
+      // The process itself (PID 1 of the container) runs unprivileged, and the root is read-only.
+      expect(`${name} ${docker(['exec', name, 'cat', '/proc/1/status']).match(/^Uid:\s+(\d+)/m)?.[1]}`).toBe(`${name} ${uid}`);
+      expect(`${name} ${host.ReadonlyRootfs}`).toBe(`${name} true`);
+      expect(docker(['exec', name, 'sh', '-c', 'touch /webcluster-probe 2>&1 || true'])).toMatch(/Read-only file system/);
+    }
+    for (const name of [container('db-1'), container('redis-queue-1')]) {
+      expect(`${name} ${docker(['exec', name, 'sh', '-c', 'ulimit -n'])}`).toBe(`${name} 65536`);
+    }
+    // An init process is PID 1 of the app image's containers; the app runs under it.
+    for (const name of [container('app-1'), container('app-worker-1'), container('app-scheduler-1'), container('admin-1')]) {
+      expect(`${name} ${docker(['exec', name, 'cat', '/proc/1/comm'])}`).toBe(`${name} docker-init`);
+    }
+    // The memory limit is the whole memory: no swap beyond it.
+    const db = hostConfig(container('db-1'));
+    expect([db.Memory, db.MemorySwap]).toEqual([1024 * 1024 * 1024, 1024 * 1024 * 1024]);
+    report(`standalone hardening: db ${db.Memory} B memory, swap limit ${db.MemorySwap} B`);
+  });
+
   test('the one-shot init finished (exit 0) before any app container started', () => {
     const init = container('app-init');
     expect(inspect(init, '{{.State.ExitCode}}')).toBe('0');

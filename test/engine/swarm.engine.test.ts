@@ -2,11 +2,12 @@
  * shopware-swarm on a real one-node swarm: apply, converge, serve, lose a task, tear down.
  * The tests run in order and share one deployment; run them with `npm run test:engine`.
  */
-import { SITE_HOST, SWARM_PORT, swarmEnvironment } from './config';
+import { SITE_HOST, SWARM_NODE_LABELS, SWARM_PORT, swarmEnvironment } from './config';
 import {
   DeploymentLifecycle,
   describeLoad,
   docker,
+  inspect,
   engineEnvironment,
   get,
   load,
@@ -22,12 +23,18 @@ const NAME = 'engine-shopware-swarm';
 const PORT = SWARM_PORT;
 const site = { host: SITE_HOST };
 const label = `label=webcluster.cluster=${NAME}`;
-
+/** The services that keep a volume, pinned to the data node. */
+const STATEFUL_SERVICES = ['db', 'redis-sessions', 'redis-critical', 'redis-queue', 'minio'];
 
 /** `<running>/<desired>` of every service of the cluster, by name. */
 function serviceReplicas(): Record<string, string> {
   const lines = docker(['service', 'ls', '--filter', label, '--format', '{{.Name}} {{.Replicas}}']).split('\n').filter(Boolean);
   return Object.fromEntries(lines.map((l) => l.split(' ') as [string, string]));
+}
+
+/** The placement constraints of one service (`null` when it has none), as JSON. */
+function constraintsOf(service: string): string {
+  return docker(['service', 'inspect', '--format', '{{if .Spec.TaskTemplate.Placement}}{{json .Spec.TaskTemplate.Placement.Constraints}}{{else}}null{{end}}', `${NAME}-${service}`]);
 }
 
 /** Names of the running task containers of one service. */
@@ -39,6 +46,9 @@ describe('shopware-swarm on a real engine', () => {
   const { dockerHost } = engineEnvironment();
   const deployment = new TestDeployment(NAME);
   let joined = false;
+  let node = '';
+  /** Labels this run added to the node (removed at the end when the swarm stays). */
+  let addedLabels: string[] = [];
   const lifecycle = new DeploymentLifecycle(
     deployment,
     () => Object.keys(serviceReplicas()).length > 0,
@@ -47,9 +57,15 @@ describe('shopware-swarm on a real engine', () => {
         docker(['swarm', 'init', '--advertise-addr', '127.0.0.1']);
         joined = true;
       }
+      // The one node is the data node and the edge node, labelled as an operator labels them.
+      node = docker(['info', '--format', '{{.Swarm.NodeID}}']);
+      const labels = JSON.parse(docker(['node', 'inspect', '--format', '{{json .Spec.Labels}}', node])) as Record<string, string> | null;
+      addedLabels = Object.values(SWARM_NODE_LABELS).filter((key) => labels?.[key] !== 'true');
+      if (addedLabels.length > 0) docker(['node', 'update', ...addedLabels.flatMap((key) => ['--label-add', `${key}=true`]), node]);
     },
     () => {
       if (joined) docker(['swarm', 'leave', '--force']);
+      else if (addedLabels.length > 0) docker(['node', 'update', ...addedLabels.flatMap((key) => ['--label-rm', key]), node]);
     },
   );
 
@@ -66,6 +82,22 @@ describe('shopware-swarm on a real engine', () => {
     expect(plan.status === 0 ? '' : planChanges(plan.stdout)).toBe('');
   });
 
+  test('stateful services are pinned by the data label, only they; Traefik runs globally on the edge nodes', async () => {
+    // The provider does not wait for a global service to converge (it refuses converge_config there).
+    await waitFor('the Traefik task running', () => serviceReplicas()[`${NAME}-traefik`] === '1/1', 120);
+    const replicas = serviceReplicas();
+    const placements = Object.fromEntries(Object.keys(replicas).map((name) => [name.slice(NAME.length + 1), constraintsOf(name.slice(NAME.length + 1))]));
+    report(`swarm placements: ${JSON.stringify(placements)}`);
+    const data = JSON.stringify([`node.labels.${SWARM_NODE_LABELS.data} == true`]);
+    for (const service of STATEFUL_SERVICES) expect(`${service} ${placements[service]}`).toBe(`${service} ${data}`);
+    expect(placements.traefik).toBe(JSON.stringify([`node.labels.${SWARM_NODE_LABELS.edge} == true`]));
+    const others = Object.entries(placements).filter(([service]) => service !== 'traefik' && !STATEFUL_SERVICES.includes(service));
+    expect(others.length).toBeGreaterThan(0);
+    for (const [service, constraints] of others) expect(`${service} ${constraints}`).toBe(`${service} null`);
+    expect(docker(['service', 'inspect', '--format', '{{json .Spec.Mode}}', `${NAME}-traefik`])).toBe('{"Global":{}}');
+    expect(taskContainers('traefik')).toHaveLength(1);
+  });
+
   test('every service runs its replicas; exactly one scheduler', () => {
     const replicas = serviceReplicas();
     for (const [service, count] of Object.entries(replicas)) {
@@ -75,6 +107,18 @@ describe('shopware-swarm on a real engine', () => {
     expect(replicas[`${NAME}-app`]).toBe('3/3');
     expect(replicas[`${NAME}-app-scheduler`]).toBe('1/1');
     expect(taskContainers('app-scheduler')).toHaveLength(1);
+  });
+
+  test('hardening holds on Swarm: the data stores and Traefik run unprivileged on read-only roots; memory limits and reservations', () => {
+    for (const [service, uid] of [['db', '999'], ['redis-queue', '999'], ['redis-cache', '999'], ['traefik', '65534']]) {
+      const [task] = taskContainers(service);
+      expect(`${service} ${docker(['exec', task, 'cat', '/proc/1/status']).match(/^Uid:\s+(\d+)/m)?.[1]}`).toBe(`${service} ${uid}`);
+      expect(`${service} ${inspect(task, '{{.HostConfig.ReadonlyRootfs}}')}`).toBe(`${service} true`);
+    }
+    const resources = JSON.parse(docker(['service', 'inspect', '--format', '{{json .Spec.TaskTemplate.Resources}}', `${NAME}-db`])) as Record<string, Record<string, number>>;
+    report(`swarm db resources: ${JSON.stringify(resources)}`);
+    expect(resources.Limits.MemoryBytes).toBe(1024 * 1024 * 1024);
+    expect(resources.Reservations.MemoryBytes).toBe(1024 * 1024 * 1024);
   });
 
   test('500 requests through the load balancer: 0 failures, answered by more than one replica', async () => {

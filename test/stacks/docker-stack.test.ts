@@ -3,8 +3,14 @@ import { Network } from '@cdktf/provider-docker/lib/network';
 import { Service } from '@cdktf/provider-docker/lib/service';
 import { Testing } from 'cdktf';
 import { parse } from 'yaml';
+import { parseConfig } from '../../config/load';
+import { SwarmRuntime } from '../../constructs/docker/swarm-runtime';
 import { DockerStack, DockerStackProps } from '../../stacks/docker-stack';
+import { addEnvironmentStacks } from '../../stacks/from-config';
 import { SHOPWARE_PROFILE } from '../../stacks/profiles/shopware';
+import { MONGODB_TIER } from '../../stacks/tiers/mongodb';
+import { SOLR_TIER } from '../../stacks/tiers/solr';
+import { VARNISH_TIER } from '../../stacks/tiers/varnish';
 import { dockerConfigContent, resourcesOf, SynthJson } from '../util';
 
 const BASE: DockerStackProps = {
@@ -179,5 +185,106 @@ describe('DockerStack (Shopware, swarm)', () => {
 
   test('fails when sticky sessions are combined with swarm', () => {
     expect(() => build('steedos-swarm', { mode: 'swarm', profile: { ...SHOPWARE_PROFILE, stickyCookie: 'steedos_session' } })).toThrow(/stickiness: got a sticky cookie on a swarm runtime/);
+  });
+});
+
+describe('DockerStack (Shopware, swarm of three nodes, from webcluster.yaml)', () => {
+  const DATA = 'node.labels.webcluster.data == true';
+  const EDGE = 'node.labels.webcluster.edge == true';
+  const yaml = [
+    'environments:',
+    '  - name: shop-ha',
+    '    app: shopware',
+    '    backend: docker',
+    '    domain: shop.example.com',
+    '    docker:',
+    '      mode: swarm',
+    '      swarm:',
+    '        nodes: 3',
+    '        dataNodeLabel: webcluster.data',
+    '        edgeNodeLabel: webcluster.edge',
+    '    images:',
+    '      app: registry.example.com/shop/shopware:2026.11.1',
+    '',
+  ].join('\n');
+  const app = Testing.app();
+  const [stack] = addEnvironmentStacks(app, parseConfig(yaml, 'webcluster.yaml'), 'webcluster.yaml') as DockerStack[];
+  type ServiceJson = { name: string; mode: unknown; task_spec: { placement?: { constraints: string[] } } };
+  const services = resourcesOf(JSON.parse(Testing.synth(stack)) as SynthJson, 'docker_service') as unknown as ServiceJson[];
+  const placements = Object.fromEntries(services.map((s) => [s.name.replace(/^shop-ha-/, ''), s.task_spec.placement?.constraints ?? []]));
+
+  test('the runtime knows the three nodes; Traefik is global on the edge nodes', () => {
+    expect((stack.cluster.runtime as SwarmRuntime).nodes).toBe(3);
+    expect(stack.loadBalancer.swarmPlacement).toEqual({ mode: 'global', constraints: [EDGE] });
+  });
+
+  test('every stateful service, and only those, is pinned by the data label; Traefik by the edge label', () => {
+    expect(placements).toEqual({
+      traefik: [EDGE],
+      db: [DATA],
+      'redis-sessions': [DATA],
+      'redis-critical': [DATA],
+      'redis-queue': [DATA],
+      minio: [DATA],
+      // Each backup job runs beside its store, on the data node (its volumes live there).
+      'backup-db': [DATA],
+      'backup-redis': [DATA],
+      'backup-minio': [DATA],
+      'redis-cache': [],
+      app: [],
+      'app-worker': [],
+      'app-scheduler': [],
+      admin: [],
+    });
+    expect(services.find((s) => s.name === 'shop-ha-traefik')?.mode).toEqual({ global: true });
+    expect(services.filter((s) => s.name !== 'shop-ha-traefik').every((s) => 'replicated' in (s.mode as object))).toBe(true);
+  });
+});
+
+describe('DockerStack (swarm layout)', () => {
+  const DATA = 'node.labels.webcluster.data == true';
+  const EDGE = 'node.labels.webcluster.edge == true';
+  const swarm = { nodes: 3, dataNodeLabel: 'webcluster.data', edgeNodeLabel: 'webcluster.edge' };
+
+  test("the tiers' stateful services (MongoDB, Solr) are pinned by the data label; Varnish floats; pinned Traefik is one replica", () => {
+    // GIVEN a profile with every tier
+    const profile = { ...SHOPWARE_PROFILE, tiers: [VARNISH_TIER, SOLR_TIER, MONGODB_TIER] };
+    // WHEN
+    const { json } = build('shop-tiers', { profile, mode: 'swarm', swarm: { ...swarm, loadBalancer: 'pinned' } });
+    // THEN
+    const services = resourcesOf(json, 'docker_service') as { name: string; mode: unknown; task_spec: { placement?: { constraints: string[] } } }[];
+    const placed = (name: string): string[] => services.find((s) => s.name === `shop-tiers-${name}`)?.task_spec.placement?.constraints ?? [];
+    for (const name of ['mongo-1', 'mongo-2', 'mongo-3', 'solr', 'db', 'minio', 'redis-sessions']) expect(`${name}: ${placed(name)}`).toBe(`${name}: ${DATA}`);
+    expect(placed('varnish')).toEqual([]);
+    expect(placed('traefik')).toEqual([EDGE]);
+    expect(services.find((s) => s.name === 'shop-tiers-traefik')?.mode).toEqual({ replicated: { replicas: 1 } });
+  });
+
+  test('without a layout nothing changes: stores on the manager, one Traefik anywhere', () => {
+    const { json } = build('shop-one', { mode: 'swarm' });
+    const services = resourcesOf(json, 'docker_service') as { name: string; mode: unknown; task_spec: { placement?: { constraints: string[] } } }[];
+    const traefik = services.find((s) => s.name === 'shop-one-traefik');
+    expect(traefik?.mode).toEqual({ replicated: { replicas: 1 } });
+    expect(traefik?.task_spec.placement).toBeUndefined();
+    expect(services.find((s) => s.name === 'shop-one-db')?.task_spec.placement?.constraints).toEqual(['node.role == manager']);
+  });
+
+  test('fails on a layout with mode standalone', () => {
+    expect(() => build('shop-bad', { swarm: { nodes: 1 } })).toThrow(
+      /^shop-bad: swarm: got a swarm layout with mode 'standalone'; allowed: a swarm layout only with mode 'swarm'; fix: remove swarm, or set mode: 'swarm'$/,
+    );
+  });
+
+  test('fails on a swarm of several nodes without labels, in the terms of the stack', () => {
+    expect(() => build('shop-bad', { mode: 'swarm', swarm: { nodes: 3, edgeNodeLabel: 'webcluster.edge' } })).toThrow(
+      /^shop-bad: swarm\.dataNodeLabel: got nothing; allowed: a node label key on a swarm of 3 nodes \(.*\); fix: label that one node \(docker node update --label-add webcluster\.data=true <node>\) and set dataNodeLabel to webcluster\.data$/,
+    );
+    expect(() => build('shop-bad', { mode: 'swarm', swarm: { nodes: 3, dataNodeLabel: 'webcluster.data' } })).toThrow(/^shop-bad: swarm\.edgeNodeLabel: got nothing; allowed: a node label key on a swarm of 3 nodes/);
+  });
+
+  test('fails on a label key Docker does not accept', () => {
+    expect(() => build('shop-bad', { mode: 'swarm', swarm: { ...swarm, edgeNodeLabel: 'edge node' } })).toThrow(
+      /^shop-bad: swarm\.edgeNodeLabel: got 'edge node' \(not in the format of Docker label keys\); allowed: a Docker label key: .*; fix: use e\.g\. 'webcluster\.edge'$/,
+    );
   });
 });

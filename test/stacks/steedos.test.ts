@@ -188,7 +188,7 @@ describe('Steedos on Docker (DockerStack, standalone)', () => {
   });
 
   test('Redis without persistence; no MySQL; data stores only on the internal backend network', () => {
-    expect(byName('steedos-docker-redis-cache-1').command).toEqual(['valkey-server', '--maxmemory', '256mb', '--maxmemory-policy', 'volatile-lru', '--save', '--appendonly', 'no']);
+    expect(byName('steedos-docker-redis-cache-1').command).toEqual(['valkey-server', '--maxmemory', '384mb', '--maxmemory-policy', 'volatile-lru', '--save', '--appendonly', 'no']);
     expect(containers.some((c) => c.name.includes('-db-'))).toBe(false);
     for (const name of ['steedos-docker-mongo-1-1', 'steedos-docker-redis-cache-1']) {
       expect(JSON.stringify(byName(name).networks_advanced)).toContain('BackendNetwork');

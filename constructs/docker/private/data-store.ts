@@ -5,6 +5,7 @@
 import type { ValidationRule } from '../../core/validation-error';
 import type { DockerCluster } from '../docker-cluster';
 import type { PublishedPort } from '../runtime';
+import { constraintList, malformedConstraints, pinsToChosenNodes } from '../swarm-placement';
 
 /** The only host address a data store may publish a port on. */
 export const LOOPBACK = '127.0.0.1';
@@ -31,17 +32,14 @@ export interface DockerDataStoreProps {
   /**
    * Swarm placement constraints of the workloads that keep state on a named volume. A local named
    * volume lives on one node, so a stateful task must always come back to the same node. The default
-   * keeps it on the manager, which pins it to one node only while the swarm has a single manager;
-   * with several managers, pin it by host name or node label instead (e.g.
-   * `['node.hostname == data-1']` or `['node.labels.webcluster.data == true']`). Ignored on a
-   * standalone engine.
+   * keeps it on the manager, which pins it to one node only on a one-node swarm; on a swarm of
+   * several nodes (`SwarmRuntime` `nodes` > 1) it is refused: pin the store by node label, host name
+   * or node id instead (e.g. `['node.labels.webcluster.data == true']`, with exactly one node
+   * labelled, or `['node.hostname == data-1']`). Ignored on a standalone engine.
    * @default ['node.role == manager']
    */
   readonly placement?: string[];
 }
-
-/** A Swarm placement constraint: `<attribute> == <value>` or `<attribute> != <value>`. */
-const CONSTRAINT_PATTERN = /^[A-Za-z][A-Za-z0-9._-]*\s*(==|!=)\s*\S+$/;
 
 /**
  * Validation rules for the debug port and the placement of a store. `portCount` is the number of
@@ -53,7 +51,7 @@ export function dataStoreRules(props: DockerDataStoreProps, portCount: number, s
   const hostIp = props.debugHostIp ?? LOOPBACK;
   const port = props.debugPort;
   const placement = props.placement ?? [...DEFAULT_STATEFUL_PLACEMENT];
-  const badConstraints = placement.filter((c) => !CONSTRAINT_PATTERN.test(c));
+  const badConstraints = malformedConstraints(placement);
   const maxPort = 65535 - (portCount - 1);
   return [
     {
@@ -74,12 +72,17 @@ export function dataStoreRules(props: DockerDataStoreProps, portCount: number, s
     {
       failed: badConstraints.length > 0,
       message: () =>
-        `placement: got [${badConstraints.map((c) => `'${c}'`).join(', ')}]; allowed: Swarm constraints '<attribute> == <value>' or '<attribute> != <value>'; fix: use e.g. 'node.hostname == data-1'`,
+        `placement: got ${constraintList(badConstraints)}; allowed: Swarm constraints '<attribute> == <value>' or '<attribute> != <value>'; fix: use e.g. 'node.hostname == data-1'`,
     },
     {
       failed: stateful && placement.length === 0 && runtime.mode === 'swarm',
       message: () =>
         `placement: got [] on a swarm runtime; allowed: at least one constraint, a store's named volume lives on one node; fix: pin the store to one node, e.g. ['node.hostname == data-1']`,
+    },
+    {
+      failed: stateful && placement.length > 0 && runtime.mode === 'swarm' && runtime.nodes > 1 && !pinsToChosenNodes(placement),
+      message: () =>
+        `placement: got ${constraintList(placement)} on a swarm of ${runtime.nodes} nodes; allowed: a constraint that pins the store to the node holding its volume (node.labels.<key> ==, node.hostname == or node.id ==), or a new task on another node starts with an empty volume; fix: label that one node (docker node update --label-add webcluster.data=true <node>) and use ['node.labels.webcluster.data == true']`,
     },
   ];
 }

@@ -226,6 +226,28 @@ describe('DataBackup on Swarm', () => {
   });
 });
 
+describe('DataBackup into named volumes (the default on Swarm)', () => {
+  test('each job gets a protected volume of its own on its store node; the Redis job room for a restore', () => {
+    // GIVEN
+    const s = makeStores(true, ['node.labels.webcluster.data == true']);
+    // WHEN
+    backupOf(s, { target: { volume: 'backups' } });
+    // THEN
+    const json = synthJson(s.stack);
+    const services = resourcesOf(json, 'docker_service');
+    const byName = (name: string): Record<string, any> => services.find((x) => x.name === name) as Record<string, any>;
+    for (const job of ['db', 'redis', 'minio']) {
+      expect(byName(`shop-backup-${job}`).task_spec.container_spec.mounts).toEqual([
+        { source: expect.stringContaining(`Backup_${job.charAt(0).toUpperCase()}${job.slice(1)}_BackupVolume`), target: '/backups', type: 'volume', read_only: false },
+      ]);
+      expect(Testing.synth(s.stack)).toHaveResourceWithProperties(Volume, { name: `shop-backups-${job}`, lifecycle: { prevent_destroy: true } });
+    }
+    // The largest durable class (queue, 512 MiB) sets the Redis job's limit; the others keep 256 MiB.
+    expect(byName('shop-backup-redis').task_spec.resources.limits.memory_bytes).toBe(512 * 1024 * 1024);
+    expect(byName('shop-backup-db').task_spec.resources).toEqual({ limits: { memory_bytes: 256 * 1024 * 1024, nano_cpus: 250000000 }, reservation: { memory_bytes: 64 * 1024 * 1024 } });
+  });
+});
+
 describe('DataBackup of a document database', () => {
   test('mongodump in the mongo image, against every member, as root', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
@@ -267,6 +289,7 @@ describe('DataBackup validation', () => {
     ['bucket', { target: { s3: { ...S3.s3, bucket: 'Shop_Backups' } } }, /target.s3.bucket: got 'Shop_Backups'/],
     ['region', { target: { s3: { ...S3.s3, region: 'EU' } } }, /target.s3.region: got 'EU'/],
     ['prefix', { target: { s3: { ...S3.s3, prefix: '/abs' } } }, /target.s3.prefix: got '\/abs'/],
+    ['volume name', { target: { volume: 'Backups' } }, /target.volume: got 'Backups'; allowed: 1-31 lowercase letters, digits and '-'/],
   ])('%s is refused', (_, extra, message) => {
     expect(invalid(extra)).toThrow(message);
   });

@@ -34,7 +34,8 @@ describe('DatabaseCluster (Docker, standalone)', () => {
     const synth = Testing.synth(stack);
     expect(synth).toHaveResourceWithProperties(Container, {
       name: 'shop-db-1',
-      command: ['mariadbd', '--character-set-server=utf8mb4', '--collation-server=utf8mb4_unicode_ci'],
+      // The buffer pool: half of the default 1024 MiB limit.
+      command: ['mariadbd', '--character-set-server=utf8mb4', '--collation-server=utf8mb4_unicode_ci', '--innodb-buffer-pool-size=512M'],
       env: expect.arrayContaining(['MARIADB_DATABASE=app', 'MARIADB_USER=app']),
       healthcheck: expect.objectContaining({ test: ['CMD', 'healthcheck.sh', '--connect', '--innodb_initialized'] }),
       volumes: [expect.objectContaining({ container_path: '/var/lib/mysql', volume_name: '${docker_volume.Db_DataVolume_966345B7.name}' })],
@@ -57,6 +58,7 @@ describe('DatabaseCluster (Docker, standalone)', () => {
       'character-set-server': 'utf8mb4',
       'collation-server': 'utf8mb4_bin',
       'group-concat-max-len': '320000',
+      'innodb-buffer-pool-size': '512M',
       'sql-mode': 'STRICT_TRANS_TABLES,NO_ENGINE_SUBSTITUTION',
     });
     expect(Testing.synth(stack)).toHaveResourceWithProperties(Container, {
@@ -66,6 +68,7 @@ describe('DatabaseCluster (Docker, standalone)', () => {
         '--character-set-server=utf8mb4',
         '--collation-server=utf8mb4_bin',
         '--group-concat-max-len=320000',
+        '--innodb-buffer-pool-size=512M',
         '--sql-mode=STRICT_TRANS_TABLES,NO_ENGINE_SUBSTITUTION',
       ],
     });

@@ -49,8 +49,11 @@ describe('DocumentDatabase (Docker, standalone)', () => {
     expect(resourcesOf(synthJson(stack), 'docker_image').map((i) => i.name)).toEqual(['mongo:7.0.16']);
     const member = byName('wiki-mongo-2-1');
     expect(member.entrypoint).toEqual(['bash', '-c']);
-    expect(member.command?.[0]).toContain('exec docker-entrypoint.sh mongod --replSet "$MONGO_REPLICA_SET" --bind_ip_all --keyFile /tmp/mongo-keyfile');
-    expect(member.env).toEqual(['MONGO_KEYFILE=${var.wiki_mongo_keyfile}', 'MONGO_REPLICA_SET=rs0']);
+    expect(member.command?.[0]).toContain(
+      'exec docker-entrypoint.sh mongod --replSet "$MONGO_REPLICA_SET" --bind_ip_all --keyFile /tmp/mongo-keyfile --wiredTigerCacheSizeGB "$MONGO_WIREDTIGER_CACHE_GB"',
+    );
+    // WiredTiger's cache: mongod's own minimum, 0.25 GiB, for the default 768 MiB limit.
+    expect(member.env).toEqual(['MONGO_KEYFILE=${var.wiki_mongo_keyfile}', 'MONGO_REPLICA_SET=rs0', 'MONGO_WIREDTIGER_CACHE_GB=0.25']);
     expect(synth).toHaveResourceWithProperties(Container, {
       name: 'wiki-mongo-3-1',
       healthcheck: expect.objectContaining({ test: ['CMD', 'mongosh', '--quiet', '--eval', 'quit(db.adminCommand({ping: 1}).ok ? 0 : 1)'] }),

@@ -132,7 +132,7 @@ describe('HttpCache (Docker)', () => {
     ['a bad backend port', { backend: { hostname: 'app', port: 0 } }, /backend.port: got 0; allowed: 1 to 65535/],
     ['a bad backend name', { backend: { hostname: 'app_1!', port: 80 } }, /backend.hostname: got 'app_1!'; allowed: a DNS name/],
     ['a relative probe path', { backendProbePath: 'health' }, /backendProbePath: got 'health'; allowed: an absolute path/],
-    ['a tiny cache', { cacheSizeMiB: 1 }, /cacheSizeMiB: got 1; allowed: an integer from 16 to 1048576/],
+    ['a tiny cache', { cacheSizeMiB: 1 }, /cacheSizeMiB: got 1; allowed: an integer from 16 to half of resources.memoryMb \(256\)/],
   ])('fails on %s', (_name, extra, message) => {
     expect(() => make(extra)).toThrow(message);
   });

@@ -477,3 +477,86 @@ describe('LoadBalancer (swarm)', () => {
     expect(() => new LoadBalancer(stack, 'Lb', { cluster, listenAddress: '127.0.0.1' })).toThrow(/listenAddress: got '127.0.0.1' on a swarm runtime/);
   });
 });
+
+describe('LoadBalancer (swarm placement)', () => {
+  const EDGE = 'node.labels.webcluster.edge == true';
+  /** A swarm of `nodes` nodes with an app, and a load balancer with `extra` props routing to it. */
+  function lbOn(nodes: number, extra: Partial<LoadBalancerProps> = {}): { stack: TerraformStack; lb: LoadBalancer } {
+    const stack = makeStack();
+    const cluster = new DockerCluster(stack, 'Cluster', { namePrefix: 'shop', runtime: new SwarmRuntime({ nodes }) });
+    const app = new Workload(stack, 'App', { cluster, name: 'app', role: 'app', image: 'shop/app:1.0.0', replicas: 3, listenNetwork: cluster.frontend });
+    const lb = new LoadBalancer(stack, 'Lb', { cluster, ...extra });
+    lb.addTarget('app', { workload: app, port: 8000, healthCheckPath: '/health' });
+    return { stack, lb };
+  }
+  type TraefikService = { mode: unknown; task_spec: { placement?: { constraints: string[] } }; endpoint_spec: { ports: { publish_mode: string }[] } };
+  const traefik = (stack: TerraformStack): TraefikService => resourcesOf(synthJson(stack), 'docker_service').find((s) => s.name === 'shop-traefik') as unknown as TraefikService;
+
+  test('global: one Traefik on every labelled edge node, host-mode ports', () => {
+    // WHEN
+    const { stack, lb } = lbOn(3, { swarmPlacement: { mode: 'global', constraints: [EDGE] } });
+    // THEN
+    expect(lb.swarmPlacement).toEqual({ mode: 'global', constraints: [EDGE] });
+    expect(lb.workload.replicas).toBe(1);
+    const service = traefik(stack);
+    expect(service.mode).toEqual({ global: true });
+    expect(service.task_spec.placement).toEqual({ constraints: [EDGE] });
+    expect(service.endpoint_spec.ports.map((p) => p.publish_mode)).toEqual(['host']);
+  });
+
+  test('pinned: one replica on the labelled node', () => {
+    const { stack } = lbOn(3, { swarmPlacement: { mode: 'pinned', constraints: [EDGE] } });
+    const service = traefik(stack);
+    expect(service.mode).toEqual({ replicated: { replicas: 1 } });
+    expect(service.task_spec.placement).toEqual({ constraints: [EDGE] });
+  });
+
+  test('a one-node swarm without swarmPlacement: one replica anywhere, as before', () => {
+    const { stack, lb } = lbOn(1);
+    expect(lb.swarmPlacement).toBeUndefined();
+    const service = traefik(stack);
+    expect(service.mode).toEqual({ replicated: { replicas: 1 } });
+    expect(service.task_spec.placement).toBeUndefined();
+  });
+
+  test('a standalone engine ignores it', () => {
+    const stack = makeStack();
+    const cluster = new DockerCluster(stack, 'Cluster', { namePrefix: 'shop' });
+    const app = new Workload(stack, 'App', { cluster, name: 'app', role: 'app', image: 'shop/app:1.0.0', listenNetwork: cluster.frontend });
+    const lb = new LoadBalancer(stack, 'Lb', { cluster, swarmPlacement: { mode: 'global', constraints: [EDGE] } });
+    lb.addTarget('app', { workload: app, port: 8000, healthCheckPath: '/health' });
+    expect(lb.swarmPlacement).toBeUndefined();
+    expect(resourcesOf(synthJson(stack), 'docker_container').filter((c) => c.name === 'shop-traefik-1')).toHaveLength(1);
+  });
+
+  test('fails on a swarm of several nodes without a constraint', () => {
+    const fix =
+      "fix: label the edge nodes \\(docker node update --label-add webcluster\\.edge=true <node>\\) and use \\{ mode: 'global', constraints: \\['node\\.labels\\.webcluster\\.edge == true'\\] \\}$";
+    const allowed = 'allowed: constraints that select the edge node\\(s\\) \\(Traefik publishes its ports in host mode: only the nodes running it answer, and DNS must point at them\\)';
+    expect(() => lbOn(2)).toThrow(new RegExp(`^test/Lb: swarmPlacement: got nothing on a swarm of 2 nodes; ${allowed}; ${fix}`));
+    expect(() => lbOn(3, { swarmPlacement: { mode: 'global', constraints: [] } })).toThrow(new RegExp(`^test/Lb: swarmPlacement\\.constraints: got \\[\\] on a swarm of 3 nodes; ${allowed}; ${fix}`));
+  });
+
+  test('fails when pinned selects no one node on a swarm of several nodes', () => {
+    expect(() => lbOn(3, { swarmPlacement: { mode: 'pinned', constraints: ['node.role == manager'] } })).toThrow(
+      /^test\/Lb: swarmPlacement\.constraints: got \['node\.role == manager'\] with mode pinned on a swarm of 3 nodes; allowed: a constraint that selects the one edge node \(node\.labels\.<key> ==, node\.hostname == or node\.id ==\), or Traefik moves to a node DNS does not point at; fix: .*$/,
+    );
+    // Global on every manager is a fixed set of nodes DNS can list.
+    expect(() => lbOn(3, { swarmPlacement: { mode: 'global', constraints: ['node.role == manager'] } })).not.toThrow();
+  });
+
+  test('fails on a malformed constraint or mode', () => {
+    expect(() => lbOn(1, { swarmPlacement: { mode: 'global', constraints: ['edge'] } })).toThrow(
+      /^test\/Lb: swarmPlacement\.constraints: got \['edge'\]; allowed: Swarm constraints '<attribute> == <value>' or '<attribute> != <value>'; fix: use e\.g\. 'node\.labels\.webcluster\.edge == true'$/,
+    );
+    expect(() => lbOn(1, { swarmPlacement: { mode: 'replicated' as 'global', constraints: [EDGE] } })).toThrow(
+      /^test\/Lb: swarmPlacement\.mode: got 'replicated'; allowed: 'global' or 'pinned'; fix: /,
+    );
+  });
+
+  test('warns about ACME with several global edge nodes', () => {
+    const { lb } = lbOn(3, { swarmPlacement: { mode: 'global', constraints: [EDGE] }, domain: 'shop.example.com', acmeEmail: 'ops@example.com' });
+    const warnings = lb.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data));
+    expect(warnings).toEqual([expect.stringMatching(/^acmeEmail with swarmPlacement mode global: every edge node's Traefik asks Let's Encrypt for its own certificate/)]);
+  });
+});

@@ -32,7 +32,8 @@ describe('RedisCluster (Docker, standalone)', () => {
     // THEN
     expect(Testing.synth(stack)).toHaveResourceWithProperties(Container, {
       name: 'shop-redis-cache-1',
-      command: ['valkey-server', '--maxmemory', '256mb', '--maxmemory-policy', 'volatile-lru', '--save', '--appendonly', 'no'],
+      // 75 % of the cache's default 512 MiB limit.
+      command: ['valkey-server', '--maxmemory', '384mb', '--maxmemory-policy', 'volatile-lru', '--save', '--appendonly', 'no'],
       volumes: [],
       healthcheck: expect.objectContaining({ test: ['CMD', 'valkey-cli', 'ping'] }),
       wait: true,
@@ -41,13 +42,13 @@ describe('RedisCluster (Docker, standalone)', () => {
 
   test('durable classes write an append-only file to a named volume at /data, each with its eviction policy', () => {
     // WHEN
-    make({ maxmemoryMb: 512 });
+    make({ maxmemoryMb: 100 });
     // THEN
     const synth = Testing.synth(stack);
     for (const [cls, policy] of [['sessions', 'allkeys-lru'], ['critical', 'volatile-lru'], ['queue', 'noeviction']]) {
       expect(synth).toHaveResourceWithProperties(Container, {
         name: `shop-redis-${cls}-1`,
-        command: ['valkey-server', '--maxmemory', '512mb', '--maxmemory-policy', policy, '--appendonly', 'yes', '--appendfsync', 'everysec'],
+        command: ['valkey-server', '--maxmemory', '100mb', '--maxmemory-policy', policy, '--appendonly', 'yes', '--appendfsync', 'everysec'],
         volumes: [expect.objectContaining({ container_path: '/data', volume_name: expect.stringContaining(`docker_volume.Redis_${cls[0].toUpperCase()}${cls.slice(1)}_DataVolume`) })],
       });
       expect(synth).toHaveResourceWithProperties(Volume, { name: `shop-redis-${cls}-data`, lifecycle: { prevent_destroy: true } });
@@ -127,7 +128,7 @@ describe('RedisCluster (Docker, standalone)', () => {
   });
 
   test('fails when maxmemoryMb is out of range', () => {
-    expect(() => make({ maxmemoryMb: 8 })).toThrow(/maxmemoryMb: got 8; allowed: an integer from 16 to 1048576/);
+    expect(() => make({ maxmemoryMb: 8 })).toThrow(/maxmemoryMb: got 8; allowed: an integer from 16 to 90 % of the smallest memory limit \(230, class sessions\)/);
   });
 
   test('fails when asked to publish on 0.0.0.0', () => {

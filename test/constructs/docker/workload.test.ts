@@ -5,6 +5,7 @@ import { Service } from '@cdktf/provider-docker/lib/service';
 import { Testing, TerraformStack } from 'cdktf';
 import { DockerCluster } from '../../../constructs/docker/docker-cluster';
 import { DockerSecret } from '../../../constructs/docker/docker-secret';
+import { StandaloneRuntime } from '../../../constructs/docker/standalone-runtime';
 import { SwarmRuntime } from '../../../constructs/docker/swarm-runtime';
 import { Workload, WorkloadProps } from '../../../constructs/docker/workload';
 import { Port } from '../../../constructs/core/port';
@@ -187,5 +188,60 @@ describe('SwarmRuntime endpoint mode', () => {
     expect(
       () => new Workload(stack, 'Web', { cluster, name: 'web', role: 'app', image: 'nginx:1.27.3', ports: [{ containerPort: 80, hostPort: 8080, hostIp: '0.0.0.0' }] }),
     ).toThrow(/ports: got port 8080 in ingress mode with endpoint mode dnsrr; allowed: host-mode ports with dnsrr/);
+  });
+});
+
+describe('Workload: global mode', () => {
+  test('on Swarm: a global service, without the converge settings the provider refuses for it', () => {
+    // GIVEN
+    const stack = makeStack();
+    const cluster = new DockerCluster(stack, 'Cluster', { namePrefix: 'shop', runtime: new SwarmRuntime() });
+    // WHEN
+    const lb = new Workload(stack, 'Lb', { cluster, name: 'lb', role: 'load-balancer', image: 'traefik:v3.3.5', global: true, placement: ['node.labels.webcluster.edge == true'] });
+    // THEN
+    expect(lb.replicas).toBe(1);
+    const [service] = resourcesOf(synthJson(stack), 'docker_service') as { mode: unknown; converge_config?: unknown; task_spec: { placement: unknown } }[];
+    expect(service.mode).toEqual({ global: true });
+    expect(service.converge_config).toBeUndefined();
+    expect(service.task_spec.placement).toEqual({ constraints: ['node.labels.webcluster.edge == true'] });
+  });
+
+  test('replicated services keep their converge settings', () => {
+    const stack = makeStack();
+    const cluster = new DockerCluster(stack, 'Cluster', { namePrefix: 'shop', runtime: new SwarmRuntime() });
+    new Workload(stack, 'App', { cluster, name: 'app', role: 'app', image: 'nginx:1.27.3', replicas: 2 });
+    const [service] = resourcesOf(synthJson(stack), 'docker_service') as { mode: unknown; converge_config?: unknown }[];
+    expect(service.mode).toEqual({ replicated: { replicas: 2 } });
+    expect(service.converge_config).toEqual({ delay: '7s', timeout: '5m' });
+  });
+
+  test('a standalone engine ignores it: one container', () => {
+    const stack = makeStack();
+    const cluster = new DockerCluster(stack, 'Cluster', { namePrefix: 'shop' });
+    new Workload(stack, 'Lb', { cluster, name: 'lb', role: 'load-balancer', image: 'traefik:v3.3.5', global: true });
+    expect(resourcesOf(synthJson(stack), 'docker_container').map((c) => c.name)).toEqual(['shop-lb-1']);
+  });
+
+  test('fails with more than one replica', () => {
+    const stack = makeStack();
+    const cluster = new DockerCluster(stack, 'Cluster', { namePrefix: 'shop', runtime: new SwarmRuntime() });
+    expect(() => new Workload(stack, 'Lb', { cluster, name: 'lb', role: 'load-balancer', image: 'traefik:v3.3.5', global: true, replicas: 2 })).toThrow(
+      /^test\/Lb: replicas: got 2 with global; allowed: 1 with global \(a global service runs one task on every node its placement admits\); fix: leave replicas out, or turn global off$/,
+    );
+  });
+});
+
+describe('SwarmRuntime nodes', () => {
+  test('one node unless told otherwise; a standalone engine is one node', () => {
+    expect(new SwarmRuntime().nodes).toBe(1);
+    expect(new SwarmRuntime({ nodes: 3 }).nodes).toBe(3);
+    expect(new StandaloneRuntime().nodes).toBe(1);
+  });
+
+  test.each([0, 101, 2.5])('the cluster refuses %p nodes', (nodes) => {
+    const stack = makeStack();
+    expect(() => new DockerCluster(stack, 'Cluster', { namePrefix: 'shop', runtime: new SwarmRuntime({ nodes }) })).toThrow(
+      new RegExp(`^test/Cluster: runtime\\.nodes: got ${nodes} on a swarm runtime; allowed: an integer from 1 to 100 \\(the nodes of the swarm\\); fix: give the number of nodes 'docker node ls' lists$`),
+    );
   });
 });
