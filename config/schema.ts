@@ -463,6 +463,12 @@ const dockerEngineSchema = z.strictObject({
     fix: "use 'vip' (a virtual IP per service, needs IPVS in the nodes' kernels) or 'dnsrr' (DNS round robin over the tasks)",
   }).default('vip'),
   hostMemoryMb: int(2048, 4194304, 'an integer number of MiB from 2048 to 4194304', 'give the memory of the Docker host (of each swarm node) in MiB, e.g. 8192 for 8 GiB').default(8192),
+  serverOpenFiles: int(
+    1024,
+    1048576,
+    "an integer from 1024 to 1048576, at most the Docker engine's own hard limit",
+    "use 65536 (Docker's systemd unit gives the engine 1048576), or what 'ulimit -Hn' of the engine allows",
+  ).default(65536),
   swarm: dockerSwarmSchema.optional(),
 });
 

@@ -207,6 +207,11 @@ export interface DockerStackProps {
    * @default 8192
    */
   readonly hostMemoryMb?: number;
+  /**
+   * Open-files limit of MariaDB and Valkey (standalone); at most the engine's own hard limit.
+   * @default 65536
+   */
+  readonly serverOpenFiles?: number;
 }
 
 /** Host ports of the data stores when `debugPorts` is on (127.0.0.1 only). */
@@ -251,6 +256,7 @@ export class DockerStack extends TerraformStack {
       labels: { 'webcluster.app': profile.name, ...(props.labels ?? {}) },
       preventDestroy: !(props.allowDestroy ?? false),
       hostMemoryMb: props.hostMemoryMb,
+      serverOpenFiles: props.serverOpenFiles,
     });
     const resources = props.resources ?? {};
     const cluster = this.cluster;

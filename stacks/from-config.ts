@@ -117,6 +117,7 @@ function addDockerStack(scope: Construct, env: DockerEnvironmentConfig, profile:
     backup: env.backup.enabled ? { target: env.backup.target, intervalHours: env.backup.intervalHours, at: env.backup.at, keep: env.backup.keep } : false,
     resources: dockerResources(env.resources),
     hostMemoryMb: env.docker.hostMemoryMb,
+    serverOpenFiles: env.docker.serverOpenFiles,
   });
   return [stack];
 }

@@ -10,7 +10,7 @@ import { ContainerResources, DEFAULT_RESOURCES, memoryShare, resolveResources, r
 import { DockerConnections } from './docker-connections';
 import { DockerSecret } from './docker-secret';
 import { dataStoreRules, debugPorts, DockerDataStoreProps, statefulPlacement, variablePrefix } from './private/data-store';
-import { SERVER_NOFILE, WorkloadHealthcheck, WorkloadSecurity } from './runtime';
+import type { WorkloadHealthcheck, WorkloadSecurity } from './runtime';
 import { Workload } from './workload';
 
 /** Properties of a {@link DatabaseCluster}. */
@@ -253,7 +253,7 @@ export class DatabaseCluster extends Construct implements IDatabaseCluster {
       resources,
       dataStore: true,
       // Rendered init files are copied in before the start, which a read-only root refuses.
-      security: serverSecurity(additional.length === 0),
+      security: serverSecurity(additional.length === 0, cluster.serverOpenFiles),
     });
     this.writerEndpoint = { hostname: 'db', port: MYSQL_PORT };
 
@@ -280,7 +280,7 @@ export class DatabaseCluster extends Construct implements IDatabaseCluster {
         stateful: true,
         resources,
         dataStore: true,
-        security: serverSecurity(true),
+        security: serverSecurity(true, cluster.serverOpenFiles),
         dependsOn: [this.workload],
       });
     }
@@ -293,8 +293,8 @@ export class DatabaseCluster extends Construct implements IDatabaseCluster {
  * entrypoint skips its chown and privilege drop), with the socket directory and temporary files on
  * tmpfs when the root filesystem is read-only.
  */
-function serverSecurity(readOnlyRootfs: boolean): WorkloadSecurity {
-  return { user: '999:999', readOnlyRootfs, tmpfs: ['/run/mysqld', '/tmp'], nofile: SERVER_NOFILE };
+function serverSecurity(readOnlyRootfs: boolean, nofile: number): WorkloadSecurity {
+  return { user: '999:999', readOnlyRootfs, tmpfs: ['/run/mysqld', '/tmp'], nofile };
 }
 
 /** The init SQL creating the further databases (names are validated, so no quoting beyond backticks is needed). */

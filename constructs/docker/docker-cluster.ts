@@ -37,6 +37,14 @@ export interface DockerClusterProps {
    * @default 8192
    */
   readonly hostMemoryMb?: number;
+  /**
+   * Open-files limit (`nofile`, soft and hard) of the servers that hold many connections and files
+   * (MariaDB, Valkey), 1024 to 1048576. The engine's own hard limit must be at least this, or the
+   * containers do not start (Docker's systemd unit sets 1048576). Standalone only (see
+   * `WorkloadSecurity.nofile`).
+   * @default 65536
+   */
+  readonly serverOpenFiles?: number;
 }
 
 /** The memory one long-running workload sets aside. */
@@ -72,6 +80,8 @@ export class DockerCluster extends Construct {
   public readonly preventDestroy: boolean;
   /** Memory of the host (each Swarm node), MiB. */
   public readonly hostMemoryMb: number;
+  /** Open-files limit of MariaDB and Valkey. */
+  public readonly serverOpenFiles: number;
   private readonly reservations = new Map<Construct, MemoryReservation>();
   private readonly images = new Map<string, ImageHandle>();
   private imageScope?: Construct;
@@ -93,12 +103,17 @@ export class DockerCluster extends Construct {
         message: () => `hostMemoryMb: got ${props.hostMemoryMb}; allowed: an integer from 2048 to 4194304 (MiB); fix: give the memory of the Docker host, e.g. 8192 for 8 GiB`,
       },
       {
+        failed: props.serverOpenFiles !== undefined && (!Number.isInteger(props.serverOpenFiles) || props.serverOpenFiles < 1024 || props.serverOpenFiles > 1048576),
+        message: () => `serverOpenFiles: got ${props.serverOpenFiles}; allowed: an integer from 1024 to 1048576, at most the engine's own hard limit; fix: use 65536, or what 'ulimit -Hn' of the engine allows`,
+      },
+      {
         failed: props.runtime !== undefined && (!Number.isInteger(props.runtime.nodes) || props.runtime.nodes < 1 || props.runtime.nodes > 100),
         message: () =>
           `runtime.nodes: got ${props.runtime?.nodes} on a ${props.runtime?.mode} runtime; allowed: an integer from 1 to 100 (the nodes of the swarm); fix: give the number of nodes 'docker node ls' lists`,
       },
     ]);
     this.hostMemoryMb = props.hostMemoryMb ?? DEFAULT_HOST_MEMORY_MB;
+    this.serverOpenFiles = props.serverOpenFiles ?? 65536;
     this.node.addValidation({ validate: () => this.fitProblems() });
     this.namePrefix = props.namePrefix;
     this.runtime = props.runtime ?? new StandaloneRuntime();

@@ -10,7 +10,6 @@ import { validate, ValidationError } from '../core/validation-error';
 import { DockerConnections } from './docker-connections';
 import { dataStoreRules, debugPorts, DockerDataStoreProps, pascalCase, statefulPlacement } from './private/data-store';
 import { ContainerResources, DEFAULT_RESOURCES, memoryShare, resolveResources, resourceRules } from './container-resources';
-import { SERVER_NOFILE } from './runtime';
 import { Workload } from './workload';
 
 /** Properties of a {@link RedisCluster}. */
@@ -148,7 +147,7 @@ export class RedisCluster extends Construct implements IRedisCluster {
         dataStore: true,
         // The image's `valkey` user (its entrypoint drops to it only when started as root), which
         // owns /data; nothing outside the data volume is written.
-        security: { user: VALKEY_USER, readOnlyRootfs: true, nofile: SERVER_NOFILE },
+        security: { user: VALKEY_USER, readOnlyRootfs: true, nofile: cluster.serverOpenFiles },
       });
       this.byClass.set(dataClass, workload);
       return workload;

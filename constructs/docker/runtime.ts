@@ -98,9 +98,6 @@ export interface WorkloadSecurity {
   readonly nofile?: number;
 }
 
-/** Open-files limit of the servers that hold many connections (MariaDB, Valkey). */
-export const SERVER_NOFILE = 65536;
-
 /** Container health check. */
 export interface WorkloadHealthcheck {
   /** Command, in Docker's form (`['CMD', 'redis-cli', 'ping']` or `['CMD-SHELL', '...']`). */

@@ -41,9 +41,13 @@ case "${1:-}" in
     # The test engine keeps its images under the cache; its exec state is per run.
     # --ip: ports published without a host address bind to 127.0.0.1 (Swarm's host-mode ports do
     # not follow it: they bind every address, hence the network namespace for the tests).
-    # As Debian's docker.service (LimitNOFILE=1048576): containers may then ask for open-files limits
-    # above the shell's (runc cannot raise a hard limit above the engine's own).
-    ulimit -Hn 1048576 && ulimit -Sn 1048576
+    # As Debian's docker.service (LimitNOFILE=1048576), where the machine lets us raise the hard
+    # limit: runc cannot give a container more open files than the engine's own hard limit, and the
+    # tests size the data stores' nofile by it (test/engine/config.ts).
+    if ! ulimit -Hn 1048576 2>/dev/null; then
+      log "open files: the hard limit stays $(ulimit -Hn) (raising it needs CAP_SYS_RESOURCE); the tests ask for no more"
+    fi
+    ulimit -Sn "$(ulimit -Hn)"
     "${in_netns[@]}" dockerd --host "unix://$sock" --data-root "$WEBCLUSTER_CACHE/docker" --exec-root "$run/exec" --ip 127.0.0.1 \
       --pidfile "$run/dockerd.internal.pid" >"$run/dockerd.log" 2>&1 &
     echo $! >"$pidfile"

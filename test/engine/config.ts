@@ -3,6 +3,8 @@
  * on the locally built stand-in images (test/engine/images/README.md), published on 127.0.0.1.
  */
 
+import { execFileSync } from 'child_process';
+
 /** Stand-ins for every image the Shopware stacks run, through the stacks' `images:` overrides. */
 export const STANDIN_IMAGES = {
   app: 'webcluster-probe/app:1',
@@ -13,6 +15,13 @@ export const STANDIN_IMAGES = {
   s3Client: 'webcluster-standin/curl:7.88',
   fluentBit: 'webcluster-standin/log-receiver:1',
 } as const;
+
+/**
+ * Open-files limit the data stores ask for: the production default, 65536, unless the engine's hard
+ * limit (inherited from this process: scripts/engine/dockerd.sh raises it where it can) is lower, as
+ * on machines that cannot raise it (runc then refuses to start the containers).
+ */
+export const SERVER_OPEN_FILES = Math.min(65536, Number(execFileSync('sh', ['-c', 'ulimit -Hn'], { encoding: 'utf8' }).trim()) || 65536);
 
 /** Host name of the site (the router rules match it; requests carry it as their Host header). */
 export const SITE_HOST = 'shop.localhost';
@@ -34,7 +43,7 @@ function shopwareTestEnvironment(
     app: 'shopware',
     backend: 'docker',
     domain: SITE_HOST,
-    docker,
+    docker: { serverOpenFiles: SERVER_OPEN_FILES, ...docker },
     adminCidrs: ADMIN_CIDRS,
     replicas: { app: appReplicas },
     workers: 2,

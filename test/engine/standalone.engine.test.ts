@@ -2,7 +2,7 @@
  * shopware-docker on a real Docker engine: apply, converge, behave, survive faults, tear down.
  * The tests run in order and share one deployment; run them with `npm run test:engine`.
  */
-import { standaloneEnvironment, SITE_HOST, STANDALONE_PORT } from './config';
+import { SERVER_OPEN_FILES, standaloneEnvironment, SITE_HOST, STANDALONE_PORT } from './config';
 import {
   containersOf,
   DeploymentLifecycle,
@@ -63,7 +63,7 @@ describe('shopware-docker on a real engine', () => {
       expect(docker(['exec', name, 'sh', '-c', 'touch /webcluster-probe 2>&1 || true'])).toMatch(/Read-only file system/);
     }
     for (const name of [container('db-1'), container('redis-queue-1')]) {
-      expect(`${name} ${docker(['exec', name, 'sh', '-c', 'ulimit -n'])}`).toBe(`${name} 65536`);
+      expect(`${name} ${docker(['exec', name, 'sh', '-c', 'ulimit -n'])}`).toBe(`${name} ${SERVER_OPEN_FILES}`);
     }
     // An init process is PID 1 of the app image's containers; the app runs under it.
     for (const name of [container('app-1'), container('app-worker-1'), container('app-scheduler-1'), container('admin-1')]) {

@@ -105,6 +105,18 @@ describe('hardening of the stacks', () => {
     expect(db).not.toHaveProperty('read_only');
   });
 
+  test("the servers' open-files limit follows serverOpenFiles (for engines whose own hard limit is lower)", () => {
+    const stack = new DockerStack(Testing.app(), 'hs', { profile: SHOPWARE_PROFILE, domain: 'shop.example.com', serverOpenFiles: 16384 });
+    const byName = new Map(resourcesOf(synthJson(stack), 'docker_container').map((c) => [c.name as string, c]));
+    for (const name of ['hs-db-1', 'hs-redis-queue-1']) expect(byName.get(name)).toMatchObject({ ulimit: [{ name: 'nofile', soft: 16384, hard: 16384 }] });
+  });
+
+  test('an open-files limit below 1024 is refused', () => {
+    expect(() => new DockerStack(Testing.app(), 'hs', { profile: SHOPWARE_PROFILE, domain: 'shop.example.com', serverOpenFiles: 100 })).toThrow(
+      /^hs\/Cluster: serverOpenFiles: got 100; allowed: an integer from 1024 to 1048576, at most the engine's own hard limit; fix: .+/,
+    );
+  });
+
   test('with ACME, Traefik keeps root to write acme.json on its new volume', () => {
     const stack = new DockerStack(Testing.app(), 'hs', { profile: SHOPWARE_PROFILE, domain: 'shop.example.com', acmeEmail: 'ops@example.com' });
     const traefik = resourcesOf(synthJson(stack), 'docker_container').find((c) => c.name === 'hs-traefik-1');
