@@ -67,7 +67,10 @@ export const backupSchema = z
       allowed: "a UTC time 'HH:MM' from 00:00 to 23:59, quoted",
       fix: "use e.g. '02:30', or remove at to back up every intervalHours after the last backup",
     }).optional(),
-    keep: withHint(z.number().int().min(1).max(365), { allowed: 'an integer from 1 to 365 (backups kept per store)', fix: 'use e.g. 7' }).default(7),
+    keep: withHint(z.number().int().min(2).max(365), {
+      allowed: 'an integer from 2 to 365 (backups kept per store; with 1 a backup of an empty or broken store would replace the only good one)',
+      fix: 'use e.g. 7',
+    }).default(7),
   })
   .superRefine(
     (backup, ctx) => {

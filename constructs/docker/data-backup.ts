@@ -39,8 +39,10 @@ export interface S3BackupTargetOptions {
   /** Region the requests are signed for, e.g. `eu-central-1`. */
   readonly region: string;
   /**
-   * Key prefix, e.g. `webcluster/shop/` (a missing trailing `/` is added).
-   * @default '' (the bucket's root)
+   * Key prefix, e.g. `webcluster/` (a missing trailing `/` is added); the keys are
+   * `<prefix><cluster name prefix>/<file>`, so environments sharing a bucket never prune or fetch
+   * each other's backups.
+   * @default '' (the cluster's folder at the bucket's root)
    */
   readonly prefix?: string;
 }
@@ -119,7 +121,7 @@ export interface DataBackupProps {
    */
   readonly keep?: number;
   /**
-   * Image of the MinIO backup job and the S3 uploaders: `/bin/sh`, curl >= 7.75 (`--aws-sigv4`), tar
+   * Image of the MinIO backup job and the S3 uploaders: `/bin/sh`, curl >= 7.87 (`--aws-sigv4` with a given `x-amz-content-sha256`), tar
    * and gzip; it runs as root (uid 0) to write the backup files.
    * @default - the storage's `clientImage`, else `curlimages/curl:8.11.1`
    */
@@ -264,8 +266,8 @@ export class DataBackup extends Construct {
           `intervalHours: got ${intervalHours} with at '${at}'; allowed: 1, 2, 3, 4, 6, 8, 12 or 24 with at (the same times every day); fix: pick one of those, or remove at`,
       },
       {
-        failed: !Number.isInteger(keep) || keep < 1 || keep > 365,
-        message: () => `keep: got ${keep}; allowed: an integer from 1 to 365; fix: use e.g. 7`,
+        failed: !Number.isInteger(keep) || keep < 2 || keep > 365,
+        message: () => `keep: got ${keep}; allowed: an integer from 2 to 365 (with 1, a backup of an empty or broken store would replace the only good one); fix: use e.g. 7`,
       },
       {
         failed: hostPath !== undefined && (!HOST_PATH_PATTERN.test(hostPath) || hostPath.split('/').includes('..')),
@@ -421,6 +423,8 @@ export class DataBackup extends Construct {
         security: spec.user !== undefined ? { user: spec.user } : undefined,
         resources: spec.resources,
         stopGraceSec: 10,
+        // Never two copies writing one target (Swarm updates stop the old task first).
+        stateful: true,
       });
       spec.store.connections.allowDefaultPortFrom(job, `backup of ${spec.name}`);
       jobs.push(job);
@@ -439,7 +443,8 @@ export class DataBackup extends Construct {
           UPLOAD_ENDPOINT: s3.endpoint,
           UPLOAD_REGION: s3.region,
           UPLOAD_BUCKET: s3.bucket,
-          UPLOAD_PREFIX: normalPrefix(s3.prefix),
+          // Each environment under its own folder: retention and fetch never see another's backups.
+          UPLOAD_PREFIX: `${normalPrefix(s3.prefix)}${cluster.namePrefix}/`,
         },
         secrets: {
           UPLOAD_ACCESS_KEY_ID: { secret: this.accessKeyIdSecret, fileVariable: 'UPLOAD_ACCESS_KEY_ID_FILE' },
@@ -453,6 +458,8 @@ export class DataBackup extends Construct {
         security: { user: '0' },
         resources: props.resources ?? DEFAULT_RESOURCES.backup,
         stopGraceSec: 10,
+        // Never two copies writing one target (Swarm updates stop the old task first).
+        stateful: true,
       });
       uploader.connections.join(this.egressNetwork);
       uploaders.push(uploader);

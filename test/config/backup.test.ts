@@ -70,7 +70,7 @@ describe('backup: one line per bad value', () => {
     ['intervalHours 200', { intervalHours: 200 }, at('intervalHours', '200', /an integer from 1 to 168 .*/)],
     ['at not HH:MM', { at: '2:30' }, at('at', '"2:30"', /a UTC time 'HH:MM' from 00:00 to 23:59, quoted/)],
     ['at with an interval that does not divide 24', { at: '02:30', intervalHours: 5 }, at('intervalHours', '5', /1, 2, 3, 4, 6, 8, 12 or 24 with at '02:30' .*/)],
-    ['keep 0', { keep: 0 }, at('keep', '0', /an integer from 1 to 365 \(backups kept per store\)/)],
+    ['keep 1', { keep: 1 }, at('keep', '1', /an integer from 2 to 365 \(backups kept per store; .*\)/)],
     ['a relative host path', { target: { hostPath: 'backups' } }, at('target.hostPath', '"backups"', /an absolute path .*/)],
     ['a host path with ..', { target: { hostPath: '/srv/../etc' } }, at('target.hostPath', '"/srv/../etc"', /an absolute path .* without '\.\.'.*/)],
     ['a volume name with capitals', { target: { volume: 'Bad' } }, at('target.volume', '"Bad"', /1-31 lowercase letters, digits and '-', starting with a letter/)],

@@ -187,7 +187,8 @@ describe('DataBackup with an S3 target', () => {
         'UPLOAD_ENDPOINT=https://s3.eu-central-1.amazonaws.com',
         'UPLOAD_BUCKET=shop-backups',
         'UPLOAD_REGION=eu-central-1',
-        'UPLOAD_PREFIX=webcluster/shop/',
+        // The environment's own folder under the prefix.
+        'UPLOAD_PREFIX=webcluster/shop/shop/',
         'UPLOAD_ACCESS_KEY_ID=${var.shop_backup_s3_access_key_id}',
         'UPLOAD_SECRET_ACCESS_KEY=${var.shop_backup_s3_secret_access_key}',
         'BACKUP_UNITS=db',
@@ -282,7 +283,7 @@ describe('DataBackup validation', () => {
     ['intervalHours 1.5', { intervalHours: 1.5 }, /intervalHours: got 1.5; allowed: an integer from 1 to 168/],
     ['at 24:00', { at: '24:00' }, /at: got '24:00'; allowed: a UTC time HH:MM/],
     ['at with 5 hours', { at: '02:30', intervalHours: 5 }, /intervalHours: got 5 with at '02:30'; allowed: 1, 2, 3, 4, 6, 8, 12 or 24/],
-    ['keep 0', { keep: 0 }, /keep: got 0; allowed: an integer from 1 to 365/],
+    ['keep 1', { keep: 1 }, /keep: got 1; allowed: an integer from 2 to 365 \(with 1, a backup of an empty or broken store would replace the only good one\)/],
     ['relative host path', { target: { hostPath: 'backups' } }, /target.hostPath: got 'backups'; allowed: an absolute path/],
     ['host path with ..', { target: { hostPath: '/var/../etc' } }, /target.hostPath: got '\/var\/..\/etc'/],
     ['endpoint with a path', { target: { s3: { ...S3.s3, endpoint: 'https://s3.example.com/x' } } }, /target.s3.endpoint: got 'https:\/\/s3.example.com\/x'/],

@@ -73,6 +73,29 @@ slot_after() {
   echo "$s_next"
 }
 
+# lock / unlock: one backup or restore at a time in the job (the loop, 'now' and webcluster-restore
+# share the container); a lock whose process is gone is taken over. The lock records when it was taken.
+lock() {
+  mkdir -p "$STATE_DIR"
+  while ! mkdir "$STATE_DIR/lock" 2>/dev/null; do
+    l_pid=$(cat "$STATE_DIR/lock/pid" 2>/dev/null || true)
+    if [ -n "$l_pid" ] && ! kill -0 "$l_pid" 2>/dev/null; then
+      rm -rf "$STATE_DIR/lock"
+      continue
+    fi
+    sleep 2
+  done
+  echo $$ >"$STATE_DIR/lock/pid"
+  date +%s >"$STATE_DIR/lock/since"
+}
+unlock() { rm -rf "$STATE_DIR/lock"; }
+
+# busy_since: when the running backup or restore took the lock (epoch), or nothing when none runs.
+busy_since() {
+  b_pid=$(cat "$STATE_DIR/lock/pid" 2>/dev/null || true)
+  if [ -n "$b_pid" ] && kill -0 "$b_pid" 2>/dev/null; then cat "$STATE_DIR/lock/since" 2>/dev/null || true; fi
+}
+
 # in_units UNIT: whether UNIT is one of BACKUP_UNITS.
 in_units() {
   for known in $BACKUP_UNITS; do

@@ -1,5 +1,5 @@
 # shellcheck shell=sh
-# Plain S3 requests signed by curl (--aws-sigv4, curl >= 7.75), for any S3 server: used by the MinIO
+# Plain S3 requests signed by curl (--aws-sigv4, curl >= 7.87 for signed bodies), for any S3 server: used by the MinIO
 # backup (against the stack's MinIO) and by the uploader (against the backup target).
 #
 # s3_use ENDPOINT REGION KEY_ID SECRET: the server and credentials of the following requests. The
@@ -13,7 +13,8 @@ s3_use() {
     umask 077
     printf 'user = %s\n' "$(quoted "$3:$4")" >"$S3_CURLRC"
   )
-  S3_OUT="$STATE_DIR/s3-answer"
+  # Per process: a restore and a backup (or two passes) must not read each other's answers.
+  S3_OUT="$STATE_DIR/s3-answer.$$"
 }
 
 # s3 METHOD PATH [FILE]: one signed request; prints the HTTP status and keeps the answer in $S3_OUT
