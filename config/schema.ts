@@ -469,6 +469,9 @@ const dockerEngineSchema = z.strictObject({
     "an integer from 1024 to 1048576, at most the Docker engine's own hard limit",
     "use 65536 (Docker's systemd unit gives the engine 1048576), or what 'ulimit -Hn' of the engine allows",
   ).default(65536),
+  swapLimit: withHint(z.boolean(), {
+    fix: "use true (containers get no swap beyond their memory limit) or false where 'docker info' warns 'No swap limit support', without quotes",
+  }).default(true),
   swarm: dockerSwarmSchema.optional(),
 });
 

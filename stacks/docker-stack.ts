@@ -212,6 +212,11 @@ export interface DockerStackProps {
    * @default 65536
    */
   readonly serverOpenFiles?: number;
+  /**
+   * Whether the engine limits swap; false where `docker info` warns "No swap limit support".
+   * @default true
+   */
+  readonly swapLimit?: boolean;
 }
 
 /** Host ports of the data stores when `debugPorts` is on (127.0.0.1 only). */
@@ -257,6 +262,7 @@ export class DockerStack extends TerraformStack {
       preventDestroy: !(props.allowDestroy ?? false),
       hostMemoryMb: props.hostMemoryMb,
       serverOpenFiles: props.serverOpenFiles,
+      swapLimit: props.swapLimit,
     });
     const resources = props.resources ?? {};
     const cluster = this.cluster;

@@ -118,6 +118,7 @@ function addDockerStack(scope: Construct, env: DockerEnvironmentConfig, profile:
     resources: dockerResources(env.resources),
     hostMemoryMb: env.docker.hostMemoryMb,
     serverOpenFiles: env.docker.serverOpenFiles,
+    swapLimit: env.docker.swapLimit,
   });
   return [stack];
 }

@@ -7,6 +7,7 @@ import { Port } from '../core/port';
 import type { Endpoint, IDatabaseCluster } from '../core/roles';
 import { validate } from '../core/validation-error';
 import { ContainerResources, DEFAULT_RESOURCES, memoryShare, resolveResources, resourceRules } from './container-resources';
+import type { DockerCluster } from './docker-cluster';
 import { DockerConnections } from './docker-connections';
 import { DockerSecret } from './docker-secret';
 import { dataStoreRules, debugPorts, DockerDataStoreProps, statefulPlacement, variablePrefix } from './private/data-store';
@@ -253,7 +254,7 @@ export class DatabaseCluster extends Construct implements IDatabaseCluster {
       resources,
       dataStore: true,
       // Rendered init files are copied in before the start, which a read-only root refuses.
-      security: serverSecurity(additional.length === 0, cluster.serverOpenFiles),
+      security: serverSecurity(cluster, additional.length === 0),
     });
     this.writerEndpoint = { hostname: 'db', port: MYSQL_PORT };
 
@@ -280,7 +281,7 @@ export class DatabaseCluster extends Construct implements IDatabaseCluster {
         stateful: true,
         resources,
         dataStore: true,
-        security: serverSecurity(true, cluster.serverOpenFiles),
+        security: serverSecurity(cluster, true),
         dependsOn: [this.workload],
       });
     }
@@ -290,11 +291,14 @@ export class DatabaseCluster extends Construct implements IDatabaseCluster {
 
 /**
  * MariaDB as the image's `mysql` user (999:999, which owns the data directory; the image's
- * entrypoint skips its chown and privilege drop), with the socket directory and temporary files on
- * tmpfs when the root filesystem is read-only.
+ * entrypoint skips its chown and privilege drop). On a standalone engine the root filesystem is
+ * read-only, with the socket directory and temporary files on tmpfs owned by that user, unless init
+ * files are copied in; on Swarm, whose tmpfs mounts are root's (the provider cannot set their
+ * options), the root filesystem stays writable for the socket.
  */
-function serverSecurity(readOnlyRootfs: boolean, nofile: number): WorkloadSecurity {
-  return { user: '999:999', readOnlyRootfs, tmpfs: ['/run/mysqld', '/tmp'], nofile };
+function serverSecurity(cluster: DockerCluster, withoutFiles: boolean): WorkloadSecurity {
+  const readOnly = withoutFiles && cluster.runtime.mode === 'standalone';
+  return { user: '999:999', nofile: cluster.serverOpenFiles, ...(readOnly ? { readOnlyRootfs: true, tmpfs: ['/run/mysqld', '/tmp'] } : {}) };
 }
 
 /** The init SQL creating the further databases (names are validated, so no quoting beyond backticks is needed). */

@@ -45,6 +45,14 @@ export interface DockerClusterProps {
    * @default 65536
    */
   readonly serverOpenFiles?: number;
+  /**
+   * Whether the engine's kernel limits swap (standalone): containers then get no swap beyond their
+   * memory limit. Set false where `docker info` warns "No swap limit support" (cgroup v1 without
+   * swap accounting): the engine stores -1 there whatever it is given, so -1 is written and the
+   * next plan stays empty.
+   * @default true
+   */
+  readonly swapLimit?: boolean;
 }
 
 /** The memory one long-running workload sets aside. */
@@ -82,6 +90,8 @@ export class DockerCluster extends Construct {
   public readonly hostMemoryMb: number;
   /** Open-files limit of MariaDB and Valkey. */
   public readonly serverOpenFiles: number;
+  /** Whether containers get no swap beyond their memory limit. */
+  public readonly swapLimit: boolean;
   private readonly reservations = new Map<Construct, MemoryReservation>();
   private readonly images = new Map<string, ImageHandle>();
   private imageScope?: Construct;
@@ -114,6 +124,7 @@ export class DockerCluster extends Construct {
     ]);
     this.hostMemoryMb = props.hostMemoryMb ?? DEFAULT_HOST_MEMORY_MB;
     this.serverOpenFiles = props.serverOpenFiles ?? 65536;
+    this.swapLimit = props.swapLimit ?? true;
     this.node.addValidation({ validate: () => this.fitProblems() });
     this.namePrefix = props.namePrefix;
     this.runtime = props.runtime ?? new StandaloneRuntime();

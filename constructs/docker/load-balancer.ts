@@ -376,7 +376,7 @@ export class LoadBalancer extends Construct implements ILoadBalancer {
       // Unprivileged, on a read-only root filesystem (the engine lets containers bind ports below
       // 1024 without root). With ACME, Traefik keeps root: it writes acme.json onto a new named
       // volume, which the engine creates owned by root.
-      security: { user: this.tlsEnabled ? undefined : NOBODY, readOnlyRootfs: true, tmpfs: ['/tmp'] },
+      security: { user: this.tlsEnabled ? undefined : NOBODY, readOnlyRootfs: true },
       // Host ports (and the ACME volume) allow one copy at a time: Swarm updates stop the old task first.
       stateful: swarm || this.tlsEnabled,
       // The first routes are on the volume before Traefik starts.

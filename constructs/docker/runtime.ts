@@ -190,6 +190,11 @@ export interface WorkloadSpec {
   readonly resources: ResolvedResources;
   /** Hardening of the containers. */
   readonly security: WorkloadSecurity;
+  /**
+   * Whether the engine limits swap (standalone): the limit is then the whole memory, else swap is
+   * left unlimited as the engine reports it (-1).
+   */
+  readonly swapLimit: boolean;
 }
 
 /** What a rendered workload offers to others. */

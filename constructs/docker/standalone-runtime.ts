@@ -110,12 +110,13 @@ function containerConfig(spec: WorkloadSpec, name: string): ContainerConfig {
     ports: spec.ports.map((p) => ({ internal: p.containerPort, external: p.hostPort, ip: p.hostIp, protocol: 'tcp' })),
     logDriver: spec.logging.driver,
     logOpts: { ...spec.logging.options },
-    labels: labelList({ ...spec.labels, 'webcluster.role': spec.role }),
+    labels: labelList({ ...spec.labels, 'webcluster.role': spec.role, ...replacingLabels(spec.security) }),
     destroyGraceSeconds: spec.stopGraceSec,
     // No swap beyond the limit (memory_swap = memory): the engine reads back what is written here,
     // where an unset memory_swap reads back as twice the memory and plans a change after each apply.
+    // An engine without swap limit support stores -1 whatever it is given, so -1 is written there.
     memory: spec.resources.memoryMb,
-    memorySwap: spec.resources.memoryMb,
+    memorySwap: spec.swapLimit ? spec.resources.memoryMb : -1,
     // A weight, not a cap: `cpus` would read back as nano-CPUs and plan a change after each apply.
     cpuShares: cpuShares(spec.resources.cpus),
     capabilities: { drop: [...DROPPED_CAPABILITIES] },
@@ -128,13 +129,36 @@ function containerConfig(spec: WorkloadSpec, name: string): ContainerConfig {
 /** Mount options of scratch tmpfs directories: no executables, no set-uid, no devices. */
 export const TMPFS_OPTIONS = 'rw,noexec,nosuid,nodev';
 
+/**
+ * The tmpfs options for a workload: owned by its user (the engine mounts tmpfs owned by root,
+ * where a server running as another user could not create its socket).
+ */
+function tmpfsOptions(user: string | undefined): string {
+  if (user === undefined) return TMPFS_OPTIONS;
+  const [uid, gid = uid] = user.split(':');
+  return `${TMPFS_OPTIONS},uid=${uid},gid=${gid}`;
+}
+
+/**
+ * Labels that carry `init` and `tmpfs`: the provider can neither update those two on a container
+ * nor replaces it when they change, so without a label (labels replace the container) a change
+ * would never reach the engine and every plan would show it again.
+ */
+function replacingLabels(s: WorkloadSecurity): Record<string, string> {
+  const tmpfs = s.tmpfs ?? [];
+  return {
+    ...(s.init ? { 'webcluster.init': 'true' } : {}),
+    ...(tmpfs.length > 0 ? { 'webcluster.tmpfs': [...tmpfs].sort().join(',') } : {}),
+  };
+}
+
 /** A workload's hardening as container arguments; unset fields are left out (the image's defaults). */
 function securityConfig(s: WorkloadSecurity): Partial<ContainerConfig> {
   const tmpfs = s.tmpfs ?? [];
   return {
     ...(s.user !== undefined ? { user: s.user } : {}),
     ...(s.readOnlyRootfs ? { readOnly: true } : {}),
-    ...(tmpfs.length > 0 ? { tmpfs: Object.fromEntries(tmpfs.map((path) => [path, TMPFS_OPTIONS])) } : {}),
+    ...(tmpfs.length > 0 ? { tmpfs: Object.fromEntries(tmpfs.map((path) => [path, tmpfsOptions(s.user)])) } : {}),
     ...(s.init ? { init: true } : {}),
     ...(s.nofile !== undefined ? { ulimit: [{ name: 'nofile', soft: s.nofile, hard: s.nofile }] } : {}),
   };

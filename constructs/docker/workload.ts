@@ -229,6 +229,7 @@ export class Workload extends Construct implements IConnectable {
       stateful: props.stateful ?? false,
       resources: this.resources,
       security,
+      swapLimit: cluster.swapLimit,
     };
     this.rendered = props.oneShot ? cluster.runtime.task(this, spec) : cluster.runtime.workload(this, spec);
     this.backendHosts = this.rendered.backendHosts;
@@ -267,6 +268,11 @@ function securityRules(s: WorkloadSecurity, files: readonly WorkloadFile[], mode
     {
       failed: s.nofile !== undefined && (!Number.isInteger(s.nofile) || s.nofile < 1024 || s.nofile > 1048576),
       message: () => `security.nofile: got ${s.nofile}; allowed: an integer from 1024 to 1048576; fix: use e.g. 65536`,
+    },
+    {
+      failed: mode === 'swarm' && (s.tmpfs ?? []).length > 0 && s.user !== undefined && !/^0(:|$)/.test(s.user),
+      message: () =>
+        `security.tmpfs: got [${(s.tmpfs ?? []).join(', ')}] with user '${s.user}' on a swarm runtime; allowed: tmpfs for root only on Swarm (it mounts tmpfs owned by root, and the docker provider 3.6.2 cannot set tmpfs options on services); fix: drop tmpfs (and readOnlyRootfs if the process writes there) on Swarm`,
     },
     {
       failed: mode === 'standalone' && s.readOnlyRootfs === true && files.length > 0,

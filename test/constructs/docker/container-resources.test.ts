@@ -45,6 +45,12 @@ describe('container resources', () => {
     for (const c of resourcesOf(synthJson(stack), 'docker_container')) expect(c).not.toHaveProperty('cpus');
   });
 
+  test('an engine without swap limit support: memory_swap -1, what that engine reads back', () => {
+    cluster = new DockerCluster(stack, 'NoSwap', { namePrefix: 'noswap', swapLimit: false });
+    make('App', { resources: { memoryMb: 768, cpus: 1 } });
+    expect(Testing.synth(stack)).toHaveResourceWithProperties(Container, { name: 'noswap-app-1', memory: 768, memory_swap: -1 });
+  });
+
   test('a workload given no resources still has limits', () => {
     make('Plain');
     expect(Testing.synth(stack)).toHaveResourceWithProperties(Container, { name: 'shop-plain-1', memory: 512, memory_swap: 512, cpu_shares: 512 });

@@ -39,9 +39,21 @@ describe('workload security', () => {
       name: 'shop-db-1',
       user: '999:999',
       read_only: true,
-      tmpfs: { '/run/mysqld': 'rw,noexec,nosuid,nodev', '/tmp': 'rw,noexec,nosuid,nodev' },
+      // Owned by the user: the engine mounts tmpfs owned by root.
+      tmpfs: { '/run/mysqld': 'rw,noexec,nosuid,nodev,uid=999,gid=999', '/tmp': 'rw,noexec,nosuid,nodev,uid=999,gid=999' },
       init: true,
       ulimit: [{ name: 'nofile', soft: 65536, hard: 65536 }],
+    });
+  });
+
+  test('standalone: init and tmpfs are carried by labels, so a change replaces the container (the provider neither updates them nor replaces for them)', () => {
+    make('Db', { security: HARDENED });
+    expect(Testing.synth(stack)).toHaveResourceWithProperties(Container, {
+      name: 'shop-db-1',
+      labels: expect.arrayContaining([
+        { label: 'webcluster.init', value: 'true' },
+        { label: 'webcluster.tmpfs', value: '/run/mysqld,/tmp' },
+      ]),
     });
   });
 
@@ -53,10 +65,10 @@ describe('workload security', () => {
 
   test('swarm: user, read-only root and tmpfs mounts (without tmpfs_options); no init or ulimits on services', () => {
     cluster = new DockerCluster(stack, 'Swarm', { namePrefix: 'sw', runtime: new SwarmRuntime() });
-    make('Db', { security: HARDENED, volumes: [{ volumeName: 'sw-db-data', containerPath: '/var/lib/mysql' }] });
+    make('Db', { security: { ...HARDENED, user: '0:0' }, volumes: [{ volumeName: 'sw-db-data', containerPath: '/var/lib/mysql' }] });
     const [service] = resourcesOf(synthJson(stack), 'docker_service');
     const spec = (service.task_spec as { container_spec: Record<string, unknown> }).container_spec;
-    expect(spec).toMatchObject({ user: '999:999', read_only: true });
+    expect(spec).toMatchObject({ user: '0:0', read_only: true });
     expect(spec.mounts).toEqual([
       { target: '/var/lib/mysql', source: 'sw-db-data', type: 'volume', read_only: false },
       { target: '/run/mysqld', type: 'tmpfs', read_only: false },
@@ -73,6 +85,13 @@ describe('workload security', () => {
       ['a tiny open-files limit', { nofile: 16 }, /^test\/Bad: security\.nofile: got 16; allowed: an integer from 1024 to 1048576; fix: .+/],
     ])('%s', (_name, security, message) => {
       expect(() => make('Bad', { security })).toThrow(message);
+    });
+
+    test('tmpfs for a non-root user on Swarm (mounted owned by root; the provider cannot set its options)', () => {
+      cluster = new DockerCluster(stack, 'Swarm', { namePrefix: 'sw', runtime: new SwarmRuntime() });
+      expect(() => make('Bad', { security: { user: '999:999', tmpfs: ['/run/mysqld'] } })).toThrow(
+        /^test\/Bad: security\.tmpfs: got \[\/run\/mysqld\] with user '999:999' on a swarm runtime; allowed: tmpfs for root only on Swarm .+; fix: .+/,
+      );
     });
 
     test('a read-only root with rendered files on a standalone engine', () => {
@@ -95,7 +114,7 @@ describe('hardening of the stacks', () => {
     for (const cls of ['cache', 'sessions', 'critical', 'queue']) {
       expect(c.get(`hs-redis-${cls}-1`)).toMatchObject({ user: '999:999', read_only: true, ulimit: [{ name: 'nofile', soft: 65536, hard: 65536 }] });
     }
-    expect(c.get('hs-traefik-1')).toMatchObject({ user: '65534:65534', read_only: true, tmpfs: { '/tmp': 'rw,noexec,nosuid,nodev' } });
+    expect(c.get('hs-traefik-1')).toMatchObject({ user: '65534:65534', read_only: true });
     for (const name of ['hs-app-1', 'hs-app-2', 'hs-app-worker-1', 'hs-app-scheduler-1', 'hs-admin-1', 'hs-app-init']) expect(c.get(name)).toMatchObject({ init: true });
   });
 
