@@ -100,6 +100,7 @@ describe('resources: in webcluster.yaml', () => {
     ['an unknown role', { resources: { varnish: { memoryMb: 512 } } }, /^webcluster\.yaml: environments\[0\]\.resources.*varnish.*/],
     ['an unknown Redis class', { resources: { redis: { locks: { memoryMb: 512 } } } }, /^webcluster\.yaml: environments\[0\]\.resources\.redis.*locks.*/],
     ['an open-files limit above the kernel maximum', { docker: { serverOpenFiles: 2000000 } }, /^webcluster\.yaml: environments\[0\]\.docker\.serverOpenFiles: got 2000000; allowed: an integer from 1024 to 1048576, at most the Docker engine's own hard limit; fix: .+/],
+    ['swapLimit as a string', { docker: { swapLimit: 'no' } }, /^webcluster\.yaml: environments\[0\]\.docker\.swapLimit: got "no"; allowed: .+; fix: use true .+ or false where 'docker info' warns 'No swap limit support', without quotes$/],
     ['a host below 2 GiB', { docker: { hostMemoryMb: 1024 } }, /^webcluster\.yaml: environments\[0\]\.docker\.hostMemoryMb: got 1024; allowed: an integer number of MiB from 2048 to 4194304; fix: .+/],
   ])('%s', (_name, extra, line) => {
     expect(problemsOf(extra)).toEqual([expect.stringMatching(line)]);
