@@ -153,6 +153,10 @@ export class DatabaseCluster extends Construct implements IDatabaseCluster {
     const badValues = extra.filter((p) => p.value.trim() === '' || /[\r\n]/.test(p.value)).map((p) => p.name);
     const list = (xs: readonly string[]): string => `[${xs.map((x) => `'${x}'`).join(', ')}]`;
     const additional = props.additionalDatabases ?? [];
+    // An explicit buffer pool (bytes, or with K, M or G) must fit the container's memory limit.
+    const bufferPool = extra.find((p) => p.flag === 'innodb-buffer-pool-size');
+    const poolMatch = bufferPool ? /^(\d+)([KMG]?)$/i.exec(bufferPool.value.trim()) : null;
+    const bufferPoolMb = poolMatch ? (Number(poolMatch[1]) * 1024 ** 'BKMG'.indexOf(poolMatch[2].toUpperCase() || 'B')) / 1024 ** 2 : undefined;
     const badAdditional = additional.filter((d) => !/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(d) || d === databaseName || additional.indexOf(d) !== additional.lastIndexOf(d));
     validate(this, [
       {
@@ -183,7 +187,12 @@ export class DatabaseCluster extends Construct implements IDatabaseCluster {
           `additionalDatabases: got ${list(badAdditional)}; allowed: distinct names of 1 to 64 letters, digits or underscores, starting with a letter, other than databaseName '${databaseName}'; fix: use e.g. 'app_dfs'`,
       },
       ...dataStoreRules(props, 1),
-      ...resourceRules('resources', resources),
+      ...resourceRules('resources', resources, 256),
+      {
+        failed: bufferPoolMb !== undefined && bufferPoolMb > resources.memoryMb * 0.8,
+        message: () =>
+          `parameters.innodb_buffer_pool_size: got '${bufferPool?.value}' with resources.memoryMb ${resources.memoryMb}; allowed: at most 80 % of the memory limit (${Math.floor(resources.memoryMb * 0.8)}M); fix: lower the buffer pool or raise resources.memoryMb`,
+      },
     ]);
 
     this.databaseName = databaseName;

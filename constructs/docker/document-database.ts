@@ -191,7 +191,8 @@ export class DocumentDatabase extends Construct implements IDocumentDatabase {
         message: () => `appUsername: got '${appUser}'; allowed: letters, digits and '_', starting with a letter, not '${ROOT_USER}'; fix: use e.g. 'app'`,
       },
       ...dataStoreRules(props, count),
-      ...resourceRules('resources', resources),
+      // mongod itself needs some 300 MiB beside its smallest WiredTiger cache (0.25 GiB).
+      ...resourceRules('resources', resources, 640),
     ]);
     const cacheGb = Math.max(0.25, Math.floor(((resources.memoryMb - 1024) / 2 / 1024) * 100) / 100);
 

@@ -150,7 +150,9 @@ export class HttpCache extends Construct implements IHttpCache {
       role: 'http-cache',
       image: this.image,
       entrypoint: ['varnishd'],
-      command: ['-F', '-a', `:${VARNISH_CONTAINER_PORT}`, '-f', VCL_PATH, '-s', `malloc,${cacheSizeMiB}m`],
+      // Transient storage (short-lived and uncacheable objects) is unbounded by default: an eighth of
+      // the limit keeps Varnish inside its container's memory.
+      command: ['-F', '-a', `:${VARNISH_CONTAINER_PORT}`, '-f', VCL_PATH, '-s', `malloc,${cacheSizeMiB}m`, '-s', `Transient=malloc,${Math.max(16, Math.floor(resources.memoryMb / 8))}m`],
       resources,
       listenNetwork: this.edgeNetwork,
       defaultPort: Port.tcp(VARNISH_CONTAINER_PORT),

@@ -176,6 +176,18 @@ describe('container resources', () => {
       ).toThrow(/^test\/Apps: workerResources\.memoryMb: got 10; allowed: .+/);
     });
 
+    test('an explicit InnoDB buffer pool above 80 % of the limit', () => {
+      expect(() => new DatabaseCluster(stack, 'Db', { cluster, parameters: { innodb_buffer_pool_size: '4G' } })).toThrow(
+        /^test\/Db: parameters\.innodb_buffer_pool_size: got '4G' with resources\.memoryMb 1024; allowed: at most 80 % of the memory limit \(819M\); fix: .+/,
+      );
+    });
+
+    test('a MongoDB member below what mongod needs', () => {
+      expect(() => new DocumentDatabase(stack, 'Mongo', { cluster, resources: { memoryMb: 300, cpus: 1 } })).toThrow(
+        /^test\/Mongo: resources\.memoryMb: got 300; allowed: an integer from 640 to 1048576 \(MiB\); fix: .+/,
+      );
+    });
+
     test('a Solr heap above three quarters of the limit', () => {
       expect(() => new SearchService(stack, 'Solr', { cluster, heapSize: '2g', resources: { memoryMb: 2048, cpus: 1 } })).toThrow(
         /^test\/Solr: heapSize: got '2g' with resources\.memoryMb 2048; allowed: at most three quarters of the memory limit \(1536m\); fix: .+/,

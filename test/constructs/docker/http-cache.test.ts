@@ -53,7 +53,7 @@ describe('HttpCache (Docker)', () => {
     // THEN
     const varnish = byName('ibexa-varnish-1');
     expect(varnish.entrypoint).toEqual(['varnishd']);
-    expect(varnish.command).toEqual(['-F', '-a', ':6081', '-f', '/etc/varnish/default.vcl', '-s', 'malloc,256m']);
+    expect(varnish.command).toEqual(['-F', '-a', ':6081', '-f', '/etc/varnish/default.vcl', '-s', 'malloc,256m', '-s', 'Transient=malloc,64m']);
     expect(varnish.upload).toEqual([{ file: '/etc/varnish/default.vcl', content: expect.stringContaining('vcl 4.1;') }]);
     expect(Testing.synth(stack)).toContain('"name": "varnish:7.6.1"');
     expect(cache.vcl).toContain('import xkey;');
