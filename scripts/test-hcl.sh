@@ -17,8 +17,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # An unescaped quote in a JSON document with references (the MongoDB SSM document) leaves a bare `&` of the
-# document outside any string: "Unsupported operator".
-KNOWN_ERRORS='^Error: (Invalid multi-line string|Unterminated template string|Invalid character|Invalid escape sequence|Unsupported operator)$'
+# document outside any string: "Unsupported operator". The same unescaped newlines in the shipped backup scripts
+# (Swarm configs) leave lines such as `now) backup_all ;;` between the attributes of a block: "Argument or block
+# definition required".
+KNOWN_ERRORS='^Error: (Invalid multi-line string|Unterminated template string|Invalid character|Invalid escape sequence|Unsupported operator|Argument or block definition required)$'
 
 export CHECKPOINT_DISABLE=1 DISABLE_VERSION_CHECK=1 CDKTF_DISABLE_PLUGIN_CACHE_ENV=1
 out=$(mktemp -d "${TMPDIR:-/tmp}/webcluster-hcl-XXXXXX")
