@@ -16,6 +16,7 @@ import * as path from 'path';
 import { ConfigError } from './config/errors';
 import { loadConfigFile } from './config/load';
 import { App } from './constructs/core/cdktf';
+import { redactCredentials } from './constructs/core/redact';
 import { ValidationError } from './constructs/core/validation-error';
 import { checkEnvironmentPolicies } from './policies/environment-policies';
 import { PolicyError } from './policies/policy-error';
@@ -30,8 +31,8 @@ function main(outdir: string, staging: string): void {
   const problems = app.node.findAll().flatMap((c) => c.node.validate().map((m) => `${c.node.path}: ${m}`));
   if (problems.length > 0) throw new ConfigError(problems);
   const policy = checkEnvironmentPolicies(app, config.environments, fileLabel);
-  for (const line of policy.warnings) process.stderr.write(`warning: ${line}\n`);
-  for (const line of policy.infos) process.stderr.write(`info: ${line}\n`);
+  for (const line of policy.warnings) process.stderr.write(`warning: ${redactCredentials(line)}\n`);
+  for (const line of policy.infos) process.stderr.write(`info: ${redactCredentials(line)}\n`);
   if (policy.errors.length > 0) throw new PolicyError(policy.errors);
   app.synth();
   const secrets = scanSynthDirectory(staging);

@@ -3,6 +3,7 @@
  * `<file>: <path>: got <value>; allowed: <what>; fix: <how>`.
  */
 import { z } from 'zod';
+import { redactCredentials } from '../constructs/core/redact';
 
 const BRAND = Symbol.for('webcluster.ConfigError');
 
@@ -20,7 +21,8 @@ export class ConfigError extends Error {
   public readonly problems: string[];
 
   constructor(problems: readonly string[]) {
-    const lines = problems.length > 0 ? problems.map(oneLine) : ['unknown configuration problem'];
+    // Echoed values may hold credentials (a registry URL with a password): never into a log.
+    const lines = problems.length > 0 ? problems.map((p) => redactCredentials(oneLine(p))) : ['unknown configuration problem'];
     super(lines.join('\n'));
     Object.defineProperty(this, BRAND, { value: true });
     this.name = 'ConfigError';

@@ -2,6 +2,8 @@
  * The error the bundled app throws when the policy pack or the secret guard rejects the stacks.
  */
 
+import { redactCredentials } from '../constructs/core/redact';
+
 const BRAND = Symbol.for('webcluster.PolicyError');
 
 /** Policy errors or literal secrets found in the stacks; `problems` holds one line each. */
@@ -15,9 +17,10 @@ export class PolicyError extends Error {
   public readonly problems: string[];
 
   constructor(problems: readonly string[]) {
-    super(problems.join('\n'));
+    const lines = problems.map(redactCredentials);
+    super(lines.join('\n'));
     Object.defineProperty(this, BRAND, { value: true });
     this.name = 'PolicyError';
-    this.problems = [...problems];
+    this.problems = lines;
   }
 }

@@ -2,6 +2,7 @@
  * The error thrown for bad input to a construct or a stack.
  */
 import type { IConstruct } from 'constructs';
+import { redactCredentials } from './redact';
 
 const BRAND = Symbol.for('webcluster.ValidationError');
 
@@ -20,7 +21,8 @@ export class ValidationError extends Error {
 
   constructor(message: string, scope: IConstruct) {
     const path = scope.node.path;
-    super(`${path}: ${message}`);
+    // The message echoes the refused value, which may hold a credential: masked before it is printed.
+    super(redactCredentials(`${path}: ${message}`));
     Object.defineProperty(this, BRAND, { value: true });
     this.name = 'ValidationError';
     this.path = path;
