@@ -3,7 +3,8 @@
  * into cdktf.out/ (or $CDKTF_OUTDIR).
  *
  * Output is all or nothing: the stacks are synthesized into a staging directory next to the output
- * directory and swapped in only when everything succeeded. Bad input prints one line per problem,
+ * directory and moved in, stack by stack, only when everything succeeded (stacks/synth-output.ts:
+ * each stack's .terraform/ and .terraform.lock.hcl are kept). Bad input prints one line per problem,
  * exits 1 and leaves the previous output untouched. The policy pack (policies/) checks the stacks before
  * synthesis (errors stop it; warnings and suppressed findings are printed), and the secret guard scans
  * the staged output for literal secrets before it is swapped in.
@@ -22,6 +23,7 @@ import { checkEnvironmentPolicies } from './policies/environment-policies';
 import { PolicyError } from './policies/policy-error';
 import { formatSecretFinding, scanSynthDirectory } from './policies/secret-guard';
 import { addEnvironmentStacks } from './stacks/from-config';
+import { installSynthOutput } from './stacks/synth-output';
 
 function main(outdir: string, staging: string): void {
   const { config, fileLabel } = loadConfigFile();
@@ -37,8 +39,10 @@ function main(outdir: string, staging: string): void {
   app.synth();
   const secrets = scanSynthDirectory(staging);
   if (secrets.length > 0) throw new PolicyError(secrets.map(formatSecretFinding));
-  fs.rmSync(outdir, { recursive: true, force: true });
-  fs.renameSync(staging, outdir);
+  // Stack by stack, keeping each stack's .terraform/ and lock file. Under the cdktf CLI (which sets
+  // SYNTH_HCL_OUTPUT) folders of stacks that are gone are left to the CLI: it removes them after the
+  // app ran and fails on one that is missing.
+  installSynthOutput(staging, outdir, { removeOrphans: process.env.SYNTH_HCL_OUTPUT === undefined });
 }
 
 const outdir = path.resolve(process.env.CDKTF_OUTDIR ?? 'cdktf.out');
