@@ -16,7 +16,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ConfigError } from './config/errors';
 import { loadConfigFile } from './config/load';
-import { App } from './constructs/core/cdktf';
+import { App, TerraformStack } from './constructs/core/cdktf';
 import { redactCredentials } from './constructs/core/redact';
 import { ValidationError } from './constructs/core/validation-error';
 import { checkEnvironmentPolicies } from './policies/environment-policies';
@@ -26,6 +26,7 @@ import { addEnvironmentStacks } from './stacks/from-config';
 import { installSynthOutput } from './stacks/synth-output';
 
 function main(outdir: string, staging: string): void {
+  const started = process.hrtime.bigint();
   const { config, fileLabel } = loadConfigFile();
   // No stack traces in construct metadata: they cost synth time and memory and end up in manifest.json.
   const app = new App({ outdir: staging, stackTraces: false });
@@ -43,6 +44,9 @@ function main(outdir: string, staging: string): void {
   // SYNTH_HCL_OUTPUT) folders of stacks that are gone are left to the CLI: it removes them after the
   // app ran and fails on one that is missing.
   installSynthOutput(staging, outdir, { removeOrphans: process.env.SYNTH_HCL_OUTPUT === undefined });
+  const stacks = app.node.children.filter((c) => c instanceof TerraformStack).map((s) => s.node.id);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  process.stdout.write(`synthesized ${stacks.length} stack(s) from ${fileLabel} into ${path.relative(process.cwd(), outdir) || '.'} in ${seconds.toFixed(1)} s: ${stacks.join(', ')}\n`);
 }
 
 const outdir = path.resolve(process.env.CDKTF_OUTDIR ?? 'cdktf.out');

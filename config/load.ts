@@ -55,7 +55,13 @@ function errorText(err: unknown): string {
  */
 export function parseConfig(text: string, fileLabel: string): WebclusterConfig {
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) throw new ConfigError(doc.errors.map((e) => yamlProblem(fileLabel, e)));
+  // Only the first syntax error: the ones after it mostly follow from it (one misplaced indent gives
+  // dozens), so the rest are counted, not listed.
+  if (doc.errors.length > 0) {
+    const more = doc.errors.length - 1;
+    const rest = more > 0 ? ` (${more} more syntax error${more > 1 ? 's' : ''} after it, most likely caused by this one: run again once it is fixed)` : '';
+    throw new ConfigError([`${yamlProblem(fileLabel, doc.errors[0])}${rest}`]);
+  }
 
   let data: unknown;
   try {

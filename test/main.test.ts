@@ -34,6 +34,8 @@ describe('main (npm run synth)', () => {
     const r = run(undefined, out);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
+    // One line says what was written.
+    expect(r.stdout).toMatch(/^synthesized 7 stack\(s\) from webcluster\.yaml into .*cdktf\.out in \d+\.\d s: shopware-aws, shopware-docker, shopware-swarm, steedos-aws, steedos-docker, ezplatform-aws, ezplatform-docker\n$/);
     const manifest = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8')) as { stacks: Record<string, unknown> };
     expect(Object.keys(manifest.stacks)).toContain('shopware-aws');
     const tf = fs.readFileSync(path.join(out, 'stacks', 'shopware-aws', 'cdk.tf.json'), 'utf8');

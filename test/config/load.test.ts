@@ -176,6 +176,14 @@ describe('loading', () => {
     ]);
   });
 
+  test('a cascade of YAML syntax errors: one line, for the first, with the count of the others', () => {
+    // One bad indent under a long list makes the parser report many errors.
+    const text = ['environments:', '  - name: shop', '   app: shopware', ...Array.from({ length: 20 }, (_, i) => `     key${i}: [unclosed`), ''].join('\n');
+    const problems = problemsOf(text);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^webcluster\.yaml:3:1: got invalid YAML \(.+\); allowed: YAML syntax; fix: .+ \(\d+ more syntax errors after it, most likely caused by this one: run again once it is fixed\)$/);
+  });
+
   test('a duplicate YAML key gives line and column', () => {
     expect(problemsOf('environments: []\nenvironments: []\n')).toEqual([
       'webcluster.yaml:2:1: got invalid YAML (Map keys must be unique); allowed: YAML syntax; fix: remove or rename the repeated key',
