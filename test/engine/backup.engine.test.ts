@@ -65,7 +65,11 @@ describe('backups of the data stores on a real engine', () => {
 
   test('each job backed up on its start and is healthy; the files are whole', async () => {
     const units = ['db', 'redis-sessions', 'redis-critical', 'redis-queue', 'minio'];
-    await waitFor('a first backup of every unit', () => units.every((u) => files(u).length > 0), 180);
+    await waitFor('a first backup of every unit', () => units.every((u) => files(u).length > 0), 180).catch((e: unknown) => {
+      // What the jobs said, for the failure report.
+      for (const job of containersOf(NAME, { role: 'backup' })) report(`${job} log:\n${run('docker', ['logs', '--tail', '30', job], { allowFailure: true }).stderr}`);
+      throw e;
+    });
     for (const job of ['db', 'redis', 'minio']) {
       await waitFor(`${container(`backup-${job}-1`)} healthy`, () => inspect(container(`backup-${job}-1`), '{{.State.Health.Status}}') === 'healthy', 120);
     }
