@@ -6,7 +6,6 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { parse as parseYaml } from 'yaml';
 import { STATEFUL_RESOURCE_TYPES } from '../policies/stateful';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -150,46 +149,4 @@ describe('bad input', () => {
 test('the stateful types are the ones of policies/stateful.ts', () => {
   const script = require(SCRIPT) as { STATEFUL_TYPES: string[] }; // the script is CommonJS, not a module with types
   expect(script.STATEFUL_TYPES).toEqual([...STATEFUL_RESOURCE_TYPES]);
-});
-
-describe('the workflows that call it', () => {
-  interface Step {
-    readonly uses?: string;
-    readonly run?: string;
-    readonly with?: Record<string, unknown>;
-  }
-  interface Workflow {
-    readonly on: Record<string, unknown>;
-    readonly jobs: Record<string, { readonly steps: Step[]; readonly environment?: string; readonly permissions?: Record<string, string> }>;
-  }
-  const read = (name: string): Workflow => parseYaml(fs.readFileSync(path.join(ROOT, '.github', 'workflows', name), 'utf8'));
-  const runs = (w: Workflow): string => Object.values(w.jobs).flatMap((j) => j.steps.map((s) => s.run ?? '')).join('\n');
-  const scripts = Object.keys((JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts);
-
-  test('every `npm run <script>` they use exists in package.json', () => {
-    for (const name of ['pr.yml', 'deploy.yml']) {
-      const used = [...runs(read(name)).matchAll(/npm run (?:--silent )?([\w:-]+)/g)].map((m) => m[1]);
-      expect(used.length).toBeGreaterThan(0);
-      for (const script of used) expect(scripts).toContain(script);
-    }
-  });
-
-  test('pull requests: checks on Node 20, then diff, show -json and plan guard per stack, and a comment', () => {
-    const pr = read('pr.yml');
-    expect(Object.keys(pr.on)).toEqual(['pull_request']);
-    const steps = Object.values(pr.jobs).flatMap((j) => j.steps);
-    expect(steps.find((s) => s.uses?.startsWith('actions/setup-node@'))?.with?.['node-version']).toBe(20);
-    expect(runs(pr)).toMatch(/npm ci[\s\S]*npm run typecheck[\s\S]*npm test[\s\S]*npm run synth/);
-    expect(runs(pr)).toMatch(/cdktf diff "\$stack"[\s\S]*show -json plan[\s\S]*plan-guard -- "plan-\$stack\.json" --stack "\$stack"/);
-    expect(steps.some((s) => s.uses?.startsWith('actions/github-script@'))).toBe(true);
-    expect(steps.find((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'))?.with?.['role-to-assume']).toContain('secrets.');
-  });
-
-  test('main: a protected environment, plan guard, then cdktf deploy of every stack', () => {
-    const deploy = read('deploy.yml');
-    expect(deploy.on).toEqual({ push: { branches: ['main'] } });
-    expect(deploy.jobs.deploy.environment).toBe('production');
-    expect(deploy.jobs.deploy.permissions?.['id-token']).toBe('write');
-    expect(runs(deploy)).toMatch(/plan-guard[\s\S]*npx cdktf deploy \$\{DEPLOY_STACKS:-'\*'\} --auto-approve/);
-  });
 });
