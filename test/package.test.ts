@@ -35,6 +35,7 @@ interface PackageJson {
   exports?: Record<string, unknown>;
   files?: string[];
   dependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
   devDependencies?: Record<string, string>;
 }
 
@@ -99,6 +100,28 @@ describe('npm pack → install into a fresh consumer → tsc → synth (npm run 
     const wanted = { ...pkg.dependencies, ...pkg.devDependencies };
     for (const name of ['cdktf', 'constructs', '@cdktf/provider-aws', 'typescript', '@types/node']) {
       expect(`${name}@${wanted[name]}`).toBe(`${name}@${pinned[name]}`);
+    }
+  });
+
+  test('cdktf, constructs and the providers are peer dependencies (one copy, the consumer\'s); the library pins them only for its own development', () => {
+    const packed = JSON.parse(execFileSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' })) as PackageJson;
+    expect(packed.peerDependencies).toEqual({ '@cdktf/provider-aws': '^21.22.1', '@cdktf/provider-docker': '^12.0.3', cdktf: '^0.21.0', constructs: '^10.4.2' });
+    expect(packed.dependencies).toEqual({ yaml: rootPkg.dependencies?.yaml, zod: rootPkg.dependencies?.zod });
+    // Each peer range admits the exact version the library is developed and tested with.
+    for (const [name, range] of Object.entries(packed.peerDependencies ?? {})) {
+      const pinned = rootPkg.devDependencies?.[name] ?? '';
+      expect(`${name}@${pinned}`).toMatch(/^.+@\d+\.\d+\.\d+$/);
+      const [major, minor, patch] = range.replace(/^\^/, '').split('.').map(Number);
+      const [pMajor, pMinor, pPatch] = pinned.split('.').map(Number);
+      const sameLine = major === 0 ? pMajor === 0 && pMinor === minor : pMajor === major;
+      const notBelow = pMinor > minor || (pMinor === minor && pPatch >= patch) || pMajor > major;
+      expect(`${name}@${pinned} in ${range}: ${sameLine && notBelow}`).toBe(`${name}@${pinned} in ${range}: true`);
+    }
+    // The consumer's copies are the only ones: none nested under webcluster.
+    const nested = path.join(consumer, 'node_modules', 'webcluster', 'node_modules');
+    for (const name of ['cdktf', 'constructs', '@cdktf/provider-aws', '@cdktf/provider-docker']) {
+      expect(fs.existsSync(path.join(nested, name))).toBe(false);
+      expect(fs.existsSync(path.join(consumer, 'node_modules', name, 'package.json'))).toBe(true);
     }
   });
 
