@@ -1,8 +1,12 @@
 /**
  * Style rule 2: every field of an exported `*Props` interface has JSDoc, and every optional field says
  * its `@default`. Read from the sources with the TypeScript parser, the way awslint checks aws-cdk.
+ * And props that need nothing are not required: a Props field whose own type has only optional fields is
+ * optional, and so is a constructor's props parameter whose Props have only optional fields (aws-cdk's
+ * `props: FooProps = {}`); read with the type checker, so inherited and aliased types count.
  */
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as ts from 'typescript';
 
@@ -47,5 +51,79 @@ describe('Props documentation', () => {
 
   test('every Props field has JSDoc and every optional one a @default', () => {
     expect(files.flatMap(undocumentedFields)).toEqual([]);
+  });
+});
+
+/** An object type (not an array, function or union) with at least one field, every one optional. */
+function onlyOptionalFields(checker: ts.TypeChecker, type: ts.Type): boolean {
+  if (type.isUnion() || !(type.flags & ts.TypeFlags.Object)) return false;
+  if (checker.isArrayType(type) || checker.isTupleType(type) || type.getCallSignatures().length > 0 || type.getConstructSignatures().length > 0) return false;
+  const fields = checker.getPropertiesOfType(type);
+  return fields.length > 0 && fields.every((f) => (f.flags & ts.SymbolFlags.Optional) !== 0);
+}
+
+/** Required props that could be left out: `<file>: <Props>.<field>` and `<file>: <Class> constructor(<param>)`. */
+function requiredButOmittable(files: readonly string[]): string[] {
+  const config = ts.getParsedCommandLineOfConfigFile(path.join(root, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });
+  if (config === undefined) throw new Error('tsconfig.json could not be read');
+  const program = ts.createProgram([...files], config.options);
+  const checker = program.getTypeChecker();
+  const problems: string[] = [];
+  for (const file of files) {
+    const sf = program.getSourceFile(file);
+    if (sf === undefined) throw new Error(`${file} is not in the program`);
+    const where = path.relative(root, file);
+    sf.forEachChild((node) => {
+      if (ts.isInterfaceDeclaration(node) && node.name.text.endsWith('Props')) {
+        for (const field of checker.getPropertiesOfType(checker.getTypeAtLocation(node))) {
+          const decl = field.valueDeclaration ?? field.declarations?.[0];
+          if (decl === undefined || field.flags & ts.SymbolFlags.Optional) continue;
+          const type = checker.getTypeOfSymbolAtLocation(field, decl);
+          if (onlyOptionalFields(checker, type)) problems.push(`${where}: ${node.name.text}.${field.name} is required, but its type ${checker.typeToString(type)} has only optional fields`);
+        }
+      }
+      if (ts.isClassDeclaration(node) && node.name) {
+        const ctor = node.members.find(ts.isConstructorDeclaration);
+        for (const param of ctor?.parameters ?? []) {
+          if (param.questionToken || param.initializer || !param.type || !/Props\b/.test(param.type.getText(sf))) continue;
+          if (onlyOptionalFields(checker, checker.getTypeFromTypeNode(param.type))) {
+            problems.push(`${where}: ${node.name.text} constructor(${param.name.getText(sf)}) is required, but ${param.type.getText(sf)} has only optional fields`);
+          }
+        }
+      }
+    });
+  }
+  return problems;
+}
+
+describe('props that need nothing are optional', () => {
+  const files = ['constructs', 'stacks'].flatMap((d) => sourceFiles(path.join(root, d)));
+
+  test('no required Props field whose type has only optional fields, no required props parameter of that kind', () => {
+    expect(requiredButOmittable(files)).toEqual([]);
+  });
+
+  test('the check finds both kinds', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'webcluster-props-check-'));
+    try {
+      const file = path.join(dir, 'sample.ts');
+      fs.writeFileSync(
+        file,
+        [
+          'interface Options { readonly a?: string; readonly b?: number }',
+          'export interface SampleProps { readonly options: Options; readonly name: string; readonly tags: Record<string, string>; readonly list: Options[] }',
+          'export interface LooseProps { readonly options?: Options }',
+          'export class Sample { constructor(_props: LooseProps) {} }',
+          'export class Fine { constructor(_props: LooseProps = {}) {} }',
+          '',
+        ].join('\n'),
+      );
+      expect(requiredButOmittable([file])).toEqual([
+        `${path.relative(root, file)}: SampleProps.options is required, but its type Options has only optional fields`,
+        `${path.relative(root, file)}: Sample constructor(_props) is required, but LooseProps has only optional fields`,
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -30,8 +30,12 @@ import { secretAccess } from './private/iam';
 export interface AdminServerProps {
   /** Network; the host goes into a private app subnet. */
   readonly network: IAwsNetwork;
-  /** What the host installs and runs (the same code as the app hosts). */
-  readonly workload: HostWorkload;
+  /**
+   * What the host installs and runs (the same code as the app hosts).
+   * @default - every field at its default: no packages beyond jq and openssl, no environment, boot commands
+   * or services of the app; the app in /var/www/app, run by the user webapp
+   */
+  readonly workload?: HostWorkload;
   /**
    * Load balancer target (the `/admin` path rule) the host registers with.
    * @default - not behind the load balancer
@@ -205,7 +209,7 @@ export class AdminServer extends Construct implements IAdminServer, IGrantable {
         after: props.setupCommand ? ['webcluster-setup.service'] : provisioningUnits,
       });
     }
-    const workload = props.workload;
+    const workload = props.workload ?? {};
     const userData = renderCloudConfig({
       region: net.region,
       runAsUser: workload.runAsUser ?? 'webapp',

@@ -31,8 +31,12 @@ export interface AppServerGroupProps {
   readonly network: IAwsNetwork;
   /** Load balancer target the hosts register with; the load balancer may reach the target port. */
   readonly target: LoadBalancerTarget;
-  /** What the hosts install and run. */
-  readonly workload: HostWorkload;
+  /**
+   * What the hosts install and run.
+   * @default - every field at its default: no packages beyond jq, no environment, boot commands
+   * or services of the app; the app in /var/www/app, run by the user webapp
+   */
+  readonly workload?: HostWorkload;
   /**
    * Queue-consumer command each worker process runs (under systemd, restarted when it exits, so
    * time/memory limits in the command are fine).
@@ -199,7 +203,7 @@ export class AppServerGroup extends Construct implements IAppServerGroup, IGrant
     props.encryptionKey?.grantEncryptDecrypt(this);
     props.logShipping?.grantShipping(this);
 
-    const workload = props.workload;
+    const workload = props.workload ?? {};
     const appDirectory = workload.appDirectory ?? '/var/www/app';
     const userData = renderCloudConfig({
       region: net.region,

@@ -46,6 +46,13 @@ describe('AdminServer', () => {
     expect(String(instance.subnet_id)).toContain('Zone1_AppSubnet');
   });
 
+  test('workload left out: jq and openssl only, the app in /var/www/app run by webapp', () => {
+    make({ workload: undefined });
+    const cloudConfig = JSON.parse(localOf(synthJson(stack), 'Admin_UserData').replace(/^#cloud-config\n/, '')) as { packages: string[]; runcmd: string[] };
+    expect(cloudConfig.packages).toEqual(['jq', 'openssl']);
+    expect(cloudConfig.runcmd).toContain('install -d -o webapp -g webapp -m 0750 /var/www/app');
+  });
+
   test('registered behind the /admin target; only the load balancer reaches it, no SSH by default', () => {
     make();
     expect(Testing.synth(stack)).toHaveResourceWithProperties(LbTargetGroupAttachment, { port: 80 });

@@ -56,6 +56,13 @@ describe('AppServerGroup', () => {
     });
   });
 
+  test('workload left out: jq only, the app in /var/www/app run by webapp', () => {
+    make({ workload: undefined });
+    const cloudConfig = JSON.parse(userDataOf(stack).replace(/^#cloud-config\n/, '')) as { packages: string[]; runcmd: string[] };
+    expect(cloudConfig.packages).toEqual(['jq']);
+    expect(cloudConfig.runcmd).toContain('install -d -o webapp -g webapp -m 0750 /var/www/app');
+  });
+
   test('group: app subnets of every zone, min 2, ELB health checks, pinned template version, instance refresh', () => {
     make();
     expect(Testing.synth(stack)).toHaveResourceWithProperties(AutoscalingGroup, {
