@@ -10,7 +10,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { ConfigError } from './config/errors';
+import { runConfigCommand } from './config/command';
 import { loadConfigFile } from './config/load';
 import type { EnvironmentConfig } from './config/schema';
 import { App } from './constructs/core/cdktf';
@@ -59,7 +59,7 @@ export function runListStacks(argv: readonly string[], outdir: string, out: (lin
     err(`error: stacks: ${backends}; fix: ${USAGE}`);
     return 2;
   }
-  try {
+  return runConfigCommand(() => {
     const { config, fileLabel } = loadConfigFile();
     const environments = config.environments.filter((e) => backends.includes(e.backend));
     // The stacks each environment makes, by the code that makes them (split environments make three).
@@ -79,13 +79,7 @@ export function runListStacks(argv: readonly string[], outdir: string, out: (lin
     }
     for (const name of deploymentOrder(wanted, manifest)) out(name);
     return 0;
-  } catch (e) {
-    if (ConfigError.isConfigError(e)) {
-      for (const line of e.problems) err(`error: ${line}`);
-      return 1;
-    }
-    throw e;
-  }
+  }, err);
 }
 
 if (require.main === module) {

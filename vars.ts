@@ -3,7 +3,7 @@
  * secrets of the Docker stacks), which of them this shell sets, and what each is. Exits 1 when one
  * is missing, so a pipeline can check before `cdktf deploy`. Values are never printed.
  */
-import { ConfigError } from './config/errors';
+import { runConfigCommand } from './config/command';
 import { loadConfigFile } from './config/load';
 import { App, TerraformStack } from './constructs/core/cdktf';
 import { addEnvironmentStacks } from './stacks/from-config';
@@ -11,7 +11,7 @@ import { stackVariables } from './stacks/variables';
 
 /** Runs the command; returns its exit code, writing to `out` and `err`. */
 export function runVars(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, out: (line: string) => void, err: (line: string) => void): number {
-  try {
+  return runConfigCommand(() => {
     const { config, fileLabel } = loadConfigFile();
     const names = config.environments.map((e) => e.name);
     const [wanted] = argv;
@@ -31,13 +31,7 @@ export function runVars(argv: readonly string[], env: Readonly<Record<string, st
     const missing = variables.filter((v) => !v.set).length;
     out(`${wanted}: ${variables.length - missing} of ${variables.length} set${missing > 0 ? `; export the missing ones before cdktf deploy (e.g. export ${variables.find((v) => !v.set)?.envName}="$(openssl rand -hex 24)")` : ''}`);
     return missing > 0 ? 1 : 0;
-  } catch (e) {
-    if (ConfigError.isConfigError(e)) {
-      for (const line of e.problems) err(`error: ${line}`);
-      return 1;
-    }
-    throw e;
-  }
+  }, err);
 }
 
 if (require.main === module) {

@@ -112,3 +112,13 @@ describe('a split environment', () => {
     expect(r.err).toEqual([expect.stringMatching(/^error: stacks: ez-data of .*split\.yaml not in .*manifest\.json; .*fix: run npm run synth with the same WEBCLUSTER_CONFIG first$/)]);
   });
 });
+
+test('a bad config: its problems, one line each, exit 1', () => {
+  const file = path.join(tmp, 'bad.yaml');
+  fs.writeFileSync(file, 'environments:\n  - name: shop\n    app: shopware\n    backend: k8s\n');
+  process.env.WEBCLUSTER_CONFIG = file;
+  const r = run([], path.join(tmp, 'default'));
+  expect(r.code).toBe(1);
+  expect(r.out).toEqual([]);
+  expect(r.err).toEqual([expect.stringMatching(/^error: .*bad\.yaml: environments\[0\]\.backend: got "k8s"; allowed: .*; fix: /)]);
+});
