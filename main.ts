@@ -22,16 +22,16 @@ import { ValidationError } from './constructs/core/validation-error';
 import { checkEnvironmentPolicies } from './policies/environment-policies';
 import { PolicyError } from './policies/policy-error';
 import { formatSecretFinding, scanSynthDirectory } from './policies/secret-guard';
-import { addEnvironmentStacks } from './stacks/from-config';
+import { addEnvironmentStacks, validateEnvironmentStacks } from './stacks/from-config';
 import { installSynthOutput } from './stacks/synth-output';
 
 function main(outdir: string, staging: string): void {
   const started = process.hrtime.bigint();
-  const { config, fileLabel } = loadConfigFile();
+  const { config, fileLabel, source } = loadConfigFile();
   // No stack traces in construct metadata: they cost synth time and memory and end up in manifest.json.
   const app = new App({ outdir: staging, stackTraces: false });
-  addEnvironmentStacks(app, config, fileLabel);
-  const problems = app.node.findAll().flatMap((c) => c.node.validate().map((m) => `${c.node.path}: ${m}`));
+  addEnvironmentStacks(app, config, fileLabel, source);
+  const problems = validateEnvironmentStacks(app, config, fileLabel, source);
   if (problems.length > 0) throw new ConfigError(problems);
   const policy = checkEnvironmentPolicies(app, config.environments, fileLabel);
   for (const line of policy.warnings) process.stderr.write(`warning: ${redactCredentials(line)}\n`);
