@@ -49,21 +49,36 @@ function main(outdir: string, staging: string): void {
   process.stdout.write(`synthesized ${stacks.length} stack(s) from ${fileLabel} into ${path.relative(process.cwd(), outdir) || '.'} in ${seconds.toFixed(1)} s: ${stacks.join(', ')}\n`);
 }
 
+/**
+ * Reports the problems of bad input, once each, and makes the synth fail.
+ *
+ * Run directly, the app prints them on stderr and exits 1. Under the cdktf CLI (which sets
+ * SYNTH_HCL_OUTPUT) an exit code other than 0 makes the CLI print everything the app wrote twice: live
+ * and again under "Command output on stderr/stdout" (@cdktf/cli-core synth-stack.js, @cdktf/commons
+ * util.js shell/exec). So there the app exits 0 without a manifest: the CLI prints the problems once,
+ * live, then fails the synth itself ("synthesis failed … manifest.json was not created", exit 1). The
+ * manifest of an earlier synth is removed for that, or the CLI would go on with its stale stacks; the
+ * stack folders stay as they were.
+ */
+function reportProblems(lines: readonly string[], outdir: string): void {
+  for (const line of lines) process.stderr.write(`error: ${line}\n`);
+  if (process.env.SYNTH_HCL_OUTPUT === undefined) {
+    process.exitCode = 1;
+  } else {
+    fs.rmSync(path.join(outdir, 'manifest.json'), { force: true });
+    process.exitCode = 0;
+  }
+}
+
 const outdir = path.resolve(process.env.CDKTF_OUTDIR ?? 'cdktf.out');
 fs.mkdirSync(path.dirname(outdir), { recursive: true });
 const staging = fs.mkdtempSync(`${outdir}.staging-`);
 try {
   main(outdir, staging);
 } catch (err) {
-  if (ConfigError.isConfigError(err) || PolicyError.isPolicyError(err)) {
-    for (const line of err.problems) process.stderr.write(`error: ${line}\n`);
-    process.exitCode = 1;
-  } else if (ValidationError.isValidationError(err)) {
-    process.stderr.write(`error: ${err.message}\n`);
-    process.exitCode = 1;
-  } else {
-    throw err;
-  }
+  if (ConfigError.isConfigError(err) || PolicyError.isPolicyError(err)) reportProblems(err.problems, outdir);
+  else if (ValidationError.isValidationError(err)) reportProblems([err.message], outdir);
+  else throw err;
 } finally {
   fs.rmSync(staging, { recursive: true, force: true });
 }
