@@ -4,8 +4,9 @@
  *
  * Output is all or nothing: the stacks are synthesized into a staging directory next to the output
  * directory and moved in, stack by stack, only when everything succeeded (stacks/synth-output.ts:
- * each stack's .terraform/ and .terraform.lock.hcl are kept). Bad input prints one line per problem,
- * exits 1 and leaves the previous output untouched. The policy pack (policies/) checks the stacks before
+ * each stack's .terraform/ and .terraform.lock.hcl are kept). Bad input prints one line per problem
+ * (in webcluster.yaml terms, at the line of the field, also for problems the constructs find), fails
+ * the synth (see reportProblems) and leaves the previous stacks untouched. The policy pack (policies/) checks the stacks before
  * synthesis (errors stop it; warnings and suppressed findings are printed), and the secret guard scans
  * the staged output for literal secrets before it is swapped in.
  *
