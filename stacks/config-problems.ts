@@ -103,6 +103,19 @@ const AWS_RULES: readonly YamlRule<AwsEnvironmentConfig>[] = [
       };
     },
   },
+  {
+    construct: /^LoadBalancer$/,
+    field: /^addPathTarget\('Admin'\)\.sourceCidrs$/,
+    toYaml: ({ env, problem }) => {
+      const [, max, patterns] = /at most (\d+) next to (\d+) path pattern/.exec(problem.allowed) ?? [];
+      return {
+        path: ['adminCidrs'],
+        got: `${env.adminCidrs.length} blocks`,
+        allowed: `at most ${max} blocks for app ${env.app} (the load balancer rule that routes its ${patterns} admin path(s) takes 5 values in all)`,
+        fix: `merge adminCidrs into ${max} blocks or fewer (two neighbouring /24 make one /23), e.g. the ranges of your VPN`,
+      };
+    },
+  },
 ];
 
 const DOCKER_RULES: readonly YamlRule<DockerEnvironmentConfig>[] = [

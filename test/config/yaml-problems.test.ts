@@ -76,6 +76,12 @@ describe('AWS', () => {
       "webcluster.yaml:2: environments[0].name: got \"acme--shop\"; allowed: for app steedos at most 28 characters, no '--' and no '-' at the end (the name prefixes the ElastiCache id 'acme--shop-redis-cache', which takes 1 to 40 lowercase letters, digits and single hyphens); fix: write name with single hyphens and no '-' at the end (the stack and every resource are renamed with it)",
     ]);
   });
+
+  test('more admin blocks than the ALB admin rule takes: names adminCidrs, not addPathTarget', () => {
+    expect(problems(aws('shopware', '    adminCidrs: [10.0.0.0/16, 10.1.0.0/16, 10.2.0.0/16, 10.3.0.0/16]'))).toEqual([
+      'webcluster.yaml:8: environments[0].adminCidrs: got 4 blocks; allowed: at most 3 blocks for app shopware (the load balancer rule that routes its 2 admin path(s) takes 5 values in all); fix: merge adminCidrs into 3 blocks or fewer (two neighbouring /24 make one /23), e.g. the ranges of your VPN',
+    ]);
+  });
 });
 
 describe('Docker', () => {
