@@ -23,7 +23,7 @@ import { ValidationError } from './constructs/core/validation-error';
 import { checkEnvironmentPolicies } from './policies/environment-policies';
 import { PolicyError } from './policies/policy-error';
 import { formatSecretFinding, scanSynthDirectory } from './policies/secret-guard';
-import { addEnvironmentStacks, validateEnvironmentStacks } from './stacks/from-config';
+import { addEnvironmentStacks, environmentErrorLine, validateEnvironmentStacks } from './stacks/from-config';
 import { installSynthOutput } from './stacks/synth-output';
 
 function main(outdir: string, staging: string): void {
@@ -38,7 +38,13 @@ function main(outdir: string, staging: string): void {
   for (const line of policy.warnings) process.stderr.write(`warning: ${redactCredentials(line)}\n`);
   for (const line of policy.infos) process.stderr.write(`info: ${redactCredentials(line)}\n`);
   if (policy.errors.length > 0) throw new PolicyError(policy.errors);
-  app.synth();
+  try {
+    app.synth();
+  } catch (err) {
+    // A construct that checks its input only while synthesizing: the same YAML terms.
+    if (ValidationError.isValidationError(err)) throw new ConfigError([environmentErrorLine(app, err, config, fileLabel, source)]);
+    throw err;
+  }
   const secrets = scanSynthDirectory(staging);
   if (secrets.length > 0) throw new PolicyError(secrets.map(formatSecretFinding));
   // Stack by stack, keeping each stack's .terraform/ and lock file. Under the cdktf CLI (which sets

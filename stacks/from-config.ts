@@ -82,20 +82,31 @@ export function addEnvironmentStacks(scope: Construct, config: WebclusterConfig,
   return stacks;
 }
 
+/** A construct problem at `path` (a full construct path) as one line, in webcluster.yaml terms when its stack came from `config`. */
+function problemLine(scope: Construct, path: string, problem: string, config: WebclusterConfig, fileLabel: string, source?: ConfigSource): string {
+  const stack = scope.node.tryFindChild(path.split('/')[0]);
+  const index = stack === undefined ? undefined : ENVIRONMENT_OF_STACK.get(stack);
+  return index === undefined
+    ? `${path}: ${problem}`
+    : yamlProblemLine({ index, env: config.environments[index], construct: belowStack(path), problem }, fileLabel, source);
+}
+
 /**
  * Runs the deferred checks (`node.addValidation`) of every construct of the stacks added by
  * {@link addEnvironmentStacks} to `scope`: one line per problem, in webcluster.yaml terms.
  */
 export function validateEnvironmentStacks(scope: Construct, config: WebclusterConfig, fileLabel: string, source?: ConfigSource): string[] {
-  return scope.node.children.flatMap((stack) => {
-    const index = ENVIRONMENT_OF_STACK.get(stack);
-    const lines = stack.node.findAll().flatMap((c) => c.node.validate().map((problem) => ({ path: c.node.path, problem })));
-    return lines.map(({ path, problem }) =>
-      index === undefined
-        ? `${path}: ${problem}`
-        : yamlProblemLine({ index, env: config.environments[index], construct: belowStack(path), problem }, fileLabel, source),
-    );
-  });
+  return scope.node
+    .findAll()
+    .flatMap((c) => c.node.validate().map((problem) => problemLine(scope, c.node.path, problem, config, fileLabel, source)));
+}
+
+/**
+ * A `ValidationError` raised later (e.g. while `scope` synthesizes) by a construct of the stacks added
+ * by {@link addEnvironmentStacks}, as one line in webcluster.yaml terms.
+ */
+export function environmentErrorLine(scope: Construct, err: ValidationError, config: WebclusterConfig, fileLabel: string, source?: ConfigSource): string {
+  return problemLine(scope, err.path, err.problem, config, fileLabel, source);
 }
 
 function build<B extends Backend>(scope: Construct, env: Extract<EnvironmentConfig, { backend: B }>): TerraformStack[] {

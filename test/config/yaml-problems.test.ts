@@ -11,7 +11,7 @@ import { App } from '../../constructs/core/cdktf';
 import { ValidationError } from '../../constructs/core/validation-error';
 import { yamlProblemLine } from '../../stacks/config-problems';
 import { AwsVmStack } from '../../stacks/aws-vm-stack';
-import { addEnvironmentStacks, validateEnvironmentStacks } from '../../stacks/from-config';
+import { addEnvironmentStacks, environmentErrorLine, validateEnvironmentStacks } from '../../stacks/from-config';
 import { STEEDOS_PROFILE } from '../../stacks/profiles/steedos';
 
 const FILE = 'webcluster.yaml';
@@ -150,6 +150,17 @@ test('a construct problem no rule maps is printed whole, marked as a construct A
   const line = yamlProblemLine({ index: 0, env: config.environments[0], construct: 'Network', problem: 'foo: got 1; allowed: 2; fix: use 2' }, FILE, source);
   expect(line).toBe(
     'webcluster.yaml:2: environments[0] (acme-shop): Network: foo: got 1; allowed: 2; fix: use 2 (a check of the construct API with no webcluster.yaml field mapped to it: the props named are construct props)',
+  );
+});
+
+test('a ValidationError raised later (while synthesizing) by a construct of a split stack: same YAML terms, its environment found by the stack', () => {
+  const { config, source } = parseConfigSource(aws('steedos', '    cdn: false', '    split: true'), FILE);
+  const app = Testing.app();
+  addEnvironmentStacks(app, config, FILE, source);
+  const storage = app.node.findChild('acme-shop-data').node.findChild('Storage');
+  const err = new ValidationError('foo: got 1; allowed: 2; fix: use 2', storage);
+  expect(environmentErrorLine(app, err, config, FILE, source)).toBe(
+    'webcluster.yaml:2: environments[0] (acme-shop): Storage: foo: got 1; allowed: 2; fix: use 2 (a check of the construct API with no webcluster.yaml field mapped to it: the props named are construct props)',
   );
 });
 
