@@ -67,11 +67,22 @@ const DOCKER_ROLE_OF_APP_PROP: Readonly<Record<string, string>> = {
 const lowerFirst = (s: string): string => s.charAt(0).toLowerCase() + s.slice(1);
 
 /** The `resources:` entry of a Docker container's problem: `['resources', role]` or `['resources', 'redis', class]`. */
-function dockerRolePath(construct: string, prop: string): string[] | undefined {
+function dockerRolePath(construct: string, prop?: string): string[] | undefined {
   const [top, second] = construct.split('/');
-  if (top === 'AppServers') return DOCKER_ROLE_OF_APP_PROP[prop] ? ['resources', DOCKER_ROLE_OF_APP_PROP[prop]] : undefined;
+  if (top === 'AppServers') {
+    const role = prop !== undefined ? DOCKER_ROLE_OF_APP_PROP[prop] : second !== undefined ? lowerFirst(second) : undefined;
+    return role !== undefined ? ['resources', role] : undefined;
+  }
   if (top === 'Redis' && second !== undefined) return ['resources', 'redis', lowerFirst(second)];
   return DOCKER_ROLE_OF_CONSTRUCT[top] ? ['resources', DOCKER_ROLE_OF_CONSTRUCT[top]] : undefined;
+}
+
+/** `AppServers/Worker 16×256, Database/Primary 1024` with the YAML roles: `worker 16×256, database 1024`. */
+function withRoleNames(list: string): string {
+  return list.replace(/([A-Z][\w/]*) (?=\d)/g, (whole: string, construct: string) => {
+    const role = dockerRolePath(construct);
+    return role ? `${role.slice(1).join('.')} ` : whole;
+  });
 }
 
 /**
@@ -125,7 +136,7 @@ const DOCKER_RULES: readonly YamlRule<DockerEnvironmentConfig>[] = [
     toYaml: ({ env, problem }) => ({
       path: ['docker', 'hostMemoryMb'],
       got: String(env.docker.hostMemoryMb),
-      context: `while ${problem.got}`,
+      context: `while ${withRoleNames(problem.got)}`,
       allowed: problem.allowed,
       fix: 'lower resources.<role>.memoryMb or reservationMb, replicas.app, workers or database.replica, or raise docker.hostMemoryMb if the host has more memory',
     }),

@@ -105,7 +105,7 @@ describe('Docker', () => {
 
   test('memory reservations beyond the host (addValidation): names docker.hostMemoryMb, at the docker block when it is the default', () => {
     expect(problems(docker('shopware', '    docker:', '      mode: standalone', '    workers: 16'))).toEqual([
-      'webcluster.yaml:6: environments[0].docker.hostMemoryMb: got 8192 (default) while the memory reservations add up to 9088 MiB (largest: AppServers/Worker 16×256, Database/Primary 1024, AppServers/App 2×512, Redis/Cache/Valkey 512); allowed: at most 7168 MiB on a host of hostMemoryMb 8192 (less 1024 MiB per host for the OS and the engine); fix: lower resources.<role>.memoryMb or reservationMb, replicas.app, workers or database.replica, or raise docker.hostMemoryMb if the host has more memory',
+      'webcluster.yaml:6: environments[0].docker.hostMemoryMb: got 8192 (default) while the memory reservations add up to 9088 MiB (largest: worker 16×256, database 1024, app 2×512, redis.cache 512); allowed: at most 7168 MiB on a host of hostMemoryMb 8192 (less 1024 MiB per host for the OS and the engine); fix: lower resources.<role>.memoryMb or reservationMb, replicas.app, workers or database.replica, or raise docker.hostMemoryMb if the host has more memory',
     ]);
   });
 
