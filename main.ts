@@ -31,8 +31,8 @@ function main(outdir: string, staging: string): void {
   const { config, fileLabel, source } = loadConfigFile();
   // No stack traces in construct metadata: they cost synth time and memory and end up in manifest.json.
   const app = new App({ outdir: staging, stackTraces: false });
-  addEnvironmentStacks(app, config, fileLabel, source);
-  const problems = validateEnvironmentStacks(app, config, fileLabel, source);
+  addEnvironmentStacks(app, config, fileLabel, { source });
+  const problems = validateEnvironmentStacks(app, config, fileLabel, { source });
   if (problems.length > 0) throw new ConfigError(problems);
   const policy = checkEnvironmentPolicies(app, config.environments, fileLabel);
   for (const line of policy.warnings) process.stderr.write(`warning: ${redactCredentials(line)}\n`);
@@ -42,7 +42,7 @@ function main(outdir: string, staging: string): void {
     app.synth();
   } catch (err) {
     // A construct that checks its input only while synthesizing: the same YAML terms.
-    if (ValidationError.isValidationError(err)) throw new ConfigError([environmentErrorLine(app, err, config, fileLabel, source)]);
+    if (ValidationError.isValidationError(err)) throw new ConfigError([environmentErrorLine(app, err, config, fileLabel, { source })]);
     throw err;
   }
   const secrets = scanSynthDirectory(staging);

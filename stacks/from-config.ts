@@ -36,6 +36,20 @@ const BUILDERS: { readonly [B in Backend]: (scope: Construct, env: Extract<Envir
 /** Backends that implement split stacks (`split: true`). */
 const SPLIT_BACKENDS: readonly Backend[] = ['aws'];
 
+/** Options of {@link addEnvironmentStacks} and {@link validateEnvironmentStacks}. */
+export interface EnvironmentStacksOptions {
+  /**
+   * Where each field of the configuration is written: problems then carry the line of the field.
+   * @default - problems name the file without a line
+   */
+  readonly source?: ConfigSource;
+  /**
+   * Build only the environment of this name (problems still give its index in the file).
+   * @default - every environment
+   */
+  readonly only?: string;
+}
+
 /** The index in `environments` of the environment each stack was built for. */
 const ENVIRONMENT_OF_STACK = new WeakMap<IConstruct, number>();
 
@@ -52,7 +66,8 @@ function belowStack(path: string): string {
  * line in `source` when given; see stacks/config-problems.ts), one per environment.
  * @throws ConfigError listing the problems
  */
-export function addEnvironmentStacks(scope: Construct, config: WebclusterConfig, fileLabel: string, source?: ConfigSource): TerraformStack[] {
+export function addEnvironmentStacks(scope: Construct, config: WebclusterConfig, fileLabel: string, options: EnvironmentStacksOptions = {}): TerraformStack[] {
+  const { source, only } = options;
   const problems = config.environments.flatMap((env, i) => [
     ...(env.app in PROFILES[env.backend]
       ? []
@@ -69,6 +84,7 @@ export function addEnvironmentStacks(scope: Construct, config: WebclusterConfig,
   const stacks: TerraformStack[] = [];
   const refused: string[] = [];
   config.environments.forEach((env, index) => {
+    if (only !== undefined && env.name !== only) return;
     try {
       const built = build(scope, env);
       for (const stack of built) ENVIRONMENT_OF_STACK.set(stack, index);
@@ -95,7 +111,8 @@ function problemLine(scope: Construct, path: string, problem: string, config: We
  * Runs the deferred checks (`node.addValidation`) of every construct of the stacks added by
  * {@link addEnvironmentStacks} to `scope`: one line per problem, in webcluster.yaml terms.
  */
-export function validateEnvironmentStacks(scope: Construct, config: WebclusterConfig, fileLabel: string, source?: ConfigSource): string[] {
+export function validateEnvironmentStacks(scope: Construct, config: WebclusterConfig, fileLabel: string, options: EnvironmentStacksOptions = {}): string[] {
+  const { source } = options;
   return scope.node
     .findAll()
     .flatMap((c) => c.node.validate().map((problem) => problemLine(scope, c.node.path, problem, config, fileLabel, source)));
@@ -105,8 +122,8 @@ export function validateEnvironmentStacks(scope: Construct, config: WebclusterCo
  * A `ValidationError` raised later (e.g. while `scope` synthesizes) by a construct of the stacks added
  * by {@link addEnvironmentStacks}, as one line in webcluster.yaml terms.
  */
-export function environmentErrorLine(scope: Construct, err: ValidationError, config: WebclusterConfig, fileLabel: string, source?: ConfigSource): string {
-  return problemLine(scope, err.path, err.problem, config, fileLabel, source);
+export function environmentErrorLine(scope: Construct, err: ValidationError, config: WebclusterConfig, fileLabel: string, options: EnvironmentStacksOptions = {}): string {
+  return problemLine(scope, err.path, err.problem, config, fileLabel, options.source);
 }
 
 function build<B extends Backend>(scope: Construct, env: Extract<EnvironmentConfig, { backend: B }>): TerraformStack[] {

@@ -21,12 +21,12 @@ function problems(yaml: string): string[] {
   const { config, source } = parseConfigSource(yaml, FILE);
   const app = Testing.app();
   try {
-    addEnvironmentStacks(app, config, FILE, source);
+    addEnvironmentStacks(app, config, FILE, { source });
   } catch (err) {
     if (ConfigError.isConfigError(err)) return err.problems;
     throw err;
   }
-  return validateEnvironmentStacks(app, config, FILE, source);
+  return validateEnvironmentStacks(app, config, FILE, { source });
 }
 
 const aws = (app: string, ...extra: string[]): string =>
@@ -156,10 +156,10 @@ test('a construct problem no rule maps is printed whole, marked as a construct A
 test('a ValidationError raised later (while synthesizing) by a construct of a split stack: same YAML terms, its environment found by the stack', () => {
   const { config, source } = parseConfigSource(aws('steedos', '    cdn: false', '    split: true'), FILE);
   const app = Testing.app();
-  addEnvironmentStacks(app, config, FILE, source);
+  addEnvironmentStacks(app, config, FILE, { source });
   const storage = app.node.findChild('acme-shop-data').node.findChild('Storage');
   const err = new ValidationError('foo: got 1; allowed: 2; fix: use 2', storage);
-  expect(environmentErrorLine(app, err, config, FILE, source)).toBe(
+  expect(environmentErrorLine(app, err, config, FILE, { source })).toBe(
     'webcluster.yaml:2: environments[0] (acme-shop): Storage: foo: got 1; allowed: 2; fix: use 2 (a check of the construct API with no webcluster.yaml field mapped to it: the props named are construct props)',
   );
 });
