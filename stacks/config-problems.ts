@@ -41,7 +41,8 @@ interface YamlRule<E extends EnvironmentConfig> {
   readonly construct: RegExp;
   /** The prop the construct names (the `field` of its problem). */
   readonly field: RegExp;
-  readonly toYaml: (m: Matched<E>) => YamlProblem;
+  /** The problem in YAML terms; undefined when the construct's message does not have the expected form (then it is printed as it is). */
+  readonly toYaml: (m: Matched<E>) => YamlProblem | undefined;
 }
 
 /** Resource roles of a Docker environment (keys of `resources:`) by the top-level construct that runs them. */
@@ -104,7 +105,8 @@ const AWS_RULES: readonly YamlRule<AwsEnvironmentConfig>[] = [
     construct: /^Redis$/,
     field: /^replication group id$/,
     toYaml: ({ env, problem }) => {
-      const id = /^'([^']*)'/.exec(problem.got)?.[1] ?? '';
+      const id = /^'([^']*)'/.exec(problem.got)?.[1];
+      if (id === undefined) return undefined;
       const max = 40 - (id.length - env.name.length);
       return {
         path: ['name'],
@@ -118,7 +120,9 @@ const AWS_RULES: readonly YamlRule<AwsEnvironmentConfig>[] = [
     construct: /^LoadBalancer$/,
     field: /^addPathTarget\('Admin'\)\.sourceCidrs$/,
     toYaml: ({ env, problem }) => {
-      const [, max, patterns] = /at most (\d+) next to (\d+) path pattern/.exec(problem.allowed) ?? [];
+      const counts = /at most (\d+) next to (\d+) path pattern/.exec(problem.allowed);
+      if (!counts) return undefined;
+      const [, max, patterns] = counts;
       return {
         path: ['adminCidrs'],
         got: `${env.adminCidrs.length} blocks`,
@@ -159,7 +163,9 @@ const DOCKER_RULES: readonly YamlRule<DockerEnvironmentConfig>[] = [
     construct: /^Redis$/,
     field: /^resources$/,
     toYaml: ({ env, problem }) => {
-      const classes = (/\[([^\]]*)\]/.exec(problem.got)?.[1] ?? '').split(',').map((c) => c.trim()).filter((c) => c !== '');
+      const listed = /\[([^\]]*)\]/.exec(problem.got)?.[1];
+      if (listed === undefined) return undefined;
+      const classes = listed.split(',').map((c) => c.trim()).filter((c) => c !== '');
       const served = problem.allowed.replace(/^the served data classes /, '');
       return {
         path: ['resources', 'redis'],
@@ -206,7 +212,8 @@ function translate<E extends EnvironmentConfig>(rules: readonly YamlRule<E>[], e
   for (const rule of rules) {
     const construct = rule.construct.exec(constructPath);
     const field = rule.field.exec(problem.field);
-    if (construct && field) return rule.toYaml({ env, problem, construct, field });
+    const yaml = construct && field ? rule.toYaml({ env, problem, construct, field }) : undefined;
+    if (yaml) return yaml;
   }
   return undefined;
 }
