@@ -60,11 +60,14 @@ export function runListStacks(argv: readonly string[], outdir: string, out: (lin
     return 2;
   }
   return runConfigCommand(() => {
-    const { config, fileLabel } = loadConfigFile();
-    const environments = config.environments.filter((e) => backends.includes(e.backend));
-    // The stacks each environment makes, by the code that makes them (split environments make three).
+    const { config, fileLabel, source } = loadConfigFile();
+    // The stacks each environment makes, by the code that makes them (split environments make three);
+    // built one environment at a time so that a problem keeps the environment's index and line.
     const app = new App({ stackTraces: false });
-    const wanted = addEnvironmentStacks(app, { ...config, environments }, fileLabel).map((s) => s.node.id);
+    const wanted = config.environments
+      .filter((e) => backends.includes(e.backend))
+      .flatMap((e) => addEnvironmentStacks(app, config, fileLabel, { source, only: e.name }))
+      .map((s) => s.node.id);
     const manifestFile = path.join(outdir, 'manifest.json');
     const manifestLabel = path.relative(process.cwd(), manifestFile) || manifestFile;
     if (!fs.existsSync(manifestFile)) {

@@ -12,7 +12,7 @@ import { stackVariables } from './stacks/variables';
 /** Runs the command; returns its exit code, writing to `out` and `err`. */
 export function runVars(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, out: (line: string) => void, err: (line: string) => void): number {
   return runConfigCommand(() => {
-    const { config, fileLabel } = loadConfigFile();
+    const { config, fileLabel, source } = loadConfigFile();
     const names = config.environments.map((e) => e.name);
     const [wanted] = argv;
     if (argv.length !== 1 || !names.includes(wanted)) {
@@ -20,7 +20,7 @@ export function runVars(argv: readonly string[], env: Readonly<Record<string, st
       return 2;
     }
     const app = new App({ stackTraces: false });
-    const stacks = addEnvironmentStacks(app, { ...config, environments: config.environments.filter((e) => e.name === wanted) }, fileLabel) as TerraformStack[];
+    const stacks = addEnvironmentStacks(app, config, fileLabel, { source, only: wanted }) as TerraformStack[];
     const variables = stackVariables(stacks, env);
     if (variables.length === 0) {
       out(`${wanted}: no variables to set (its secrets are generated and kept by the cloud, not given)`);

@@ -3,11 +3,13 @@
  */
 import { readFileSync } from 'node:fs';
 import * as nodePath from 'node:path';
-import { parseDocument, type YAMLError } from 'yaml';
+import { LineCounter, parseDocument, type YAMLError } from 'yaml';
 import { ConfigError, configErrorMap, formatIssues } from './errors';
 import { type WebclusterConfig, webclusterConfigSchema } from './schema';
+import { type ConfigSource, documentSource } from './source';
 
 export { ConfigError } from './errors';
+export type { ConfigSource, FieldLocation } from './source';
 export type { AwsEnvironmentConfig, EnvironmentConfig, StateBackendConfig, WebclusterConfig } from './schema';
 
 /** Environment variable naming the configuration file. */
@@ -54,7 +56,16 @@ function errorText(err: unknown): string {
  * @throws ConfigError listing every problem, one line each
  */
 export function parseConfig(text: string, fileLabel: string): WebclusterConfig {
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  return parseConfigSource(text, fileLabel).config;
+}
+
+/**
+ * Like {@link parseConfig}, and also returns where each field is written, for problems found later.
+ * @throws ConfigError listing every problem, one line each
+ */
+export function parseConfigSource(text: string, fileLabel: string): { config: WebclusterConfig; source: ConfigSource } {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, lineCounter });
   // Only the first syntax error: the ones after it mostly follow from it (one misplaced indent gives
   // dozens), so the rest are counted, not listed.
   if (doc.errors.length > 0) {
@@ -73,7 +84,7 @@ export function parseConfig(text: string, fileLabel: string): WebclusterConfig {
 
   const result = webclusterConfigSchema.safeParse(data, { error: configErrorMap });
   if (!result.success) throw new ConfigError(formatIssues(result.error.issues, data, fileLabel));
-  return result.data;
+  return { config: result.data, source: documentSource(fileLabel, doc, lineCounter) };
 }
 
 /**
@@ -91,6 +102,8 @@ export interface LoadedConfig {
   readonly config: WebclusterConfig;
   /** The file it came from, as problems name it (relative to the working directory when inside it). */
   readonly fileLabel: string;
+  /** Where each field is written, for problems found after loading (see stacks/from-config.ts). */
+  readonly source: ConfigSource;
 }
 
 /**
@@ -112,5 +125,6 @@ export function loadConfigFile(path?: string): LoadedConfig {
         `or pass another path / set ${CONFIG_ENV_VAR} to an existing file`,
     ]);
   }
-  return { config: parseConfig(text, label), fileLabel: label };
+  const { config, source } = parseConfigSource(text, label);
+  return { config, fileLabel: label, source };
 }

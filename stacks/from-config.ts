@@ -2,14 +2,17 @@
  * Turns a validated webcluster.yaml into stacks: one stack per environment, named after it, or three
  * (`<name>-network`, `<name>-data`, `<name>-app`) for an environment with `split: true`.
  */
-import type { Construct } from 'constructs';
+import type { Construct, IConstruct } from 'constructs';
 import { ConfigError } from '../config/errors';
 import type { AwsEnvironmentConfig, DockerEnvironmentConfig, EnvironmentConfig, WebclusterConfig } from '../config/schema';
 import { ListenerCertificate } from '../constructs/aws/load-balancer';
 import type { RedisDataClass } from '../constructs/core/roles';
 import { type ContainerResources, DEFAULT_RESOURCES, type DockerRoleResources } from '../constructs/docker/container-resources';
+import type { ConfigSource } from '../config/source';
 import type { TerraformStack } from '../constructs/core/cdktf';
+import { ValidationError } from '../constructs/core/validation-error';
 import { addAwsVmSplitStacks, AwsVmStack, type AwsVmStackProps } from './aws-vm-stack';
+import { yamlProblemLine } from './config-problems';
 import { DockerStack } from './docker-stack';
 import type { AppProfile } from './profiles/app-profile';
 import { EZPLATFORM_PROFILE } from './profiles/ezplatform';
@@ -33,11 +36,38 @@ const BUILDERS: { readonly [B in Backend]: (scope: Construct, env: Extract<Envir
 /** Backends that implement split stacks (`split: true`). */
 const SPLIT_BACKENDS: readonly Backend[] = ['aws'];
 
+/** Options of {@link addEnvironmentStacks} and {@link validateEnvironmentStacks}. */
+export interface EnvironmentStacksOptions {
+  /**
+   * Where each field of the configuration is written: problems then carry the line of the field.
+   * @default - problems name the file without a line
+   */
+  readonly source?: ConfigSource;
+  /**
+   * Build only the environment of this name (problems still give its index in the file).
+   * @default - every environment
+   */
+  readonly only?: string;
+}
+
+/** The index in `environments` of the environment each stack was built for. */
+const ENVIRONMENT_OF_STACK = new WeakMap<IConstruct, number>();
+
+/** The path of a construct below its stack (`acme-shop/Storage/Cdn` → `Storage/Cdn`). */
+function belowStack(path: string): string {
+  return path.split('/').slice(1).join('/');
+}
+
 /**
  * Adds the stacks of every environment of `config` to `scope`: one per environment, three for a
  * split one (network, data, app, in deployment order).
+ *
+ * A construct that refuses its props makes a problem line in webcluster.yaml terms (the field, at its
+ * line in `source` when given; see stacks/config-problems.ts), one per environment.
+ * @throws ConfigError listing the problems
  */
-export function addEnvironmentStacks(scope: Construct, config: WebclusterConfig, fileLabel: string): TerraformStack[] {
+export function addEnvironmentStacks(scope: Construct, config: WebclusterConfig, fileLabel: string, options: EnvironmentStacksOptions = {}): TerraformStack[] {
+  const { source, only } = options;
   const problems = config.environments.flatMap((env, i) => [
     ...(env.app in PROFILES[env.backend]
       ? []
@@ -51,7 +81,49 @@ export function addEnvironmentStacks(scope: Construct, config: WebclusterConfig,
       : []),
   ]);
   if (problems.length > 0) throw new ConfigError(problems);
-  return config.environments.flatMap((env) => build(scope, env));
+  const stacks: TerraformStack[] = [];
+  const refused: string[] = [];
+  config.environments.forEach((env, index) => {
+    if (only !== undefined && env.name !== only) return;
+    try {
+      const built = build(scope, env);
+      for (const stack of built) ENVIRONMENT_OF_STACK.set(stack, index);
+      stacks.push(...built);
+    } catch (err) {
+      if (!ValidationError.isValidationError(err)) throw err;
+      refused.push(yamlProblemLine({ index, env, construct: belowStack(err.path), problem: err.problem }, fileLabel, source));
+    }
+  });
+  if (refused.length > 0) throw new ConfigError(refused);
+  return stacks;
+}
+
+/** A construct problem at `path` (a full construct path) as one line, in webcluster.yaml terms when its stack came from `config`. */
+function problemLine(scope: Construct, path: string, problem: string, config: WebclusterConfig, fileLabel: string, source?: ConfigSource): string {
+  const stack = scope.node.tryFindChild(path.split('/')[0]);
+  const index = stack === undefined ? undefined : ENVIRONMENT_OF_STACK.get(stack);
+  return index === undefined
+    ? `${path}: ${problem}`
+    : yamlProblemLine({ index, env: config.environments[index], construct: belowStack(path), problem }, fileLabel, source);
+}
+
+/**
+ * Runs the deferred checks (`node.addValidation`) of every construct of the stacks added by
+ * {@link addEnvironmentStacks} to `scope`: one line per problem, in webcluster.yaml terms.
+ */
+export function validateEnvironmentStacks(scope: Construct, config: WebclusterConfig, fileLabel: string, options: EnvironmentStacksOptions = {}): string[] {
+  const { source } = options;
+  return scope.node
+    .findAll()
+    .flatMap((c) => c.node.validate().map((problem) => problemLine(scope, c.node.path, problem, config, fileLabel, source)));
+}
+
+/**
+ * A `ValidationError` raised later (e.g. while `scope` synthesizes) by a construct of the stacks added
+ * by {@link addEnvironmentStacks}, as one line in webcluster.yaml terms.
+ */
+export function environmentErrorLine(scope: Construct, err: ValidationError, config: WebclusterConfig, fileLabel: string, options: EnvironmentStacksOptions = {}): string {
+  return problemLine(scope, err.path, err.problem, config, fileLabel, options.source);
 }
 
 function build<B extends Backend>(scope: Construct, env: Extract<EnvironmentConfig, { backend: B }>): TerraformStack[] {

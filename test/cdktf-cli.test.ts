@@ -68,4 +68,18 @@ describe('cdktf synth across a changed stack set', () => {
     expect(fs.readFileSync(path.join(shopA, '.terraform.lock.hcl'), 'utf8')).toBe('# lock');
     expect(fs.readFileSync(path.join(shopA, 'cdk.tf.json'), 'utf8')).toContain('"aws_rds_cluster"');
   });
+
+  test('a configuration error is printed once, the synth fails, the stacks of the last synth stay and no stale manifest is used', () => {
+    const r = synth([{ ...aws('shop-a'), app: 'steedos' }]);
+    expect(r.status).toBe(1);
+    const errors = r.output.split('\n').filter((l) => l.includes('environments[0].cdn'));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain(
+      "error: webcluster.yaml:2: environments[0].cdn: got true (default); allowed: false for app steedos (it has no public bucket for CloudFront to serve); fix: set 'cdn: false' in environment 'shop-a'",
+    );
+    expect(r.output).toMatch(/synthesis failed/);
+    expect(r.output).not.toMatch(/Command output on/);
+    expect(fs.existsSync(path.join(project, 'cdktf.out', 'manifest.json'))).toBe(false);
+    expect(stacks()).toEqual(['shop-a', 'shop-c']);
+  });
 });

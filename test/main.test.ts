@@ -60,6 +60,20 @@ describe('main (npm run synth)', () => {
     expect(fs.existsSync(out)).toBe(false);
   });
 
+  test('a problem only a construct finds: one line naming the YAML field at its line, exit 1', () => {
+    const config = path.join(tmp, 'steedos.yaml');
+    fs.writeFileSync(
+      config,
+      ['environments:', '  - name: acme-shop', '    app: steedos', '    backend: aws', '    region: eu-central-1', '    domain: shop.example.com', '    certificate: { hostedZoneId: Z123 }', ''].join('\n'),
+    );
+    const r = run(config, path.join(tmp, 'cdktf.out'));
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.replace(tmp, '<tmp>')).toBe(
+      "error: <tmp>/steedos.yaml:2: environments[0].cdn: got true (default); allowed: false for app steedos (it has no public bucket for CloudFront to serve); fix: set 'cdn: false' in environment 'acme-shop'\n",
+    );
+  });
+
   test('an app the backend does not implement yet is rejected before any construct', () => {
     // Every app the schema allows is implemented on both backends now, so the guard of
     // stacks/from-config.ts is only reachable with a configuration that bypassed the schema.

@@ -2,6 +2,9 @@
  * `npm run vars -- <environment>`: the TF_VAR_ names an environment needs are the variables its
  * synthesized stacks declare, each marked set or missing; never a value.
  */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { runVars } from '../vars';
 import { synthDefaultStacks } from './stacks/default-stacks';
 
@@ -44,5 +47,25 @@ describe('npm run vars', () => {
     const { code, err } = run(['shop-prod']);
     expect(code).toBe(2);
     expect(err).toEqual([expect.stringMatching(/^error: vars: got 'shop-prod'; allowed: one environment of webcluster\.yaml: shopware-aws, shopware-docker, .+; fix: npm run vars -- <environment>$/)]);
+  });
+
+  test('a problem of the chosen environment names its index and line in the file, not in the one environment built', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'webcluster-vars-'));
+    const file = path.join(dir, 'webcluster.yaml');
+    fs.writeFileSync(
+      file,
+      ['environments:', '  - name: shop', '    app: shopware', '    backend: docker', '    domain: shop.example.com', '  - name: chat', '    app: steedos', '    backend: docker', '    domain: chat.example.com', '    docker: { mode: swarm }', ''].join('\n'),
+    );
+    const saved = process.env.WEBCLUSTER_CONFIG;
+    process.env.WEBCLUSTER_CONFIG = file;
+    try {
+      const { code, err } = run(['chat']);
+      expect(code).toBe(1);
+      expect(err).toEqual([expect.stringMatching(/^error: .*webcluster\.yaml:10: environments\[1\]\.docker\.mode: got "swarm"; allowed: 'standalone' for app steedos /)]);
+    } finally {
+      if (saved === undefined) delete process.env.WEBCLUSTER_CONFIG;
+      else process.env.WEBCLUSTER_CONFIG = saved;
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
