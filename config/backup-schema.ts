@@ -12,7 +12,7 @@
  */
 import { z } from 'zod';
 import { defaultBackupTarget } from '../constructs/docker/data-backup';
-import { withHint } from './errors';
+import { documented, withHint } from './errors';
 
 
 const hostPathTarget = z.strictObject({
@@ -52,44 +52,47 @@ const s3Target = z.strictObject({
 });
 
 /** `backup:` of a Docker environment; defaults applied (the host path is resolved per environment). */
-export const backupSchema = z
-  .strictObject({
-    enabled: withHint(z.boolean(), { fix: 'use true (back up the data stores) or false (no backups: dev only), without quotes' }).default(true),
-    target: withHint(z.union([hostPathTarget, volumeTarget, s3Target]), {
-      allowed: 'exactly one of {hostPath: <absolute path>}, {volume: <name>} or {s3: {endpoint, bucket, region, prefix}}',
-      fix: 'give hostPath for a directory on the host, or s3 for a bucket (credentials: TF_VAR_<name>_backup_s3_access_key_id / _secret_access_key)',
-    }).optional(),
-    intervalHours: withHint(z.number().int().min(1).max(168), {
-      allowed: 'an integer from 1 to 168 (hours between backups)',
-      fix: 'use e.g. 24 for a daily backup',
-    }).default(24),
-    at: withHint(z.string().regex(/^(?:[01]\d|2[0-3]):[0-5]\d$/), {
-      allowed: "a UTC time 'HH:MM' from 00:00 to 23:59, quoted",
-      fix: "use e.g. '02:30', or remove at to back up every intervalHours after the last backup",
-    }).optional(),
-    keep: withHint(z.number().int().min(2).max(365), {
-      allowed: 'an integer from 2 to 365 (backups kept per store; with 1 a backup of an empty or broken store would replace the only good one)',
-      fix: 'use e.g. 7',
-    }).default(7),
-  })
-  .superRefine(
-    (backup, ctx) => {
-      if (backup.at !== undefined && 24 % backup.intervalHours !== 0) {
-        ctx.addIssue({
-          code: 'custom',
-          message: 'intervalHours with at',
-          params: {
-            allowed: `1, 2, 3, 4, 6, 8, 12 or 24 with at '${backup.at}' (the same times every day)`,
-            fix: 'pick one of those, or remove at',
-          },
-          input: backup.intervalHours,
-          path: ['intervalHours'],
-        });
-      }
-    },
-    { when: (payload) => !payload.issues.some((i) => ['at', 'intervalHours'].includes(String(i.path?.[0]))) },
-  )
-  .prefault({});
+export const backupSchema = documented(
+  z
+    .strictObject({
+      enabled: withHint(z.boolean(), { fix: 'use true (back up the data stores) or false (no backups: dev only), without quotes' }).default(true),
+      target: withHint(z.union([hostPathTarget, volumeTarget, s3Target]), {
+        allowed: 'exactly one of {hostPath: <absolute path>}, {volume: <name>} or {s3: {endpoint, bucket, region, prefix}}',
+        fix: 'give hostPath for a directory on the host, or s3 for a bucket (credentials: TF_VAR_<name>_backup_s3_access_key_id / _secret_access_key)',
+      }).optional(),
+      intervalHours: withHint(z.number().int().min(1).max(168), {
+        allowed: 'an integer from 1 to 168 (hours between backups)',
+        fix: 'use e.g. 24 for a daily backup',
+      }).default(24),
+      at: withHint(z.string().regex(/^(?:[01]\d|2[0-3]):[0-5]\d$/), {
+        allowed: "a UTC time 'HH:MM' from 00:00 to 23:59, quoted",
+        fix: "use e.g. '02:30', or remove at to back up every intervalHours after the last backup",
+      }).optional(),
+      keep: withHint(z.number().int().min(2).max(365), {
+        allowed: 'an integer from 2 to 365 (backups kept per store; with 1 a backup of an empty or broken store would replace the only good one)',
+        fix: 'use e.g. 7',
+      }).default(7),
+    })
+    .superRefine(
+      (backup, ctx) => {
+        if (backup.at !== undefined && 24 % backup.intervalHours !== 0) {
+          ctx.addIssue({
+            code: 'custom',
+            message: 'intervalHours with at',
+            params: {
+              allowed: `1, 2, 3, 4, 6, 8, 12 or 24 with at '${backup.at}' (the same times every day)`,
+              fix: 'pick one of those, or remove at',
+            },
+            input: backup.intervalHours,
+            path: ['intervalHours'],
+          });
+        }
+      },
+      { when: (payload) => !payload.issues.some((i) => ['at', 'intervalHours'].includes(String(i.path?.[0]))) },
+    )
+    .prefault({}),
+  'Scheduled backups of the data stores: on by default, daily, the newest 7 per store kept.',
+);
 
 /** The `backup` section with its target resolved: the default host path names the environment. */
 export function resolveBackup(backup: z.output<typeof backupSchema>, environmentName: string, mode: 'standalone' | 'swarm') {

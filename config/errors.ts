@@ -51,6 +51,15 @@ export function withHint<T extends z.core.$ZodType>(schema: T, hint: FieldHint):
   return schema;
 }
 
+/**
+ * Registers a description of `schema` (zod's global registry, which `z.toJSONSchema` reads) and returns the
+ * same instance, so hints registered on it still apply. Editors show it for the field (webcluster.schema.json).
+ */
+export function documented<T extends z.core.$ZodType>(schema: T, description: string): T {
+  z.globalRegistry.add(schema, { description });
+  return schema;
+}
+
 /** `params` of a custom issue raised by our own refinements. */
 export interface CustomIssueParams {
   readonly allowed: string;

@@ -15,7 +15,7 @@ import { imageRefProblem } from '../constructs/docker/image-ref';
 import { dataNodeLabelHint, edgeNodeLabelHint, NODE_LABEL_KEY_ALLOWED, nodeLabelKeyProblem } from '../constructs/docker/swarm-placement';
 import { policySchema } from '../policies/config-schema';
 import { backupSchema, resolveBackup } from './backup-schema';
-import { type CustomIssueParams, withHint } from './errors';
+import { type CustomIssueParams, documented, withHint } from './errors';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Constants
@@ -175,16 +175,18 @@ const tagsSchema = z.record(
  * Fields every environment has, whatever its backend. Spread into each backend's object schema.
  */
 export const commonEnvironmentShape = {
-  name: pattern(
-    ENVIRONMENT_NAME_RE,
-    'lowercase letters, digits and hyphens, starting with a letter, 2 to 31 characters',
-    "use a short lowercase name such as 'shopware-prod'; it names the stack and prefixes resource names",
+  name: documented(
+    pattern(
+      ENVIRONMENT_NAME_RE,
+      'lowercase letters, digits and hyphens, starting with a letter, 2 to 31 characters',
+      "use a short lowercase name such as 'shopware-prod'; it names the stack and prefixes resource names",
+    ),
+    'The stack name and the prefix of resource names.',
   ),
-  app: withHint(z.enum(APPS), { fix: "use 'shopware', 'ezplatform' or 'steedos'" }),
-  domain: pattern(
-    HOSTNAME_RE,
-    'a lowercase DNS host name such as shop.example.com',
-    'set domain to the host name the shop is served under, without scheme, port or path',
+  app: documented(withHint(z.enum(APPS), { fix: "use 'shopware', 'ezplatform' or 'steedos'" }), 'The application to run.'),
+  domain: documented(
+    pattern(HOSTNAME_RE, 'a lowercase DNS host name such as shop.example.com', 'set domain to the host name the shop is served under, without scheme, port or path'),
+    'The host name the site is served under.',
   ),
   ingressCidrs: cidrList(
     cidrBlock(),
@@ -192,21 +194,36 @@ export const commonEnvironmentShape = {
     "use ['0.0.0.0/0'] for a public shop, or list the allowed blocks",
     1,
   ).default(['0.0.0.0/0']),
-  adminCidrs: cidrList(
-    cidrBlock({
-      worldOpen: 'the admin area must not be reachable from the whole internet',
-      narrowFix: 'list your office or VPN ranges, e.g. 203.0.113.0/24, or leave adminCidrs empty',
-    }),
-    'a list of IPv4 CIDR blocks that may reach /admin',
-    "list blocks such as '203.0.113.0/24', or [] to allow no one",
-  ).default([]),
-  workers: int(1, 16, 'an integer from 1 to 16', 'set workers to the number of queue-worker processes per app server (default 2)').default(2),
-  allowDestroy: withHint(z.boolean(), { fix: 'use true (dev only: turns off deletion protection) or false, without quotes' }).default(false),
-  stateBackend: stateBackendSchema.default({ type: 'local' }),
-  split: withHint(z.boolean(), {
-    fix: 'use true (three stacks <name>-network, <name>-data and <name>-app) or false (one stack <name>), without quotes',
-  }).default(false),
-  tags: withHint(tagsSchema, { allowed: 'a mapping of tag names to string values', fix: 'write tags as indented key: value lines' }).default({}),
+  adminCidrs: documented(
+    cidrList(
+      cidrBlock({
+        worldOpen: 'the admin area must not be reachable from the whole internet',
+        narrowFix: 'list your office or VPN ranges, e.g. 203.0.113.0/24, or leave adminCidrs empty',
+      }),
+      'a list of IPv4 CIDR blocks that may reach /admin',
+      "list blocks such as '203.0.113.0/24', or [] to allow no one",
+    ).default([]),
+    'Who may reach /admin (the admin host or container). Empty: nobody.',
+  ),
+  workers: documented(
+    int(1, 16, 'an integer from 1 to 16', 'set workers to the number of queue-worker processes per app server (default 2)').default(2),
+    'Queue-worker processes per app server (AWS) or worker containers (Docker).',
+  ),
+  allowDestroy: documented(
+    withHint(z.boolean(), { fix: 'use true (dev only: turns off deletion protection) or false, without quotes' }).default(false),
+    'Dev only: turns off deletion protection and prevent_destroy, so `cdktf destroy` removes everything.',
+  ),
+  stateBackend: documented(stateBackendSchema.default({ type: 'local' }), 'Where Terraform state is kept: a local file (default) or an S3 bucket.'),
+  split: documented(
+    withHint(z.boolean(), {
+      fix: 'use true (three stacks <name>-network, <name>-data and <name>-app) or false (one stack <name>), without quotes',
+    }).default(false),
+    'AWS only: three stacks <name>-network, <name>-data and <name>-app instead of one.',
+  ),
+  tags: documented(
+    withHint(tagsSchema, { allowed: 'a mapping of tag names to string values', fix: 'write tags as indented key: value lines' }).default({}),
+    'Tags on every resource.',
+  ),
   policy: policySchema,
 };
 
@@ -214,27 +231,30 @@ export const commonEnvironmentShape = {
 // AWS
 // ---------------------------------------------------------------------------------------------------------------
 
-const certificateSchema = withHint(
-  z.union([
-    z.strictObject({
-      arn: pattern(
-        ACM_CERTIFICATE_ARN_RE,
-        'an ACM certificate ARN such as arn:aws:acm:eu-central-1:123456789012:certificate/0a1b2c3d-...',
-        'copy the ARN of an issued certificate from the ACM console (same region as the environment)',
-      ),
-    }),
-    z.strictObject({
-      hostedZoneId: pattern(
-        HOSTED_ZONE_ID_RE,
-        'a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ',
-        'copy the id of the hosted zone of the domain from the Route 53 console',
-      ),
-    }),
-  ]),
-  {
-    allowed: 'exactly one of {arn: <ACM certificate ARN>} or {hostedZoneId: <Route 53 zone id>}',
-    fix: 'give arn for an existing certificate, or hostedZoneId to create a DNS-validated certificate for domain',
-  },
+const certificateSchema = documented(
+  withHint(
+    z.union([
+      z.strictObject({
+        arn: pattern(
+          ACM_CERTIFICATE_ARN_RE,
+          'an ACM certificate ARN such as arn:aws:acm:eu-central-1:123456789012:certificate/0a1b2c3d-...',
+          'copy the ARN of an issued certificate from the ACM console (same region as the environment)',
+        ),
+      }),
+      z.strictObject({
+        hostedZoneId: pattern(
+          HOSTED_ZONE_ID_RE,
+          'a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ',
+          'copy the id of the hosted zone of the domain from the Route 53 console',
+        ),
+      }),
+    ]),
+    {
+      allowed: 'exactly one of {arn: <ACM certificate ARN>} or {hostedZoneId: <Route 53 zone id>}',
+      fix: 'give arn for an existing certificate, or hostedZoneId to create a DNS-validated certificate for domain',
+    },
+  ),
+  'The TLS certificate of the load balancer: an existing ACM certificate, or a new DNS-validated one.',
 );
 
 /** `encryptionKey`: `create` or the ARN of a KMS key. */
@@ -267,29 +287,38 @@ const appSizesSchema = z
   }, whenValid('min', 'max', 'desired'));
 
 const sizesSchema = z.strictObject({
-  app: appSizesSchema.prefault({}),
-  admin: z.strictObject({ instanceType: instanceType('t3.medium') }).prefault({}),
-  database: z
-    .strictObject({
-      instanceClass: catalogueType('rds', 'db.r7g.large').default('db.r7g.large'),
-      readers: int(1, 15, 'an integer from 1 to 15', 'set readers to 1 or more (one reader keeps the database available during a failover)').default(1),
-    })
-    .prefault({}),
-  redis: z
-    .strictObject({
-      nodeType: catalogueType('elasticache', 'cache.r7g.large').default('cache.r7g.large'),
-      replicas: int(1, 5, 'an integer from 1 to 5', 'set replicas to 1 or more (a replica takes over when the primary fails)').default(1),
-    })
-    .prefault({}),
+  app: documented(appSizesSchema.prefault({}), 'The auto-scaled app servers.'),
+  admin: documented(z.strictObject({ instanceType: instanceType('t3.medium') }).prefault({}), 'The admin host (/admin, setup, scheduled tasks).'),
+  database: documented(
+    z
+      .strictObject({
+        instanceClass: catalogueType('rds', 'db.r7g.large').default('db.r7g.large'),
+        readers: int(1, 15, 'an integer from 1 to 15', 'set readers to 1 or more (one reader keeps the database available during a failover)').default(1),
+      })
+      .prefault({}),
+    'Aurora MySQL: one writer plus readers.',
+  ),
+  redis: documented(
+    z
+      .strictObject({
+        nodeType: catalogueType('elasticache', 'cache.r7g.large').default('cache.r7g.large'),
+        replicas: int(1, 5, 'an integer from 1 to 5', 'set replicas to 1 or more (a replica takes over when the primary fails)').default(1),
+      })
+      .prefault({}),
+    'ElastiCache, one replication group per data class.',
+  ),
 });
 
 const awsEnvironmentFields = z
   .strictObject({
     name: commonEnvironmentShape.name,
     app: commonEnvironmentShape.app,
-    backend: z.literal('aws'),
-    region: pattern(AWS_REGION_RE, 'an AWS region name such as eu-central-1', 'use a region name such as eu-central-1 or us-east-1'),
-    availabilityZones: int(2, 6, 'an integer from 2 to 6 (the number of zones)', 'use 2 to 6 zones; 3 is the default').optional(),
+    backend: documented(z.literal('aws'), 'Where it runs: aws (VMs) or docker (one engine or a swarm).'),
+    region: documented(pattern(AWS_REGION_RE, 'an AWS region name such as eu-central-1', 'use a region name such as eu-central-1 or us-east-1'), 'The AWS region.'),
+    availabilityZones: documented(
+      int(2, 6, 'an integer from 2 to 6 (the number of zones)', 'use 2 to 6 zones; 3 is the default').optional(),
+      'The number of availability zones (<region>a, <region>b, ...); default 3, or as many as zoneNames.',
+    ),
     zoneNames: withHint(z.array(pattern(AWS_ZONE_RE, 'an availability zone name such as eu-central-1a', 'use zone names such as eu-central-1a')).min(2).max(6), {
       allowed: '2 to 6 availability zone names of the region, e.g. [eu-central-1a, eu-central-1b]',
       fix: 'list 2 to 6 zones, or remove zoneNames to use <region>a, <region>b, ...',
@@ -308,31 +337,46 @@ const awsEnvironmentFields = z
         }
       })
       .default('10.0.0.0/16'),
-    natGateways: withHint(z.enum(['per-az', 'single']), {
-      fix: "use 'per-az' (survives the loss of a zone) or 'single' (cheaper, for dev)",
-    }).default('per-az'),
+    natGateways: documented(
+      withHint(z.enum(['per-az', 'single']), {
+        fix: "use 'per-az' (survives the loss of a zone) or 'single' (cheaper, for dev)",
+      }).default('per-az'),
+      'per-az: one NAT gateway per zone (survives the loss of a zone); single: one only (cheaper, for dev).',
+    ),
     domain: commonEnvironmentShape.domain,
     certificate: certificateSchema,
     ingressCidrs: commonEnvironmentShape.ingressCidrs,
     adminCidrs: commonEnvironmentShape.adminCidrs,
-    sshCidrs: cidrList(
-      cidrBlock({
-        worldOpen: 'SSH must never be open to the whole internet',
-        minPrefix: 16,
-        narrowFix: "list the office or VPN block you connect from, e.g. '203.0.113.0/24'",
-      }),
-      'a list of IPv4 CIDR blocks (prefix /16 or longer) that may reach the admin host on port 22',
-      "list blocks such as '203.0.113.0/24', or [] to disable SSH",
-    ).default([]),
-    sizes: sizesSchema.prefault({}),
+    sshCidrs: documented(
+      cidrList(
+        cidrBlock({
+          worldOpen: 'SSH must never be open to the whole internet',
+          minPrefix: 16,
+          narrowFix: "list the office or VPN block you connect from, e.g. '203.0.113.0/24'",
+        }),
+        'a list of IPv4 CIDR blocks (prefix /16 or longer) that may reach the admin host on port 22',
+        "list blocks such as '203.0.113.0/24', or [] to disable SSH",
+      ).default([]),
+      'Who may reach the admin host by SSH on port 22 (opt-in).',
+    ),
+    sizes: documented(sizesSchema.prefault({}), 'Instance sizes; every field is optional.'),
     workers: commonEnvironmentShape.workers,
-    logRetentionDays: withHint(z.literal(LOG_RETENTION_DAYS), { fix: 'use one of the retention periods CloudWatch Logs supports, e.g. 365 or 731' }).default(365),
-    cdn: withHint(z.boolean(), { fix: 'use true (serve public files through CloudFront) or false, without quotes' }).default(true),
-    encryptionKey: pattern(
-      KMS_KEY_RE,
-      "'create' (one customer-managed KMS key for the environment) or a KMS key ARN such as arn:aws:kms:eu-central-1:123456789012:key/<uuid>",
-      "write 'create', or copy the key's ARN (not its alias); leave it out for AWS-managed keys",
-    ).optional(),
+    logRetentionDays: documented(
+      withHint(z.literal(LOG_RETENTION_DAYS), { fix: 'use one of the retention periods CloudWatch Logs supports, e.g. 365 or 731' }).default(365),
+      'Retention of the CloudWatch log groups in days.',
+    ),
+    cdn: documented(
+      withHint(z.boolean(), { fix: 'use true (serve public files through CloudFront) or false, without quotes' }).default(true),
+      'Serve the public bucket through CloudFront (the bucket stays private); false: the app serves public files itself.',
+    ),
+    encryptionKey: documented(
+      pattern(
+        KMS_KEY_RE,
+        "'create' (one customer-managed KMS key for the environment) or a KMS key ARN such as arn:aws:kms:eu-central-1:123456789012:key/<uuid>",
+        "write 'create', or copy the key's ARN (not its alias); leave it out for AWS-managed keys",
+      ).optional(),
+      'Customer-managed KMS key of the data; set it when the environment is created. Default: AWS-managed keys.',
+    ),
     allowDestroy: commonEnvironmentShape.allowDestroy,
     stateBackend: commonEnvironmentShape.stateBackend,
     split: commonEnvironmentShape.split,
@@ -451,28 +495,58 @@ const dockerSwarmSchema = z
   }, whenValid('nodes'));
 
 const dockerEngineSchema = z.strictObject({
-  host: pattern(DOCKER_HOST_RE, 'unix:///path, tcp://host:port or ssh://user@host', "use 'unix:///var/run/docker.sock' (local) or 'ssh://deploy@host'").default(
-    'unix:///var/run/docker.sock',
+  host: documented(
+    pattern(DOCKER_HOST_RE, 'unix:///path, tcp://host:port or ssh://user@host', "use 'unix:///var/run/docker.sock' (local) or 'ssh://deploy@host'").default(
+      'unix:///var/run/docker.sock',
+    ),
+    'The Docker daemon address: the local socket, or ssh://user@host for a remote engine.',
   ),
-  mode: withHint(z.enum(['standalone', 'swarm']), { fix: "use 'standalone' (containers on one engine) or 'swarm' (services on a swarm)" }).default('standalone'),
-  listenAddress: pattern(IPV4_RE, 'an IPv4 address of the host', "use '0.0.0.0' (all addresses) or '127.0.0.1' (this host only)").default('0.0.0.0'),
-  httpPort: int(1, 65535, 'a TCP port from 1 to 65535', 'set httpPort to the port the load balancer publishes (default 80)').default(80),
-  acmeEmail: withHint(z.email(), { allowed: 'an e-mail address', fix: "set the contact for Let's Encrypt, or remove acmeEmail to serve plain HTTP" }).optional(),
-  debugPorts: withHint(z.boolean(), { fix: 'use true (publish data-store ports on 127.0.0.1) or false, without quotes' }).default(false),
-  endpointMode: withHint(z.enum(['vip', 'dnsrr']), {
-    fix: "use 'vip' (a virtual IP per service, needs IPVS in the nodes' kernels) or 'dnsrr' (DNS round robin over the tasks)",
-  }).default('vip'),
-  hostMemoryMb: int(2048, 4194304, 'an integer number of MiB from 2048 to 4194304', 'give the memory of the Docker host (of each swarm node) in MiB, e.g. 8192 for 8 GiB').default(8192),
-  serverOpenFiles: int(
-    1024,
-    1048576,
-    "an integer from 1024 to 1048576, at most the Docker engine's own hard limit",
-    "use 65536 (Docker's systemd unit gives the engine 1048576), or what 'ulimit -Hn' of the engine allows",
-  ).default(65536),
-  swapLimit: withHint(z.boolean(), {
-    fix: "use true (containers get no swap beyond their memory limit) or false where 'docker info' warns 'No swap limit support', without quotes",
-  }).default(true),
-  swarm: dockerSwarmSchema.optional(),
+  mode: documented(
+    withHint(z.enum(['standalone', 'swarm']), { fix: "use 'standalone' (containers on one engine) or 'swarm' (services on a swarm)" }).default('standalone'),
+    'standalone: containers on one engine; swarm: services on a swarm.',
+  ),
+  listenAddress: documented(
+    pattern(IPV4_RE, 'an IPv4 address of the host', "use '0.0.0.0' (all addresses) or '127.0.0.1' (this host only)").default('0.0.0.0'),
+    'The address the load balancer publishes its port on.',
+  ),
+  httpPort: documented(
+    int(1, 65535, 'a TCP port from 1 to 65535', 'set httpPort to the port the load balancer publishes (default 80)').default(80),
+    'The port the load balancer publishes.',
+  ),
+  acmeEmail: documented(
+    withHint(z.email(), { allowed: 'an e-mail address', fix: "set the contact for Let's Encrypt, or remove acmeEmail to serve plain HTTP" }).optional(),
+    "Enables HTTPS on 443 with Let's Encrypt, with this contact.",
+  ),
+  debugPorts: documented(
+    withHint(z.boolean(), { fix: 'use true (publish data-store ports on 127.0.0.1) or false, without quotes' }).default(false),
+    'Publish the data stores\' ports on 127.0.0.1 (standalone only).',
+  ),
+  endpointMode: documented(
+    withHint(z.enum(['vip', 'dnsrr']), {
+      fix: "use 'vip' (a virtual IP per service, needs IPVS in the nodes' kernels) or 'dnsrr' (DNS round robin over the tasks)",
+    }).default('vip'),
+    "Swarm only. vip: a virtual IP per service (IPVS in the nodes' kernels); dnsrr: DNS round robin over the tasks.",
+  ),
+  hostMemoryMb: documented(
+    int(2048, 4194304, 'an integer number of MiB from 2048 to 4194304', 'give the memory of the Docker host (of each swarm node) in MiB, e.g. 8192 for 8 GiB').default(8192),
+    'Memory of the host (Swarm: of each node) in MiB; synthesis fails when the reservations do not fit it less 1024 MiB.',
+  ),
+  serverOpenFiles: documented(
+    int(
+      1024,
+      1048576,
+      "an integer from 1024 to 1048576, at most the Docker engine's own hard limit",
+      "use 65536 (Docker's systemd unit gives the engine 1048576), or what 'ulimit -Hn' of the engine allows",
+    ).default(65536),
+    'Open-files limit (nofile) of MariaDB and Valkey.',
+  ),
+  swapLimit: documented(
+    withHint(z.boolean(), {
+      fix: "use true (containers get no swap beyond their memory limit) or false where 'docker info' warns 'No swap limit support', without quotes",
+    }).default(true),
+    "Containers get no swap beyond their memory limit; false where 'docker info' warns 'No swap limit support'.",
+  ),
+  swarm: documented(dockerSwarmSchema.optional(), 'Swarm only: the nodes of the swarm and the node labels that pin the stateful services and Traefik.'),
 });
 
 /** One role's memory and CPUs; what is left out keeps the role's default (DEFAULT_RESOURCES). */
@@ -533,23 +607,28 @@ const dockerEnvironmentFields = z
   .strictObject({
     name: commonEnvironmentShape.name,
     app: commonEnvironmentShape.app,
-    backend: z.literal('docker'),
+    backend: documented(z.literal('docker'), 'Where it runs: aws (VMs) or docker (one engine or a swarm).'),
     domain: commonEnvironmentShape.domain,
     ingressCidrs: commonEnvironmentShape.ingressCidrs,
     adminCidrs: commonEnvironmentShape.adminCidrs,
-    docker: dockerEngineSchema.prefault({}),
+    docker: documented(dockerEngineSchema.prefault({}), 'The Docker engine or swarm.'),
     replicas: z
       .strictObject({
-        app: int(1, 50, 'an integer from 1 to 50', 'set replicas.app to the number of app containers (default 2)').default(2),
+        app: documented(int(1, 50, 'an integer from 1 to 50', 'set replicas.app to the number of app containers (default 2)').default(2), 'App containers.'),
       })
       .prefault({}),
     workers: commonEnvironmentShape.workers,
     database: z
-      .strictObject({ replica: withHint(z.boolean(), { fix: 'use true (add a read replica) or false, without quotes' }).default(false) })
+      .strictObject({
+        replica: documented(withHint(z.boolean(), { fix: 'use true (add a read replica) or false, without quotes' }).default(false), 'Add a MariaDB read replica.'),
+      })
       .prefault({}),
-    images: dockerImagesSchema.prefault({}),
+    images: documented(dockerImagesSchema.prefault({}), 'Image overrides, each pinned by tag or digest; set app to your project image.'),
     backup: backupSchema,
-    resources: dockerResourcesSchema.prefault({}),
+    resources: documented(
+      dockerResourcesSchema.prefault({}),
+      'Memory limit, reservation (MiB) and CPUs of one container of each role; what is left out keeps the default.',
+    ),
     allowDestroy: commonEnvironmentShape.allowDestroy,
     stateBackend: commonEnvironmentShape.stateBackend,
     split: commonEnvironmentShape.split,

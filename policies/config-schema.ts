@@ -10,12 +10,12 @@
  *         reason: dev environment, one cache node is enough (ticket OPS-123)
  */
 import { z } from 'zod';
-import { withHint } from '../config/errors';
+import { documented, withHint } from '../config/errors';
 import { RULE_IDS } from './rule-ids';
 
 const suppressionSchema = z.strictObject({
   rule: withHint(z.enum(RULE_IDS), {
-    fix: "use the id printed in brackets with the finding, e.g. 'WC-AWS-011' (the rules are listed in the README, 'Guardrails and the PR pipeline')",
+    fix: "use the id printed in brackets with the finding, e.g. 'WC-AWS-011' (the rules are listed in docs/guardrails.md)",
   }),
   resource: withHint(z.string().regex(/\S/), {
     allowed: "a construct path or glob inside the stack, e.g. 'Redis/Cache/Resource' or 'Redis/**'",
@@ -28,11 +28,14 @@ const suppressionSchema = z.strictObject({
 });
 
 /** `policy: { suppressions: [{ rule, resource, reason }] }`; defaults to no suppressions. */
-export const policySchema = z
-  .strictObject({
-    suppressions: withHint(z.array(suppressionSchema), {
-      allowed: 'a list of suppressions, each with rule, resource and reason',
-      fix: "write each suppression as '- rule: WC-AWS-0xx' with resource and reason below it",
-    }).default([]),
-  })
-  .prefault({});
+export const policySchema = documented(
+  z
+    .strictObject({
+      suppressions: withHint(z.array(suppressionSchema), {
+        allowed: 'a list of suppressions, each with rule, resource and reason',
+        fix: "write each suppression as '- rule: WC-AWS-0xx' with resource and reason below it",
+      }).default([]),
+    })
+    .prefault({}),
+  'Suppressions of policy findings, each with rule, resource and reason.',
+);

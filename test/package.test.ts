@@ -125,13 +125,14 @@ describe('npm pack → install into a fresh consumer → tsc → synth (npm run 
     }
   });
 
-  test('the tarball holds the compiled library with declarations, the README and nothing else', () => {
+  test('the tarball holds the compiled library with declarations, the README, the JSON Schema and nothing else', () => {
     const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' })
       .trim()
       .split('\n')
       .map((f) => f.replace(/^package\//, ''));
-    const outside = files.filter((f) => !f.startsWith('lib/') && !['package.json', 'README.md', 'LICENSE'].includes(f));
+    const outside = files.filter((f) => !f.startsWith('lib/') && !['package.json', 'README.md', 'LICENSE', 'webcluster.schema.json'].includes(f));
     expect(outside).toEqual([]);
+    expect(files).toContain('webcluster.schema.json');
     expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
     for (const f of ['lib/index.js', 'lib/index.d.ts', 'lib/constructs/aws/load-balancer.js', 'lib/constructs/aws/load-balancer.d.ts', 'lib/stacks/aws-vm-stack.d.ts', 'lib/config/load.js']) {
       expect(files).toContain(f);
