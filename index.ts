@@ -6,7 +6,7 @@
  *   import { LoadBalancer } from 'webcluster/constructs/aws/load-balancer';
  *   import { AwsVmStack } from 'webcluster/stacks/aws-vm-stack';
  *
- * so a program pays only for the AWS or Docker resources it uses (see the README, Performance).
+ * so a program pays only for the AWS or Docker resources it uses (see docs/performance.md).
  *
  * @module
  */

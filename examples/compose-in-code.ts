@@ -1,5 +1,5 @@
 /**
- * Composing the constructs in code (the README's example, type-checked by `npm run typecheck` and
+ * Composing the constructs in code (the example of docs/constructs.md, type-checked by `npm run typecheck` and
  * synthesized by test/examples.test.ts).
  */
 // DOCS_BLOCK_START:compose

@@ -18,8 +18,8 @@
  * - Docker: arrows are the rules recorded by `DockerConnections` (`connections.allowFrom/...`), the
  *   load balancer's routes and the published ports; networks come from the workloads' membership.
  *
- * The README embeds some of them between `<!-- diagram:<stack> -->` markers; the script refreshes those
- * blocks too. `test/diagrams.test.ts` renders the same text in memory and fails when a committed file
+ * The architecture page, docs/architecture/README.md, embeds some of them between `<!-- diagram:<stack> -->`
+ * markers; the script refreshes those blocks too. `test/diagrams.test.ts` renders the same text in memory and fails when a committed file
  * or an embedded block is stale.
  */
 import * as fs from 'fs';
@@ -125,29 +125,32 @@ export function diagramsOf(scope: IConstruct): StackDiagram[] {
     .map((stack) => ({ stack: stack.node.id, file: path.join(DIAGRAM_DIR, `${stack.node.id}.md`), markdown: render(graphOf(stack)) }));
 }
 
-/** Marks a diagram embedded in the README: `<!-- diagram:<stack> -->`, the mermaid block, `<!-- /diagram:<stack> -->`. */
+/** The page that embeds some of the diagrams (GitHub shows it below the folder's file list). */
+export const DIAGRAM_PAGE = path.join(DIAGRAM_DIR, 'README.md');
+
+/** Marks an embedded diagram: `<!-- diagram:<stack> -->`, the mermaid block, `<!-- /diagram:<stack> -->`. */
 const EMBED_RE = /(<!-- diagram:([a-z][a-z0-9-]*) -->\n)([\s\S]*?)(\n<!-- \/diagram:\2 -->)/g;
 
-/** The Mermaid block of a generated file, as embedded in the README. */
+/** The Mermaid block of a generated file, as embedded in {@link DIAGRAM_PAGE}. */
 export function mermaidBlock(markdown: string): string {
   const m = /```mermaid\n[\s\S]*?\n```/.exec(markdown);
   if (!m) throw new Error('generated diagram has no mermaid block');
   return m[0];
 }
 
-/** The stacks whose diagram `readme` embeds between markers. */
-export function embeddedStacks(readme: string): string[] {
-  return [...readme.matchAll(EMBED_RE)].map((m) => m[2]);
+/** The stacks whose diagram `page` embeds between markers. */
+export function embeddedStacks(page: string): string[] {
+  return [...page.matchAll(EMBED_RE)].map((m) => m[2]);
 }
 
 /**
- * `readme` with every embedded diagram replaced by the current one; throws for a marker naming a
+ * `page` with every embedded diagram replaced by the current one; throws for a marker naming a
  * stack that has no diagram.
  */
-export function updateReadme(readme: string, diagrams: readonly StackDiagram[]): string {
-  return readme.replace(EMBED_RE, (_all, open: string, stack: string, _old: string, close: string) => {
+export function updateEmbeddedDiagrams(page: string, diagrams: readonly StackDiagram[]): string {
+  return page.replace(EMBED_RE, (_all, open: string, stack: string, _old: string, close: string) => {
     const d = diagrams.find((x) => x.stack === stack);
-    if (!d) throw new Error(`README.md embeds the diagram of '${stack}', which is not a stack of the configuration; fix: remove the block or add the stack`);
+    if (!d) throw new Error(`${DIAGRAM_PAGE} embeds the diagram of '${stack}', which is not a stack of the configuration; fix: remove the block or add the stack`);
     return `${open}${mermaidBlock(d.markdown)}${close}`;
   });
 }
@@ -724,10 +727,10 @@ function main(): void {
     process.stdout.write(`${before === text ? 'unchanged' : 'wrote'} ${file}\n`);
   };
   for (const d of diagrams) write(d.file, d.markdown);
-  const readme = path.join(root, 'README.md');
-  if (fs.existsSync(readme)) {
-    const text = fs.readFileSync(readme, 'utf8');
-    if (embeddedStacks(text).length > 0) write('README.md', updateReadme(text, diagrams));
+  const page = path.join(root, DIAGRAM_PAGE);
+  if (fs.existsSync(page)) {
+    const text = fs.readFileSync(page, 'utf8');
+    if (embeddedStacks(text).length > 0) write(DIAGRAM_PAGE, updateEmbeddedDiagrams(text, diagrams));
   }
 }
 

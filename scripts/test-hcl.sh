@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The exit path (README: Leaving cdktf): `cdktf synth --hcl` writes plain Terraform HCL for every stack, offline.
+# The exit path (docs/leaving-cdktf.md): `cdktf synth --hcl` writes plain Terraform HCL for every stack, offline.
 #
 #   npm run test:hcl
 #
@@ -80,6 +80,6 @@ for stack in $stacks; do
   fi
 done
 
-[ "$known" -eq 0 ] || echo "test-hcl: $known stack(s) hit the known cdktf HCL escaping bug (README: Leaving cdktf)"
+[ "$known" -eq 0 ] || echo "test-hcl: $known stack(s) hit the known cdktf HCL escaping bug (docs/leaving-cdktf.md)"
 echo "test-hcl: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

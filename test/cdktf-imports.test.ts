@@ -18,7 +18,7 @@ const SOURCE_RE = /\.(ts|tsx|mts|cts|js|mjs|cjs)$/;
 const ALLOWED: Readonly<Record<string, string>> = {
   [LAYER]: 'the layer itself',
   'test/': 'tests use Testing and the jest matchers (the brief of issue 7 exempts test/)',
-  'examples/': 'user-side code: the README example and the consumer project import cdktf as an app of their own does',
+  'examples/': 'user-side code: the docs example and the consumer project import cdktf as an app of their own does',
   'scripts/bench.js': 'writes the source of a separate cdktf-init-style project as a string (the baseline it measures)',
 };
 

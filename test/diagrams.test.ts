@@ -1,11 +1,11 @@
 /**
- * The committed architecture diagrams (docs/architecture/<stack>.md, and the blocks the README embeds)
+ * The committed architecture diagrams (docs/architecture/<stack>.md, and the blocks docs/architecture/README.md embeds)
  * are what `npm run diagram` would write now, for every stack of the default webcluster.yaml.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadConfig } from '../config/load';
-import { DIAGRAM_DIR, diagramsForConfig, embeddedStacks, GENERATED_MARKER, mermaidBlock, staleFiles, updateReadme, type StackDiagram } from '../scripts/diagram';
+import { DIAGRAM_DIR, DIAGRAM_PAGE, diagramsForConfig, embeddedStacks, GENERATED_MARKER, mermaidBlock, staleFiles, updateEmbeddedDiagrams, type StackDiagram } from '../scripts/diagram';
 
 const root = path.resolve(__dirname, '..');
 const config = path.join(root, 'webcluster.yaml');
@@ -35,10 +35,10 @@ describe('architecture diagrams (npm run diagram)', () => {
     if (problems.length + stale.length > 0) throw new Error([...problems, ...stale].join('\n'));
   });
 
-  test('the README embeds the Shopware diagrams, up to date', () => {
-    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
-    expect(embeddedStacks(readme)).toEqual(expect.arrayContaining(['shopware-aws', 'shopware-docker']));
-    if (updateReadme(readme, diagrams) !== readme) throw new Error(`README.md: an embedded diagram is out of date; ${FIX}`);
+  test('the architecture page embeds the Shopware diagrams, up to date', () => {
+    const page = fs.readFileSync(path.join(root, DIAGRAM_PAGE), 'utf8');
+    expect(embeddedStacks(page)).toEqual(expect.arrayContaining(['shopware-aws', 'shopware-docker']));
+    if (updateEmbeddedDiagrams(page, diagrams) !== page) throw new Error(`${DIAGRAM_PAGE}: an embedded diagram is out of date; ${FIX}`);
   });
 
   test('the AWS diagram shows tiers, zones, security-group rules and IAM grants', () => {

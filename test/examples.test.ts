@@ -1,5 +1,5 @@
 /**
- * The README's composition example synthesizes, and the README shows it as it is in examples/.
+ * The composition example of docs/constructs.md synthesizes, and the page shows it as it is in examples/.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -20,11 +20,11 @@ describe('examples', () => {
     expect(rules.some((r) => r.from_port === 3306)).toBe(true);
   });
 
-  test('the README embeds the example block verbatim', () => {
+  test('docs/constructs.md embeds the example block verbatim', () => {
     const source = fs.readFileSync(path.join(root, 'examples', 'compose-in-code.ts'), 'utf8');
     const block = /\/\/ DOCS_BLOCK_START:compose\n([\s\S]*?)\/\/ DOCS_BLOCK_END:compose/.exec(source)?.[1];
     expect(block).toBeDefined();
-    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
-    expect(readme).toContain(block?.trim());
+    const page = fs.readFileSync(path.join(root, 'docs', 'constructs.md'), 'utf8');
+    expect(page).toContain(block?.trim());
   });
 });

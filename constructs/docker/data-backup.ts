@@ -201,7 +201,7 @@ interface JobSpec {
  * health check fails when a unit's last successful backup is older than two intervals, so
  * `docker ps` / `docker service ps` show failing backups. `docker exec <job> webcluster-backup now`
  * backs up at once (before an upgrade), `webcluster-backup list` lists, and `webcluster-restore <file>`
- * restores (README, "Backups").
+ * restores (docs/backups.md).
  *
  * Targets: a host directory (`hostPath`, bind-mounted at `/backups`), or an S3 bucket: the job then
  * writes into a spool volume `<prefix>-backup-<store>-spool`, and an uploader

@@ -24,7 +24,7 @@ const ID = 'HttpCache';
 /** Name of the app workload of the Docker stack (AppServerGroup's default), a DNS alias of every app container. */
 const DOCKER_APP_NAME = 'app';
 
-/** The environment Ibexa reads (HTTPCACHE_PURGE_SERVER takes several servers comma-separated, see the README). */
+/** The environment Ibexa reads (HTTPCACHE_PURGE_SERVER takes several servers comma-separated, see docs/apps/ibexa.md). */
 function environment(purgeServers: string): Record<string, string> {
   return { HTTPCACHE_PURGE_TYPE: 'varnish', HTTPCACHE_PURGE_SERVER: purgeServers };
 }

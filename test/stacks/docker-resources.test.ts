@@ -107,11 +107,11 @@ describe('resources: in webcluster.yaml', () => {
   });
 });
 
-describe('the README sizing table', () => {
+describe('the sizing table of docs/docker.md', () => {
   test('lists every default size as the code has it', () => {
-    const readme = fs.readFileSync(path.resolve(__dirname, '..', '..', 'README.md'), 'utf8');
+    const page = fs.readFileSync(path.resolve(__dirname, '..', '..', 'docs', 'docker.md'), 'utf8');
     const rows = new Map(
-      [...readme.matchAll(/^\| `([a-zA-Z.]+)`[^|]*\| (\d+) \| (\d+) \| ([\d.]+) \|/gm)].map((m) => [m[1], { memoryMb: Number(m[2]), reservationMb: Number(m[3]), cpus: Number(m[4]) }]),
+      [...page.matchAll(/^\| `([a-zA-Z.]+)`[^|]*\| (\d+) \| (\d+) \| ([\d.]+) \|/gm)].map((m) => [m[1], { memoryMb: Number(m[2]), reservationMb: Number(m[3]), cpus: Number(m[4]) }]),
     );
     const { redis, task: _task, ...roles } = DEFAULT_RESOURCES;
     const expected: [string, { memoryMb: number; cpus: number }, boolean][] = [
