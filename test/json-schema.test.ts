@@ -2,8 +2,12 @@
  * webcluster.schema.json (the JSON Schema editors read for webcluster.yaml) is what `npm run schema`
  * generates from the zod schema now, describes the input side, and every configuration file points at it.
  */
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
 import * as fs from 'fs';
 import * as path from 'path';
+import { parse } from 'yaml';
+import { ConfigError, parseConfig } from '../config/load';
 import { JSON_SCHEMA_FILE, webclusterJsonSchema, webclusterJsonSchemaText } from '../config/json-schema';
 
 const root = path.resolve(__dirname, '..');
@@ -92,4 +96,61 @@ describe('webcluster.schema.json (npm run schema)', () => {
     expect(pkg.files).toContain(JSON_SCHEMA_FILE);
     expect(pkg.exports[`./${JSON_SCHEMA_FILE}`]).toBe(`./${JSON_SCHEMA_FILE}`);
   });
+
+  describe('a JSON Schema validator (ajv) and the synth agree on real files', () => {
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    addFormats(ajv); // the formats the schema uses (email, uri, ...), checked rather than ignored
+    const validate = ajv.compile(schema);
+    const ajvErrors = (data: unknown): string[] =>
+      validate(data) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`);
+    const zodAccepts = (text: string): boolean => {
+      try {
+        parseConfig(text, 'webcluster.yaml');
+        return true;
+      } catch (err) {
+        if (err instanceof ConfigError) return false;
+        throw err;
+      }
+    };
+    /** webcluster.yaml, the config files, and every `yaml` block of the docs that is a whole configuration. */
+    const documents = (): Array<[string, string]> => {
+      const docs = [path.join(root, 'README.md'), ...walkMarkdown(path.join(root, 'docs'))];
+      const blocks = docs.flatMap((file) =>
+        [...fs.readFileSync(file, 'utf8').matchAll(/^```yaml\n([\s\S]*?)^```/gm)]
+          .map((m, i): [string, string] => [`${path.relative(root, file)} yaml block ${i + 1}`, m[1]])
+          .filter(([, text]) => /^environments:/m.test(text)),
+      );
+      return [...configFiles().map((f): [string, string] => [f, fs.readFileSync(path.join(root, f), 'utf8')]), ...blocks];
+    };
+
+    test('every configuration the synth accepts is valid against the schema', () => {
+      const files = documents();
+      expect(files.length).toBeGreaterThanOrEqual(3);
+      const problems = files.flatMap(([name, text]) => {
+        if (!zodAccepts(text)) return [`${name}: the synth refuses it (fix the example)`];
+        return ajvErrors(parse(text)).map((e) => `${name}: ${e}`);
+      });
+      expect(problems).toEqual([]);
+    });
+
+    test.each<[string, (env: Json) => void]>([
+      ['an unknown key', (env) => (env.zonenames = ['eu-central-1a'])],
+      ['one availability zone', (env) => (env.availabilityZones = 1)],
+      ['workers as a word', (env) => (env.workers = 'two')],
+      ['no name', (env) => delete env.name],
+      ['an unknown app', (env) => (env.app = 'magento')],
+    ])('both refuse %s', (_name, mutate) => {
+      const data = parse(fs.readFileSync(path.join(root, 'webcluster.yaml'), 'utf8')) as Json;
+      mutate(data.environments[0]);
+      expect(ajvErrors(data)).not.toEqual([]);
+      expect(zodAccepts(JSON.stringify(data))).toBe(false);
+    });
+  });
 });
+
+function walkMarkdown(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const full = path.join(dir, e.name);
+    return e.isDirectory() ? walkMarkdown(full) : e.name.endsWith('.md') ? [full] : [];
+  });
+}

@@ -5,20 +5,11 @@
  * `-2` ... for repeated headings).
  */
 import * as fs from 'fs';
+import MarkdownIt from 'markdown-it';
+import type Token from 'markdown-it/lib/token.mjs';
 import * as path from 'path';
 
-interface Token {
-  type: string;
-  tag: string;
-  content: string;
-  attrs: [string, string][] | null;
-  children: Token[] | null;
-}
-interface MarkdownIt {
-  parse(src: string, env: object): Token[];
-}
-const markdownIt = require('markdown-it') as (options: { html: boolean }) => MarkdownIt;
-const md = markdownIt({ html: true });
+const md = new MarkdownIt({ html: true });
 
 /** GitHub's anchor of a heading text (without the `#`), before de-duplication. */
 export function githubSlug(text: string): string {

@@ -125,14 +125,20 @@ describe('npm pack → install into a fresh consumer → tsc → synth (npm run 
     }
   });
 
-  test('the tarball holds the compiled library with declarations, the README, the JSON Schema and nothing else', () => {
+  test('the tarball holds the compiled library with declarations, the README and its docs pages, the JSON Schema and nothing else', () => {
     const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' })
       .trim()
       .split('\n')
       .map((f) => f.replace(/^package\//, ''));
-    const outside = files.filter((f) => !f.startsWith('lib/') && !['package.json', 'README.md', 'LICENSE', 'webcluster.schema.json'].includes(f));
+    const outside = files.filter(
+      (f) => !f.startsWith('lib/') && !/^docs\/.+\.md$/.test(f) && !['package.json', 'README.md', 'LICENSE', 'webcluster.schema.json'].includes(f),
+    );
     expect(outside).toEqual([]);
     expect(files).toContain('webcluster.schema.json');
+    // The README's links into docs/ work on the registry's page and in node_modules too.
+    const readmeLinks = [...fs.readFileSync(path.join(root, 'README.md'), 'utf8').matchAll(/\]\((docs\/[^)#\s]+\.md)/g)].map((m) => m[1]);
+    expect(readmeLinks.length).toBeGreaterThan(0);
+    expect(readmeLinks.filter((link) => !files.includes(link))).toEqual([]);
     expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
     for (const f of ['lib/index.js', 'lib/index.d.ts', 'lib/constructs/aws/load-balancer.js', 'lib/constructs/aws/load-balancer.d.ts', 'lib/stacks/aws-vm-stack.d.ts', 'lib/config/load.js']) {
       expect(files).toContain(f);
