@@ -601,6 +601,7 @@ const dockerImagesSchema = z.strictObject({
     fix: "rename it to images.s3Client and give an image with /bin/sh and curl >= 7.75, e.g. 'curlimages/curl:8.11.1'",
   }).optional(),
   fluentBit: pinnedImage('Fluent Bit').optional(),
+  busybox: pinnedImage("BusyBox for Fluent Bit's health check (an image with a statically linked /bin/busybox)").optional(),
 });
 
 const dockerEnvironmentFields = z

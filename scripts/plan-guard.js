@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 /**
  * Plan guard: reads a Terraform plan as JSON (`terraform show -json <planfile>`), prints how many
- * resources of each type would be created, updated, replaced and deleted, and fails when a stateful
- * resource (database, cache, bucket, file system, Docker volume) would be deleted or replaced.
+ * resources of each type would be created, updated, replaced and deleted, and fails when a resource
+ * whose loss cannot be undone would be deleted or replaced: data stores (database, cache, bucket,
+ * file system, volume), generated secrets, keys, log groups and public addresses.
  *
- *   npm run plan-guard -- plan.json                     # fail on stateful deletes/replacements
+ *   npm run plan-guard -- plan.json                     # fail on protected deletes/replacements
  *   npm run plan-guard -- plan.json --stack shop-dev    # allowed when that environment has allowDestroy: true
  *   npm run plan-guard -- plan.json --allow-destroy     # allowed, e.g. for a reviewed one-off change
  *   terraform show -json plan | npm run plan-guard -- -
@@ -12,24 +13,50 @@
  * --stack <name> reads the environment from --config <file>, else $WEBCLUSTER_CONFIG, else
  * ./webcluster.yaml (only its `allowDestroy`; the file is validated by `npm run synth`).
  *
- * Exit codes: 0 fine, 1 a stateful resource would be deleted or replaced, 2 bad usage or input.
+ * Exit codes: 0 fine, 1 a protected resource would be deleted or replaced, 2 bad usage or input.
  * Plain Node (no build step), so CI can run it on any checkout.
  */
 'use strict';
 const fs = require('fs');
 const path = require('path');
 
-/** Types whose replacement or deletion loses data; kept equal to policies/stateful.ts (a test checks it). */
-const STATEFUL_TYPES = [
-  'aws_rds_cluster',
-  'aws_rds_cluster_instance',
-  'aws_db_instance',
-  'aws_elasticache_replication_group',
-  'aws_s3_bucket',
-  'aws_efs_file_system',
-  'aws_ebs_volume',
-  'docker_volume',
-];
+/**
+ * Types whose deletion or replacement loses something that cannot be made again, with what is lost
+ * (given the resource change, for types whose loss depends on its values). Kept equal to
+ * IRREVERSIBLE_RESOURCE_TYPES of policies/stateful.ts (a test checks it).
+ */
+const PROTECTED = {
+  aws_rds_cluster: () => "the database's data (restore from a snapshot to a new cluster)",
+  aws_rds_cluster_instance: () => 'a database instance (a replacement of the writer fails over and drops connections)',
+  aws_db_instance: () => "the database's data (restore from a snapshot to a new instance)",
+  aws_elasticache_replication_group: () => 'the Redis data (queues, sessions, locks)',
+  aws_s3_bucket: () => 'every object in the bucket',
+  aws_efs_file_system: () => 'every file on the file system',
+  aws_ebs_volume: () => 'the data on the volume (only what the last snapshot holds survives)',
+  docker_volume: () => 'the data in the volume',
+  aws_ebs_snapshot: () => 'the snapshot, a backup',
+  aws_db_cluster_snapshot: () => 'the snapshot, a backup',
+  aws_secretsmanager_secret: (rc) => {
+    const days = rc.change && rc.change.before ? rc.change.before.recovery_window_in_days : undefined;
+    const window =
+      days === 0
+        ? 'it is deleted at once (recovery window 0)'
+        : `deleting only schedules deletion: within the recovery window (${days === undefined ? 30 : days} days) aws secretsmanager restore-secret brings it back, but Terraform no longer manages it`;
+    return `the generated secret value (app secret, credentials or key file): the hosts generate a new one, which no longer matches sessions, encrypted data, database users or replica set members; ${window}`;
+  },
+  aws_ssm_parameter: (rc) => {
+    const before = rc.change && rc.change.before;
+    return before && before.type === 'SecureString' ? 'the secret value stored in the parameter' : undefined;
+  },
+  aws_kms_key: () => 'the key: everything encrypted with it becomes unreadable once its deletion window ends (aws kms cancel-key-deletion stops it until then)',
+  aws_cloudwatch_log_group: () => 'every log event in the group (audit, error, access and flow logs within their retention)',
+  aws_eip: () => 'the public address: a new one is assigned, and allow lists or DNS entries outside this stack that name the old one break',
+  random_password: () => 'the generated password: whatever uses it no longer matches',
+  random_id: () => 'the generated id: names or keys derived from it change',
+  tls_private_key: () => 'the private key: certificates and trust built on it no longer match',
+};
+/** The protected types. */
+const PROTECTED_TYPES = Object.keys(PROTECTED);
 
 const USAGE = 'usage: npm run plan-guard -- <plan.json | -> [--stack <environment>] [--config <webcluster.yaml>] [--allow-destroy]';
 
@@ -75,7 +102,7 @@ function explain(rc, kind) {
 }
 
 /**
- * Analyses a parsed plan. Returns the per-type summary, the offending stateful changes and the
+ * Analyses a parsed plan. Returns the per-type summary, the offending changes of protected resources and the
  * total counts. `allowDestroy` only changes whether offenders fail.
  */
 function analyzePlan(plan) {
@@ -95,9 +122,10 @@ function analyzePlan(plan) {
     const counts = byType.get(rc.type) || { create: 0, update: 0, replace: 0, delete: 0 };
     counts[kind] += 1;
     byType.set(rc.type, counts);
-    if ((kind === 'delete' || kind === 'replace') && STATEFUL_TYPES.includes(rc.type)) {
+    const lost = (kind === 'delete' || kind === 'replace') && Object.prototype.hasOwnProperty.call(PROTECTED, rc.type) ? PROTECTED[rc.type](rc) : undefined;
+    if (lost) {
       const address = rc.deposed ? `${rc.address} (deposed object ${rc.deposed})` : rc.address;
-      offenders.push({ address, type: rc.type, kind, reason: explain(rc, kind) });
+      offenders.push({ address, type: rc.type, kind, lost, reason: explain(rc, kind) });
     }
   }
   const types = [...byType.keys()].sort();
@@ -122,7 +150,7 @@ function formatSummary(label, result) {
 
 /** One line per offender. */
 function formatOffender(o) {
-  return `plan-guard: ${o.address} (${o.type}) would be ${o.kind === 'replace' ? 'replaced' : 'deleted'}: ${o.reason}`;
+  return `plan-guard: ${o.address} (${o.type}) would be ${o.kind === 'replace' ? 'replaced' : 'deleted'}, losing ${o.lost}: ${o.reason}`;
 }
 
 /** Whether the environment `stack` of the configuration file sets `allowDestroy: true`. */
@@ -202,12 +230,12 @@ function main(argv) {
   }
   for (const o of result.offenders) process.stderr.write(`${formatOffender(o)}\n`);
   process.stderr.write(
-    `plan-guard: ${result.offenders.length} stateful resource(s) would lose their data; fix the change, or for a dev/test environment set allowDestroy: true (or pass --allow-destroy after review)\n`,
+    `plan-guard: ${result.offenders.length} resource(s) would be lost for good; fix the change, or, when the loss is intended, back up what you need and run the guard with --allow-destroy after review (a dev/test environment may set allowDestroy: true)\n`,
   );
   return 1;
 }
 
-module.exports = { STATEFUL_TYPES, analyzePlan, formatSummary, formatOffender };
+module.exports = { PROTECTED_TYPES, analyzePlan, formatSummary, formatOffender };
 
 if (require.main === module) {
   try {

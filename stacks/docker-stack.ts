@@ -80,6 +80,8 @@ export interface DockerImages {
   readonly s3Client?: string;
   /** @default - LogShipping's default Fluent Bit image */
   readonly fluentBit?: string;
+  /** Static BusyBox for Fluent Bit's health check (`/bin/busybox`). @default - LogShipping's default BusyBox image */
+  readonly busybox?: string;
 }
 
 /** Backups of a {@link DockerStack}'s data stores ({@link DataBackup}). */
@@ -267,7 +269,7 @@ export class DockerStack extends TerraformStack {
     const resources = props.resources ?? {};
     const cluster = this.cluster;
     // First, so every workload created after it logs through it.
-    this.logs = new LogShipping(this, 'Logs', { cluster, image: images.fluentBit, resources: resources.logs });
+    this.logs = new LogShipping(this, 'Logs', { cluster, image: images.fluentBit, healthcheckToolImage: images.busybox, resources: resources.logs });
 
     this.loadBalancer = new LoadBalancer(this, 'LoadBalancer', {
       cluster,
@@ -362,6 +364,7 @@ export class DockerStack extends TerraformStack {
       workerCommand: profile.container.workerCommand.length > 0 ? profile.container.workerCommand : undefined,
       workers: profile.container.workerCommand.length > 0 ? props.workers : 0,
       schedulerCommand: profile.container.schedulerCommand,
+      schedulerProcess: profile.container.schedulerProcess,
       initCommand: profile.container.initCommand,
       dependsOn: dataStores,
       volumes,

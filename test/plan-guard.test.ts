@@ -1,12 +1,14 @@
 /**
  * scripts/plan-guard.js, run as CI runs it (a child process) on realistic `terraform show -json`
- * plans: it flags every plan that deletes or replaces a stateful resource and no other.
+ * plans: it flags every plan that deletes or replaces a resource whose loss cannot be undone, and
+ * no other; every resource type of the default stacks is classified.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { STATEFUL_RESOURCE_TYPES } from '../policies/stateful';
+import { IRREVERSIBLE_RESOURCE_TYPES, RECREATABLE_RESOURCE_TYPES } from '../policies/stateful';
+import { synthDefaultStacks } from './stacks/default-stacks';
 
 const ROOT = path.resolve(__dirname, '..');
 const SCRIPT = path.join(ROOT, 'scripts', 'plan-guard.js');
@@ -29,7 +31,25 @@ function guard(args: string[], options: { input?: string; env?: NodeJS.ProcessEn
 }
 
 const plan = (name: string): string => path.join(PLANS, name);
-const offenderLines = (r: Run): string[] => r.stderr.split('\n').filter((l) => / would be (deleted|replaced): /.test(l));
+const offenderLines = (r: Run): string[] => r.stderr.split('\n').filter((l) => / would be (deleted|replaced), losing /.test(l));
+
+/** A plan in `terraform show -json` form with one change of `type`, written for stdin. */
+function onePlan(type: string, actions: string[], before: Record<string, unknown>, actionReason?: string): string {
+  return JSON.stringify({
+    format_version: '1.2',
+    terraform_version: '1.11.4',
+    resource_changes: [
+      {
+        address: `${type}.Resource_0A1B2C3D`,
+        mode: 'managed',
+        type,
+        name: 'Resource_0A1B2C3D',
+        change: { actions, before, after: actions.includes('create') ? before : null, after_unknown: {}, replace_paths: actions.length > 1 ? [['name']] : undefined },
+        action_reason: actionReason ?? (actions.length > 1 ? 'replace_because_cannot_update' : 'delete_because_no_resource_config'),
+      },
+    ],
+  });
+}
 
 describe('plans without stateful deletes or replacements pass', () => {
   test.each(['create-only.json', 'update-in-place.json', 'replace-stateless-instance.json'])('%s', (name) => {
@@ -55,15 +75,15 @@ describe('plans without stateful deletes or replacements pass', () => {
   });
 });
 
-describe('stateful deletes and replacements fail, one line per offender', () => {
+describe('deletes and replacements of protected resources fail, one line per offender, saying what is lost', () => {
   test('replace of the database cluster and its instance', () => {
     const r = guard([plan('replace-db-cluster.json')]);
     expect(r.status).toBe(1);
     expect(offenderLines(r)).toEqual([
-      'plan-guard: aws_rds_cluster.Database_B269D8BB (aws_rds_cluster) would be replaced: storage_encrypted cannot be changed in place; ' +
-        'fix: revert that change, or migrate the data to a new resource first',
-      'plan-guard: aws_rds_cluster_instance.Database_Writer_2C00925F (aws_rds_cluster_instance) would be replaced: cluster_identifier cannot be changed in place; ' +
-        'fix: revert that change, or migrate the data to a new resource first',
+      "plan-guard: aws_rds_cluster.Database_B269D8BB (aws_rds_cluster) would be replaced, losing the database's data (restore from a snapshot to a new cluster): " +
+        'storage_encrypted cannot be changed in place; fix: revert that change, or migrate the data to a new resource first',
+      'plan-guard: aws_rds_cluster_instance.Database_Writer_2C00925F (aws_rds_cluster_instance) would be replaced, losing a database instance ' +
+        '(a replacement of the writer fails over and drops connections): cluster_identifier cannot be changed in place; fix: revert that change, or migrate the data to a new resource first',
     ]);
   });
 
@@ -71,14 +91,72 @@ describe('stateful deletes and replacements fail, one line per offender', () => 
     const r = guard([plan('delete-bucket.json')]);
     expect(r.status).toBe(1);
     expect(offenderLines(r)).toEqual([
-      expect.stringMatching(/^plan-guard: aws_s3_bucket\.Storage_Private_7A5C981A \(aws_s3_bucket\) would be deleted: it is no longer in the configuration .*moveFromId/),
+      expect.stringMatching(/^plan-guard: aws_s3_bucket\.Storage_Private_7A5C981A \(aws_s3_bucket\) would be deleted, losing every object in the bucket: it is no longer in the configuration .*moveFromId/),
     ]);
   });
 
   test('replace of a Docker data volume', () => {
     const r = guard([plan('replace-docker-volume.json')]);
     expect(r.status).toBe(1);
-    expect(offenderLines(r)).toEqual([expect.stringMatching(/^plan-guard: docker_volume\.Database_DataVolume_349845D8 \(docker_volume\) would be replaced: name /)]);
+    expect(offenderLines(r)).toEqual([expect.stringMatching(/^plan-guard: docker_volume\.Database_DataVolume_349845D8 \(docker_volume\) would be replaced, losing the data in the volume: name /)]);
+  });
+
+  test('delete of the app secret (a renamed construct) names the recovery window and how to proceed; its successor being created passes', () => {
+    const r = guard([plan('delete-app-secret.json')]);
+    expect(r.status).toBe(1);
+    expect(offenderLines(r)).toEqual([
+      'plan-guard: aws_secretsmanager_secret.AppSecret (aws_secretsmanager_secret) would be deleted, losing the generated secret value (app secret, credentials or key file): ' +
+        'the hosts generate a new one, which no longer matches sessions, encrypted data, database users or replica set members; deleting only schedules deletion: ' +
+        'within the recovery window (30 days) aws secretsmanager restore-secret brings it back, but Terraform no longer manages it: ' +
+        'it is no longer in the configuration (a renamed construct ID or a removed construct); fix: restore the construct ID, or keep the state with moveFromId()/moveTo() (see test/stable-addresses.test.ts)',
+    ]);
+    expect(r.stderr).toContain('plan-guard: 1 resource(s) would be lost for good; fix the change, or, when the loss is intended, back up what you need and run the guard with --allow-destroy after review');
+  });
+
+  test('a secret without a recovery window is said to go at once', () => {
+    const r = guard(['-'], { input: onePlan('aws_secretsmanager_secret', ['delete', 'create'], { name: 'shop/key-file', recovery_window_in_days: 0 }) });
+    expect(r.status).toBe(1);
+    expect(offenderLines(r)).toEqual([expect.stringContaining('would be replaced, losing the generated secret value (app secret, credentials or key file): the hosts generate a new one, which no longer matches sessions, encrypted data, database users or replica set members; it is deleted at once (recovery window 0): name cannot be changed in place')]);
+  });
+
+  test('an SSM SecureString parameter is protected, a plain String parameter (rendered configuration) is not', () => {
+    const secure = guard(['-'], { input: onePlan('aws_ssm_parameter', ['delete'], { name: '/shop/app-secret', type: 'SecureString' }) });
+    expect(secure.status).toBe(1);
+    expect(offenderLines(secure)).toEqual([expect.stringContaining('(aws_ssm_parameter) would be deleted, losing the secret value stored in the parameter: ')]);
+    const plain = guard(['-'], { input: onePlan('aws_ssm_parameter', ['delete'], { name: '/webcluster/shop/log-agent-config', type: 'String' }) });
+    expect(plain.status).toBe(0);
+    expect(plain.stderr).toBe('');
+  });
+
+  test('a KMS key: what becomes unreadable and how to stop the deletion', () => {
+    const r = guard(['-'], { input: onePlan('aws_kms_key', ['delete'], { key_id: '1234abcd-12ab-34cd-56ef-1234567890ab', deletion_window_in_days: 30 }) });
+    expect(r.status).toBe(1);
+    expect(offenderLines(r)).toEqual([expect.stringContaining('(aws_kms_key) would be deleted, losing the key: everything encrypted with it becomes unreadable once its deletion window ends (aws kms cancel-key-deletion stops it until then): ')]);
+  });
+
+  test('a log group loses its log events', () => {
+    const r = guard(['-'], { input: onePlan('aws_cloudwatch_log_group', ['delete', 'create'], { name: '/aws/rds/cluster/shop-database/audit', retention_in_days: 365 }) });
+    expect(r.status).toBe(1);
+    expect(offenderLines(r)).toEqual([expect.stringContaining('(aws_cloudwatch_log_group) would be replaced, losing every log event in the group (audit, error, access and flow logs within their retention): ')]);
+  });
+
+  test('an Elastic IP loses its public address', () => {
+    const r = guard(['-'], { input: onePlan('aws_eip', ['delete', 'create'], { domain: 'vpc', public_ip: '203.0.113.7' }) });
+    expect(r.status).toBe(1);
+    expect(offenderLines(r)).toEqual([expect.stringContaining('(aws_eip) would be replaced, losing the public address: a new one is assigned')]);
+  });
+
+  test.each([
+    ['random_password', 'the generated password'],
+    ['random_id', 'the generated id'],
+    ['tls_private_key', 'the private key'],
+    ['aws_ebs_snapshot', 'the snapshot, a backup'],
+    ['aws_ebs_volume', 'the data on the volume (only what the last snapshot holds survives)'],
+    ['aws_efs_file_system', 'every file on the file system'],
+  ])('generated values, storage and backups: %s is protected', (type, lost) => {
+    const r = guard(['-'], { input: onePlan(type, ['delete'], { id: 'x' }) });
+    expect(r.status).toBe(1);
+    expect(offenderLines(r)).toEqual([expect.stringContaining(`(${type}) would be deleted, losing ${lost}: `)]);
   });
 
   test('the plan can come from stdin', () => {
@@ -104,7 +182,7 @@ describe('allowing destroy', () => {
   test('--allow-destroy passes and still lists what would be lost', () => {
     const r = guard([plan('delete-bucket.json'), '--allow-destroy']);
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain('aws_s3_bucket.Storage_Private_7A5C981A (aws_s3_bucket) would be deleted: ');
+    expect(r.stdout).toContain('aws_s3_bucket.Storage_Private_7A5C981A (aws_s3_bucket) would be deleted, losing every object in the bucket: ');
     expect(r.stdout).toContain('(allowed by --allow-destroy)');
   });
 
@@ -146,7 +224,25 @@ describe('bad input', () => {
   });
 });
 
-test('the stateful types are the ones of policies/stateful.ts', () => {
-  const script = require(SCRIPT) as { STATEFUL_TYPES: string[] }; // the script is CommonJS, not a module with types
-  expect(script.STATEFUL_TYPES).toEqual([...STATEFUL_RESOURCE_TYPES]);
+describe('classification of resource types', () => {
+  test('the protected types are the irreversible ones of policies/stateful.ts', () => {
+    const script = require(SCRIPT) as { PROTECTED_TYPES: string[] }; // the script is CommonJS, not a module with types
+    expect(script.PROTECTED_TYPES).toEqual([...IRREVERSIBLE_RESOURCE_TYPES]);
+  });
+
+  test('no type is both protected and recreatable', () => {
+    const irreversible: readonly string[] = IRREVERSIBLE_RESOURCE_TYPES;
+    expect(Object.keys(RECREATABLE_RESOURCE_TYPES).filter((t) => irreversible.includes(t))).toEqual([]);
+  });
+
+  test('every resource type of every default stack is classified as protected or recreatable (policies/stateful.ts)', () => {
+    const irreversible: readonly string[] = IRREVERSIBLE_RESOURCE_TYPES;
+    const stacks = [...synthDefaultStacks('aws'), ...synthDefaultStacks('docker')];
+    expect(stacks.length).toBeGreaterThanOrEqual(7);
+    const types = new Set(stacks.flatMap((s) => Object.keys(s.json.resource ?? {})));
+    expect(types).toContain('aws_secretsmanager_secret');
+    expect(types).toContain('docker_service');
+    const unclassified = [...types].filter((t) => !irreversible.includes(t) && !(t in RECREATABLE_RESOURCE_TYPES)).sort();
+    expect(unclassified).toEqual([]);
+  });
 });

@@ -11,6 +11,7 @@ import type { DockerCluster } from './docker-cluster';
 import type { DockerConnections } from './docker-connections';
 import type { LoadBalancer, LoadBalancerTarget } from './load-balancer';
 import { CompositeConnections } from './private/composite-connections';
+import { defaultProcessText, processCheckFile, processHealthcheck } from './private/process-check';
 import type { WorkloadHealthcheck, WorkloadSecret, WorkloadVolume } from './runtime';
 import { Workload } from './workload';
 
@@ -65,6 +66,12 @@ export interface AppServerGroupProps {
    */
   readonly workerCommand?: string[];
   /**
+   * Text the workers' health check looks for in the command lines of their processes: healthy
+   * while such a process runs and is neither stopped nor a zombie.
+   * @default - the worker command's arguments joined by spaces (the command itself when it has none)
+   */
+  readonly workerProcess?: string;
+  /**
    * Worker containers (0 to 50).
    * @default 2 when `workerCommand` is set, else 0
    */
@@ -75,6 +82,12 @@ export interface AppServerGroupProps {
    * @default - no scheduler container
    */
   readonly schedulerCommand?: string[];
+  /**
+   * Text the scheduler's health check looks for in the command lines of its processes; set it when
+   * the command hands over to another program (`exec supervisord -n`).
+   * @default - the scheduler command's arguments joined by spaces (the command itself when it has none)
+   */
+  readonly schedulerProcess?: string;
   /**
    * One-shot, idempotent setup/migration command; app, workers and scheduler start only after it
    * exited 0.
@@ -212,7 +225,17 @@ export class AppServerGroup extends Construct implements IAppServerGroup {
     });
     this.workerWorkload =
       this.workers > 0
-        ? new Workload(this, 'Worker', { ...common, name: `${name}-worker`, role: 'worker', command: props.workerCommand, resources: workerResources, replicas: this.workers, dependsOn: after })
+        ? new Workload(this, 'Worker', {
+            ...common,
+            name: `${name}-worker`,
+            role: 'worker',
+            command: props.workerCommand,
+            resources: workerResources,
+            replicas: this.workers,
+            dependsOn: after,
+            files: [processCheckFile()],
+            healthcheck: processHealthcheck(props.workerProcess ?? defaultProcessText(props.workerCommand ?? [])),
+          })
         : undefined;
     this.schedulerWorkload = props.schedulerCommand
       ? new Workload(this, 'Scheduler', {
@@ -223,6 +246,8 @@ export class AppServerGroup extends Construct implements IAppServerGroup {
           resources: schedulerResources,
           replicas: 1,
           dependsOn: after,
+          files: [processCheckFile()],
+          healthcheck: processHealthcheck(props.schedulerProcess ?? defaultProcessText(props.schedulerCommand)),
           // Never two schedulers: Swarm updates stop the old task before starting the new one.
           stateful: true,
         })
@@ -280,8 +305,19 @@ function commandRules(props: AppServerGroupProps): ValidationRule[] {
     ['schedulerCommand', props.schedulerCommand],
     ['initCommand', props.initCommand],
   ];
-  return named.map(([field, cmd]) => ({
-    failed: cmd !== undefined && cmd.length === 0,
-    message: () => `${field}: got []; allowed: a command as a list of arguments; fix: leave ${field} out or give e.g. ['php', 'bin/console', '...']`,
-  }));
+  const processes: [string, string | undefined][] = [
+    ['workerProcess', props.workerProcess],
+    ['schedulerProcess', props.schedulerProcess],
+  ];
+  return [
+    ...named.map(([field, cmd]) => ({
+      failed: cmd !== undefined && cmd.length === 0,
+      message: () => `${field}: got []; allowed: a command as a list of arguments; fix: leave ${field} out or give e.g. ['php', 'bin/console', '...']`,
+    })),
+    // An empty text would match every process, so the health check could never fail.
+    ...processes.map(([field, text]) => ({
+      failed: text !== undefined && (text.trim() === '' || /[\n\0]/.test(text)),
+      message: () => `${field}: got ${JSON.stringify(text)}; allowed: a non-empty part of the process's command line on one line; fix: leave ${field} out or give e.g. 'messenger:consume async'`,
+    })),
+  ];
 }

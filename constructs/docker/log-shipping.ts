@@ -35,6 +35,13 @@ export interface LogShippingProps {
    */
   readonly image?: string;
   /**
+   * Image with a statically linked `/bin/busybox`. Fluent Bit's image is distroless (no shell, no
+   * HTTP client), so a one-shot task copies BusyBox into a volume that Fluent Bit mounts read-only,
+   * and the health check runs its `wget` against Fluent Bit's `/api/v1/health`.
+   * @default 'busybox:1.37.0-musl'
+   */
+  readonly healthcheckToolImage?: string;
+  /**
    * Where the records go; every container's records carry the tag `docker.<container name>`.
    * Only on a standalone engine (Fluent Bit does not run on Swarm yet, so outputs are refused there).
    * @default [{ match: '*', name: 'stdout', options: { format: 'json_lines' } }]: Fluent Bit's own log
@@ -70,6 +77,12 @@ export interface LogShippingProps {
 
 /** Default Fluent Bit image. */
 export const DEFAULT_FLUENT_BIT_IMAGE = 'fluent/fluent-bit:3.2.4';
+/** Default image of the health check's tool: BusyBox, statically linked. */
+export const DEFAULT_BUSYBOX_IMAGE = 'busybox:1.37.0-musl';
+/** Where Fluent Bit mounts the tools volume (read-only). */
+const TOOLS_DIR = '/webcluster-tools';
+/** Where the one-shot task mounts it. */
+const TOOLS_TARGET = '/tools';
 /** Where the rendered configuration is placed in the container. */
 const CONFIG_PATH = '/fluent-bit/etc/fluent-bit.yaml';
 /** Port of Fluent Bit's HTTP server (health endpoint `/api/v1/health`), not published. */
@@ -89,9 +102,12 @@ const RESERVED_OPTIONS = ['name', 'match', 'match_regex'];
  * and the configured outputs. The cluster's log driver becomes `fluentd` pointing at
  * `127.0.0.1:<forwardPort>` (asynchronous, so containers start while Fluent Bit is down; the engine's
  * local cache keeps `docker logs` working) with the tag `docker.<container name>`. Fluent Bit's own
- * log stays json-file with rotation. No Docker socket is mounted. The image is distroless (no
- * shell or HTTP client), so the container has no health check; its HTTP server answers
- * `/api/v1/health` on port 2020 inside the container.
+ * log stays json-file with rotation. No Docker socket is mounted. Fluent Bit's HTTP server answers
+ * `/api/v1/health` on port 2020 inside the container (not published), with `health_check` on: 500
+ * once outputs keep failing. The image is distroless (no shell, no HTTP client), so a one-shot task
+ * `<prefix>-fluent-bit-tools` first copies a static BusyBox into the volume
+ * `<prefix>-fluent-bit-tools`, mounted read-only at `/webcluster-tools`, and the health check is
+ * `/webcluster-tools/busybox wget` of that endpoint.
  *
  * On Swarm the engine's log driver would have to reach a Fluent Bit on every node through a
  * published port, which Swarm publishes on every address. Tailing the `*-json.log` files under
@@ -186,6 +202,19 @@ export class LogShipping extends Construct implements ILogShipping {
     this.sinkName = 'fluent-bit';
     this.outputs = outputs.map((o) => ({ match: o.match, name: o.name, options: { ...o.options } }));
     this.config = renderConfig(this.outputs);
+    const resources = props.resources ?? DEFAULT_RESOURCES.logs;
+    const toolsVolume = cluster.addVolume(this, 'ToolsVolume', 'fluent-bit-tools', false);
+    const tools = new Workload(this, 'Tools', {
+      cluster,
+      name: 'fluent-bit-tools',
+      role: 'logging-tools',
+      image: props.healthcheckToolImage ?? DEFAULT_BUSYBOX_IMAGE,
+      // Copy, then rename: a running health check may be executing the old file.
+      command: ['sh', '-c', `cp /bin/busybox ${TOOLS_TARGET}/busybox.new && mv -f ${TOOLS_TARGET}/busybox.new ${TOOLS_TARGET}/busybox`],
+      volumes: [{ volumeName: toolsVolume, containerPath: TOOLS_TARGET }],
+      resources,
+      oneShot: true,
+    });
     this.workload = new Workload(this, 'FluentBit', {
       cluster,
       name: 'fluent-bit',
@@ -196,7 +225,16 @@ export class LogShipping extends Construct implements ILogShipping {
       secrets: Object.fromEntries(Object.entries(secrets).map(([name, secret]) => [name, { secret }])),
       files: [{ path: CONFIG_PATH, content: this.config }],
       ports: [{ containerPort: 24224, hostPort: forwardPort, hostIp: '127.0.0.1' }],
-      resources: props.resources ?? DEFAULT_RESOURCES.logs,
+      volumes: [{ volumeName: toolsVolume, containerPath: TOOLS_DIR, readOnly: true }],
+      healthcheck: {
+        test: ['CMD', `${TOOLS_DIR}/busybox`, 'wget', '-q', '-O', '/dev/null', `http://127.0.0.1:${HTTP_PORT}/api/v1/health`],
+        intervalSec: 10,
+        timeoutSec: 5,
+        retries: 3,
+        startPeriodSec: 10,
+      },
+      dependsOn: [tools],
+      resources,
     });
     this.logTarget = {
       driver: 'fluentd',

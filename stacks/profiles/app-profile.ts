@@ -72,6 +72,11 @@ export interface ContainerRuntime {
   readonly workerCommand: string[];
   /** The single scheduled-task runner. */
   readonly schedulerCommand: string[];
+  /**
+   * Text of the scheduler's long-running process's command line that its health check looks for.
+   * @default - the scheduler command's arguments
+   */
+  readonly schedulerProcess?: string;
   /** One-shot, idempotent setup/migration command, run before app and workers start. */
   readonly initCommand: string[];
   /** Environment the image needs beyond the profile's common environment. */

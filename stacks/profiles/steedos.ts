@@ -166,6 +166,8 @@ export const STEEDOS_PROFILE: AppProfile = {
     // The image's entrypoint prepares the container and then runs this instead of its CMD
     // (supervisord), with STEEDOS_CRON=true for the Steedos process it starts.
     schedulerCommand: ['/bin/bash', '-c', 'export STEEDOS_CRON=true; exec /usr/bin/supervisord -n'],
+    // After the exec, supervisord (which restarts the Steedos process it runs) is what the health check finds.
+    schedulerProcess: '/usr/bin/supervisord -n',
     // Fails (and keeps the app from starting) unless MONGO_URL reaches a replica set with the app user.
     initCommand: ['steedosctl', 'check-replica-set'],
     environment: () => ({}),

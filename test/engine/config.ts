@@ -14,6 +14,7 @@ export const STANDIN_IMAGES = {
   minio: 'webcluster-standin/s3:moto-5.1.22',
   s3Client: 'webcluster-standin/curl:7.88',
   fluentBit: 'webcluster-standin/log-receiver:1',
+  busybox: 'webcluster-standin/busybox:1.35',
 } as const;
 
 /**

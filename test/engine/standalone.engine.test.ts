@@ -2,6 +2,7 @@
  * shopware-docker on a real Docker engine: apply, converge, behave, survive faults, tear down.
  * The tests run in order and share one deployment; run them with `npm run test:engine`.
  */
+import { ChildProcess, spawn } from 'child_process';
 import { SERVER_OPEN_FILES, standaloneEnvironment, SITE_HOST, STANDALONE_PORT } from './config';
 import {
   containersOf,
@@ -39,8 +40,20 @@ describe('shopware-docker on a real engine', () => {
   const deployment = new TestDeployment(NAME);
   const lifecycle = new DeploymentLifecycle(deployment, () => containersOf(NAME, { all: true }).length > 0);
 
+  /**
+   * Start and health events of the containers from the apply on, as `<ns> <name> <status>` lines
+   * (the engine keeps only its last 256 events, so they are followed as they come).
+   */
+  let events = '';
+  let follower: ChildProcess | undefined;
+  afterAll(() => follower?.kill());
+
   test('applies', () => {
     deployment.synth(standaloneEnvironment(dockerHost));
+    follower = spawn('docker', ['events', '--filter', 'type=container', '--filter', 'event=start', '--filter', 'event=health_status', '--format', '{{.TimeNano}} {{.Actor.Attributes.name}} {{.Status}}'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    follower.stdout?.on('data', (chunk: Buffer) => (events += chunk.toString('utf8')));
     const started = Date.now();
     lifecycle.applyOnce();
     report(`standalone apply: ${Math.round((Date.now() - started) / 1000)} s, ${containersOf(NAME).length} running containers`);
@@ -105,6 +118,44 @@ describe('shopware-docker on a real engine', () => {
     const recent = (role: string): string => sql(deployment, `SELECT COUNT(DISTINCT host) FROM probe_heartbeats WHERE role = '${role}' AND at > NOW() - INTERVAL 20 SECOND`);
     expect(recent('scheduler')).toBe('1');
     expect(recent('worker')).toBe('2');
+  });
+
+  test('workers, the scheduler and Fluent Bit turned healthy; their checks test the process: a stopped worker turns unhealthy', async () => {
+    const names = [container('app-worker-1'), container('app-worker-2'), container('app-scheduler-1'), container('fluent-bit-1')];
+    // From the engine's events: seconds from each container's start to its first healthy status.
+    const lines = events
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.split(' '));
+    const seconds = names.map((name) => {
+      const start = lines.find(([, n, status]) => n === name && status === 'start');
+      const healthy = lines.find(([, n, status, value]) => n === name && status === 'health_status:' && value === 'healthy');
+      expect(`${name} ${inspect(name, '{{.State.Health.Status}}')} ${start !== undefined && healthy !== undefined}`).toBe(`${name} healthy true`);
+      return `${name} ${((Number(healthy?.[0]) - Number(start?.[0])) / 1e9).toFixed(1)} s`;
+    });
+    report(`standalone healthy after start: ${seconds.join(', ')}`);
+    // The worker's check finds the probe by the console command; stopped, the check fails and Docker marks it unhealthy.
+    const worker = container('app-worker-1');
+    const test = JSON.parse(inspect(worker, '{{json .Config.Healthcheck.Test}}')) as string[];
+    expect(test).toEqual(['CMD', 'sh', '/usr/local/lib/webcluster/process-check', 'bin/console messenger:consume async low_priority failed --time-limit=300 --memory-limit=512M']);
+    const found = docker(['exec', worker, ...test.slice(1)]);
+    const pid = found.match(/^process (\d+) runs \(state [RS]\): \S*python3 \/usr\/local\/bin\/probe worker bin\/console messenger:consume /)?.[1];
+    expect(pid).toBeDefined();
+    docker(['exec', worker, 'sh', '-c', `kill -STOP ${pid}`]);
+    try {
+      const stopped = run('docker', ['exec', worker, ...test.slice(1)], { allowFailure: true });
+      expect([stopped.status, stopped.stdout.trim()]).toEqual([1, expect.stringMatching(new RegExp(`^process ${pid} is in state T: `))]);
+      const since = Date.now();
+      await waitFor(`${worker} unhealthy`, async () => (await inspectInBackground(worker, '{{.State.Health.Status}}')) === 'unhealthy', 90);
+      report(`standalone stopped worker unhealthy after ${Math.round((Date.now() - since) / 1000)} s`);
+    } finally {
+      docker(['exec', worker, 'sh', '-c', `kill -CONT ${pid}`]);
+    }
+    await waitFor(`${worker} healthy again`, async () => (await inspectInBackground(worker, '{{.State.Health.Status}}')) === 'healthy', 60);
+    // Fluent Bit's check is an HTTP request to its health endpoint: another path fails it.
+    const fluentBit = JSON.parse(inspect(container('fluent-bit-1'), '{{json .Config.Healthcheck.Test}}')) as string[];
+    expect(fluentBit).toEqual(['CMD', '/webcluster-tools/busybox', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:2020/api/v1/health']);
+    expect(run('docker', ['exec', container('fluent-bit-1'), ...fluentBit.slice(1, -1), 'http://127.0.0.1:2020/api/v1/missing'], { allowFailure: true }).status).toBe(1);
   });
 
   test('app logs arrive at the log receiver', async () => {

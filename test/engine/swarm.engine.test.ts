@@ -13,6 +13,7 @@ import {
   load,
   planChanges,
   report,
+  run,
   runInBackground,
   sleep,
   TestDeployment,
@@ -107,6 +108,19 @@ describe('shopware-swarm on a real engine', () => {
     expect(replicas[`${NAME}-app`]).toBe('3/3');
     expect(replicas[`${NAME}-app-scheduler`]).toBe('1/1');
     expect(taskContainers('app-scheduler')).toHaveLength(1);
+  });
+
+  test('worker and scheduler tasks turn healthy: their process check finds the console command, and fails for a process that does not run', async () => {
+    const started = Date.now();
+    const tasks = [...taskContainers('app-worker'), ...taskContainers('app-scheduler')];
+    expect(tasks).toHaveLength(3);
+    await waitFor('worker and scheduler tasks healthy', () => tasks.every((t) => inspect(t, '{{.State.Health.Status}}') === 'healthy'), 120);
+    const [worker] = taskContainers('app-worker');
+    const test = JSON.parse(inspect(worker, '{{json .Config.Healthcheck.Test}}')) as string[];
+    expect(test).toEqual(['CMD', 'sh', '/usr/local/lib/webcluster/process-check', 'bin/console messenger:consume async low_priority failed --time-limit=300 --memory-limit=512M']);
+    expect(docker(['exec', worker, ...test.slice(1)])).toMatch(/^process \d+ runs \(state [RS]\): \S*python3 \/usr\/local\/bin\/probe worker bin\/console messenger:consume /);
+    expect(run('docker', ['exec', worker, 'sh', '/usr/local/lib/webcluster/process-check', 'bin/console messenger:consume nothing'], { allowFailure: true }).status).toBe(1);
+    report(`swarm worker and scheduler tasks healthy ${Math.round((Date.now() - started) / 1000)} s after the check began: ${tasks.join(', ')}`);
   });
 
   test('hardening holds on Swarm: the data stores and Traefik run unprivileged, Valkey and Traefik on read-only roots; memory limits and reservations', () => {

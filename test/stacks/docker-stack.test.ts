@@ -51,6 +51,7 @@ describe('DockerStack (Shopware, standalone)', () => {
       'shopware-docker-backup-redis-1',
       'shopware-docker-db-1',
       'shopware-docker-fluent-bit-1',
+      'shopware-docker-fluent-bit-tools',
       'shopware-docker-minio-1',
       'shopware-docker-minio-init',
       'shopware-docker-redis-cache-1',
@@ -119,19 +120,22 @@ describe('DockerStack (Shopware, standalone)', () => {
     expect(new Set(images).size).toBe(images.length);
   });
 
-  test('data volumes are protected; the routes volume (rewritten on every deploy) is not', () => {
+  test('data volumes are protected; the routes and Fluent Bit tools volumes (rewritten on every deploy) are not', () => {
     const volumes = resourcesOf(json, 'docker_volume') as { name: string; lifecycle?: { prevent_destroy?: boolean } }[];
     const routes = 'shopware-docker-traefik-routes';
+    const tools = 'shopware-docker-fluent-bit-tools';
     expect(volumes.map((v) => v.name).sort()).toEqual([
       'shopware-docker-db-data',
+      tools,
       'shopware-docker-minio-data',
       'shopware-docker-redis-critical-data',
       'shopware-docker-redis-queue-data',
       'shopware-docker-redis-sessions-data',
       routes,
     ]);
-    expect(volumes.filter((v) => v.name !== routes).every((v) => v.lifecycle?.prevent_destroy === true)).toBe(true);
+    expect(volumes.filter((v) => v.name !== routes && v.name !== tools).every((v) => v.lifecycle?.prevent_destroy === true)).toBe(true);
     expect(volumes.find((v) => v.name === routes)?.lifecycle?.prevent_destroy).toBe(false);
+    expect(volumes.find((v) => v.name === tools)?.lifecycle?.prevent_destroy).toBe(false);
   });
 
   test('Traefik routes /admin to the admin container for the admin networks only', () => {

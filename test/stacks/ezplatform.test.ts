@@ -258,6 +258,7 @@ describe('eZ Platform / Ibexa on Docker (DockerStack)', () => {
       'backup-redis-1',
       'db-1',
       'fluent-bit-1',
+      'fluent-bit-tools',
       'minio-1',
       'minio-init',
       'redis-cache-1',

@@ -135,6 +135,7 @@ describe('Steedos on Docker (DockerStack, standalone)', () => {
       'steedos-docker-backup-minio-1',
       'steedos-docker-backup-mongo-1',
       'steedos-docker-fluent-bit-1',
+      'steedos-docker-fluent-bit-tools',
       'steedos-docker-minio-1',
       'steedos-docker-minio-init',
       'steedos-docker-mongo-1-1',

@@ -2,6 +2,8 @@ import { Container } from '@cdktf/provider-docker/lib/container';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { Service } from '@cdktf/provider-docker/lib/service';
 import { Testing, TerraformStack } from 'cdktf';
+import * as fs from 'fs';
+import * as path from 'path';
 import { parse } from 'yaml';
 import { Port } from '../../../constructs/core/port';
 import { AppServerGroup, AppServerGroupProps } from '../../../constructs/docker/app-server-group';
@@ -119,6 +121,43 @@ describe('AppServerGroup (standalone)', () => {
     expect(group.workerWorkload?.replicas).toBe(2);
   });
 
+  test('workers and the scheduler are health-checked by the shipped process check, looking for their command', () => {
+    // WHEN
+    make({ workerCommand: WORKER, schedulerCommand: SCHEDULER });
+    // THEN
+    const synth = Testing.synth(stack);
+    const check = (text: string): Record<string, unknown> => ({
+      test: ['CMD', 'sh', '/usr/local/lib/webcluster/process-check', text],
+      interval: '10s',
+      timeout: '5s',
+      retries: 3,
+      start_period: '10s',
+    });
+    expect(synth).toHaveResourceWithProperties(Container, { name: 'shop-app-worker-1', healthcheck: check('bin/console messenger:consume async'), wait: true });
+    expect(synth).toHaveResourceWithProperties(Container, { name: 'shop-app-scheduler-1', healthcheck: check('bin/console scheduled-task:run'), wait: true });
+    // As shipped, with `${` escaped from Terraform's interpolation.
+    const script = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'constructs', 'docker', 'scripts', 'health', 'process-check'), 'utf8').replace(/\$\{/g, '$$${');
+    expect(script).toContain('$${dir#/proc/}');
+    for (const name of ['shop-app-worker-2', 'shop-app-scheduler-1']) {
+      expect(synth).toHaveResourceWithProperties(Container, { name, upload: [{ file: '/usr/local/lib/webcluster/process-check', content: script }] });
+    }
+  });
+
+  test('the process the health checks look for can be named (a command that execs another program)', () => {
+    // WHEN
+    make({ workerCommand: ['/usr/local/bin/worker'], schedulerCommand: ['bash', '-c', 'exec /usr/bin/supervisord -n'], schedulerProcess: '/usr/bin/supervisord -n' });
+    // THEN
+    const synth = Testing.synth(stack);
+    expect(synth).toHaveResourceWithProperties(Container, {
+      name: 'shop-app-worker-1',
+      healthcheck: expect.objectContaining({ test: ['CMD', 'sh', '/usr/local/lib/webcluster/process-check', '/usr/local/bin/worker'] }),
+    });
+    expect(synth).toHaveResourceWithProperties(Container, {
+      name: 'shop-app-scheduler-1',
+      healthcheck: expect.objectContaining({ test: ['CMD', 'sh', '/usr/local/lib/webcluster/process-check', '/usr/bin/supervisord -n'] }),
+    });
+  });
+
   test('worker count is configurable', () => {
     // WHEN
     make({ workerCommand: WORKER, workers: 4 });
@@ -216,6 +255,14 @@ describe('AppServerGroup (standalone)', () => {
     expect(() => make({ initCommand: [] })).toThrow(/initCommand: got \[\]; allowed: a command as a list of arguments/);
   });
 
+  test('fails when workerProcess is blank (it would match every process)', () => {
+    expect(() => make({ workerCommand: WORKER, workerProcess: ' ' })).toThrow(/workerProcess: got " "; allowed: a non-empty part of the process's command line on one line; fix: leave workerProcess out/);
+  });
+
+  test('fails when schedulerProcess spans lines', () => {
+    expect(() => make({ schedulerCommand: SCHEDULER, schedulerProcess: 'scheduled-task:run\n--time-limit' })).toThrow(/schedulerProcess: got "scheduled-task:run\\n--time-limit"; allowed: a non-empty part/);
+  });
+
   test('fails when the health check path is not absolute', () => {
     expect(() => make({ healthCheckPath: 'health' })).toThrow(/healthCheckPath: got 'health'/);
   });
@@ -259,16 +306,28 @@ describe('AppServerGroup (swarm)', () => {
       update_config: expect.objectContaining({ order: 'start-first', failure_action: 'rollback' }),
       task_spec: expect.objectContaining({ container_spec: expect.objectContaining({ healthcheck: expect.objectContaining({ interval: '10s' }) }) }),
     });
-    expect(synth).toHaveResourceWithProperties(Service, { name: 'shop-app-worker', mode: { replicated: { replicas: 2 } } });
+    expect(synth).toHaveResourceWithProperties(Service, {
+      name: 'shop-app-worker',
+      mode: { replicated: { replicas: 2 } },
+      task_spec: expect.objectContaining({
+        container_spec: expect.objectContaining({
+          healthcheck: { test: ['CMD', 'sh', '/usr/local/lib/webcluster/process-check', 'bin/console messenger:consume async'], interval: '10s', timeout: '5s', retries: 3, start_period: '10s' },
+          configs: [expect.objectContaining({ file_name: '/usr/local/lib/webcluster/process-check' })],
+        }),
+      }),
+    });
     expect(synth).toHaveResourceWithProperties(Service, {
       name: 'shop-app-scheduler',
       mode: { replicated: { replicas: 1 } },
       update_config: expect.objectContaining({ order: 'stop-first' }),
+      task_spec: expect.objectContaining({
+        container_spec: expect.objectContaining({ healthcheck: expect.objectContaining({ test: ['CMD', 'sh', '/usr/local/lib/webcluster/process-check', 'bin/console scheduled-task:run'] }) }),
+      }),
     });
     expect(synth).toHaveResourceWithProperties(Container, { name: 'shop-app-init', must_run: false });
     const service = resourcesOf(synthJson(stack), 'docker_service').find((s) => s.name === 'shop-app') as { depends_on: string[] };
     expect(service.depends_on).toEqual([expect.stringMatching(/^docker_container\.AppServers_Init_Task_/)]);
-    const config = resourcesOf(synthJson(stack), 'docker_config')[0] as { data: string };
+    const config = resourcesOf(synthJson(stack), 'docker_config').find((c) => String(c.name).startsWith('shop-traefik')) as { data: string };
     expect(parse(dockerConfigContent(synthJson(stack), config)).http.services.app.loadBalancer.servers).toEqual([{ url: 'http://shop-app:8000' }]);
     expect(group.groupName).toBe('shop-app');
   });

@@ -2,6 +2,7 @@ import { Container } from '@cdktf/provider-docker/lib/container';
 import { Image } from '@cdktf/provider-docker/lib/image';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { Service } from '@cdktf/provider-docker/lib/service';
+import { Volume } from '@cdktf/provider-docker/lib/volume';
 import { Testing, TerraformStack } from 'cdktf';
 import { parse } from 'yaml';
 import { DockerCluster } from '../../../constructs/docker/docker-cluster';
@@ -38,12 +39,51 @@ describe('LogShipping (Docker, standalone)', () => {
       command: ['/fluent-bit/bin/fluent-bit', '-c', '/fluent-bit/etc/fluent-bit.yaml'],
       ports: [{ internal: 24224, external: 24224, ip: '127.0.0.1', protocol: 'tcp' }],
       upload: [expect.objectContaining({ file: '/fluent-bit/etc/fluent-bit.yaml' })],
-      volumes: [],
+      volumes: [{ container_path: '/webcluster-tools', read_only: true, volume_name: expect.stringMatching(/^\$\{docker_volume\.Logs_ToolsVolume_[0-9A-F]+\.name\}$/) }],
       log_driver: 'json-file',
       log_opts: { 'max-size': '10m', 'max-file': '5' },
     });
     expect(Testing.synth(stack)).toHaveResourceWithProperties(Image, { name: 'fluent/fluent-bit:3.2.4' });
     expect(logs.sinkName).toBe('fluent-bit');
+  });
+
+  test("Fluent Bit is health-checked through its /api/v1/health with a static BusyBox that a one-shot task put into a volume (the image is distroless)", () => {
+    // WHEN
+    make();
+    // THEN
+    const synth = Testing.synth(stack);
+    expect(synth).toHaveResourceWithProperties(Container, {
+      name: 'shop-fluent-bit-1',
+      healthcheck: {
+        test: ['CMD', '/webcluster-tools/busybox', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:2020/api/v1/health'],
+        interval: '10s',
+        timeout: '5s',
+        retries: 3,
+        start_period: '10s',
+      },
+      wait: true,
+      depends_on: [expect.stringMatching(/^docker_container\.Logs_Tools_Task_/)],
+    });
+    expect(synth).toHaveResourceWithProperties(Container, {
+      name: 'shop-fluent-bit-tools',
+      image: expect.stringContaining('busybox-1-37-0-musl'),
+      command: ['sh', '-c', 'cp /bin/busybox /tools/busybox.new && mv -f /tools/busybox.new /tools/busybox'],
+      volumes: [expect.objectContaining({ container_path: '/tools', read_only: false })],
+      must_run: false,
+    });
+    expect(synth).toHaveResourceWithProperties(Image, { name: 'busybox:1.37.0-musl' });
+    expect(synth).toHaveResourceWithProperties(Volume, { name: 'shop-fluent-bit-tools' });
+  });
+
+  test('the BusyBox image can be replaced', () => {
+    // WHEN
+    make({ healthcheckToolImage: 'registry.example.com/tools/busybox:1.37.0' });
+    // THEN
+    expect(Testing.synth(stack)).toHaveResourceWithProperties(Image, { name: 'registry.example.com/tools/busybox:1.37.0' });
+  });
+
+  test('fails when the BusyBox image is not pinned', () => {
+    expect(() => make({ healthcheckToolImage: 'busybox' })).toThrow(/image: got 'busybox' \(no tag: the image is not pinned\)/);
   });
 
   test('the rendered configuration has the forward input and, by default, one stdout output for everything', () => {
