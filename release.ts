@@ -5,6 +5,8 @@
  * the first failure stops it with one error line (exit 1).
  * `npm run release -- <environment> --rollback` puts the release before the live one back;
  * `--to <release id>` any release the bucket keeps (docs/deploy-your-own-app.md).
+ * `npm run release -- <docker environment>` rolls out the synthesized stack (a new images.app):
+ * init, each app container alone, workers, scheduler, then the rest (release/docker-release.ts).
  * The bucket, the admin host and the app group come from the stack's outputs (`terraform output`
  * in cdktf.out/stacks/<stack>, which `cdktf deploy` leaves initialised).
  */
@@ -12,13 +14,16 @@ import * as path from 'path';
 import { ConfigError } from './config/errors';
 import { loadConfigFile } from './config/load';
 import { artifactProblem, AwsReleaseTarget, firstLine, releaseAws, ReleaseError, ReleaseWhat } from './release/aws-release';
-import { CommandRunner, processRunner } from './release/commands';
+import { AsyncCommandRunner, asyncProcessRunner, CommandRunner, processRunner } from './release/commands';
+import { releaseDocker } from './release/docker-release';
 import { RELEASE_OUTPUTS } from './stacks/release-outputs';
 
 /** Everything a release run touches, so tests can replace it. */
 export interface ReleaseCliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly run: CommandRunner;
+  /** Runs Terraform for a Docker release (its progress shown as it comes). */
+  readonly runAsync: AsyncCommandRunner;
   out(line: string): void;
   err(line: string): void;
   now(): Date;
@@ -39,10 +44,20 @@ export async function runRelease(argv: readonly string[], io: ReleaseCliIo): Pro
       return 2;
     }
     if (environment.backend !== 'aws') {
-      io.err(
-        `error: release: ${name} runs on Docker, where a release is a new image: set images.app to its tag in ${fileLabel} and run cdktf deploy ${name} (init, app, workers, scheduler roll in that order; docs/deploy-your-own-app.md)`,
+      if (rest.length > 0) {
+        io.err(`error: release: got '${rest.join(' ')}' after ${name}; allowed: nothing: on Docker a release is the image in images.app of ${fileLabel}; fix: set images.app to the new tag, npm run synth, then npm run release -- ${name}`);
+        return 2;
+      }
+      await releaseDocker(
+        {
+          environment: name,
+          stackDir: path.join(path.resolve(io.env.CDKTF_OUTDIR ?? 'cdktf.out'), 'stacks', name),
+          terraform: io.env.TERRAFORM_BINARY_NAME ?? 'terraform',
+          mode: environment.docker.mode,
+        },
+        { run: io.runAsync, out: io.out, now: io.now, sleep: io.sleep },
       );
-      return 2;
+      return 0;
     }
     const what = parseWhat(rest);
     if (typeof what === 'string') {
@@ -116,6 +131,7 @@ if (require.main === module) {
   void runRelease(process.argv.slice(2), {
     env: process.env,
     run: processRunner(process.env),
+    runAsync: asyncProcessRunner(process.env, (l) => process.stdout.write(`      ${l}\n`)),
     out: (l) => process.stdout.write(`${l}\n`),
     err: (l) => process.stderr.write(`${l}\n`),
     now: () => new Date(),

@@ -1,7 +1,7 @@
 /**
  * Runs the external tools of a release (`aws`, `terraform`) and captures their output.
  */
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 
 /** Result of one tool run. */
 export interface CommandResult {
@@ -21,4 +21,41 @@ export function processRunner(env: NodeJS.ProcessEnv): CommandRunner {
     if (r.error) return { status: 127, stdout: '', stderr: `${command}: ${(r.error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found on PATH' : r.error.message}` };
     return { status: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
   };
+}
+
+/** Runs `command args` in `cwd` without blocking (a long Terraform apply); resolves with its result. */
+export type AsyncCommandRunner = (command: string, args: readonly string[], cwd?: string, quiet?: boolean) => Promise<CommandResult>;
+
+/**
+ * A runner of real processes that passes their output through to `echo` line by line as it comes
+ * (Terraform's progress; not when `quiet`), and keeps it for the error line.
+ */
+export function asyncProcessRunner(env: NodeJS.ProcessEnv, echo: (line: string) => void): AsyncCommandRunner {
+  return (command, args, cwd, quiet) =>
+    new Promise((resolve) => {
+      const child = spawn(command, [...args], { env, cwd });
+      let stdout = '';
+      let stderr = '';
+      let pending = '';
+      const pass = (chunk: string): void => {
+        if (quiet === true) return;
+        pending += chunk;
+        const lines = pending.split('\n');
+        pending = lines.pop() ?? '';
+        for (const l of lines) echo(l);
+      };
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString();
+        pass(d.toString());
+      });
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        pass(d.toString());
+      });
+      child.on('error', (e) => resolve({ status: 127, stdout, stderr: `${command}: ${e.message}` }));
+      child.on('close', (code) => {
+        if (pending !== '') echo(pending);
+        resolve({ status: code ?? 1, stdout, stderr });
+      });
+    });
 }

@@ -8,7 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
 import { runRelease } from '../release';
-import { processRunner } from '../release/commands';
+import { asyncProcessRunner, processRunner } from '../release/commands';
 
 const FAKES = path.join(__dirname, 'fixtures', 'fake-aws');
 const NOW = new Date('2026-11-26T12:00:00.000Z');
@@ -44,7 +44,7 @@ async function release(argv: string[], fake: Record<string, string> = {}): Promi
   const env = { ...process.env, PATH: `${FAKES}:${process.env.PATH}`, FAKE_AWS_LOG: log, CDKTF_OUTDIR: path.join(dir, 'out'), WEBCLUSTER_RELEASE_POLL_SECONDS: '0', ...fake };
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runRelease(argv, { env, run: processRunner(env), out: (l) => out.push(l), err: (l) => err.push(l), now: () => NOW, sleep: async () => undefined });
+  const code = await runRelease(argv, { env, run: processRunner(env), runAsync: asyncProcessRunner(env, (l) => out.push(`      ${l}`)), out: (l) => out.push(l), err: (l) => err.push(l), now: () => NOW, sleep: async () => undefined });
   const calls = fs.existsSync(log) ? fs.readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Call) : [];
   return { code, out, err, calls };
 }
@@ -271,7 +271,7 @@ describe('npm run release refuses bad arguments before any call (exit 2)', () =>
   test.each([
     [[], "error: release: got no environment; allowed: one environment of webcluster.yaml: shopware-aws, shopware-docker, shopware-swarm, steedos-aws, steedos-docker, ezplatform-aws, ezplatform-docker; fix: npm run release -- <environment> <artifact.tar.gz> | <environment> --rollback | <environment> --to <release id>"],
     [['nope'], "error: release: got 'nope'; allowed: one environment of webcluster.yaml"],
-    [['shopware-docker', 'x.tar.gz'], 'error: release: shopware-docker runs on Docker, where a release is a new image: set images.app to its tag in webcluster.yaml and run cdktf deploy shopware-docker'],
+    [['shopware-docker', 'x.tar.gz'], "error: release: got 'x.tar.gz' after shopware-docker; allowed: nothing: on Docker a release is the image in images.app of webcluster.yaml; fix: set images.app to the new tag, npm run synth, then npm run release -- shopware-docker"],
     [['shopware-aws'], "error: release: got '' after the environment; allowed: an artifact, --rollback or --to <release id>"],
     [['shopware-aws', '/nonexistent/build.tar.gz'], "error: release: artifact: got '/nonexistent/build.tar.gz' (no such file)"],
     [['shopware-aws', 'package.json'], "error: release: artifact: got 'package.json' (not a gzip file)"],

@@ -37,6 +37,7 @@ function shopwareTestEnvironment(
   docker: Record<string, unknown>,
   appReplicas: number,
   backup: Record<string, unknown> = { enabled: false },
+  appImage: string = STANDIN_IMAGES.app,
 ): Record<string, unknown> {
   return {
     name,
@@ -47,15 +48,15 @@ function shopwareTestEnvironment(
     adminCidrs: ADMIN_CIDRS,
     replicas: { app: appReplicas },
     workers: 2,
-    images: STANDIN_IMAGES,
+    images: { ...STANDIN_IMAGES, app: appImage },
     allowDestroy: true,
     backup,
   };
 }
 
 /** shopware-docker as a test environment: containers on one engine, port 18080 on 127.0.0.1. */
-export function standaloneEnvironment(dockerHost: string, appReplicas = 2): Record<string, unknown> {
-  return shopwareTestEnvironment('engine-shopware-docker', { host: dockerHost, mode: 'standalone', listenAddress: '127.0.0.1', httpPort: STANDALONE_PORT }, appReplicas);
+export function standaloneEnvironment(dockerHost: string, appReplicas = 2, appImage: string = STANDIN_IMAGES.app): Record<string, unknown> {
+  return shopwareTestEnvironment('engine-shopware-docker', { host: dockerHost, mode: 'standalone', listenAddress: '127.0.0.1', httpPort: STANDALONE_PORT }, appReplicas, undefined, appImage);
 }
 export const STANDALONE_PORT = 18080;
 

@@ -242,6 +242,18 @@ export class TestDeployment {
     });
   }
 
+  /**
+   * `npm run release -- <name>` (dist/release.js) on the synthesized stack, without blocking the
+   * event loop; resolves with its output, rejects with it when the release fails.
+   */
+  public release(timeoutSec = 1200): Promise<string> {
+    return runInBackground('node', [path.join(REPO, 'dist', 'release.js'), this.name], {
+      cwd: this.workdir,
+      env: { ...this.terraformEnv(), WEBCLUSTER_CONFIG: path.join(this.workdir, 'webcluster.yaml'), CDKTF_OUTDIR: this.outdir, TERRAFORM_BINARY_NAME: engineEnvironment().terraform },
+      timeoutSec,
+    });
+  }
+
   /** `terraform plan -detailed-exitcode`: 0 when nothing would change, 2 when something would. */
   public plan(): RunResult {
     const result = this.terraform(['plan', '-detailed-exitcode', '-input=false', '-no-color', '-lock=false'], { timeoutSec: 600, allowFailure: true });

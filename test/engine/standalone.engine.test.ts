@@ -2,7 +2,7 @@
  * shopware-docker on a real Docker engine: apply, converge, behave, survive faults, tear down.
  * The tests run in order and share one deployment; run them with `npm run test:engine`.
  */
-import { SERVER_OPEN_FILES, standaloneEnvironment, SITE_HOST, STANDALONE_PORT } from './config';
+import { SERVER_OPEN_FILES, standaloneEnvironment, STANDIN_IMAGES, SITE_HOST, STANDALONE_PORT } from './config';
 import {
   containersOf,
   DeploymentLifecycle,
@@ -186,6 +186,47 @@ describe('shopware-docker on a real engine', () => {
     expect(Number(sql(deployment, 'SELECT COUNT(*) FROM probe_hits'))).toBeGreaterThanOrEqual(Number(rowsBefore));
     const plan = deployment.plan();
     report(`standalone plan after replacing the database: exit ${plan.status}`);
+    expect(plan.status === 0 ? '' : planChanges(plan.stdout)).toBe('');
+  });
+
+  test('a new app image (npm run release): init, each app container alone, workers, scheduler, in that order, without a failed request; the next plan is empty', async () => {
+    // A second release of the stand-in app: the same image with one more label, so its id differs.
+    const next = `${STANDIN_IMAGES.app.split(':')[0]}:2`;
+    run('docker', ['build', '-q', '-t', next, '-'], { input: `FROM ${STANDIN_IMAGES.app}\nLABEL webcluster.test-release=2\n`, timeoutSec: 120 });
+    const nextId = inspect(next, '{{.Id}}');
+    const rolled = ['app-init', 'app-1', 'app-2', 'app-worker-1', 'app-worker-2', 'app-scheduler-1'].map(container);
+    const idsBefore = rolled.map((n) => inspect(n, '{{.Id}}'));
+    deployment.synth(standaloneEnvironment(dockerHost, 2, next));
+
+    let stop = false;
+    const running = load(PORT, { ...site, count: 200000, concurrency: 2, stop: () => stop });
+    const started = Date.now();
+    const output = await deployment.release();
+    const seconds = Math.round((Date.now() - started) / 1000);
+    await sleep(2000);
+    stop = true;
+    const during = await running;
+    report(`standalone release of a new app image: ${seconds} s; ${describeLoad('requests during it', during)}`);
+    report(`standalone release steps: ${output.split('\n').filter((l) => /^\[\d+\/\d+\]/.test(l)).join(' | ')}`);
+    expect(during.failures).toEqual([]);
+    expect(during.sent).toBeGreaterThan(100);
+
+    // Every container of the app group was replaced and runs the new image, created in the order
+    // init → app 1 → app 2 → workers → scheduler; the init task had finished before the first app container.
+    for (const [i, name] of rolled.entries()) {
+      expect(`${name} ${inspect(name, '{{.Id}}') !== idsBefore[i]} ${inspect(name, '{{.Image}}')}`).toBe(`${name} true ${nextId}`);
+    }
+    const created = rolled.map((n) => Date.parse(inspect(n, '{{.Created}}')));
+    report(`standalone release order (created, s after the init task): ${rolled.map((n, i) => `${n.slice(NAME.length + 1)} +${((created[i] - created[0]) / 1000).toFixed(1)}`).join(', ')}`);
+    const [init, app1, app2, worker1, worker2, scheduler] = created;
+    expect(Date.parse(inspect(container('app-init'), '{{.State.FinishedAt}}'))).toBeLessThan(app1);
+    expect(app1).toBeLessThan(app2);
+    expect(init).toBeLessThan(app1);
+    expect(Math.max(app1, app2)).toBeLessThan(Math.min(worker1, worker2));
+    expect(Math.max(worker1, worker2)).toBeLessThan(scheduler);
+
+    const plan = deployment.plan();
+    report(`standalone plan after the release: exit ${plan.status}`);
     expect(plan.status === 0 ? '' : planChanges(plan.stdout)).toBe('');
   });
 
