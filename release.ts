@@ -107,7 +107,7 @@ function parseWhat(args: readonly string[]): ReleaseWhat | string {
     const problem = artifactProblem(args[0]);
     return problem === undefined ? { artifact: args[0] } : `artifact: got '${args[0]}' (${problem}); allowed: the build as a .tar.gz file (tar -czf build.tar.gz -C <project> .)`;
   }
-  return `got '${args.join(' ')}' after the environment; allowed: an artifact, --rollback or --to <release id>`;
+  return `got ${args.length === 0 ? 'nothing' : `'${args.join(' ')}'`} after the environment; allowed: an artifact, --rollback or --to <release id>`;
 }
 
 /** The string outputs of a deployed stack, read with `terraform output -json` in its synthesized folder. */

@@ -272,7 +272,7 @@ describe('npm run release refuses bad arguments before any call (exit 2)', () =>
     [[], "error: release: got no environment; allowed: one environment of webcluster.yaml: shopware-aws, shopware-docker, shopware-swarm, steedos-aws, steedos-docker, ezplatform-aws, ezplatform-docker; fix: npm run release -- <environment> <artifact.tar.gz> | <environment> --rollback | <environment> --to <release id>"],
     [['nope'], "error: release: got 'nope'; allowed: one environment of webcluster.yaml"],
     [['shopware-docker', 'x.tar.gz'], "error: release: got 'x.tar.gz' after shopware-docker; allowed: nothing: on Docker a release is the image in images.app of webcluster.yaml; fix: set images.app to the new tag, npm run synth, then npm run release -- shopware-docker"],
-    [['shopware-aws'], "error: release: got '' after the environment; allowed: an artifact, --rollback or --to <release id>"],
+    [['shopware-aws'], 'error: release: got nothing after the environment; allowed: an artifact, --rollback or --to <release id>'],
     [['shopware-aws', '/nonexistent/build.tar.gz'], "error: release: artifact: got '/nonexistent/build.tar.gz' (no such file)"],
     [['shopware-aws', 'package.json'], "error: release: artifact: got 'package.json' (not a gzip file)"],
     [['shopware-aws', '--to'], "error: release: got '--to' after the environment"],
