@@ -99,5 +99,5 @@ test('Ibexa: the release hook puts the TLS cache pool into each release and drop
       '',
     ].join('\n'),
   );
-  expect(SCRIPT).toContain('if [ -x "$HOOK" ]; then (cd "$new" && "$HOOK"); fi');
+  expect(SCRIPT).toContain('elif [ -x "$HOOK" ] && ! (cd "$new" && "$HOOK"); then');
 });
