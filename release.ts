@@ -54,6 +54,7 @@ export async function runRelease(argv: readonly string[], io: ReleaseCliIo): Pro
           stackDir: path.join(path.resolve(io.env.CDKTF_OUTDIR ?? 'cdktf.out'), 'stacks', name),
           terraform: io.env.TERRAFORM_BINARY_NAME ?? 'terraform',
           mode: environment.docker.mode,
+          dockerHost: environment.docker.host,
         },
         { run: io.runAsync, out: io.out, now: io.now, sleep: io.sleep },
       );

@@ -24,16 +24,17 @@ export function processRunner(env: NodeJS.ProcessEnv): CommandRunner {
 }
 
 /** Runs `command args` in `cwd` without blocking (a long Terraform apply); resolves with its result. */
-export type AsyncCommandRunner = (command: string, args: readonly string[], cwd?: string, quiet?: boolean) => Promise<CommandResult>;
+export type AsyncCommandRunner = (command: string, args: readonly string[], cwd?: string, quiet?: boolean, input?: string) => Promise<CommandResult>;
 
 /**
  * A runner of real processes that passes their output through to `echo` line by line as it comes
  * (Terraform's progress; not when `quiet`), and keeps it for the error line.
  */
 export function asyncProcessRunner(env: NodeJS.ProcessEnv, echo: (line: string) => void): AsyncCommandRunner {
-  return (command, args, cwd, quiet) =>
+  return (command, args, cwd, quiet, input) =>
     new Promise((resolve) => {
       const child = spawn(command, [...args], { env, cwd });
+      child.stdin.end(input ?? '');
       let stdout = '';
       let stderr = '';
       let pending = '';

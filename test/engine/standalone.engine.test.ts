@@ -26,6 +26,8 @@ const NAME = 'engine-shopware-docker';
 const PORT = STANDALONE_PORT;
 const site = { host: SITE_HOST };
 const container = (role: string): string => `${NAME}-${role}`;
+/** The second release of the stand-in app the release test rolls out (built by it). */
+const NEXT_APP_IMAGE = `${STANDIN_IMAGES.app.split(':')[0]}:2`;
 
 
 /** A statement against the database, as the app user, in the database container. */
@@ -191,7 +193,7 @@ describe('shopware-docker on a real engine', () => {
 
   test('a new app image (npm run release): init, each app container alone, workers, scheduler, in that order, without a failed request; the next plan is empty', async () => {
     // A second release of the stand-in app: the same image with one more label, so its id differs.
-    const next = `${STANDIN_IMAGES.app.split(':')[0]}:2`;
+    const next = NEXT_APP_IMAGE;
     run('docker', ['build', '-q', '-t', next, '-'], { input: `FROM ${STANDIN_IMAGES.app}\nLABEL webcluster.test-release=2\n`, timeoutSec: 120 });
     const nextId = inspect(next, '{{.Id}}');
     const rolled = ['app-init', 'app-1', 'app-2', 'app-worker-1', 'app-worker-2', 'app-scheduler-1'].map(container);
@@ -232,7 +234,8 @@ describe('shopware-docker on a real engine', () => {
 
   test('scaling the app 2 -> 4 adds app containers only and serves without a failed request', async () => {
     const traefikBefore = inspect(container('traefik-1'), '{{.Id}}');
-    deployment.synth(standaloneEnvironment(dockerHost, 4));
+    // Still the image of the release test before.
+    deployment.synth(standaloneEnvironment(dockerHost, 4, NEXT_APP_IMAGE));
     const actions = deployment.plannedActions();
     report(`standalone scale 2 -> 4 plan: ${JSON.stringify(actions)}`);
     const created = Object.entries(actions).filter(([, a]) => a.join() === 'create').map(([address]) => address);
