@@ -6,6 +6,9 @@
 import { execFileSync } from 'child_process';
 
 /** Stand-ins for every image the Shopware stacks run, through the stacks' `images:` overrides. */
+/** The next release of the stand-in app image, which the release tests build (harness: buildNextRelease). */
+export const NEXT_APP_IMAGE = 'webcluster-probe/app:2';
+
 export const STANDIN_IMAGES = {
   app: 'webcluster-probe/app:1',
   traefik: 'webcluster-standin/traefik:v3.3.5',
@@ -73,7 +76,7 @@ export const SWARM_NODE_LABELS = { data: 'webcluster.data', edge: 'webcluster.ed
  * because that is the swarm the tests have: stateful services are pinned by the data label and
  * Traefik runs globally on the nodes with the edge label (the test labels its node before the apply).
  */
-export function swarmEnvironment(dockerHost: string): Record<string, unknown> {
+export function swarmEnvironment(dockerHost: string, appImage: string = STANDIN_IMAGES.app): Record<string, unknown> {
   return shopwareTestEnvironment(
     'engine-shopware-swarm',
     {
@@ -84,6 +87,8 @@ export function swarmEnvironment(dockerHost: string): Record<string, unknown> {
       swarm: { nodes: 1, dataNodeLabel: SWARM_NODE_LABELS.data, edgeNodeLabel: SWARM_NODE_LABELS.edge, loadBalancer: 'global' },
     },
     3,
+    undefined,
+    appImage,
   );
 }
 export const SWARM_PORT = 18081;

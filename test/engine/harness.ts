@@ -77,6 +77,15 @@ export function runInBackground(
   });
 }
 
+/**
+ * A second release of an image on the test engine: `base` with one more label (so its id differs),
+ * tagged `tag`, as a team's next build would be; returns the new image's id.
+ */
+export function buildNextRelease(base: string, tag: string): string {
+  run('docker', ['build', '-q', '-t', tag, '-'], { input: `FROM ${base}\nLABEL webcluster.test-release=${tag}\n`, timeoutSec: 120 });
+  return docker(['image', 'inspect', '--format', '{{.Id}}', tag]);
+}
+
 /** `docker <args>` on the test engine; its trimmed standard output. */
 export function docker(args: readonly string[], timeoutSec = 120): string {
   return run('docker', args, { timeoutSec }).stdout.trim();

@@ -2,8 +2,9 @@
  * shopware-docker on a real Docker engine: apply, converge, behave, survive faults, tear down.
  * The tests run in order and share one deployment; run them with `npm run test:engine`.
  */
-import { SERVER_OPEN_FILES, standaloneEnvironment, STANDIN_IMAGES, SITE_HOST, STANDALONE_PORT } from './config';
+import { NEXT_APP_IMAGE, SERVER_OPEN_FILES, standaloneEnvironment, STANDIN_IMAGES, SITE_HOST, STANDALONE_PORT } from './config';
 import {
+  buildNextRelease,
   containersOf,
   DeploymentLifecycle,
   describeLoad,
@@ -26,8 +27,6 @@ const NAME = 'engine-shopware-docker';
 const PORT = STANDALONE_PORT;
 const site = { host: SITE_HOST };
 const container = (role: string): string => `${NAME}-${role}`;
-/** The second release of the stand-in app the release test rolls out (built by it). */
-const NEXT_APP_IMAGE = `${STANDIN_IMAGES.app.split(':')[0]}:2`;
 
 
 /** A statement against the database, as the app user, in the database container. */
@@ -192,10 +191,8 @@ describe('shopware-docker on a real engine', () => {
   });
 
   test('a new app image (npm run release): init, each app container alone, workers, scheduler, in that order, without a failed request; the next plan is empty', async () => {
-    // A second release of the stand-in app: the same image with one more label, so its id differs.
     const next = NEXT_APP_IMAGE;
-    run('docker', ['build', '-q', '-t', next, '-'], { input: `FROM ${STANDIN_IMAGES.app}\nLABEL webcluster.test-release=2\n`, timeoutSec: 120 });
-    const nextId = inspect(next, '{{.Id}}');
+    const nextId = buildNextRelease(STANDIN_IMAGES.app, next);
     const rolled = ['app-init', 'app-1', 'app-2', 'app-worker-1', 'app-worker-2', 'app-scheduler-1'].map(container);
     const idsBefore = rolled.map((n) => inspect(n, '{{.Id}}'));
     deployment.synth(standaloneEnvironment(dockerHost, 2, next));
