@@ -13,7 +13,7 @@ const { copyAssets } = require('./copy-assets');
 
 const root = path.resolve(__dirname, '..');
 const outDir = path.join(root, 'dist');
-const sources = ['main.ts', 'vars.ts', 'list-stacks.ts', 'constructs', 'stacks', 'config', 'policies'];
+const sources = ['main.ts', 'vars.ts', 'list-stacks.ts', 'release.ts', 'release', 'constructs', 'stacks', 'config', 'policies'];
 
 function collect(rel) {
   const abs = path.join(root, rel);

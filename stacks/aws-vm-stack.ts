@@ -16,11 +16,14 @@ import { RedisCluster } from '../constructs/aws/redis-cluster';
 import { SharedStorage } from '../constructs/aws/shared-storage';
 import { TerraformOutput, TerraformStack } from '../constructs/core/cdktf';
 import { Peer } from '../constructs/core/peer';
-import { validate } from '../constructs/core/validation-error';
+import { validate, ValidationError } from '../constructs/core/validation-error';
 import type { RedisDataClass } from '../constructs/core/roles';
 import type { AppProfile, ClusterEndpoints } from './profiles/app-profile';
 import { addStateBackend, StateBackendConfig } from './terraform-settings';
 import { secretAccess } from '../constructs/aws/private/iam';
+import { RELEASE_OUTPUTS } from './release-outputs';
+
+export { RELEASE_OUTPUTS } from './release-outputs';
 
 export { addStateBackend } from './terraform-settings';
 export type { StateBackendConfig } from './terraform-settings';
@@ -378,6 +381,7 @@ export function buildAwsVmCluster(scopes: AwsVmScopes, id: string, props: AwsVmS
     ),
     [profile.appSecretVariable]: { secretArn: appSecret.arn },
   };
+  const releaseBucket = releaseBucketOf(scopes.app, profile, storage);
   const workload = {
     packages: profile.vm.packages,
     environment: { ...profile.environment(endpoints), ...profile.vm.environment(endpoints), ...Object.assign({}, ...tiers.map((t) => t.environment)) },
@@ -385,6 +389,7 @@ export function buildAwsVmCluster(scopes: AwsVmScopes, id: string, props: AwsVmS
     bootCommands: [...storage.mountCommands(), ...profile.vm.bootCommands(endpoints)],
     systemServices: profile.vm.systemServices,
     requiredMounts: storage.posixMounts.map((m) => m.path),
+    release: { bucketName: releaseBucket.bucketName, hook: profile.vm.releaseHook },
   };
   // A first boot needs the writer (setup, the database user) and the EFS mount targets. Split, the
   // data stack is applied before the app stack, which is the same order.
@@ -437,6 +442,8 @@ export function buildAwsVmCluster(scopes: AwsVmScopes, id: string, props: AwsVmS
 
   const cluster: AwsVmCluster = { network, loadBalancer, appServers, admin, redis, database: db, storage, logs };
   outputs(scopes, cluster, endpoints);
+  // What `npm run release` needs: where releases go (the data stack, split), which hosts to roll.
+  new TerraformOutput(scopes.data, RELEASE_OUTPUTS.bucket, { value: releaseBucket.bucketName, description: 'Bucket of the releases: releases/<id>.tar.gz and releases/current (npm run release)' });
   // The app's environment contract: plain values, and where each secret value is read from at boot.
   // Split, it holds values the app stack reads from the data stack's state, which Terraform treats as sensitive.
   new TerraformOutput(scopes.app, 'app_environment', {
@@ -452,6 +459,20 @@ export function buildAwsVmCluster(scopes: AwsVmScopes, id: string, props: AwsVmS
   return cluster;
 }
 
+
+/** The bucket the hosts install releases from: the profile's `vm.releaseBucket`, or its first private bucket. */
+function releaseBucketOf(scope: Construct, profile: AppProfile, storage: SharedStorage): SharedStorage['buckets'][number] {
+  const wanted = profile.vm.releaseBucket ?? profile.buckets.find((b) => !b.publicRead)?.id;
+  const bucket = storage.buckets.find((b) => b.id === wanted);
+  if (bucket === undefined) {
+    throw new ValidationError(
+      `profile.vm.releaseBucket: got '${wanted ?? '(none)'}'; allowed: the id of one of the profile's buckets (${profile.buckets.map((b) => b.id).join(', ')}), best a private one; fix: set vm.releaseBucket or add a private bucket`,
+      scope,
+    );
+  }
+  return bucket;
+}
+
 /** The constructs of `candidates` in the same stack as `scope` (Terraform dependencies cannot cross stacks). */
 function sameStack<T extends Construct>(scope: Construct, candidates: T[]): T[] {
   const stack = TerraformStack.of(scope);
@@ -465,8 +486,8 @@ function outputs(scopes: AwsVmScopes, c: AwsVmCluster, endpoints: ClusterEndpoin
   };
   out(scopes.app, 'site_url', endpoints.siteUrl, 'Public URL of the site');
   out(scopes.data, 'load_balancer_dns_name', c.loadBalancer.dnsName, 'DNS name of the load balancer (CNAME/alias target)');
-  out(scopes.app, 'admin_instance_id', c.admin.serverId, 'Instance id of the admin host (aws ssm start-session --target <id>)');
-  out(scopes.app, 'app_autoscaling_group', c.appServers.groupName, 'Auto Scaling group of the app hosts');
+  out(scopes.app, RELEASE_OUTPUTS.adminInstance, c.admin.serverId, 'Instance id of the admin host (aws ssm start-session --target <id>)');
+  out(scopes.app, RELEASE_OUTPUTS.appGroup, c.appServers.groupName, 'Auto Scaling group of the app hosts');
   if (c.database) {
     out(scopes.data, 'database_writer_endpoint', c.database.writerEndpoint.hostname, 'Aurora writer endpoint (DATABASE_URL host)');
     out(scopes.data, 'database_reader_endpoint', c.database.readerEndpoint.hostname, 'Aurora reader endpoint (DATABASE_REPLICA_0_URL host)');

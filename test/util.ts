@@ -46,6 +46,19 @@ export function localOf(json: SynthJson, prefix: string): string {
   return (json.locals as Record<string, string>)[key];
 }
 
+/** Content of the file a cloud-config document (user data) writes to `path`. */
+export function writtenFile(cloudConfig: string, path: string): string {
+  const doc = JSON.parse(cloudConfig.replace(/^#cloud-config\n/, '')) as { write_files: { path: string; content: string }[] };
+  const file = doc.write_files.find((f) => f.path === path);
+  if (file === undefined) throw new Error(`no file ${path}`);
+  return file.content;
+}
+
+/** The commands a cloud-config document (user data) runs. */
+export function runCommands(cloudConfig: string): string[] {
+  return (JSON.parse(cloudConfig.replace(/^#cloud-config\n/, '')) as { runcmd: string[] }).runcmd;
+}
+
 /** A network stub with the given zones (the real Network refuses fewer than two). */
 export function stubNetwork(availabilityZones: string[], namePrefix = 'test'): IAwsNetwork {
   return {

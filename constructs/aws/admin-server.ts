@@ -226,6 +226,7 @@ export class AdminServer extends Construct implements IAdminServer, IGrantable {
       systemServices: workload.systemServices ?? [],
       units,
       requiredMounts: workload.requiredMounts,
+      release: workload.release,
       files: provisioning.map((p) => ({ path: `/usr/local/sbin/webcluster-${p.name}`, permissions: '0700', content: p.script })),
     });
 

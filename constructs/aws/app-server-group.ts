@@ -215,6 +215,7 @@ export class AppServerGroup extends Construct implements IAppServerGroup, IGrant
       bootCommands: [...(props.logShipping?.userDataCommands() ?? []), ...(workload.bootCommands ?? [])],
       systemServices: workload.systemServices ?? [],
       requiredMounts: workload.requiredMounts,
+      release: workload.release,
       units:
         this.workersPerHost > 0
           ? [

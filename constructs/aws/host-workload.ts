@@ -2,9 +2,9 @@
  * HostWorkload: what runs on an app or admin host (the app profile's part of a VM), shared by
  * AppServerGroup and AdminServer.
  */
-import type { SecretEnvironmentVariable } from './private/user-data';
+import type { HostRelease, SecretEnvironmentVariable } from './private/user-data';
 
-export type { SecretEnvironmentVariable } from './private/user-data';
+export type { HostRelease, SecretEnvironmentVariable } from './private/user-data';
 
 /** What an app or admin host installs and runs. */
 export interface HostWorkload {
@@ -51,6 +51,13 @@ export interface HostWorkload {
    * @default '/var/www/app'
    */
   readonly appDirectory?: string;
+  /**
+   * Install the app from releases in a bucket (`releases/<id>.tar.gz`, `releases/current` naming
+   * the live one; `npm run release` uploads them): at every boot the host waits for the first
+   * release and installs the current one before the app's services start.
+   * @default - the boot commands install the app
+   */
+  readonly release?: HostRelease;
 }
 
 /** A root script a host runs at every boot before the app's setup (e.g. creating the app's database user). */

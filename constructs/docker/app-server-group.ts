@@ -130,7 +130,10 @@ export interface AppServerGroupProps {
  * The app tier as workloads of one image: `replicas` app containers (the load balancer's catch-all
  * target, health-checked, restarted unless stopped; a replicated service with start-first rolling
  * updates on Swarm), `workers` queue consumers, exactly one scheduler (stop-first on Swarm, so never
- * two) and a one-shot init task that app, workers and scheduler depend on.
+ * two) and a one-shot init task that app, workers and scheduler depend on. Workers depend on the
+ * app and the scheduler on both, so a new image goes init (migrations) → app → workers → scheduler:
+ * on Swarm every service rolls that way in one apply; on a standalone engine `npm run release`
+ * applies the steps one by one (release/docker-release.ts), an app container at a time.
  *
  * The scheduler lives here, not on the admin server as in the AWS layout, because the container
  * setup of the Shopware docs runs it as its own "scheduled task container" next to app and workers.
@@ -232,7 +235,8 @@ export class AppServerGroup extends Construct implements IAppServerGroup {
             command: props.workerCommand,
             resources: workerResources,
             replicas: this.workers,
-            dependsOn: after,
+            // A new image rolls init (migrations), app, workers, scheduler, in that order.
+            dependsOn: [...after, this.appWorkload],
             files: [processCheckFile()],
             healthcheck: processHealthcheck(props.workerProcess ?? defaultProcessText(props.workerCommand ?? [])),
           })
@@ -245,7 +249,7 @@ export class AppServerGroup extends Construct implements IAppServerGroup {
           command: props.schedulerCommand,
           resources: schedulerResources,
           replicas: 1,
-          dependsOn: after,
+          dependsOn: [...after, this.appWorkload, ...(this.workerWorkload ? [this.workerWorkload] : [])],
           files: [processCheckFile()],
           healthcheck: processHealthcheck(props.schedulerProcess ?? defaultProcessText(props.schedulerCommand)),
           // Never two schedulers: Swarm updates stop the old task before starting the new one.

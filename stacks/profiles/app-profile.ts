@@ -56,6 +56,16 @@ export interface VmRuntime {
   readonly schedulerCommand: string;
   /** One-shot, idempotent setup/migration command. */
   readonly setupCommand: string;
+  /**
+   * Bash run as root in each new release directory before it goes live (see HostRelease.hook).
+   * @default - none
+   */
+  readonly releaseHook?: string;
+  /**
+   * Id of the bucket (in `buckets`) holding the releases the hosts install.
+   * @default - the first bucket that is not publicly readable
+   */
+  readonly releaseBucket?: string;
   /** Boot commands (as root) for every host, given the endpoints. */
   bootCommands(endpoints: ClusterEndpoints): string[];
   /** Environment the hosts need beyond the profile's common environment. */

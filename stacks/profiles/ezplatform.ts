@@ -72,8 +72,10 @@ export const IBEXA_CACHE_REDIS_TLS_YAML = [
   "              namespace: '%env(CACHE_NAMESPACE)%'",
   '',
 ].join('\n');
-/** Where the VMs write {@link IBEXA_CACHE_REDIS_TLS_YAML} in the release. */
-export const IBEXA_CACHE_REDIS_TLS_PATH = `${APP_DIR}/config/packages/prod/webcluster_cache_redis_tls.yaml`;
+/** Where the VMs put {@link IBEXA_CACHE_REDIS_TLS_YAML} in each release, relative to the release. */
+export const IBEXA_CACHE_REDIS_TLS_PATH = 'config/packages/prod/webcluster_cache_redis_tls.yaml';
+/** Where the VMs keep {@link IBEXA_CACHE_REDIS_TLS_YAML} for the release hook. */
+const IBEXA_CACHE_REDIS_TLS_HOST_PATH = '/etc/webcluster/webcluster_cache_redis_tls.yaml';
 
 /** One-shot setup on the admin host (webcluster-setup.service, as the app user, every boot): idempotent. */
 const SETUP_SCRIPT = [
@@ -179,14 +181,17 @@ export const EZPLATFORM_PROFILE: AppProfile = {
     schedulerCommand: '/usr/local/bin/webcluster-ibexa-cron',
     // Not `ibexa:install` (a fresh install, not idempotent): migrations, DFS database, caches, Solr config.
     setupCommand: '/usr/local/bin/webcluster-ibexa-setup',
-    bootCommands: (e: ClusterEndpoints) => [
-      // Release: the deploy pipeline uploads the built project as releases/current.tar.gz.
-      `aws s3 cp 's3://${e.bucketNames.private}/releases/current.tar.gz' /tmp/release.tar.gz && tar -xzf /tmp/release.tar.gz -C ${APP_DIR} && chown -R webapp:webapp ${APP_DIR} && rm -f /tmp/release.tar.gz`,
-      // ElastiCache requires TLS: the cache pool reads the rediss:// URL of CACHE_DSN as it is. The
-      // container is compiled again with it (a release may bring a warmed prod cache).
-      `install -d -o webapp -g webapp ${APP_DIR}/config/packages/prod`,
-      writeFile(IBEXA_CACHE_REDIS_TLS_PATH, IBEXA_CACHE_REDIS_TLS_YAML, '0644', 'webapp'),
-      `rm -rf ${APP_DIR}/var/cache/prod`,
+    // The TLS cache pool goes into each release, and the container is compiled again with it (a
+    // release may bring a warmed prod cache).
+    releaseHook: [
+      'install -d config/packages/prod',
+      `install -m 0644 ${IBEXA_CACHE_REDIS_TLS_HOST_PATH} ${IBEXA_CACHE_REDIS_TLS_PATH}`,
+      'rm -rf var/cache/prod',
+    ].join('\n'),
+    bootCommands: () => [
+      // ElastiCache requires TLS: the cache pool reads the rediss:// URL of CACHE_DSN as it is (the
+      // release hook puts the file into each release).
+      writeFile(IBEXA_CACHE_REDIS_TLS_HOST_PATH, IBEXA_CACHE_REDIS_TLS_YAML, '0644'),
       // Aurora requires TLS (require_secure_transport): trust the RDS CA bundle.
       'curl -fsSL https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem -o /etc/webcluster/rds-ca.pem',
       ...phpFpmBootCommands(['memory_limit = 512M', 'upload_max_filesize = 100M', 'post_max_size = 100M']),

@@ -48,8 +48,6 @@ export const SHOPWARE_PROFILE: AppProfile = {
     schedulerCommand: `${CONSOLE} scheduled-task:run --time-limit=300 --memory-limit=512M`,
     setupCommand: `${APP_DIR}/vendor/bin/shopware-deployment-helper run`,
     bootCommands: (e: ClusterEndpoints) => [
-      // Release: the deploy pipeline uploads the built project as releases/current.tar.gz.
-      `aws s3 cp 's3://${e.bucketNames.private}/releases/current.tar.gz' /tmp/release.tar.gz && tar -xzf /tmp/release.tar.gz -C ${APP_DIR} && chown -R webapp:webapp ${APP_DIR} && rm -f /tmp/release.tar.gz`,
       // Aurora requires TLS (require_secure_transport): trust the RDS CA bundle.
       'curl -fsSL https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem -o /etc/webcluster/rds-ca.pem',
       // PHP-FPM as the app user with phpredis; PHP sessions in the sessions Redis (TLS), shared by every node.

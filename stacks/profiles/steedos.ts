@@ -108,10 +108,7 @@ export const STEEDOS_PROFILE: AppProfile = {
     schedulerCommand: `${START} cron`,
     // None: Steedos migrates its database itself when it starts.
     setupCommand: '',
-    bootCommands: (e: ClusterEndpoints) => [
-      // Release: the deploy pipeline uploads the built project (package.json with @steedos/server and
-      // its node_modules) as releases/current.tar.gz; a new release rolls out with an instance refresh.
-      `aws s3 cp 's3://${e.bucketNames.files}/releases/current.tar.gz' /tmp/release.tar.gz && tar -xzf /tmp/release.tar.gz -C ${APP_DIR} && chown -R webapp:webapp ${APP_DIR} && rm -f /tmp/release.tar.gz`,
+    bootCommands: () => [
       'ln -sf "$(command -v node-20 || command -v node)" /usr/local/bin/webcluster-node',
       `install -d -o webapp -g webapp ${LOG_DIR} /var/lib/steedos`,
       writeFile(

@@ -6,6 +6,9 @@
 import { execFileSync } from 'child_process';
 
 /** Stand-ins for every image the Shopware stacks run, through the stacks' `images:` overrides. */
+/** The next release of the stand-in app image, which the release tests build (harness: buildNextRelease). */
+export const NEXT_APP_IMAGE = 'webcluster-probe/app:2';
+
 export const STANDIN_IMAGES = {
   app: 'webcluster-probe/app:1',
   traefik: 'webcluster-standin/traefik:v3.3.5',
@@ -38,6 +41,7 @@ function shopwareTestEnvironment(
   docker: Record<string, unknown>,
   appReplicas: number,
   backup: Record<string, unknown> = { enabled: false },
+  appImage: string = STANDIN_IMAGES.app,
 ): Record<string, unknown> {
   return {
     name,
@@ -48,15 +52,15 @@ function shopwareTestEnvironment(
     adminCidrs: ADMIN_CIDRS,
     replicas: { app: appReplicas },
     workers: 2,
-    images: STANDIN_IMAGES,
+    images: { ...STANDIN_IMAGES, app: appImage },
     allowDestroy: true,
     backup,
   };
 }
 
 /** shopware-docker as a test environment: containers on one engine, port 18080 on 127.0.0.1. */
-export function standaloneEnvironment(dockerHost: string, appReplicas = 2): Record<string, unknown> {
-  return shopwareTestEnvironment('engine-shopware-docker', { host: dockerHost, mode: 'standalone', listenAddress: '127.0.0.1', httpPort: STANDALONE_PORT }, appReplicas);
+export function standaloneEnvironment(dockerHost: string, appReplicas = 2, appImage: string = STANDIN_IMAGES.app): Record<string, unknown> {
+  return shopwareTestEnvironment('engine-shopware-docker', { host: dockerHost, mode: 'standalone', listenAddress: '127.0.0.1', httpPort: STANDALONE_PORT }, appReplicas, undefined, appImage);
 }
 export const STANDALONE_PORT = 18080;
 
@@ -73,7 +77,7 @@ export const SWARM_NODE_LABELS = { data: 'webcluster.data', edge: 'webcluster.ed
  * because that is the swarm the tests have: stateful services are pinned by the data label and
  * Traefik runs globally on the nodes with the edge label (the test labels its node before the apply).
  */
-export function swarmEnvironment(dockerHost: string): Record<string, unknown> {
+export function swarmEnvironment(dockerHost: string, appImage: string = STANDIN_IMAGES.app): Record<string, unknown> {
   return shopwareTestEnvironment(
     'engine-shopware-swarm',
     {
@@ -84,6 +88,8 @@ export function swarmEnvironment(dockerHost: string): Record<string, unknown> {
       swarm: { nodes: 1, dataNodeLabel: SWARM_NODE_LABELS.data, edgeNodeLabel: SWARM_NODE_LABELS.edge, loadBalancer: 'global' },
     },
     3,
+    undefined,
+    appImage,
   );
 }
 export const SWARM_PORT = 18081;

@@ -77,6 +77,15 @@ export function runInBackground(
   });
 }
 
+/**
+ * A second release of an image on the test engine: `base` with one more label (so its id differs),
+ * tagged `tag`, as a team's next build would be; returns the new image's id.
+ */
+export function buildNextRelease(base: string, tag: string): string {
+  run('docker', ['build', '-q', '-t', tag, '-'], { input: `FROM ${base}\nLABEL webcluster.test-release=${tag}\n`, timeoutSec: 120 });
+  return docker(['image', 'inspect', '--format', '{{.Id}}', tag]);
+}
+
 /** `docker <args>` on the test engine; its trimmed standard output. */
 export function docker(args: readonly string[], timeoutSec = 120): string {
   return run('docker', args, { timeoutSec }).stdout.trim();
@@ -238,6 +247,18 @@ export class TestDeployment {
     await runInBackground(engineEnvironment().terraform, ['apply', '-auto-approve', '-input=false', '-no-color'], {
       cwd: this.stackDir,
       env: this.terraformEnv(),
+      timeoutSec,
+    });
+  }
+
+  /**
+   * `npm run release -- <name>` (dist/release.js) on the synthesized stack, without blocking the
+   * event loop; resolves with its output, rejects with it when the release fails.
+   */
+  public release(timeoutSec = 1200): Promise<string> {
+    return runInBackground('node', [path.join(REPO, 'dist', 'release.js'), this.name], {
+      cwd: this.workdir,
+      env: { ...this.terraformEnv(), WEBCLUSTER_CONFIG: path.join(this.workdir, 'webcluster.yaml'), CDKTF_OUTDIR: this.outdir, TERRAFORM_BINARY_NAME: engineEnvironment().terraform },
       timeoutSec,
     });
   }

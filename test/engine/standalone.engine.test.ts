@@ -3,8 +3,9 @@
  * The tests run in order and share one deployment; run them with `npm run test:engine`.
  */
 import { ChildProcess, spawn } from 'child_process';
-import { SERVER_OPEN_FILES, standaloneEnvironment, SITE_HOST, STANDALONE_PORT } from './config';
+import { NEXT_APP_IMAGE, SERVER_OPEN_FILES, standaloneEnvironment, STANDIN_IMAGES, SITE_HOST, STANDALONE_PORT } from './config';
 import {
+  buildNextRelease,
   containersOf,
   DeploymentLifecycle,
   describeLoad,
@@ -240,9 +241,49 @@ describe('shopware-docker on a real engine', () => {
     expect(plan.status === 0 ? '' : planChanges(plan.stdout)).toBe('');
   });
 
+  test('a new app image (npm run release): init, each app container alone, workers, scheduler, in that order, without a failed request; the next plan is empty', async () => {
+    const next = NEXT_APP_IMAGE;
+    const nextId = buildNextRelease(STANDIN_IMAGES.app, next);
+    const rolled = ['app-init', 'app-1', 'app-2', 'app-worker-1', 'app-worker-2', 'app-scheduler-1'].map(container);
+    const idsBefore = rolled.map((n) => inspect(n, '{{.Id}}'));
+    deployment.synth(standaloneEnvironment(dockerHost, 2, next));
+
+    let stop = false;
+    const running = load(PORT, { ...site, count: 200000, concurrency: 2, stop: () => stop });
+    const started = Date.now();
+    const output = await deployment.release();
+    const seconds = Math.round((Date.now() - started) / 1000);
+    await sleep(2000);
+    stop = true;
+    const during = await running;
+    report(`standalone release of a new app image: ${seconds} s; ${describeLoad('requests during it', during)}`);
+    report(`standalone release steps: ${output.split('\n').filter((l) => /^\[\d+\/\d+\]/.test(l)).join(' | ')}`);
+    expect(during.failures).toEqual([]);
+    expect(during.sent).toBeGreaterThan(100);
+
+    // Every container of the app group was replaced and runs the new image, created in the order
+    // init → app 1 → app 2 → workers → scheduler; the init task had finished before the first app container.
+    for (const [i, name] of rolled.entries()) {
+      expect(`${name} ${inspect(name, '{{.Id}}') !== idsBefore[i]} ${inspect(name, '{{.Image}}')}`).toBe(`${name} true ${nextId}`);
+    }
+    const created = rolled.map((n) => Date.parse(inspect(n, '{{.Created}}')));
+    report(`standalone release order (created, s after the init task): ${rolled.map((n, i) => `${n.slice(NAME.length + 1)} +${((created[i] - created[0]) / 1000).toFixed(1)}`).join(', ')}`);
+    const [init, app1, app2, worker1, worker2, scheduler] = created;
+    expect(Date.parse(inspect(container('app-init'), '{{.State.FinishedAt}}'))).toBeLessThan(app1);
+    expect(app1).toBeLessThan(app2);
+    expect(init).toBeLessThan(app1);
+    expect(Math.max(app1, app2)).toBeLessThan(Math.min(worker1, worker2));
+    expect(Math.max(worker1, worker2)).toBeLessThan(scheduler);
+
+    const plan = deployment.plan();
+    report(`standalone plan after the release: exit ${plan.status}`);
+    expect(plan.status === 0 ? '' : planChanges(plan.stdout)).toBe('');
+  });
+
   test('scaling the app 2 -> 4 adds app containers only and serves without a failed request', async () => {
     const traefikBefore = inspect(container('traefik-1'), '{{.Id}}');
-    deployment.synth(standaloneEnvironment(dockerHost, 4));
+    // Still the image of the release test before.
+    deployment.synth(standaloneEnvironment(dockerHost, 4, NEXT_APP_IMAGE));
     const actions = deployment.plannedActions();
     report(`standalone scale 2 -> 4 plan: ${JSON.stringify(actions)}`);
     const created = Object.entries(actions).filter(([, a]) => a.join() === 'create').map(([address]) => address);

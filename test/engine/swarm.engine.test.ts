@@ -2,8 +2,9 @@
  * shopware-swarm on a real one-node swarm: apply, converge, serve, lose a task, tear down.
  * The tests run in order and share one deployment; run them with `npm run test:engine`.
  */
-import { SITE_HOST, SWARM_NODE_LABELS, SWARM_PORT, swarmEnvironment } from './config';
+import { NEXT_APP_IMAGE, SITE_HOST, STANDIN_IMAGES, SWARM_NODE_LABELS, SWARM_PORT, swarmEnvironment } from './config';
 import {
+  buildNextRelease,
   DeploymentLifecycle,
   describeLoad,
   docker,
@@ -165,6 +166,42 @@ describe('shopware-swarm on a real engine', () => {
     report(describeLoad('swarm after the task was replaced', after));
     expect(after.failures).toEqual([]);
     expect(Object.keys(after.replicas).length).toBeGreaterThan(1);
+  });
+
+  test('a new app image (npm run release, one apply): the init task runs again, then the app, worker and scheduler services roll in that order without a failed request; the next plan is empty', async () => {
+    const nextId = buildNextRelease(STANDIN_IMAGES.app, NEXT_APP_IMAGE);
+    const initBefore = inspect(`${NAME}-app-init`, '{{.Id}}');
+    deployment.synth(swarmEnvironment(dockerHost, NEXT_APP_IMAGE));
+    let stop = false;
+    const running = load(PORT, { ...site, count: 200000, concurrency: 2, stop: () => stop });
+    const started = Date.now();
+    await deployment.release();
+    const seconds = Math.round((Date.now() - started) / 1000);
+    await sleep(12000);
+    stop = true;
+    const during = await running;
+    report(`swarm release of a new app image: ${seconds} s; ${describeLoad('requests during it', during)}`);
+    // Each new task is started and healthy before its predecessor stops, one at a time.
+    expect(during.failures).toEqual([]);
+
+    // The init task ran again (a new container) before the app service was updated; the services
+    // were updated app → workers → scheduler, each to the new image.
+    expect(inspect(`${NAME}-app-init`, '{{.Id}}')).not.toBe(initBefore);
+    expect(inspect(`${NAME}-app-init`, '{{.State.ExitCode}}')).toBe('0');
+    const updated = (service: string): number => Date.parse(docker(['service', 'inspect', '--format', '{{.UpdatedAt}}', `${NAME}-${service}`]));
+    const initFinished = Date.parse(inspect(`${NAME}-app-init`, '{{.State.FinishedAt}}'));
+    const [app, worker, scheduler] = ['app', 'app-worker', 'app-scheduler'].map(updated);
+    report(`swarm release order (s after the init task finished): app +${((app - initFinished) / 1000).toFixed(1)}, workers +${((worker - initFinished) / 1000).toFixed(1)}, scheduler +${((scheduler - initFinished) / 1000).toFixed(1)}`);
+    expect(initFinished).toBeLessThan(app);
+    expect(app).toBeLessThan(worker);
+    expect(worker).toBeLessThan(scheduler);
+    for (const service of ['app', 'app-worker', 'app-scheduler']) {
+      const image = docker(['service', 'inspect', '--format', '{{.Spec.TaskTemplate.ContainerSpec.Image}}', `${NAME}-${service}`]);
+      expect(`${service} ${image.includes(nextId) || image.startsWith(NEXT_APP_IMAGE)}`).toBe(`${service} true`);
+    }
+    const plan = deployment.plan();
+    report(`swarm plan after the release: exit ${plan.status}`);
+    expect(plan.status === 0 ? '' : planChanges(plan.stdout)).toBe('');
   });
 
   test('tears down cleanly: no service, container, network, volume, config or secret left', () => {

@@ -7,7 +7,7 @@ import { TerraformStack, Testing } from 'cdktf';
 import * as path from 'path';
 import { loadConfigFile } from '../../config/load';
 import { addEnvironmentStacks } from '../../stacks/from-config';
-import { SynthJson } from '../util';
+import { SynthJson, writtenFile } from '../util';
 
 const CONFIG = path.resolve(__dirname, '..', '..', 'webcluster.yaml');
 
@@ -64,14 +64,6 @@ function local(json: SynthJson, prefix: string): string {
   return (json.locals as Record<string, string>)[key];
 }
 
-/** Content of the file a cloud-config document writes to `path`. */
-function writtenFile(cloudConfig: string, path: string): string {
-  const doc = JSON.parse(cloudConfig.replace(/^#cloud-config\n/, '')) as { write_files: { path: string; content: string }[] };
-  const file = doc.write_files.find((f) => f.path === path);
-  if (file === undefined) throw new Error(`no file ${path}`);
-  return file.content;
-}
-
 /** The inline policy of the role of construct `owner` (e.g. `AppServers`). */
 function grantsOf(json: SynthJson, owner: string): string {
   const found = named(json, 'aws_iam_role_policy').find(([name]) => name.startsWith(`${owner}_Role_Grants`));
@@ -114,7 +106,7 @@ describe.each(WITH_DATABASE)('$name (Aurora)', ({ json }) => {
       expect(host.depends_on).toContain(ref);
     }
     const unit = writtenFile(local(json, 'Admin_UserData'), '/etc/systemd/system/webcluster-setup.service');
-    expect(unit).toContain('Requires=webcluster-secrets.service webcluster-database-user.service');
+    expect(unit).toContain('Requires=webcluster-secrets.service webcluster-release.service webcluster-database-user.service');
     expect(unit).toContain('Restart=on-failure');
     expect(unit).toContain('StartLimitBurst=40');
     // The database-user step runs before the app secrets and without them (it creates one of them):

@@ -166,7 +166,9 @@ describe('eZ Platform / Ibexa on AWS (AwsVmStack)', () => {
 
   test('one scheduler (ibexa:cron:run on the admin host only), Ibexa Messenger workers on the app hosts', () => {
     expect(adminUserData).toContain('ExecStart=/usr/local/bin/webcluster-ibexa-cron');
-    expect(appUserData).not.toContain('webcluster-scheduler');
+    expect(appUserData).toContain('"path": "/etc/systemd/system/webcluster-worker@.service"');
+    expect(appUserData).not.toContain('"path": "/etc/systemd/system/webcluster-scheduler.service"');
+    expect(appUserData).not.toContain('enable --now --no-block webcluster-scheduler');
     expect(bootFiles(adminUserData)['/usr/local/bin/webcluster-ibexa-cron']).toContain('ibexa:cron:run');
     expect(appUserData).toContain('ExecStart=/usr/local/bin/webcluster-ibexa-worker');
     expect(bootFiles(appUserData)['/usr/local/bin/webcluster-ibexa-worker']).toContain('messenger:consume ibexa.messenger.transport --bus=ibexa.messenger.bus --time-limit=300');
@@ -194,7 +196,7 @@ describe('eZ Platform / Ibexa on AWS (AwsVmStack)', () => {
     expect(appUserData).toContain('CACHE_POOL=cache.redis');
     expect(appUserData).toContain('CACHE_DSN=rediss://${aws_elasticache_replication_group.Redis_Cache_4FCAFCB6.primary_endpoint_address}:6379/0');
     // ... read as it is by the cache pool each host writes into the release.
-    for (const userData of [appUserData, adminUserData]) expect(userData).toContain(`> ${IBEXA_CACHE_REDIS_TLS_PATH} && chmod 0644`);
+    for (const userData of [appUserData, adminUserData]) expect(userData).toContain(`install -m 0644 /etc/webcluster/webcluster_cache_redis_tls.yaml ${IBEXA_CACHE_REDIS_TLS_PATH}`);
     expect(appUserData).toContain('SESSION_SAVE_PATH=tls://${aws_elasticache_replication_group.Redis_Sessions_756ACB0E.primary_endpoint_address}:6379');
     expect(appUserData).toContain('SESSION_HANDLER_ID=Ibexa\\\\\\\\Bundle\\\\\\\\Core\\\\\\\\Session\\\\\\\\Handler\\\\\\\\NativeSessionHandler');
     for (const key of ['CACHE_DSN', 'SESSION_SAVE_PATH']) expect(appUserData).not.toMatch(new RegExp(`${key}=[^\\\\]*(127\\.0\\.0\\.1|localhost)`));

@@ -3,6 +3,8 @@
  * that reads Secrets Manager at boot (so no secret is ever in Terraform JSON or state), systemd
  * units for long-running services and one-shot tasks, and extra boot commands.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 
 /** An environment variable whose value is read from Secrets Manager on the host at boot. */
 export interface SecretEnvironmentVariable {
@@ -49,6 +51,28 @@ export interface ServiceUnit {
   readonly beforeSecrets?: boolean;
 }
 
+/** Where a host gets the app from: releases in a bucket, installed by `webcluster-release`. */
+export interface HostRelease {
+  /** Bucket holding `releases/<id>.tar.gz` and `releases/current` (the live release's id). */
+  readonly bucketName: string;
+  /**
+   * Bash run as root in each new release directory before it goes live (e.g. files the host adds
+   * to the app); free of `${` and `%{`.
+   * @default - none
+   */
+  readonly hook?: string;
+}
+
+/** Path of the release script on the hosts; `npm run release` runs it through SSM. */
+export const RELEASE_SCRIPT_PATH = '/usr/local/sbin/webcluster-release';
+/** The unit that installs the current release at boot (waiting for the first one). */
+export const RELEASE_UNIT = 'webcluster-release';
+
+/** The release script (constructs/aws/scripts/release/webcluster-release), read at synth time. */
+export function releaseScript(): string {
+  return fs.readFileSync(path.join(__dirname, '..', 'scripts', 'release', 'webcluster-release'), 'utf8');
+}
+
 /** Everything a host's user data contains. */
 export interface HostBootSpec {
   /** AWS region of the host; the AWS CLI calls of the boot scripts and the app's SDKs use it. */
@@ -80,6 +104,12 @@ export interface HostBootSpec {
    * @default []
    */
   readonly files?: readonly { readonly path: string; readonly permissions: string; readonly content: string }[];
+  /**
+   * Install the app from releases in a bucket: at every boot a unit waits for the first release
+   * and installs the current one before the system services and our units start.
+   * @default - the boot commands install the app
+   */
+  readonly release?: HostRelease;
 }
 
 const ENV_FILE = '/etc/webcluster/app.env';
@@ -101,8 +131,43 @@ export const GENERATE_SECRET_FUNCTION = [
 const SECRETS_FILE = '/etc/webcluster/secrets.env';
 const UNIT_LOG_DIR = '/var/log/webcluster';
 
+/**
+ * The spec with the release unit: a oneshot (no start timeout, so it may wait for the first release)
+ * that every unit using the app code, and every system service, starts after.
+ */
+function withRelease(spec: HostBootSpec): HostBootSpec {
+  const release = spec.release;
+  if (release === undefined) return spec;
+  const unit: ServiceUnit = {
+    name: RELEASE_UNIT,
+    description: 'Install the current release of the app (waits for the first one)',
+    command: `${RELEASE_SCRIPT_PATH} boot`,
+    type: 'oneshot',
+    user: 'root',
+  };
+  const config = [
+    `RELEASE_BUCKET=${release.bucketName}`,
+    `APP_DIR=${spec.appDirectory}`,
+    `APP_USER=${spec.runAsUser}`,
+    `RESTART_SERVICES='${spec.systemServices.map((s) => `${s}.service`).join(' ')}'`,
+    '',
+  ].join('\n');
+  return {
+    ...spec,
+    units: [unit, ...spec.units.map((u) => (u.beforeSecrets === true ? u : { ...u, after: [`${RELEASE_UNIT}.service`, ...(u.after ?? [])] }))],
+    files: [
+      { path: RELEASE_SCRIPT_PATH, permissions: '0750', content: releaseScript() },
+      { path: '/etc/webcluster/release.env', permissions: '0640', content: config },
+      ...(release.hook !== undefined ? [{ path: '/etc/webcluster/release-hook', permissions: '0750', content: `#!/bin/bash\nset -euo pipefail\n${release.hook}\n` }] : []),
+      ...(spec.files ?? []),
+    ],
+  };
+}
+
 /** Renders the spec as a `#cloud-config` document. */
-export function renderCloudConfig(spec: HostBootSpec): string {
+export function renderCloudConfig(input: HostBootSpec): string {
+  const spec = withRelease(input);
+  const afterRelease = spec.release !== undefined ? [`${RELEASE_UNIT}.service`] : [];
   const enable = spec.units.flatMap((u) =>
     u.instances !== undefined
       ? Array.from({ length: u.instances }, (_, i) => `${u.name}${i + 1}.service`)
@@ -116,7 +181,11 @@ export function renderCloudConfig(spec: HostBootSpec): string {
       path: '/usr/local/sbin/webcluster-fetch-secrets',
       permissions: '0750',
       // Restarted when a secret changed: everything that reads them, not the steps that run before them.
-      content: secretsScript(spec.secretEnvironment, [...spec.systemServices.map((s) => `${s}.service`), ...enable.filter((u) => !beforeSecrets.includes(u))]),
+      // Not the release unit: a secret rotation must not install a release outside `npm run release`.
+      content: secretsScript(spec.secretEnvironment, [
+        ...spec.systemServices.map((s) => `${s}.service`),
+        ...enable.filter((u) => !beforeSecrets.includes(u) && u !== `${RELEASE_UNIT}.service`),
+      ]),
     },
     {
       path: '/etc/systemd/system/webcluster-secrets.service',
@@ -134,8 +203,8 @@ export function renderCloudConfig(spec: HostBootSpec): string {
       permissions: '0644',
       content: [
         '[Unit]',
-        'After=webcluster-secrets.service',
-        'Requires=webcluster-secrets.service',
+        `After=${['webcluster-secrets.service', ...afterRelease].join(' ')}`,
+        `Requires=${['webcluster-secrets.service', ...afterRelease].join(' ')}`,
         ...requiresMounts,
         '',
         '[Service]',
@@ -168,6 +237,7 @@ export function renderCloudConfig(spec: HostBootSpec): string {
       content: ['[Unit]', 'Description=Refresh app secrets every 15 minutes', '', '[Timer]', 'OnBootSec=15min', 'OnUnitActiveSec=15min', 'RandomizedDelaySec=60', '', '[Install]', 'WantedBy=timers.target', ''].join('\n'),
     },
   ];
+  const noBlock = spec.release !== undefined ? ' --no-block' : '';
   // cloud-init runs all runcmd entries as one script, so the export reaches every command.
   const runcmd = [
     `export AWS_DEFAULT_REGION=${spec.region}`,
@@ -178,8 +248,9 @@ export function renderCloudConfig(spec: HostBootSpec): string {
     ...spec.bootCommands,
     'systemctl daemon-reload',
     'systemctl enable --now webcluster-secrets.service',
-    ...spec.systemServices.map((s) => `systemctl enable --now ${s}`),
-    ...enable.map((u) => `systemctl enable --now ${u}`),
+    // With releases, what waits for the first one is only queued: cloud-init finishes meanwhile.
+    ...spec.systemServices.map((s) => `systemctl enable --now${noBlock} ${s}`),
+    ...enable.map((u) => `systemctl enable --now${noBlock} ${u}`),
     'systemctl enable --now webcluster-secrets-refresh.timer',
   ];
   const doc = {

@@ -174,7 +174,7 @@ describe('AppServerGroup (standalone)', () => {
     expect(group.schedulerWorkload?.replicas).toBe(1);
   });
 
-  test('app, workers and scheduler start only after the init task exited 0, which waits for the data stores', () => {
+  test('app, workers and scheduler start only after the init task exited 0, which waits for the data stores; workers after the app, the scheduler last', () => {
     // WHEN
     const group = make({ workerCommand: WORKER, schedulerCommand: SCHEDULER, initCommand: INIT, dependsOn: [db] });
     // THEN
@@ -186,9 +186,12 @@ describe('AppServerGroup (standalone)', () => {
       lifecycle: { postcondition: [expect.objectContaining({ condition: '${self.exit_code == 0}' })] },
     });
     expect(byName(stack, 'shop-app-init').depends_on).toEqual([expect.stringMatching(/^docker_container\.Db_Container1_/)]);
-    for (const name of ['shop-app-1', 'shop-app-2', 'shop-app-worker-1', 'shop-app-scheduler-1']) {
-      expect(byName(stack, name).depends_on).toEqual([expect.stringMatching(/^docker_container\.Db_Container1_/), expect.stringMatching(/^docker_container\.AppServers_Init_Task_/)]);
-    }
+    const afterInit = [expect.stringMatching(/^docker_container\.Db_Container1_/), expect.stringMatching(/^docker_container\.AppServers_Init_Task_/)];
+    const apps = [expect.stringMatching(/^docker_container\.AppServers_App_Container1_/), expect.stringMatching(/^docker_container\.AppServers_App_Container2_/)];
+    for (const name of ['shop-app-1', 'shop-app-2']) expect(byName(stack, name).depends_on).toEqual(afterInit);
+    // A new image goes init → app → workers → scheduler.
+    expect(byName(stack, 'shop-app-worker-1').depends_on).toEqual([...afterInit, ...apps]);
+    expect(byName(stack, 'shop-app-scheduler-1').depends_on).toEqual([...afterInit, ...apps, expect.stringMatching(/^docker_container\.AppServers_Worker_Container1_/), expect.stringMatching(/^docker_container\.AppServers_Worker_Container2_/)]);
     expect(group.initTasks).toEqual([group.initTask]);
   });
 
