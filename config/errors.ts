@@ -317,12 +317,13 @@ function oneLine(text: string): string {
 }
 
 /**
- * Formats zod issues as problem lines `<file>: <path>: got <value>; allowed: <what>; fix: <how>`, one per
- * problem, in the order found, without duplicates. `input` is the raw parsed YAML the values are taken from.
+ * Formats zod issues as problem lines `<file>[:<line>]: <path>: got <value>; allowed: <what>; fix: <how>`,
+ * one per problem, in the order found, without duplicates. `input` is the raw parsed YAML the values are
+ * taken from; `lineOf` gives the line of a field (of the mapping it belongs in when it is missing).
  */
-export function formatIssues(issues: readonly z.core.$ZodIssue[], input: unknown, file: string): string[] {
+export function formatIssues(issues: readonly z.core.$ZodIssue[], input: unknown, file: string, lineOf?: (path: readonly PropertyKey[]) => number): string[] {
   const lines = issues
     .flatMap((issue) => issueLines(issue, [], input))
-    .map((l) => oneLine(`${file}: ${formatPath(l.path)}: got ${l.got}; allowed: ${l.allowed}; fix: ${l.fix}`));
+    .map((l) => oneLine(`${file}${lineOf ? `:${lineOf(l.path)}` : ''}: ${formatPath(l.path)}: got ${l.got}; allowed: ${l.allowed}; fix: ${l.fix}`));
   return [...new Set(lines)];
 }

@@ -82,9 +82,11 @@ export function parseConfigSource(text: string, fileLabel: string): { config: We
     throw new ConfigError([`${fileLabel}: got invalid YAML (${errorText(err)}); allowed: YAML syntax; fix: define each anchor (&name) before its aliases (*name) and do not nest aliases deeply`]);
   }
 
+  const source = documentSource(fileLabel, doc, lineCounter);
   const result = webclusterConfigSchema.safeParse(data, { error: configErrorMap });
-  if (!result.success) throw new ConfigError(formatIssues(result.error.issues, data, fileLabel));
-  return { config: result.data, source: documentSource(fileLabel, doc, lineCounter) };
+  // Each problem at the line of its field (of the mapping it belongs in, for a missing field).
+  if (!result.success) throw new ConfigError(formatIssues(result.error.issues, data, fileLabel, (path) => source.locate(path).line));
+  return { config: result.data, source };
 }
 
 /**

@@ -120,5 +120,5 @@ test('a bad config: its problems, one line each, exit 1', () => {
   const r = run([], path.join(tmp, 'default'));
   expect(r.code).toBe(1);
   expect(r.out).toEqual([]);
-  expect(r.err).toEqual([expect.stringMatching(/^error: .*bad\.yaml: environments\[0\]\.backend: got "k8s"; allowed: .*; fix: /)]);
+  expect(r.err).toEqual([expect.stringMatching(/^error: .*bad\.yaml:4: environments\[0\]\.backend: got "k8s"; allowed: .*; fix: /)]);
 });

@@ -54,8 +54,8 @@ describe('main (npm run synth)', () => {
     expect(r.status).toBe(1);
     const lines = r.stderr.trim().split('\n');
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/^error: .*bad\.yaml: environments\[0\]\.availabilityZones: got 1; allowed: .*; fix: /);
-    expect(lines[1]).toMatch(/^error: .*bad\.yaml: environments\[0\]\.sizes\.app\.min: got 0; allowed: .*; fix: /);
+    expect(lines[0]).toMatch(/^error: .*bad\.yaml:6: environments\[0\]\.availabilityZones: got 1; allowed: .*; fix: /);
+    expect(lines[1]).toMatch(/^error: .*bad\.yaml:9: environments\[0\]\.sizes\.app\.min: got 0; allowed: .*; fix: /);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(fs.existsSync(out)).toBe(false);
   });

@@ -3,8 +3,8 @@
  * the environment), the shapes it accepts, and one line per bad value in YAML terms.
  */
 import { stringify } from 'yaml';
-import { ConfigError } from '../../config/errors';
 import { parseConfig } from '../../config/load';
+import { problemsOf } from './problems';
 import type { DockerEnvironmentConfig } from '../../config/schema';
 
 const FILE = 'webcluster.yaml';
@@ -15,14 +15,9 @@ function parsed(backup?: unknown): DockerEnvironmentConfig['backup'] {
   return (parseConfig(docker(backup), FILE).environments[0] as DockerEnvironmentConfig).backup;
 }
 
+/** The problems of a backup block, each checked for its line number and then without it. */
 function refused(backup: unknown): string[] {
-  try {
-    parseConfig(docker(backup), FILE);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  throw new Error('expected a ConfigError');
+  return problemsOf(docker(backup), FILE);
 }
 
 const S3 = { endpoint: 'https://s3.eu-central-1.amazonaws.com', bucket: 'shop-backups', region: 'eu-central-1' };

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { ConfigError } from '../../config/errors';
 import { CONFIG_ENV_VAR, loadConfig, loadConfigFile, parseConfig } from '../../config/load';
+import { problemsOf as problemsOfText, withoutLine } from './problems';
 import type { AwsEnvironmentConfig, WebclusterConfig } from '../../config/schema';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -39,15 +40,9 @@ function configWith(overrides: Record<string, unknown>): string {
   return stringify({ environments: [env] });
 }
 
-/** The problems `parseConfig` reports for `text` (fails the test if it does not throw a ConfigError). */
+/** The problems `parseConfig` reports for `text`, each checked for its line number and then without it. */
 function problemsOf(text: string): string[] {
-  try {
-    parseConfig(text, FILE);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  throw new Error('expected a ConfigError');
+  return problemsOfText(text, FILE);
 }
 
 function errorOf(fn: () => unknown): ConfigError {
@@ -179,13 +174,13 @@ describe('loading', () => {
   test('a cascade of YAML syntax errors: one line, for the first, with the count of the others', () => {
     // One bad indent under a long list makes the parser report many errors.
     const text = ['environments:', '  - name: shop', '   app: shopware', ...Array.from({ length: 20 }, (_, i) => `     key${i}: [unclosed`), ''].join('\n');
-    const problems = problemsOf(text);
+    const problems = errorOf(() => parseConfig(text, FILE)).problems;
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/^webcluster\.yaml:3:1: got invalid YAML \(.+\); allowed: YAML syntax; fix: .+ \(\d+ more syntax errors after it, most likely caused by this one: run again once it is fixed\)$/);
   });
 
   test('a duplicate YAML key gives line and column', () => {
-    expect(problemsOf('environments: []\nenvironments: []\n')).toEqual([
+    expect(errorOf(() => parseConfig('environments: []\nenvironments: []\n', FILE)).problems).toEqual([
       'webcluster.yaml:2:1: got invalid YAML (Map keys must be unique); allowed: YAML syntax; fix: remove or rename the repeated key',
     ]);
   });
@@ -406,6 +401,43 @@ describe('malformed configurations: one exact line each', () => {
   });
 });
 
+describe('problems point at the line of their field', () => {
+  // Written by hand: comments, blank lines, flow and block styles, two environments.
+  const text = [
+    '# yaml-language-server: $schema=./webcluster.schema.json',
+    'environments:',
+    '  - name: shop-dev',
+    '    app: shopware',
+    '',
+    '    # where it runs',
+    '    backend: aws',
+    '    region: eu-central-1',
+    '    domain: shop.example.com',
+    '    certificate: { hostedZoneId: Z0123456789ABCDEFGHIJ }',
+    '    sizes:',
+    '      app: { min: 0 }',
+    '  - name: shop-local',
+    '    app: shopware',
+    '    backend: docker',
+    '    domain: shop.localhost',
+    '    docker:',
+    '      mode: kube',
+    '    images:',
+    '      - nginx',
+    '',
+  ].join('\n');
+
+  test('a value at its key, a missing field at the mapping it belongs in, a list item at its entry', () => {
+    expect(errorOf(() => parseConfig(text, FILE)).problems.map((p) => p.split(': got ')[0])).toEqual([
+      'webcluster.yaml:12: environments[0].sizes.app.min',
+      'webcluster.yaml:18: environments[1].docker.mode',
+      'webcluster.yaml:19: environments[1].images',
+    ]);
+    const missing = errorOf(() => parseConfig(text.replace('    region: eu-central-1\n', ''), FILE)).problems[0];
+    expect(missing).toMatch(/^webcluster\.yaml:3: environments\[0\]\.region: got nothing;/);
+  });
+});
+
 describe('several problems', () => {
   const text = configWith({
     name: 'X',
@@ -418,25 +450,26 @@ describe('several problems', () => {
 
   test('are all reported, one line each, in the message too', () => {
     const err = errorOf(() => parseConfig(text, FILE));
+    // Each at the line of its field in the text configWith writes (a list item at its own line).
     expect(err.problems.map((p) => p.split(': got ')[0])).toEqual([
-      `${ENV}.name`,
-      `${ENV}.region`,
-      `${ENV}.availabilityZones`,
-      `${ENV}.adminCidrs[0]`,
-      `${ENV}.sizes.database.readers`,
-      `${ENV}.sizes.database.engine`,
-      `${ENV}.extra`,
+      'webcluster.yaml:2: environments[0].name',
+      'webcluster.yaml:5: environments[0].region',
+      'webcluster.yaml:9: environments[0].availabilityZones',
+      'webcluster.yaml:11: environments[0].adminCidrs[0]',
+      'webcluster.yaml:14: environments[0].sizes.database.readers',
+      'webcluster.yaml:15: environments[0].sizes.database.engine',
+      'webcluster.yaml:16: environments[0].extra',
     ]);
     expect(err.message).toBe(err.problems.join('\n'));
     for (const line of err.problems) {
       expect(line).not.toContain('\n');
-      expect(line).toMatch(/^webcluster\.yaml: \S+: got .+; allowed: .+; fix: .+$/);
+      expect(line).toMatch(/^webcluster\.yaml:\d+: \S+: got .+; allowed: .+; fix: .+$/);
     }
   });
 
   test('readers out of range is reported next to the unknown key of the same object', () => {
     const err = errorOf(() => parseConfig(configWith({ sizes: { database: { readers: 20, engine: 'mysql' } } }), FILE));
-    expect(err.problems).toEqual([
+    expect(err.problems.map((p) => withoutLine(p, FILE))).toEqual([
       `${ENV}.sizes.database.readers: got 20; allowed: an integer from 1 to 15; fix: set readers to 1 or more (one reader keeps the database available during a failover)`,
       `${ENV}.sizes.database.engine: got "mysql"; allowed: the keys of environments[0].sizes.database: instanceClass, readers; fix: remove 'engine' (unknown keys are not ignored)`,
     ]);

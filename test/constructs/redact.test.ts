@@ -46,7 +46,7 @@ describe('error lines never echo a credential', () => {
       if (err instanceof ConfigError) problems = err.problems;
     }
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatch(/^webcluster\.yaml: environments\[0\]\.images\.app: got "https:\/\/deploy:\*\*\*@registry\.example\.com\/shop"/);
+    expect(problems[0]).toMatch(/^webcluster\.yaml:7: environments\[0\]\.images\.app: got "https:\/\/deploy:\*\*\*@registry\.example\.com\/shop"/);
     expect(problems.join('\n')).not.toContain('s3cr3t');
   });
 
