@@ -7,7 +7,6 @@ import { TerraformStack, Testing } from 'cdktf';
 import * as fs from 'fs';
 import * as path from 'path';
 import { stringify } from 'yaml';
-import { ConfigError } from '../../config/errors';
 import { parseConfig } from '../../config/load';
 import { DEFAULT_HOST_MEMORY_MB, DEFAULT_RESOURCES, HOST_RESERVE_MB, resolveResources } from '../../constructs/docker/container-resources';
 import { DockerStack } from '../../stacks/docker-stack';
@@ -15,6 +14,7 @@ import { addEnvironmentStacks } from '../../stacks/from-config';
 import { EZPLATFORM_PROFILE } from '../../stacks/profiles/ezplatform';
 import { SHOPWARE_PROFILE } from '../../stacks/profiles/shopware';
 import { STEEDOS_PROFILE } from '../../stacks/profiles/steedos';
+import { problemsOf as problemsOfText } from '../config/problems';
 import { resourcesOf, synthJson } from '../util';
 import { synthDefaultStacks } from './default-stacks';
 
@@ -83,15 +83,8 @@ describe('resources: in webcluster.yaml', () => {
     ]);
   });
 
-  const problemsOf = (extra: Record<string, unknown>): string[] => {
-    try {
-      parseConfig(stringify({ environments: [env(extra)] }), 'webcluster.yaml');
-    } catch (err) {
-      if (err instanceof ConfigError) return err.problems;
-      throw err;
-    }
-    throw new Error('expected a ConfigError');
-  };
+  /** The problems of the environment with `extra`, each checked for its line number and then without it. */
+  const problemsOf = (extra: Record<string, unknown>): string[] => problemsOfText(stringify({ environments: [env(extra)] }), 'webcluster.yaml');
 
   test.each([
     ['a memory limit below 16 MiB', { resources: { app: { memoryMb: 8 } } }, /^webcluster\.yaml: environments\[0\]\.resources\.app\.memoryMb: got 8; allowed: an integer number of MiB from 16 to 1048576; fix: .+/],
