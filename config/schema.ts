@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { formatIpv4Cidr, parseIpv4Cidr } from '../constructs/core/cidr';
 import { type InstanceCatalogue, instanceTypeAllowed, instanceTypeProblem } from '../constructs/aws/instance-types';
-import { imageRefProblem } from '../constructs/docker/image-ref';
+import { imageRefProblem } from '../constructs/core/image-ref';
 import { dataNodeLabelHint, edgeNodeLabelHint, NODE_LABEL_KEY_ALLOWED, nodeLabelKeyProblem } from '../constructs/docker/swarm-placement';
 import { policySchema } from '../policies/config-schema';
 import { backupSchema, resolveBackup } from './backup-schema';

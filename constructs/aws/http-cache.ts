@@ -17,7 +17,7 @@ import { Port } from '../core/port';
 import type { IHttpCache } from '../core/roles';
 import { validate } from '../core/validation-error';
 import { renderVarnishVcl, VARNISH_CONTAINER_PORT, VARNISH_HEALTH_PATH } from '../core/vcl';
-import { imageRefProblem } from '../docker/image-ref';
+import { imageRefProblem } from '../core/image-ref';
 import { base64UserData, encryptedRootMapping, IMDSV2_ONLY } from './private/hardened-host';
 import { AL2023_X86_64_PARAMETER } from './app-server-group';
 import { InstanceRole, IGrantable } from './instance-role';

@@ -10,7 +10,7 @@ import { validate, ValidationRule } from '../core/validation-error';
 import { ContainerResources, ResolvedResources, resolveResources, resourceRules } from './container-resources';
 import { DockerConnections, IDockerNetwork } from './docker-connections';
 import type { DockerCluster } from './docker-cluster';
-import { imageRefProblem } from './image-ref';
+import { imageRefProblem } from '../core/image-ref';
 import type { IRenderedWorkload, PublishedPort, WorkloadFile, WorkloadHealthcheck, WorkloadSecret, WorkloadSecurity, WorkloadVolume } from './runtime';
 
 /** Resources of a workload that is given none. */

@@ -2,7 +2,7 @@
  * WC-DKR-001: every image is pinned by a version tag or a digest.
  */
 import type { IConstruct } from 'constructs';
-import { imageRefProblem } from '../../constructs/docker/image-ref';
+import { imageRefProblem } from '../../constructs/core/image-ref';
 import { workloadOf } from '../private/docker';
 import { isUnresolved, resourceOf } from '../private/terraform';
 import type { Compliance, PolicyRule } from '../rule';
