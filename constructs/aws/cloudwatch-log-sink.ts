@@ -4,7 +4,7 @@
  */
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import type { Construct } from 'constructs';
-import type { ILogSink, LogSinkBinding, LogSinkContext } from './log-shipping';
+import type { ILogSink, LogSinkBinding, LogSinkContext } from './log-sink';
 import type { PolicyStatement } from './private/iam';
 
 /** Path of the CloudWatch agent's control script on Amazon Linux. */

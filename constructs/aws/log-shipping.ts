@@ -9,52 +9,12 @@ import { Token } from '../core/cdktf';
 import type { ILogShipping } from '../core/roles';
 import { validate, ValidationError } from '../core/validation-error';
 import { CloudWatchLogSink } from './cloudwatch-log-sink';
+import type { ILogSink, LogSinkBinding, LogSource } from './log-sink';
 import type { IGrantable } from './instance-role';
-import type { PolicyStatement } from './private/iam';
 import type { IEncryptionKey } from './encryption-key';
 
-/** The log files of one host role. */
-export interface LogSource {
-  /** Host role, lowercase letters, digits and single hyphens (e.g. `app`, `admin`, `worker`). */
-  readonly role: string;
-  /** Absolute paths or glob patterns of the files to ship, e.g. `/var/www/app/var/log/*.log`. */
-  readonly files: string[];
-}
-
-/** What a sink gets to know when it is bound to a {@link LogShipping}. */
-export interface LogSinkContext {
-  /** Prefix for resource names, e.g. `shopware-prod`. */
-  readonly namePrefix: string;
-  /** The roles and their files, in declaration order. */
-  readonly roles: readonly LogSource[];
-  /** How long logs are kept, in days. */
-  readonly retentionDays: number;
-  /**
-   * Customer-managed KMS key to encrypt stored logs with, where the sink supports it.
-   * @default - the destination's own encryption
-   */
-  readonly encryptionKey?: IEncryptionKey;
-}
-
-/** What a bound sink hands back: where logs go and how hosts send them there. */
-export interface LogSinkBinding {
-  /** Destination (log group, index, ...) of each role, keyed by role. */
-  readonly destinations: Record<string, string>;
-  /** Agent configuration, stored in an SSM parameter for the hosts to fetch. */
-  readonly agentConfigJson: string;
-  /** Shell lines that install the agent and start it with the configuration in `parameterName`. */
-  installCommands(parameterName: string): string[];
-  /** Permissions hosts need to send logs (reading the SSM parameter is added by {@link LogShipping}). */
-  readonly iamStatements: PolicyStatement[];
-}
-
-/** A log destination that {@link LogShipping} can ship to. */
-export interface ILogSink {
-  /** Name of the sink, e.g. `cloudwatch`. */
-  readonly name: string;
-  /** Creates the sink's resources in `scope` and says how hosts ship to it. Called once. */
-  bind(scope: Construct, ctx: LogSinkContext): LogSinkBinding;
-}
+// The sink contract lives in ./log-sink (no import cycle with the sinks); re-exported here, where it has always been.
+export type { ILogSink, LogSinkBinding, LogSinkContext, LogSource } from './log-sink';
 
 /** Properties of a {@link LogShipping}. */
 export interface LogShippingProps {
