@@ -4,6 +4,7 @@
  */
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import type { Construct } from 'constructs';
+import { pascalCase } from '../core/names';
 import type { ILogSink, LogSinkBinding, LogSinkContext } from './log-sink';
 import type { PolicyStatement } from './private/iam';
 
@@ -63,12 +64,4 @@ export class CloudWatchLogSink implements ILogSink {
       ],
     };
   }
-}
-
-/** `php-fpm` → `PhpFpm`. */
-function pascalCase(id: string): string {
-  return id
-    .split('-')
-    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
-    .join('');
 }

@@ -13,6 +13,7 @@ import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-sec
 import { Construct } from 'constructs';
 import { Token } from '../core/cdktf';
 import type { IConnections } from '../core/connections';
+import { pascalCase } from '../core/names';
 import { Port } from '../core/port';
 import type { Endpoint, IDatabaseCluster } from '../core/roles';
 import { validate } from '../core/validation-error';
@@ -526,7 +527,7 @@ function appUserScript(spec: AppUserScriptSpec): string {
 function exportLogGroups(scope: Construct, clusterId: string, retentionDays: number, key?: IEncryptionKey): CloudwatchLogGroup[] {
   return LOG_EXPORTS.map(
     (log) =>
-      new CloudwatchLogGroup(scope, `${log[0].toUpperCase()}${log.slice(1)}LogGroup`, {
+      new CloudwatchLogGroup(scope, `${pascalCase(log)}LogGroup`, {
         name: `/aws/rds/cluster/${clusterId}/${log}`,
         retentionInDays: retentionDays,
         ...(key ? { kmsKeyId: key.keyArn } : {}),

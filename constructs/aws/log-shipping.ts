@@ -7,6 +7,7 @@ import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
 import { Construct } from 'constructs';
 import { Token } from '../core/cdktf';
 import type { ILogShipping } from '../core/roles';
+import { pascalCase } from '../core/names';
 import { validate, ValidationError } from '../core/validation-error';
 import { CloudWatchLogSink } from './cloudwatch-log-sink';
 import type { ILogSink, LogSinkBinding, LogSource } from './log-sink';
@@ -195,12 +196,4 @@ export class LogShipping extends Construct implements ILogShipping {
       Resource: this.agentConfigParameter.arn,
     });
   }
-}
-
-/** `php-fpm` → `PhpFpm`. */
-function pascalCase(id: string): string {
-  return id
-    .split('-')
-    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
-    .join('');
 }

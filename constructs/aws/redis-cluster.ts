@@ -9,6 +9,7 @@ import { ElasticacheSubnetGroup } from '@cdktf/provider-aws/lib/elasticache-subn
 import { Construct } from 'constructs';
 import { Token } from '../core/cdktf';
 import type { IConnections } from '../core/connections';
+import { pascalCase } from '../core/names';
 import { Port } from '../core/port';
 import { Endpoint, IRedisCluster, REDIS_DATA_CLASSES, RedisDataClass } from '../core/roles';
 import { dataClassRules } from '../core/redis-data-classes';
@@ -69,14 +70,6 @@ const ENGINE = 'valkey';
 const DATABASES = 16;
 /** Retention of the slow-log log groups, in days. */
 const SLOW_LOG_RETENTION_DAYS = 365;
-
-/** Construct ID of each data class's namespace. */
-const CLASS_IDS: Readonly<Record<RedisDataClass, string>> = {
-  cache: 'Cache',
-  sessions: 'Sessions',
-  critical: 'Critical',
-  queue: 'Queue',
-};
 
 /**
  * One Valkey replication group per data class, since the eviction policy is per instance.
@@ -186,7 +179,7 @@ export class RedisCluster extends Construct implements IRedisCluster {
     for (const dataClass of classes) {
       const traits = REDIS_DATA_CLASSES[dataClass];
       const groupId = `${baseName}-${dataClass}`;
-      const ns = new Construct(this, CLASS_IDS[dataClass]);
+      const ns = new Construct(this, pascalCase(dataClass));
 
       const parameterGroup = new ElasticacheParameterGroup(ns, 'ParameterGroup', {
         name: `${groupId}-${this.parameterGroupFamily}`,

@@ -15,6 +15,7 @@ import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { Construct } from 'constructs';
 import { Annotations, Token } from '../core/cdktf';
 import type { IConnections } from '../core/connections';
+import { pascalCase } from '../core/names';
 import { Port } from '../core/port';
 import type { IBucket, ISharedStorage } from '../core/roles';
 import { validate, ValidationError } from '../core/validation-error';
@@ -578,12 +579,4 @@ export class SharedStorage extends Construct implements ISharedStorage {
       principal.addToPolicy({ Effect: 'Allow', Action: fileSystemActions, Resource: this.fileSystemArn });
     }
   }
-}
-
-/** `private-files` → `PrivateFiles`. */
-function pascalCase(id: string): string {
-  return id
-    .split('-')
-    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
-    .join('');
 }

@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Construct } from 'constructs';
+import { pascalCase } from '../core/names';
 import { REDIS_DATA_CLASSES } from '../core/roles';
 import { terraformLiteral } from '../core/terraform-literal';
 import { validate, ValidationError } from '../core/validation-error';
@@ -398,7 +399,7 @@ export class DataBackup extends Construct {
     const jobs: Workload[] = [];
     const uploaders: Workload[] = [];
     for (const spec of specs) {
-      const ns = new Construct(this, spec.name.charAt(0).toUpperCase() + spec.name.slice(1));
+      const ns = new Construct(this, pascalCase(spec.name));
       const units = { BACKUP_UNITS: spec.units.join(' '), BACKUP_EXT: spec.ext };
       const mount: WorkloadVolume = hostPath
         ? { volumeName: hostPath, containerPath: BACKUP_DIR, bind: true }

@@ -3,12 +3,13 @@
  * internal backend network, with the eviction policy and persistence of each class.
  */
 import { Construct } from 'constructs';
+import { pascalCase } from '../core/names';
 import { Port } from '../core/port';
 import { Endpoint, IRedisCluster, REDIS_DATA_CLASSES, RedisDataClass } from '../core/roles';
 import { dataClassRules } from '../core/redis-data-classes';
 import { validate, ValidationError } from '../core/validation-error';
 import { DockerConnections } from './docker-connections';
-import { dataStoreRules, debugPorts, DockerDataStoreProps, pascalCase, statefulPlacement } from './private/data-store';
+import { dataStoreRules, debugPorts, DockerDataStoreProps, statefulPlacement } from './private/data-store';
 import { ContainerResources, DEFAULT_RESOURCES, memoryShare, resolveResources, resourceRules } from './container-resources';
 import { Workload } from './workload';
 

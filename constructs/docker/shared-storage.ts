@@ -3,13 +3,14 @@
  * task that creates the buckets, plus named volumes for POSIX shares on a single host.
  */
 import { Construct } from 'constructs';
+import { pascalCase } from '../core/names';
 import { Port } from '../core/port';
 import type { Endpoint, IBucket, ISharedStorage } from '../core/roles';
 import { terraformLiteral } from '../core/terraform-literal';
 import { validate, ValidationError } from '../core/validation-error';
 import { DockerConnections } from './docker-connections';
 import { DockerSecret } from './docker-secret';
-import { dataStoreRules, debugPorts, DockerDataStoreProps, pascalCase, statefulPlacement, variablePrefix } from './private/data-store';
+import { dataStoreRules, debugPorts, DockerDataStoreProps, statefulPlacement, variablePrefix } from './private/data-store';
 import { ContainerResources, DEFAULT_RESOURCES } from './container-resources';
 import { Workload } from './workload';
 

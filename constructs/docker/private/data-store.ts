@@ -101,11 +101,3 @@ export function debugPorts(props: DockerDataStoreProps, containerPort: number, o
 export function variablePrefix(cluster: DockerCluster): string {
   return cluster.namePrefix.replace(/-/g, '_');
 }
-
-/** `private-files` → `PrivateFiles`. */
-export function pascalCase(id: string): string {
-  return id
-    .split('-')
-    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
-    .join('');
-}
