@@ -1,0 +1,209 @@
+/**
+ * The import rules of the sources (issue 13), read with the TypeScript compiler's own parser and
+ * module resolution:
+ * - constructs/aws and constructs/docker never import each other: what both backends share lives in
+ *   constructs/core;
+ * - constructs/core imports nothing of the project outside constructs/core (neither backend, nor the
+ *   stacks, config or policies built on it);
+ * - no import cycles among the project's .ts files (type-only imports count: a cycle of types is a
+ *   cycle of design).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import * as ts from 'typescript';
+
+const ROOT = path.resolve(__dirname, '..');
+
+/** A project file (path relative to the root, `/`-separated) and the project files it imports. */
+type ImportGraph = ReadonlyMap<string, readonly string[]>;
+
+/** The module specifiers a source text names: import/export ... from, import = require, require(), import(), import('x').T. */
+function moduleSpecifiers(fileName: string, text: string): string[] {
+  const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  const specifiers: string[] = [];
+  const literal = (node: ts.Node | undefined): void => {
+    if (node && ts.isStringLiteralLike(node)) specifiers.push(node.text);
+  };
+  const visit = (node: ts.Node): void => {
+    if (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) literal(node.moduleSpecifier);
+    else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) literal(node.moduleReference.expression);
+    else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) literal(node.argument.literal);
+    else if (ts.isCallExpression(node) && (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === 'require'))) {
+      literal(node.arguments[0]);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return specifiers;
+}
+
+/** The compiler options and files of tsconfig.json, plus the build scripts written in TypeScript. */
+function projectFiles(): { options: ts.CompilerOptions; files: string[] } {
+  const configFile = path.join(ROOT, 'tsconfig.json');
+  const read = ts.readConfigFile(configFile, (f) => ts.sys.readFile(f));
+  if (read.error) throw new Error(ts.flattenDiagnosticMessageText(read.error.messageText, '\n'));
+  const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, ROOT);
+  const scripts = fs
+    .readdirSync(path.join(ROOT, 'scripts'))
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => path.join(ROOT, 'scripts', f));
+  return { options: parsed.options, files: [...parsed.fileNames, ...scripts].filter((f) => !f.endsWith('.d.ts')) };
+}
+
+const rel = (file: string): string => path.relative(ROOT, file).split(path.sep).join('/');
+
+/** Every project .ts file and the project .ts files it imports, resolved as the compiler resolves them. */
+function sourceImportGraph(): ImportGraph {
+  const { options, files } = projectFiles();
+  const graph = new Map<string, string[]>();
+  for (const file of files) {
+    const targets = moduleSpecifiers(file, fs.readFileSync(file, 'utf8')).flatMap((specifier) => {
+      const resolved = ts.resolveModuleName(specifier, file, options, ts.sys).resolvedModule;
+      if (!resolved || resolved.isExternalLibraryImport) return [];
+      const target = rel(path.resolve(resolved.resolvedFileName));
+      return target.startsWith('..') || !/\.tsx?$/.test(target) || target.endsWith('.d.ts') ? [] : [target];
+    });
+    graph.set(rel(file), [...new Set(targets)]);
+  }
+  return graph;
+}
+
+/** The layering rules: a file under `from` must not import a file under one of `forbidden`. */
+const LAYER_RULES: readonly { from: string; forbidden: readonly string[]; why: string }[] = [
+  { from: 'constructs/aws/', forbidden: ['constructs/docker/'], why: 'share it through constructs/core' },
+  { from: 'constructs/docker/', forbidden: ['constructs/aws/'], why: 'share it through constructs/core' },
+  { from: 'constructs/core/', forbidden: ['constructs/aws/', 'constructs/docker/', 'stacks/', 'config/', 'policies/'], why: 'core is backend-neutral and knows nothing built on it' },
+];
+
+/** One line per import that breaks a layering rule. */
+function layerViolations(graph: ImportGraph): string[] {
+  return [...graph].flatMap(([file, targets]) =>
+    LAYER_RULES.filter((rule) => file.startsWith(rule.from)).flatMap((rule) =>
+      targets.filter((t) => rule.forbidden.some((f) => t.startsWith(f))).map((t) => `${file} imports ${t} (${rule.why})`),
+    ),
+  );
+}
+
+/**
+ * One cycle per strongly connected component of more than one file (or a file importing itself), as a
+ * path `a.ts -> b.ts -> a.ts`: Tarjan's algorithm for the components, then the shortest way from the
+ * component's first file back to itself.
+ */
+function importCycles(graph: ImportGraph): string[] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const components: string[][] = [];
+  const strongConnect = (v: string): void => {
+    index.set(v, index.size);
+    low.set(v, index.get(v)!);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!graph.has(w)) continue;
+      if (!index.has(w)) {
+        strongConnect(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) {
+        low.set(v, Math.min(low.get(v)!, index.get(w)!));
+      }
+    }
+    if (low.get(v) === index.get(v)) {
+      const component: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        component.push(w);
+      } while (w !== v);
+      if (component.length > 1 || (graph.get(v) ?? []).includes(v)) components.push(component.sort());
+    }
+  };
+  for (const v of [...graph.keys()].sort()) if (!index.has(v)) strongConnect(v);
+
+  return components.map((component) => {
+    const members = new Set(component);
+    const start = component[0];
+    // Breadth-first from start's imports, inside the component, until start is reached again.
+    const previous = new Map<string, string>();
+    const queue = [start];
+    while (queue.length > 0 && !previous.has(start)) {
+      const v = queue.shift()!;
+      for (const w of graph.get(v) ?? []) {
+        if (!members.has(w) || previous.has(w)) continue;
+        previous.set(w, v);
+        queue.push(w);
+      }
+    }
+    const cycle = [start];
+    for (let v = previous.get(start)!; v !== start; v = previous.get(v)!) cycle.unshift(v);
+    return [start, ...cycle].join(' -> ');
+  });
+}
+
+describe('import rules, checked on a made-up graph', () => {
+  test('every kind of import the compiler knows is read', () => {
+    const text = [
+      "import { a } from './a';",
+      "import type { B } from './b';",
+      "export { c } from './c';",
+      "export * from './d';",
+      "import e = require('./e');",
+      "const f = require('./f');",
+      "const g = import('./g');",
+      "let h: import('./h').H;",
+      "import 'zod';",
+      "// import { x } from './not-an-import';",
+      "const s = \"from './not-an-import-either'\";",
+    ].join('\n');
+    expect(moduleSpecifiers('x.ts', text)).toEqual(['./a', './b', './c', './d', './e', './f', './g', './h', 'zod']);
+  });
+
+  test('a backend importing the other, and core importing a backend, are reported', () => {
+    const graph = new Map([
+      ['constructs/aws/http-cache.ts', ['constructs/docker/image-ref.ts', 'constructs/core/names.ts']],
+      ['constructs/docker/workload.ts', ['constructs/aws/network.ts']],
+      ['constructs/core/names.ts', ['constructs/aws/network.ts', 'constructs/core/port.ts']],
+      ['stacks/aws-vm-stack.ts', ['constructs/aws/network.ts', 'constructs/docker/workload.ts']],
+    ]);
+    expect(layerViolations(graph)).toEqual([
+      'constructs/aws/http-cache.ts imports constructs/docker/image-ref.ts (share it through constructs/core)',
+      'constructs/docker/workload.ts imports constructs/aws/network.ts (share it through constructs/core)',
+      'constructs/core/names.ts imports constructs/aws/network.ts (core is backend-neutral and knows nothing built on it)',
+    ]);
+  });
+
+  test('a cycle is reported with its path, a diamond is not a cycle', () => {
+    const graph = new Map([
+      ['a.ts', ['b.ts', 'c.ts']],
+      ['b.ts', ['d.ts']],
+      ['c.ts', ['d.ts']],
+      ['d.ts', []],
+      ['x.ts', ['y.ts']],
+      ['y.ts', ['z.ts']],
+      ['z.ts', ['x.ts', 'd.ts']],
+      ['self.ts', ['self.ts']],
+    ]);
+    expect(importCycles(graph).sort()).toEqual(['self.ts -> self.ts', 'x.ts -> y.ts -> z.ts -> x.ts']);
+  });
+});
+
+describe('import rules of the sources', () => {
+  const graph = sourceImportGraph();
+
+  test('the graph covers the sources and their imports', () => {
+    // Guards against a graph that is empty because nothing was read or resolved.
+    expect(graph.get('stacks/aws-vm-stack.ts')).toEqual(expect.arrayContaining(['constructs/aws/network.ts', 'constructs/core/cdktf.ts']));
+    expect(graph.get('constructs/aws/log-shipping.ts')).toEqual(expect.arrayContaining(['constructs/aws/log-sink.ts']));
+    expect(graph.has('test/architecture.test.ts')).toBe(true);
+  });
+
+  test('constructs/aws and constructs/docker do not import each other; constructs/core imports neither', () => {
+    expect(layerViolations(graph)).toEqual([]);
+  });
+
+  test('no import cycles', () => {
+    expect(importCycles(graph)).toEqual([]);
+  });
+});
