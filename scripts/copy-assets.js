@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
  * Copies the files the constructs read at synth time (not TypeScript, so neither esbuild nor tsc
- * emits them) next to the compiled JavaScript: every `scripts/` folder under constructs/ (e.g. the
- * backup scripts, constructs/docker/scripts/backup/), into dist/ (scripts/build.js) and lib/
+ * emits them) next to the compiled JavaScript: every `scripts/` and `assets/` folder under constructs/
+ * (e.g. the backup scripts, constructs/docker/scripts/backup/; the VCL template,
+ * constructs/core/assets/cache.vcl), into dist/ (scripts/build.js) and lib/
  * (npm run build:lib, so the package ships them).
  *
  * Usage: node scripts/copy-assets.js <out dir>
@@ -11,13 +12,15 @@ const fs = require('fs');
 const path = require('path');
 
 const root = path.resolve(__dirname, '..');
+/** Names of the folders copied whole. */
+const ASSET_DIR_NAMES = ['scripts', 'assets'];
 
-/** The asset folders: `scripts/` folders below constructs/, relative to the root. */
+/** The asset folders: `scripts/` and `assets/` folders below constructs/, relative to the root. */
 function assetDirs(rel = 'constructs') {
   return fs
     .readdirSync(path.join(root, rel), { withFileTypes: true })
     .filter((e) => e.isDirectory())
-    .flatMap((e) => (e.name === 'scripts' ? [path.join(rel, e.name)] : assetDirs(path.join(rel, e.name))));
+    .flatMap((e) => (ASSET_DIR_NAMES.includes(e.name) ? [path.join(rel, e.name)] : assetDirs(path.join(rel, e.name))));
 }
 
 /** Copies every asset folder into `outDir` under the same relative path; returns the folders. */
