@@ -30,13 +30,7 @@ outdir="${CDKTF_OUTDIR:-$REPO_ROOT/cdktf.out}"
 start=$SECONDS
 
 # TFLint from the Go module proxy.
-tflint="$WEBCLUSTER_CACHE/tflint-$TFLINT_VERSION/tflint"
-if [ ! -x "$tflint" ]; then
-  command -v go >/dev/null 2>&1 || die "go is not on PATH; install Go to build TFLint $TFLINT_VERSION"
-  log "installing TFLint $TFLINT_VERSION from the Go module proxy (a few minutes, once)"
-  GOBIN="$(dirname "$tflint")" CGO_ENABLED=0 GOFLAGS=-mod=mod go install "github.com/terraform-linters/tflint@$TFLINT_VERSION" ||
-    die "go install github.com/terraform-linters/tflint@$TFLINT_VERSION failed (output above)"
-fi
+tflint=$(go_tool tflint github.com/terraform-linters/tflint "$TFLINT_VERSION")
 
 # The AWS ruleset: built from source into a plugin folder of its own, or fetched by tflint --init.
 if [ "$registry" = yes ]; then

@@ -15,12 +15,6 @@ cd "$REPO_ROOT"
 ACTIONLINT_VERSION=v1.7.12
 
 command -v shellcheck >/dev/null 2>&1 || die "shellcheck is not on PATH; install it (apt-get install shellcheck) so actionlint checks the run: blocks"
-actionlint="$WEBCLUSTER_CACHE/actionlint-$ACTIONLINT_VERSION/actionlint"
-if [ ! -x "$actionlint" ]; then
-  command -v go >/dev/null 2>&1 || die "go is not on PATH; install Go to build actionlint $ACTIONLINT_VERSION"
-  log "installing actionlint $ACTIONLINT_VERSION from the Go module proxy (once)"
-  GOBIN="$(dirname "$actionlint")" CGO_ENABLED=0 GOFLAGS=-mod=mod go install "github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION" ||
-    die "go install github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION failed (output above)"
-fi
+actionlint=$(go_tool actionlint github.com/rhysd/actionlint/cmd/actionlint "$ACTIONLINT_VERSION")
 "$actionlint" -shellcheck "$(command -v shellcheck)" -no-color .github/workflows/*.yml
 log "actionlint $ACTIONLINT_VERSION with $(shellcheck --version | sed -n 's/^version: /shellcheck /p'): no findings in $(find .github/workflows -name '*.yml' | wc -l) workflow(s)"

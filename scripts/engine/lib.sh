@@ -17,3 +17,18 @@ tree_hash() {
     (cd "$dir" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum)
   done | sha256sum | cut -c1-16
 }
+
+# go_tool <name> <package> <version>: the path of the Go command <package>@<version> (e.g.
+# github.com/rhysd/actionlint/cmd/actionlint v1.7.12), built once from the Go module proxy into
+# $WEBCLUSTER_CACHE/<name>-<version>/. Dies with one line when Go is missing or the build fails.
+go_tool() {
+  local name=$1 package=$2 version=$3
+  local bin="$WEBCLUSTER_CACHE/$name-$version/${package##*/}"
+  if [ ! -x "$bin" ]; then
+    command -v go >/dev/null 2>&1 || die "go is not on PATH; install Go to build $name $version"
+    log "installing $name $version from the Go module proxy (once)"
+    GOBIN="$(dirname "$bin")" CGO_ENABLED=0 GOFLAGS=-mod=mod go install "$package@$version" >&2 ||
+      die "go install $package@$version failed (output above)"
+  fi
+  printf '%s\n' "$bin"
+}
