@@ -13,7 +13,7 @@ import { EfsFileSystemPolicy } from '@cdktf/provider-aws/lib/efs-file-system-pol
 import { EfsMountTarget } from '@cdktf/provider-aws/lib/efs-mount-target';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { Construct } from 'constructs';
-import { Annotations, Token } from '../core/cdktf';
+import { Annotations } from '../core/cdktf';
 import type { IConnections } from '../core/connections';
 import { pascalCase } from '../core/names';
 import { Port } from '../core/port';
@@ -22,6 +22,7 @@ import { validate, ValidationError } from '../core/validation-error';
 import type { IGrantable } from './instance-role';
 import type { IAwsNetwork } from './network';
 import { policyDocument } from './private/iam';
+import { awsStorageRules } from './private/storage-rules';
 import { SecureBucket } from './secure-bucket';
 import { SecurityGroup } from './security-group';
 import type { IEncryptionKey } from './encryption-key';
@@ -132,16 +133,6 @@ export interface PosixMount {
   readonly accessPointId: string;
 }
 
-/** Characters allowed in bucket and share ids. */
-const ID_PATTERN = /^[a-z](?:-?[a-z0-9])*$/;
-/** Absolute path of plain segments (no `..`, no spaces), safe to put into shell lines. */
-const PATH_PATTERN = /^(?:\/[A-Za-z0-9_][A-Za-z0-9._-]*)+$/;
-/** Relative app folder such as `public/media`. */
-const FOLDER_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9._-]*(?:\/[A-Za-z0-9_][A-Za-z0-9._-]*)*$/;
-/** Construct IDs of the storage's own children, which bucket ids must not take. */
-const RESERVED_IDS = ['SecurityGroup', 'FileSystem', 'Cdn'];
-/** AWS limit for `bucket_prefix`. */
-const MAX_BUCKET_PREFIX = 37;
 /** Managed CloudFront cache policy "CachingOptimized". */
 const CACHING_OPTIMIZED_POLICY_ID = '658327ea-f89d-4fab-a63d-7e88639e58f6';
 
@@ -205,132 +196,18 @@ export class SharedStorage extends Construct implements ISharedStorage {
     const expirationDays = props.noncurrentVersionExpirationDays ?? 30;
     const aliases = props.cdnAliases ?? [];
     const certificateArn = props.cdnCertificateArn;
-    const bucketIds = buckets.map((b) => b.id);
-    const publicIds = buckets.filter((b) => b.publicRead ?? false).map((b) => b.id);
-    const foldersSeen = new Map<string, string>();
-    const folderClashes: string[] = [];
-    for (const b of buckets) {
-      for (const f of b.folders) {
-        const owner = foldersSeen.get(f);
-        if (owner !== undefined && owner !== b.id) folderClashes.push(`'${f}' in '${owner}' and '${b.id}'`);
-        foldersSeen.set(f, b.id);
-      }
-    }
-    const badFolders = buckets.flatMap((b) => b.folders).filter((f) => !FOLDER_PATTERN.test(f) || f.split('/').includes('..'));
-    const prefixKnown = !Token.isUnresolved(bucketNamePrefix);
-    const longest = bucketIds.reduce((a, b) => (b.length > a.length ? b : a), '');
-    const shareIds = shares.map((s) => s.id);
-    const sharePaths = shares.map((s) => s.path);
-    const badIds = (xs: string[]): string[] => xs.filter((x) => !ID_PATTERN.test(x));
-    const dupes = (xs: string[]): string[] => xs.filter((x, i) => xs.indexOf(x) !== i);
-    const pascalClashes = (xs: string[]): string[] =>
-      dupes(xs).length > 0 ? [] : xs.filter((x, i) => xs.findIndex((y) => pascalCase(y) === pascalCase(x)) !== i);
-    const badPosixIds = shares.flatMap((s) =>
-      (['uid', 'gid'] as const)
-        .map((k) => ({ k, v: s[k] ?? 1000 }))
-        .filter(({ v }) => !Number.isInteger(v) || v < 1 || v > 4294967295)
-        .map(({ k, v }) => `${s.id}.${k}=${v}`),
+    validate(
+      this,
+      awsStorageRules({
+        buckets,
+        posixShares: shares,
+        cdn,
+        bucketNamePrefix,
+        noncurrentVersionExpirationDays: expirationDays,
+        cdnAliases: aliases,
+        cdnCertificateArn: certificateArn,
+      }),
     );
-    const list = (xs: readonly string[]): string => `[${xs.map((x) => `'${x}'`).join(', ')}]`;
-
-    validate(this, [
-      {
-        failed: buckets.length === 0,
-        message: () => 'buckets: got []; allowed: at least one bucket; fix: add e.g. { id: \'public\', folders: [\'public/media\'] }',
-      },
-      {
-        failed: badIds(bucketIds).length > 0,
-        message: () =>
-          `buckets[].id: got ${list(badIds(bucketIds))}; allowed: lowercase letters, digits and single hyphens, starting with a letter; fix: use ids like 'public' or 'private-files'`,
-      },
-      {
-        failed: dupes(bucketIds).length > 0,
-        message: () => `buckets[].id: got duplicates ${list(dupes(bucketIds))}; allowed: unique ids; fix: give each bucket its own id`,
-      },
-      {
-        failed: pascalClashes(bucketIds).length > 0,
-        message: () =>
-          `buckets[].id: got ${list(pascalClashes(bucketIds))} whose construct ids clash with another bucket's (hyphens are dropped); allowed: ids that differ after removing hyphens; fix: rename the bucket`,
-      },
-      {
-        failed: bucketIds.some((b) => RESERVED_IDS.includes(pascalCase(b))),
-        message: () =>
-          `buckets[].id: got ${list(bucketIds.filter((b) => RESERVED_IDS.includes(pascalCase(b))))}; allowed: ids other than security-group, file-system and cdn; fix: rename the bucket`,
-      },
-      {
-        failed: badFolders.length > 0,
-        message: () =>
-          `buckets[].folders: got ${list(badFolders)}; allowed: relative app paths without '..' such as 'public/media'; fix: drop the leading '/' or the '..' segment`,
-      },
-      {
-        failed: folderClashes.length > 0,
-        message: () =>
-          `buckets[].folders: got ${folderClashes.join(', ')}; allowed: each folder in one bucket; fix: remove the folder from all but one bucket`,
-      },
-      {
-        failed: prefixKnown && !/^[a-z0-9][a-z0-9.-]*$/.test(bucketNamePrefix),
-        message: () =>
-          `bucketNamePrefix: got '${bucketNamePrefix}'; allowed: lowercase letters, digits, '.' and '-', starting with a letter or digit; fix: pass a lowercase bucketNamePrefix such as 'shop-prod-'`,
-      },
-      {
-        failed: prefixKnown && `${bucketNamePrefix}${longest}-`.length > MAX_BUCKET_PREFIX,
-        message: () =>
-          `bucketNamePrefix: got '${bucketNamePrefix}' which with bucket id '${longest}' makes the ${`${bucketNamePrefix}${longest}-`.length}-character prefix '${bucketNamePrefix}${longest}-'; allowed: at most ${MAX_BUCKET_PREFIX} characters (S3 bucket_prefix limit); fix: pass a shorter bucketNamePrefix or shorter bucket ids`,
-      },
-      {
-        failed: !Number.isInteger(expirationDays) || expirationDays < 1,
-        message: () =>
-          `noncurrentVersionExpirationDays: got ${expirationDays}; allowed: a whole number of days >= 1; fix: use e.g. 30`,
-      },
-      {
-        failed: cdn && publicIds.length !== 1,
-        message: () =>
-          `cdn: got true with ${publicIds.length} publicRead bucket(s) ${list(publicIds)}; allowed: exactly one publicRead bucket behind the CDN; fix: set publicRead: true on the one bucket of public files, or set cdn: false`,
-      },
-      {
-        failed: !cdn && (certificateArn !== undefined || aliases.length > 0),
-        message: () =>
-          `cdnCertificateArn/cdnAliases: got ${certificateArn ?? 'none'} / ${list(aliases)} with cdn off; allowed: only with cdn: true; fix: set cdn: true or drop them`,
-      },
-      {
-        failed: cdn && (certificateArn === undefined) !== (aliases.length === 0),
-        message: () =>
-          `cdnCertificateArn/cdnAliases: got ${certificateArn ?? 'none'} / ${list(aliases)}; allowed: both or neither; fix: a custom domain needs a certificate covering it, and a certificate needs the domain names it serves`,
-      },
-      {
-        failed: certificateArn !== undefined && !Token.isUnresolved(certificateArn) && !certificateArn.startsWith('arn:aws:acm:us-east-1:'),
-        message: () =>
-          `cdnCertificateArn: got '${certificateArn}'; allowed: an ACM certificate ARN in us-east-1 (CloudFront only uses certificates from there); fix: request or import the certificate in us-east-1`,
-      },
-      {
-        failed: badIds(shareIds).length > 0,
-        message: () =>
-          `posixShares[].id: got ${list(badIds(shareIds))}; allowed: lowercase letters, digits and single hyphens, starting with a letter; fix: use ids like 'dfs' or 'services'`,
-      },
-      {
-        failed: dupes(shareIds).length > 0,
-        message: () => `posixShares[].id: got duplicates ${list(dupes(shareIds))}; allowed: unique ids; fix: give each share its own id`,
-      },
-      {
-        failed: pascalClashes(shareIds).length > 0,
-        message: () =>
-          `posixShares[].id: got ${list(pascalClashes(shareIds))} whose construct ids clash with another share's (hyphens are dropped); allowed: ids that differ after removing hyphens; fix: rename the share`,
-      },
-      {
-        failed: sharePaths.some((p) => !PATH_PATTERN.test(p) || p.split('/').includes('..')),
-        message: () =>
-          `posixShares[].path: got ${list(sharePaths.filter((p) => !PATH_PATTERN.test(p) || p.split('/').includes('..')))}; allowed: absolute paths of letters, digits, '.', '_' and '-' without '..'; fix: use e.g. '/var/www/shared/dfs'`,
-      },
-      {
-        failed: dupes(sharePaths).length > 0,
-        message: () => `posixShares[].path: got duplicates ${list(dupes(sharePaths))}; allowed: one share per path; fix: give each share its own mount path`,
-      },
-      {
-        failed: badPosixIds.length > 0,
-        message: () =>
-          `posixShares[].uid/gid: got ${badPosixIds.join(', ')}; allowed: whole numbers 1 to 4294967295 (root is not allowed); fix: use the app user's ids, e.g. 82 for www-data in the Shopware image`,
-      },
-    ]);
 
     this.cdn = cdn;
     this.bucketNamePrefix = bucketNamePrefix;

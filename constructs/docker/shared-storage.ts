@@ -6,8 +6,9 @@ import { Construct } from 'constructs';
 import { pascalCase } from '../core/names';
 import { Port } from '../core/port';
 import type { Endpoint, IBucket, ISharedStorage } from '../core/roles';
+import { quotedList, sharedStorageRules } from '../core/shared-storage-rules';
 import { terraformLiteral } from '../core/terraform-literal';
-import { validate, ValidationError } from '../core/validation-error';
+import { validate, ValidationError, type ValidationRule } from '../core/validation-error';
 import { DockerConnections } from './docker-connections';
 import { DockerSecret } from './docker-secret';
 import { dataStoreRules, debugPorts, DockerDataStoreProps, statefulPlacement, variablePrefix } from './private/data-store';
@@ -87,12 +88,9 @@ const S3_REGION = 'us-east-1';
 const S3_PORT = 9000;
 /** Alias of the server on the backend network. */
 const HOSTNAME = 'minio';
-
-const ID_PATTERN = /^[a-z](?:-?[a-z0-9])*$/;
-const PATH_PATTERN = /^(?:\/[A-Za-z0-9_][A-Za-z0-9._-]*)+$/;
-const FOLDER_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9._-]*(?:\/[A-Za-z0-9_][A-Za-z0-9._-]*)*$/;
 /** S3 bucket name limit. */
 const MAX_BUCKET_NAME = 63;
+
 
 /**
  * Shared files on Docker.
@@ -150,77 +148,7 @@ export class SharedStorage extends Construct implements ISharedStorage {
     const cluster = props.cluster;
     const specs = props.buckets;
     const shares = props.posixShares ?? [];
-    const list = (xs: readonly string[]): string => `[${xs.map((x) => `'${x}'`).join(', ')}]`;
-    const dupes = (xs: string[]): string[] => xs.filter((x, i) => xs.indexOf(x) !== i);
-    const bucketIds = specs.map((b) => b.id);
-    const badIds = bucketIds.filter((b) => !ID_PATTERN.test(b));
-    const tooLong = bucketIds.filter((b) => `${cluster.namePrefix}-${b}`.length > MAX_BUCKET_NAME);
-    const foldersSeen = new Map<string, string>();
-    const folderClashes: string[] = [];
-    for (const b of specs) {
-      for (const f of b.folders) {
-        const owner = foldersSeen.get(f);
-        if (owner !== undefined && owner !== b.id) folderClashes.push(`'${f}' in '${owner}' and '${b.id}'`);
-        foldersSeen.set(f, b.id);
-      }
-    }
-    const badFolders = specs.flatMap((b) => b.folders).filter((f) => !FOLDER_PATTERN.test(f) || f.split('/').includes('..'));
-    const shareIds = shares.map((s) => s.id);
-    const badSharePaths = shares.map((s) => s.path).filter((p) => !PATH_PATTERN.test(p) || p.split('/').includes('..'));
-
-    validate(this, [
-      {
-        failed: specs.length === 0,
-        message: () => "buckets: got []; allowed: at least one bucket; fix: add e.g. { id: 'public', folders: ['public/media'] }",
-      },
-      {
-        failed: badIds.length > 0,
-        message: () =>
-          `buckets[].id: got ${list(badIds)}; allowed: lowercase letters, digits and single hyphens, starting with a letter; fix: use ids like 'public' or 'private-files'`,
-      },
-      {
-        failed: dupes(bucketIds).length > 0,
-        message: () => `buckets[].id: got duplicates ${list(dupes(bucketIds))}; allowed: unique ids; fix: give each bucket its own id`,
-      },
-      {
-        failed: tooLong.length > 0,
-        message: () =>
-          `buckets[].id: got ${list(tooLong)}, making bucket names longer than ${MAX_BUCKET_NAME} characters with prefix '${cluster.namePrefix}-'; allowed: '<prefix>-<id>' of at most ${MAX_BUCKET_NAME}; fix: use shorter bucket ids`,
-      },
-      {
-        failed: badFolders.length > 0,
-        message: () =>
-          `buckets[].folders: got ${list(badFolders)}; allowed: relative app paths without '..' such as 'public/media'; fix: drop the leading '/' or the '..' segment`,
-      },
-      {
-        failed: folderClashes.length > 0,
-        message: () => `buckets[].folders: got ${folderClashes.join(', ')}; allowed: each folder in one bucket; fix: remove the folder from all but one bucket`,
-      },
-      {
-        failed: shares.length > 0 && cluster.runtime.mode === 'swarm',
-        message: () =>
-          `posixShares: got ${list(shareIds)} on a swarm runtime; allowed: POSIX shares on a standalone engine only, a named volume lives on one node; fix: use S3 buckets or an NFS-backed volume driver`,
-      },
-      {
-        failed: shareIds.some((s) => !ID_PATTERN.test(s)),
-        message: () =>
-          `posixShares[].id: got ${list(shareIds.filter((s) => !ID_PATTERN.test(s)))}; allowed: lowercase letters, digits and single hyphens, starting with a letter; fix: use ids like 'dfs' or 'services'`,
-      },
-      {
-        failed: dupes(shareIds).length > 0,
-        message: () => `posixShares[].id: got duplicates ${list(dupes(shareIds))}; allowed: unique ids; fix: give each share its own id`,
-      },
-      {
-        failed: badSharePaths.length > 0,
-        message: () =>
-          `posixShares[].path: got ${list(badSharePaths)}; allowed: absolute paths of letters, digits, '.', '_' and '-' without '..'; fix: use e.g. '/var/www/html/var/services'`,
-      },
-      {
-        failed: dupes(shares.map((s) => s.path)).length > 0,
-        message: () => `posixShares[].path: got duplicates ${list(dupes(shares.map((s) => s.path)))}; allowed: one share per path; fix: give each share its own mount path`,
-      },
-      ...dataStoreRules(props, 1),
-    ]);
+    validate(this, dockerStorageRules(props));
 
     this.image = props.image ?? DEFAULT_MINIO_IMAGE;
     this.clientImage = props.clientImage ?? DEFAULT_S3_CLIENT_IMAGE;
@@ -304,6 +232,33 @@ export class SharedStorage extends Construct implements ISharedStorage {
     }
     return bucket;
   }
+}
+
+/** Every rule of a Docker SharedStorage, in priority order: the shared ones with the Docker ones. */
+function dockerStorageRules(props: SharedStorageProps): ValidationRule[] {
+  const cluster = props.cluster;
+  const shares = props.posixShares ?? [];
+  const tooLong = props.buckets.map((b) => b.id).filter((b) => `${cluster.namePrefix}-${b}`.length > MAX_BUCKET_NAME);
+  return sharedStorageRules(
+    { buckets: props.buckets, posixShares: shares, sharePathExample: '/var/www/html/var/services' },
+    {
+      bucketIds: [
+        {
+          failed: tooLong.length > 0,
+          message: () =>
+            `buckets[].id: got ${quotedList(tooLong)}, making bucket names longer than ${MAX_BUCKET_NAME} characters with prefix '${cluster.namePrefix}-'; allowed: '<prefix>-<id>' of at most ${MAX_BUCKET_NAME}; fix: use shorter bucket ids`,
+        },
+      ],
+      buckets: [
+        {
+          failed: shares.length > 0 && cluster.runtime.mode === 'swarm',
+          message: () =>
+            `posixShares: got ${quotedList(shares.map((s) => s.id))} on a swarm runtime; allowed: POSIX shares on a standalone engine only, a named volume lives on one node; fix: use S3 buckets or an NFS-backed volume driver`,
+        },
+      ],
+      shares: dataStoreRules(props, 1),
+    },
+  );
 }
 
 /**

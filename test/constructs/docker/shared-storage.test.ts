@@ -150,44 +150,18 @@ describe('SharedStorage (Docker, standalone)', () => {
     expect(synth).toHaveResourceWithProperties(Image, { name: 'curlimages/curl:8.12.0' });
   });
 
-  test('fails when there is no bucket', () => {
-    expect(() => make({ buckets: [] })).toThrow(/buckets: got \[\]; allowed: at least one bucket/);
+  test('applies the bucket rules every backend shares (one test each: test/constructs/core/shared-storage-rules.test.ts)', () => {
+    expect(() => make({ buckets: [] })).toThrow(/^test\/Storage: buckets: got \[\]; allowed: at least one bucket/);
   });
 
-  test('fails when a bucket id is invalid', () => {
-    expect(() => make({ buckets: [{ id: 'Public_Files', folders: [] }] })).toThrow(/buckets\[\].id: got \['Public_Files'\]; allowed: lowercase letters/);
-  });
-
-  test('fails when bucket ids repeat', () => {
-    expect(() => make({ buckets: [{ id: 'a1', folders: [] }, { id: 'a1', folders: [] }] })).toThrow(/buckets\[\].id: got duplicates \['a1'\]/);
+  test('applies the share rules every backend shares, with its own example path in the fix', () => {
+    expect(() => make({ posixShares: [{ id: 'dfs', path: 'var/dfs' }] })).toThrow(
+      /posixShares\[\]\.path: got \['var\/dfs'\]; .*; fix: use e\.g\. '\/var\/www\/html\/var\/services'$/,
+    );
   });
 
   test('fails when a bucket name gets too long', () => {
     expect(() => make({ buckets: [{ id: `b${'x'.repeat(60)}`, folders: [] }] })).toThrow(/making bucket names longer than 63 characters/);
-  });
-
-  test('fails when a folder is absolute', () => {
-    expect(() => make({ buckets: [{ id: 'public', folders: ['/public/media'] }] })).toThrow(/buckets\[\].folders: got \['\/public\/media'\]/);
-  });
-
-  test('fails when a folder is in two buckets', () => {
-    expect(() => make({ buckets: [{ id: 'a', folders: ['files'] }, { id: 'b', folders: ['files'] }] })).toThrow(/buckets\[\].folders: got 'files' in 'a' and 'b'/);
-  });
-
-  test('fails when a share id is invalid', () => {
-    expect(() => make({ posixShares: [{ id: 'My Share', path: '/srv/share' }] })).toThrow(/posixShares\[\].id: got \['My Share'\]/);
-  });
-
-  test('fails when share ids repeat', () => {
-    expect(() => make({ posixShares: [{ id: 'dfs', path: '/srv/a' }, { id: 'dfs', path: '/srv/b' }] })).toThrow(/posixShares\[\].id: got duplicates \['dfs'\]/);
-  });
-
-  test('fails when a share path is not absolute', () => {
-    expect(() => make({ posixShares: [{ id: 'dfs', path: 'var/dfs' }] })).toThrow(/posixShares\[\].path: got \['var\/dfs'\]; allowed: absolute paths/);
-  });
-
-  test('fails when two shares use one path', () => {
-    expect(() => make({ posixShares: [{ id: 'a', path: '/srv/x' }, { id: 'b', path: '/srv/x' }] })).toThrow(/posixShares\[\].path: got duplicates \['\/srv\/x'\]/);
   });
 
   test('fails when asked to publish on 0.0.0.0', () => {
