@@ -3,15 +3,10 @@
  * CloudFront distribution) and, where an app needs a POSIX file system (e.g. Ibexa's DFS NFS path or
  * Shopware's `var/services`), one encrypted EFS file system with an access point per share.
  */
-import { CloudfrontDistribution } from '@cdktf/provider-aws/lib/cloudfront-distribution';
-import { CloudfrontOriginAccessControl } from '@cdktf/provider-aws/lib/cloudfront-origin-access-control';
-import { CloudfrontResponseHeadersPolicy } from '@cdktf/provider-aws/lib/cloudfront-response-headers-policy';
-import { EfsAccessPoint } from '@cdktf/provider-aws/lib/efs-access-point';
-import { EfsBackupPolicy } from '@cdktf/provider-aws/lib/efs-backup-policy';
-import { EfsFileSystem } from '@cdktf/provider-aws/lib/efs-file-system';
-import { EfsFileSystemPolicy } from '@cdktf/provider-aws/lib/efs-file-system-policy';
-import { EfsMountTarget } from '@cdktf/provider-aws/lib/efs-mount-target';
-import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import type { CloudfrontDistribution } from '@cdktf/provider-aws/lib/cloudfront-distribution';
+import type { EfsFileSystem } from '@cdktf/provider-aws/lib/efs-file-system';
+import type { EfsMountTarget } from '@cdktf/provider-aws/lib/efs-mount-target';
+import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { Construct } from 'constructs';
 import { Annotations } from '../core/cdktf';
 import type { IConnections } from '../core/connections';
@@ -19,13 +14,16 @@ import { pascalCase } from '../core/names';
 import { Port } from '../core/port';
 import type { IBucket, ISharedStorage } from '../core/roles';
 import { validate, ValidationError } from '../core/validation-error';
+import type { IEncryptionKey } from './encryption-key';
 import type { IGrantable } from './instance-role';
 import type { IAwsNetwork } from './network';
-import { policyDocument } from './private/iam';
+import { PublicFilesCdn } from './private/public-files-cdn';
+import { PosixMount, SharedFileSystem } from './private/shared-file-system';
 import { awsStorageRules } from './private/storage-rules';
 import { SecureBucket } from './secure-bucket';
 import { SecurityGroup } from './security-group';
-import type { IEncryptionKey } from './encryption-key';
+
+export type { PosixMount } from './private/shared-file-system';
 
 /** One bucket of a {@link SharedStorage}. */
 export interface SharedBucketSpec {
@@ -121,20 +119,13 @@ export interface IAwsBucket extends IBucket {
   readonly resource: S3Bucket;
 }
 
-/** One mounted POSIX share. */
-export interface PosixMount {
-  /** Logical name of the share. */
-  readonly id: string;
-  /** Absolute mount path on the hosts. */
-  readonly path: string;
-  /** EFS file system id. @attribute */
-  readonly fileSystemId: string;
-  /** EFS access point id. @attribute */
-  readonly accessPointId: string;
+/** A bucket as created, before its policy is complete. */
+interface CreatedBucket {
+  readonly bucket: IAwsBucket;
+  readonly secure: SecureBucket;
+  /** Whether the distribution reads from it. */
+  readonly cdnOrigin: boolean;
 }
-
-/** Managed CloudFront cache policy "CachingOptimized". */
-const CACHING_OPTIMIZED_POLICY_ID = '658327ea-f89d-4fab-a63d-7e88639e58f6';
 
 /**
  * Shared files on AWS.
@@ -189,23 +180,21 @@ export class SharedStorage extends Construct implements ISharedStorage {
 
   constructor(scope: Construct, id: string, props: SharedStorageProps) {
     super(scope, id);
-    const buckets = props.buckets;
     const shares = props.posixShares ?? [];
     const cdn = props.cdn ?? false;
     const bucketNamePrefix = props.bucketNamePrefix ?? `${props.network.namePrefix}-`;
     const expirationDays = props.noncurrentVersionExpirationDays ?? 30;
     const aliases = props.cdnAliases ?? [];
-    const certificateArn = props.cdnCertificateArn;
     validate(
       this,
       awsStorageRules({
-        buckets,
+        buckets: props.buckets,
         posixShares: shares,
         cdn,
         bucketNamePrefix,
         noncurrentVersionExpirationDays: expirationDays,
         cdnAliases: aliases,
-        cdnCertificateArn: certificateArn,
+        cdnCertificateArn: props.cdnCertificateArn,
       }),
     );
 
@@ -222,174 +211,40 @@ export class SharedStorage extends Construct implements ISharedStorage {
     this.connections = this.securityGroup;
 
     // Buckets: everything except the policies, which may reference the distribution.
-    const created = buckets.map((spec) => {
-      const publicRead = spec.publicRead ?? false;
-      const cdnOrigin = cdn && publicRead;
-      // CloudFront's origin access control cannot decrypt with the AWS-managed KMS key: SSE-S3 there.
-      const secure = new SecureBucket(this, pascalCase(spec.id), {
-        bucketPrefix: `${bucketNamePrefix}${spec.id}-`,
-        encryption: cdnOrigin ? 's3-managed' : 'kms',
-        kmsKey: props.encryptionKey,
-        noncurrentVersionExpirationDays: expirationDays,
-        preventDestroy: this.preventDestroy,
-      });
-      const resource = secure.resource;
-      const bucket: IAwsBucket = {
-        id: spec.id,
-        bucketName: resource.bucket,
-        folders: [...spec.folders],
-        publicRead,
-        bucketArn: resource.arn,
-        regionalDomainName: resource.bucketRegionalDomainName,
-        resource,
-      };
-      return { bucket, secure, cdnOrigin };
-    });
+    const created = this.createBuckets(props.buckets, props.encryptionKey);
     this.buckets = created.map((c) => c.bucket);
 
     const origin = created.find((c) => c.cdnOrigin);
     if (origin) {
-      const cdnScope = new Construct(this, 'Cdn');
-      const headers = new CloudfrontResponseHeadersPolicy(cdnScope, 'SecurityHeaders', {
-        name: `${bucketNamePrefix}${origin.bucket.id}-security-headers`,
-        comment: 'HSTS, nosniff, frame and referrer policy for public files',
-        securityHeadersConfig: {
-          strictTransportSecurity: { accessControlMaxAgeSec: 31536000, includeSubdomains: true, preload: true, override: true },
-          contentTypeOptions: { override: true },
-          frameOptions: { frameOption: 'DENY', override: true },
-          referrerPolicy: { referrerPolicy: 'strict-origin-when-cross-origin', override: true },
-        },
-      });
-      const oac = new CloudfrontOriginAccessControl(cdnScope, 'OriginAccessControl', {
-        name: `${bucketNamePrefix}${origin.bucket.id}`,
-        description: `Read access of CloudFront to bucket ${origin.bucket.id}`,
-        originAccessControlOriginType: 's3',
-        signingBehavior: 'always',
-        signingProtocol: 'sigv4',
-      });
-      const originId = `s3-${origin.bucket.id}`;
-      this.distribution = new CloudfrontDistribution(cdnScope, 'Distribution', {
-        enabled: true,
-        isIpv6Enabled: true,
-        comment: `${bucketNamePrefix}${origin.bucket.id}`,
-        priceClass: 'PriceClass_100',
-        httpVersion: 'http2and3',
-        aliases: aliases.length > 0 ? aliases : undefined,
-        origin: [
-          {
-            originId,
-            domainName: origin.bucket.regionalDomainName,
-            originAccessControlId: oac.id,
-          },
-        ],
-        defaultCacheBehavior: {
-          targetOriginId: originId,
-          viewerProtocolPolicy: 'redirect-to-https',
-          allowedMethods: ['GET', 'HEAD', 'OPTIONS'],
-          cachedMethods: ['GET', 'HEAD'],
-          cachePolicyId: CACHING_OPTIMIZED_POLICY_ID,
-          responseHeadersPolicyId: headers.id,
-          compress: true,
-        },
-        restrictions: { geoRestriction: { restrictionType: 'none' } },
-        viewerCertificate: certificateArn
-          ? { acmCertificateArn: certificateArn, sslSupportMethod: 'sni-only', minimumProtocolVersion: 'TLSv1.2_2021' }
-          : { cloudfrontDefaultCertificate: true },
-        tags: { Name: `${bucketNamePrefix}${origin.bucket.id}` },
-      });
+      this.distribution = new PublicFilesCdn(this, 'Cdn', {
+        bucketId: origin.bucket.id,
+        bucketRegionalDomainName: origin.bucket.regionalDomainName,
+        namePrefix: bucketNamePrefix,
+        certificateArn: props.cdnCertificateArn,
+        aliases,
+      }).distribution;
       this.cdnDomainName = this.distribution.domainName;
     }
+    this.completeBucketPolicies(created);
 
-    for (const c of created) {
-      if (c.cdnOrigin && this.distribution) {
-        c.secure.addToResourcePolicy({
-          Sid: 'AllowCloudFrontRead',
-          Effect: 'Allow',
-          Principal: { Service: 'cloudfront.amazonaws.com' },
-          Action: 's3:GetObject',
-          Resource: `${c.bucket.bucketArn}/*`,
-          Condition: { StringEquals: { 'AWS:SourceArn': this.distribution.arn } },
-        });
-      }
-      if (c.bucket.publicRead && !cdn) {
-        Annotations.of(this).addWarning(
-          `bucket '${c.bucket.id}' is publicRead but cdn is off: the bucket stays private (Block Public Access), so browsers cannot read it directly; set cdn: true or serve the files through the app`,
-        );
-      }
-    }
-
-    const mounts: PosixMount[] = [];
-    const mountTargets: EfsMountTarget[] = [];
     if (shares.length > 0) {
-      const fsScope = new Construct(this, 'FileSystem');
-      const fs = new EfsFileSystem(fsScope, 'Resource', {
-        encrypted: true,
-        ...(props.encryptionKey ? { kmsKeyId: props.encryptionKey.keyArn } : {}),
-        performanceMode: 'generalPurpose',
-        throughputMode: 'elastic',
-        lifecyclePolicy: [{ transitionToIa: 'AFTER_30_DAYS' }],
-        lifecycle: { preventDestroy: this.preventDestroy },
-        tags: { Name: `${props.network.namePrefix}-shared` },
+      const fs = new SharedFileSystem(this, 'FileSystem', {
+        shares,
+        subnetIds: props.network.dataSubnetIds,
+        securityGroupId: this.securityGroup.securityGroupId,
+        namePrefix: props.network.namePrefix,
+        preventDestroy: this.preventDestroy,
+        encryptionKey: props.encryptionKey,
       });
-      this.fileSystem = fs;
-      this.fileSystemId = fs.id;
-      this.fileSystemArn = fs.arn;
-      new EfsBackupPolicy(fsScope, 'BackupPolicy', {
-        fileSystemId: fs.id,
-        backupPolicy: { status: 'ENABLED' },
-      });
-      new EfsFileSystemPolicy(fsScope, 'Policy', {
-        fileSystemId: fs.id,
-        policy: policyDocument([
-          {
-            Sid: 'DenyInsecureTransport',
-            Effect: 'Deny',
-            Principal: { AWS: '*' },
-            Action: '*',
-            Resource: fs.arn,
-            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-          },
-          {
-            Sid: 'DenyRootAccess',
-            Effect: 'Deny',
-            Principal: { AWS: '*' },
-            Action: 'elasticfilesystem:ClientRootAccess',
-            Resource: fs.arn,
-          },
-          {
-            Sid: 'DenyAccessWithoutAccessPoint',
-            Effect: 'Deny',
-            Principal: { AWS: '*' },
-            Action: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'],
-            Resource: fs.arn,
-            Condition: { Null: { 'elasticfilesystem:AccessPointArn': 'true' } },
-          },
-        ]),
-      });
-      props.network.dataSubnetIds.forEach((subnetId, i) => {
-        mountTargets.push(new EfsMountTarget(fsScope, `MountTarget${i + 1}`, {
-          fileSystemId: fs.id,
-          subnetId,
-          securityGroups: [this.securityGroup.securityGroupId],
-        }));
-      });
-      for (const share of shares) {
-        const uid = share.uid ?? 1000;
-        const gid = share.gid ?? 1000;
-        const ap = new EfsAccessPoint(fsScope, `AccessPoint${pascalCase(share.id)}`, {
-          fileSystemId: fs.id,
-          posixUser: { uid, gid },
-          rootDirectory: {
-            path: `/${share.id}`,
-            creationInfo: { ownerUid: uid, ownerGid: gid, permissions: '0750' },
-          },
-          tags: { Name: `${props.network.namePrefix}-${share.id}` },
-        });
-        mounts.push({ id: share.id, path: share.path, fileSystemId: fs.id, accessPointId: ap.id });
-      }
+      this.fileSystem = fs.resource;
+      this.fileSystemId = fs.fileSystemId;
+      this.fileSystemArn = fs.fileSystemArn;
+      this.mountTargets = fs.mountTargets;
+      this.posixMounts = fs.mounts;
+    } else {
+      this.mountTargets = [];
+      this.posixMounts = [];
     }
-    this.posixMounts = mounts;
-    this.mountTargets = mountTargets;
   }
 
   public bucket(id: string): IAwsBucket {
@@ -438,6 +293,54 @@ export class SharedStorage extends Construct implements ISharedStorage {
   /** Lets `grantee` read objects in every bucket and mount the shares read-only. */
   public grantRead(grantee: IGrantable): void {
     this.grant(grantee, ['s3:GetObject'], ['elasticfilesystem:ClientMount']);
+  }
+
+  /** The buckets without their CloudFront read statement, which needs the distribution. */
+  private createBuckets(specs: readonly SharedBucketSpec[], encryptionKey?: IEncryptionKey): CreatedBucket[] {
+    return specs.map((spec) => {
+      const publicRead = spec.publicRead ?? false;
+      const cdnOrigin = this.cdn && publicRead;
+      // CloudFront's origin access control cannot decrypt with the AWS-managed KMS key: SSE-S3 there.
+      const secure = new SecureBucket(this, pascalCase(spec.id), {
+        bucketPrefix: `${this.bucketNamePrefix}${spec.id}-`,
+        encryption: cdnOrigin ? 's3-managed' : 'kms',
+        kmsKey: encryptionKey,
+        noncurrentVersionExpirationDays: this.noncurrentVersionExpirationDays,
+        preventDestroy: this.preventDestroy,
+      });
+      const resource = secure.resource;
+      const bucket: IAwsBucket = {
+        id: spec.id,
+        bucketName: resource.bucket,
+        folders: [...spec.folders],
+        publicRead,
+        bucketArn: resource.arn,
+        regionalDomainName: resource.bucketRegionalDomainName,
+        resource,
+      };
+      return { bucket, secure, cdnOrigin };
+    });
+  }
+
+  /** Lets the distribution read its origin bucket; warns about public buckets nobody can read. */
+  private completeBucketPolicies(created: readonly CreatedBucket[]): void {
+    for (const c of created) {
+      if (c.cdnOrigin && this.distribution) {
+        c.secure.addToResourcePolicy({
+          Sid: 'AllowCloudFrontRead',
+          Effect: 'Allow',
+          Principal: { Service: 'cloudfront.amazonaws.com' },
+          Action: 's3:GetObject',
+          Resource: `${c.bucket.bucketArn}/*`,
+          Condition: { StringEquals: { 'AWS:SourceArn': this.distribution.arn } },
+        });
+      }
+      if (c.bucket.publicRead && !this.cdn) {
+        Annotations.of(this).addWarning(
+          `bucket '${c.bucket.id}' is publicRead but cdn is off: the bucket stays private (Block Public Access), so browsers cannot read it directly; set cdn: true or serve the files through the app`,
+        );
+      }
+    }
   }
 
   private grant(grantee: IGrantable, objectActions: string[], fileSystemActions: string[]): void {
