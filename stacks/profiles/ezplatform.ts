@@ -75,7 +75,8 @@ export const EZPLATFORM_APP: AppProfile = {
     TRUSTED_PROXIES: e.trustedProxyCidr,
     CACHE_POOL: 'cache.redis',
     // With TLS (AWS) the whole rediss:// URL, read as it is by the cache pool the VMs configure
-    // (IBEXA_CACHE_REDIS_TLS_YAML); without (Docker) host only, as Ibexa's cache.redis.yaml adds redis://.
+    // (stacks/aws/profiles/assets/ibexa-cache-redis-tls.yaml); without (Docker) host only, as Ibexa's
+    // cache.redis.yaml adds redis://.
     CACHE_DSN: e.redisScheme === 'rediss' ? `rediss://${e.redisHosts.cache ?? ''}/0` : `${e.redisHosts.cache ?? ''}/0`,
     // phpredis save path, not a redis:// URL.
     SESSION_SAVE_PATH: `${e.redisScheme === 'rediss' ? 'tls' : 'tcp'}://${e.redisHosts.sessions ?? ''}`,

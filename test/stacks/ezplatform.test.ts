@@ -6,7 +6,7 @@ import { ListenerCertificate } from '../../constructs/aws/load-balancer';
 import { findSecrets } from '../../policies/secret-guard';
 import { AwsVmStack } from '../../stacks/aws-vm-stack';
 import { DockerStack, DockerStackProps } from '../../stacks/docker-stack';
-import { EZPLATFORM_VM_PROFILE, IBEXA_CACHE_REDIS_TLS_PATH, IBEXA_CACHE_REDIS_TLS_YAML } from '../../stacks/aws/profiles/ezplatform';
+import { EZPLATFORM_VM_PROFILE, IBEXA_CACHE_REDIS_TLS_PATH, ibexaCacheRedisTlsYaml } from '../../stacks/aws/profiles/ezplatform';
 import { EZPLATFORM_CONTAINER_PROFILE } from '../../stacks/docker/profiles/ezplatform';
 import { EZPLATFORM_APP, IBEXA_DFS_PATH } from '../../stacks/profiles/ezplatform';
 import type { ClusterEndpoints } from '../../stacks/profiles/app-profile';
@@ -220,7 +220,7 @@ function cachePoolDsn(provider: string, cacheDsn: string): { dsn: string; tls: b
 const IBEXA_STOCK_PROVIDER = 'redis://%env(CACHE_DSN)%';
 
 test('CACHE_DSN works as it is: over TLS with the cache pool the VMs configure (ElastiCache requires TLS), plain with Ibexa\'s own file on Docker', () => {
-  const awsConfig = parse(IBEXA_CACHE_REDIS_TLS_YAML) as { services: Record<string, { tags: { name: string; provider: string }[] }> };
+  const awsConfig = parse(ibexaCacheRedisTlsYaml()) as { services: Record<string, { tags: { name: string; provider: string }[] }> };
   const pool = awsConfig.services['cache.redis'].tags.find((t) => t.name === 'cache.pool');
   expect(pool?.provider).toBe('%env(CACHE_DSN)%');
   const awsValue = EZPLATFORM_APP.environment({ ...ENDPOINTS, redisScheme: 'rediss', redisHosts: { cache: 'cache.example.internal:6379' } }).CACHE_DSN;

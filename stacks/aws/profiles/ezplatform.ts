@@ -2,6 +2,8 @@
  * eZ Platform 3.x / Ibexa DXP 4.x on AWS VMs: {@link EZPLATFORM_APP} with PHP-FPM and nginx on Amazon
  * Linux 2023, the DFS share on EFS, the TLS persistence cache pool, and the Varnish and Solr tiers.
  */
+import * as path from 'path';
+import { renderTemplateFile } from '../../../constructs/core/template';
 import {
   EZPLATFORM_APP,
   IBEXA_CONSOLE_OPTIONS as CONSOLE_OPTIONS,
@@ -13,9 +15,11 @@ import {
 import { SOLR_AWS_TIER } from '../tiers/solr';
 import { varnishAwsTier } from '../tiers/varnish';
 import type { VmAppProfile } from '../vm-profile';
-import { nginxPhpConf, PHP_VM_PACKAGES, phpFpmBootCommands, phpVmLogFiles, writeFile } from './php-vm';
+import { nginxPhpConf, type NginxPhpOptions, PHP_VM_PACKAGES, phpFpmBootCommands, phpVmLogFiles, writeFile } from './php-vm';
 
 const APP_DIR = '/var/www/app';
+/** The templates of the files the hosts get (also in dist/ and lib/, scripts/copy-assets.js). */
+const ASSETS_DIR = path.join(__dirname, 'assets');
 
 /**
  * nginx on the VMs (replaces /etc/nginx/nginx.conf). The DFS rewrite of seed 002 and Ibexa's
@@ -25,89 +29,44 @@ const APP_DIR = '/var/www/app';
  * for the (missing) local file. Apache equivalent, for images.app built on Apache:
  *   RewriteRule ^/var/([^/]+/)?storage/images(-versioned)?/.* /index.php [L]
  */
-const NGINX_CONF = nginxPhpConf({
+const NGINX_OPTIONS: NginxPhpOptions = {
   title: 'nginx for Ibexa DXP, rendered by webcluster (stacks/profiles/ezplatform.ts)',
   appDir: APP_DIR,
   rules: [
     '# DFS cluster: image requests go to index.php (seed 002); keep this before any static-file rule.',
     'rewrite "^/var/([^/]+/)?storage/images(-versioned)?/(.*)" "/index.php" break;',
   ],
-});
+};
 
 /**
  * Symfony configuration written into the release on the VMs (after `config/packages/ibexa.yaml`, which
  * imports `cache_pool/cache.redis.yaml`): the cache pool takes the whole URL from `CACHE_DSN`. Ibexa's
  * own file prefixes `redis://`, which cannot speak TLS, and ElastiCache requires TLS (`rediss://`).
+ * The text is `assets/ibexa-cache-redis-tls.yaml`.
  */
-export const IBEXA_CACHE_REDIS_TLS_YAML = [
-  '# Rendered by webcluster (stacks/profiles/ezplatform.ts); changes here are overwritten at boot.',
-  '# ElastiCache requires TLS: the persistence cache takes the whole rediss:// URL from CACHE_DSN.',
-  'services:',
-  '    cache.redis:',
-  '        public: true',
-  '        class: Symfony\\Component\\Cache\\Adapter\\RedisTagAwareAdapter',
-  '        parent: cache.adapter.redis_tag_aware',
-  '        tags:',
-  '            - name: cache.pool',
-  '              clearer: cache.app_clearer',
-  "              provider: '%env(CACHE_DSN)%'",
-  "              namespace: '%env(CACHE_NAMESPACE)%'",
-  '',
-].join('\n');
-/** Where the VMs put {@link IBEXA_CACHE_REDIS_TLS_YAML} in each release, relative to the release. */
+export function ibexaCacheRedisTlsYaml(): string {
+  return renderTemplateFile(path.join(ASSETS_DIR, 'ibexa-cache-redis-tls.yaml'));
+}
+/** Where the VMs put {@link ibexaCacheRedisTlsYaml} in each release, relative to the release. */
 export const IBEXA_CACHE_REDIS_TLS_PATH = 'config/packages/prod/webcluster_cache_redis_tls.yaml';
-/** Where the VMs keep {@link IBEXA_CACHE_REDIS_TLS_YAML} for the release hook. */
+/** Where the VMs keep {@link ibexaCacheRedisTlsYaml} for the release hook. */
 const IBEXA_CACHE_REDIS_TLS_HOST_PATH = '/etc/webcluster/webcluster_cache_redis_tls.yaml';
 
-/** One-shot setup on the admin host (webcluster-setup.service, as the app user, every boot): idempotent. */
-const SETUP_SCRIPT = [
-  '#!/bin/bash',
-  '# Ibexa setup of a release on the admin host, rendered by webcluster. Idempotent: it runs at every boot.',
-  '# A fresh database needs `php bin/console ibexa:install` once by hand (it is not idempotent) and then',
-  '# `php bin/console ibexa:reindex` once the Solr core exists.',
-  'set -euo pipefail',
-  'exec >>/var/log/webcluster/setup.log 2>&1',
-  `cd ${APP_DIR}`,
-  `console() { /usr/bin/php bin/console ${CONSOLE_OPTIONS} "$@"; }`,
-  'echo "setup started $(date -Is)"',
-  '# The DFS metadata database exists (the database-user step creates it and grants it to the app user).',
-  'console dbal:run-sql --connection=dfs "$(cat /etc/webcluster/ibexa-dfs-schema.sql)"',
-  '# Schema changes of the release.',
-  'console doctrine:migrations:migrate --allow-no-migration',
-  '# cache:clear leaves the Redis persistence cache alone; entries of the old release must go.',
-  'console cache:pool:clear cache.redis',
-  'console cache:warmup',
-  '# Solr builds its core from the ibexa/solr package of this release.',
-  'if [ -n "${SOLR_CONFIG_SOURCE_URI:-}" ]; then',
-  '  tar -czf - -C vendor/ibexa/solr . | aws s3 cp --only-show-errors - "$SOLR_CONFIG_SOURCE_URI"',
-  'fi',
-  'echo "setup done $(date -Is)"',
-  '',
-].join('\n');
-
-/** The cluster's only cron runner (admin host). */
-const CRON_SCRIPT = [
-  '#!/bin/bash',
-  '# The only Ibexa cron runner of the cluster (admin host): ibexa:cron:run once a minute.',
-  'set -uo pipefail',
-  'exec >>/var/log/webcluster/scheduler.log 2>&1',
-  `cd ${APP_DIR}`,
-  'while true; do',
-  `  /usr/bin/php bin/console ${CONSOLE_OPTIONS} ibexa:cron:run --quiet || echo "ibexa:cron:run failed at $(date -Is)"`,
-  '  sleep 60',
-  'done',
-  '',
-].join('\n');
-
-/** Ibexa Messenger consumer; systemd restarts it when the limits make it exit. */
-const WORKER_SCRIPT = [
-  '#!/bin/bash',
-  '# Ibexa Messenger worker (background tasks); restarted by systemd when its time or memory limit ends it.',
-  'exec >>/var/log/webcluster/worker.log 2>&1',
-  `cd ${APP_DIR}`,
-  `exec /usr/bin/php bin/console ${CONSOLE_OPTIONS} ${WORKER_ARGS.join(' ')}`,
-  '',
-].join('\n');
+/**
+ * The Ibexa scripts of the hosts (`assets/ibexa-*.sh`), by their path on the host: the one-shot setup
+ * on the admin host (webcluster-setup.service, as the app user, every boot: idempotent), the
+ * cluster's only cron runner (admin host) and the Messenger consumer (systemd restarts it when the
+ * limits make it exit).
+ */
+export function ibexaVmScripts(): Record<string, string> {
+  const values = { appDir: APP_DIR, consoleOptions: CONSOLE_OPTIONS, workerArgs: WORKER_ARGS.join(' ') };
+  const script = (name: string): string => renderTemplateFile(path.join(ASSETS_DIR, `ibexa-${name}.sh`), values);
+  return {
+    '/usr/local/bin/webcluster-ibexa-setup': script('setup'),
+    '/usr/local/bin/webcluster-ibexa-cron': script('cron'),
+    '/usr/local/bin/webcluster-ibexa-worker': script('worker'),
+  };
+}
 
 /**
  * eZ Platform 3.x / Ibexa DXP 4.6 on AWS VMs: Varnish cache nodes behind the ALB, Solr on its own
@@ -134,16 +93,14 @@ export const EZPLATFORM_VM_PROFILE: VmAppProfile = {
     bootCommands: () => [
       // ElastiCache requires TLS: the cache pool reads the rediss:// URL of CACHE_DSN as it is (the
       // release hook puts the file into each release).
-      writeFile(IBEXA_CACHE_REDIS_TLS_HOST_PATH, IBEXA_CACHE_REDIS_TLS_YAML, '0644'),
+      writeFile(IBEXA_CACHE_REDIS_TLS_HOST_PATH, ibexaCacheRedisTlsYaml(), '0644'),
       // Aurora requires TLS (require_secure_transport): trust the RDS CA bundle.
       'curl -fsSL https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem -o /etc/webcluster/rds-ca.pem',
       ...phpFpmBootCommands(['memory_limit = 512M', 'upload_max_filesize = 100M', 'post_max_size = 100M']),
-      // nginx with the DFS image rewrite (see NGINX_CONF).
-      writeFile('/etc/nginx/nginx.conf', NGINX_CONF, '0644'),
+      // nginx with the DFS image rewrite (see NGINX_OPTIONS).
+      writeFile('/etc/nginx/nginx.conf', nginxPhpConf(NGINX_OPTIONS), '0644'),
       writeFile('/etc/webcluster/ibexa-dfs-schema.sql', DFS_SCHEMA_SQL, '0644'),
-      writeFile('/usr/local/bin/webcluster-ibexa-setup', SETUP_SCRIPT, '0755'),
-      writeFile('/usr/local/bin/webcluster-ibexa-cron', CRON_SCRIPT, '0755'),
-      writeFile('/usr/local/bin/webcluster-ibexa-worker', WORKER_SCRIPT, '0755'),
+      ...Object.entries(ibexaVmScripts()).map(([file, text]) => writeFile(file, text, '0755')),
       'install -d -o webapp -g webapp /var/log/webcluster',
     ],
     environment: () => ({

@@ -2,11 +2,15 @@
  * Steedos on AWS VMs: {@link STEEDOS_APP} with Node.js 20 on Amazon Linux 2023, started by
  * `steedos-start`, and a self-managed MongoDB replica set.
  */
+import * as path from 'path';
+import { renderTemplateFile } from '../../../constructs/core/template';
 import { STEEDOS_APP, STEEDOS_MONGODB_OPTIONS } from '../../profiles/steedos';
 import { mongoDbAwsTier } from '../tiers/mongodb';
 import type { AwsTier, VmAppProfile } from '../vm-profile';
 
 const APP_DIR = '/var/www/app';
+/** The templates of the files the hosts get (also in dist/ and lib/, scripts/copy-assets.js). */
+const ASSETS_DIR = path.join(__dirname, 'assets');
 const LOG_DIR = '/var/log/webcluster';
 /** Port of the Steedos server on a VM (`PORT`, and `B6_PORT` of the 3.x server). */
 const VM_PORT = 5000;
@@ -15,6 +19,24 @@ const START = '/usr/local/sbin/steedos-start';
 
 /** The `mongodb` tier of Steedos on AWS (see {@link STEEDOS_MONGODB_OPTIONS}). */
 export const STEEDOS_MONGODB_AWS_TIER: AwsTier = mongoDbAwsTier(STEEDOS_MONGODB_OPTIONS);
+
+/**
+ * The files the hosts get (`assets/steedos-*`), by their path on the host, as lines: `steedos-start`;
+ * the web server's unit, run on every host except the admin host, which runs the cron process (also
+ * serving HTTP, for the /supervisor target's health check) in webcluster-scheduler; the logrotate
+ * configuration of the Steedos logs.
+ */
+export function steedosVmFiles(): Record<string, { readonly lines: string[]; readonly mode: string }> {
+  const file = (name: string, mode: string) => ({
+    lines: renderTemplateFile(path.join(ASSETS_DIR, name), { appDir: APP_DIR, logDir: LOG_DIR, start: START }).replace(/\n$/, '').split('\n'),
+    mode,
+  });
+  return {
+    [START]: file('steedos-start.sh', '0755'),
+    '/etc/systemd/system/webcluster-app.service': file('steedos-web.service', '0644'),
+    '/etc/logrotate.d/webcluster': file('steedos-logrotate.conf', '0644'),
+  };
+}
 
 /** `printf` lines writing a file on the host (lines must not contain single quotes). */
 function writeFile(path: string, lines: string[], mode: string): string {
@@ -47,47 +69,7 @@ export const STEEDOS_VM_PROFILE: VmAppProfile = {
     bootCommands: () => [
       'ln -sf "$(command -v node-20 || command -v node)" /usr/local/bin/webcluster-node',
       `install -d -o webapp -g webapp ${LOG_DIR} /var/lib/steedos`,
-      writeFile(
-        START,
-        [
-          '#!/bin/bash',
-          '# Starts Steedos: web (app hosts) or cron (the scheduled jobs, admin host only), with the shared',
-          '# secrets derived from STEEDOS_TENANT_TOKEN_SECRET so that every host computes the same values.',
-          'set -euo pipefail',
-          'derive() { printf "%s" "$1:$STEEDOS_TENANT_TOKEN_SECRET" | sha256sum | cut -c1-48; }',
-          'export B6_JWT_SECRET="$(derive b6-jwt-secret)"',
-          'export STEEDOS_ENCRYPTION_PASSWORD="$(derive steedos-encryption-password)"',
-          'export STEEDOS_ENCRYPTION_SALT="$(derive steedos-encryption-salt)"',
-          'if [ "$1" = cron ]; then export STEEDOS_CRON=true; fi',
-          `exec /usr/local/bin/webcluster-node ${APP_DIR}/node_modules/.bin/steedos start >> "${LOG_DIR}/steedos-$1.log" 2>&1`,
-        ],
-        '0755',
-      ),
-      // The web server runs on every host except the admin host, which runs the cron process (also
-      // serving HTTP, for the /supervisor target's health check) in webcluster-scheduler.
-      writeFile(
-        '/etc/systemd/system/webcluster-app.service',
-        [
-          '[Unit]',
-          'Description=Steedos web server',
-          'After=network-online.target',
-          'Wants=network-online.target',
-          'ConditionPathExists=!/etc/systemd/system/webcluster-scheduler.service',
-          '',
-          '[Service]',
-          'Type=simple',
-          'User=webapp',
-          `WorkingDirectory=${APP_DIR}`,
-          `ExecStart=${START} web`,
-          'Restart=always',
-          'RestartSec=5',
-          '',
-          '[Install]',
-          'WantedBy=multi-user.target',
-        ],
-        '0644',
-      ),
-      writeFile('/etc/logrotate.d/webcluster', [`${LOG_DIR}/*.log {`, 'daily', 'rotate 14', 'compress', 'missingok', 'notifempty', 'copytruncate', '}'], '0644'),
+      ...Object.entries(steedosVmFiles()).map(([file, { lines, mode }]) => writeFile(file, lines, mode)),
     ],
     environment: () => ({ PORT: String(VM_PORT), B6_PORT: String(VM_PORT), STEEDOS_STORAGE_DIR: '/var/lib/steedos' }),
   },

@@ -2,6 +2,8 @@
  * eZ Platform 3.x / Ibexa DXP 4.x on Docker: {@link EZPLATFORM_APP} in your project image, the DFS
  * share on a named volume, and the Varnish and Solr tiers.
  */
+import * as path from 'path';
+import { renderTemplateFile } from '../../../constructs/core/template';
 import {
   EZPLATFORM_APP,
   IBEXA_CONSOLE_OPTIONS as CONSOLE_OPTIONS,
@@ -14,23 +16,16 @@ import type { ContainerAppProfile } from '../container-profile';
 import { SOLR_DOCKER_TIER } from '../tiers/solr';
 import { varnishDockerTier } from '../tiers/varnish';
 
-/** The init task of the containers (sh): permissions, Solr config source, DFS table, migrations, cache. */
-const CONTAINER_INIT_SCRIPT = [
-  'set -e',
-  `console() { php bin/console ${CONSOLE_OPTIONS} "$@"; }`,
-  '# The DFS volume starts out owned by root; the web server runs as www-data.',
-  'chown www-data:www-data "$DFS_NFS_PATH" || echo "cannot chown $DFS_NFS_PATH: make it writable for the web server user in the image"',
-  '# Solr builds its core from the ibexa/solr package of this image; .ready comes last.',
-  'if [ -n "$SOLR_CONFIG_SOURCE_DIR" ]; then',
-  '  rm -rf "$SOLR_CONFIG_SOURCE_DIR"/* "$SOLR_CONFIG_SOURCE_DIR/$SOLR_CONFIG_SOURCE_READY_FILE"',
-  '  cp -R vendor/ibexa/solr/. "$SOLR_CONFIG_SOURCE_DIR"/',
-  '  touch "$SOLR_CONFIG_SOURCE_DIR/$SOLR_CONFIG_SOURCE_READY_FILE"',
-  'fi',
-  '# The DFS metadata database exists (MariaDB init file); its table may not.',
-  `console dbal:run-sql --connection=dfs "${DFS_SCHEMA_SQL}"`,
-  'console doctrine:migrations:migrate --allow-no-migration',
-  'console cache:pool:clear cache.redis',
-].join('\n');
+/** The templates of the scripts the containers run (also in dist/ and lib/, scripts/copy-assets.js). */
+const ASSETS_DIR = path.join(__dirname, 'assets');
+
+/**
+ * The init task of the containers (`sh -c`): permissions, Solr config source, DFS table, migrations,
+ * cache. The text is `assets/ibexa-init.sh` without its final line break.
+ */
+export function ibexaContainerInitScript(): string {
+  return renderTemplateFile(path.join(ASSETS_DIR, 'ibexa-init.sh'), { consoleOptions: CONSOLE_OPTIONS, dfsSchemaSql: DFS_SCHEMA_SQL }).replace(/\n$/, '');
+}
 
 /**
  * eZ Platform 3.x / Ibexa DXP 4.6 as containers: Varnish behind Traefik, Solr, Redis, MariaDB, the
@@ -46,7 +41,7 @@ export const EZPLATFORM_CONTAINER_PROFILE: ContainerAppProfile = {
     port: 80,
     workerCommand: ['php', 'bin/console', ...CONSOLE_OPTIONS.split(' '), ...WORKER_ARGS],
     schedulerCommand: ['sh', '-c', `while true; do php bin/console ${CONSOLE_OPTIONS} ibexa:cron:run --quiet; sleep 60; done`],
-    initCommand: ['sh', '-c', CONTAINER_INIT_SCRIPT],
+    initCommand: ['sh', '-c', ibexaContainerInitScript()],
     environment: () => ({
       DATABASE_VERSION: 'mariadb-11.4.4',
       SESSION_HANDLER_ID: SESSION_HANDLER,
