@@ -18,7 +18,8 @@ import { TerraformOutput, TerraformStack } from '../constructs/core/cdktf';
 import { Peer } from '../constructs/core/peer';
 import { validate, ValidationError } from '../constructs/core/validation-error';
 import type { RedisDataClass } from '../constructs/core/roles';
-import type { AppProfile, ClusterEndpoints } from './profiles/app-profile';
+import type { VmAppProfile } from './aws/vm-profile';
+import type { ClusterEndpoints } from './profiles/app-profile';
 import { addStateBackend, StateBackendConfig } from './terraform-settings';
 import { secretAccess } from '../constructs/aws/private/iam';
 import { RELEASE_OUTPUTS } from './release-outputs';
@@ -31,7 +32,7 @@ export type { StateBackendConfig } from './terraform-settings';
 /** Properties of an {@link AwsVmStack}. */
 export interface AwsVmStackProps {
   /** The application to run. */
-  readonly profile: AppProfile;
+  readonly profile: VmAppProfile;
   /** AWS region. */
   readonly region: string;
   /**
@@ -461,7 +462,7 @@ export function buildAwsVmCluster(scopes: AwsVmScopes, id: string, props: AwsVmS
 
 
 /** The bucket the hosts install releases from: the profile's `vm.releaseBucket`, or its first private bucket. */
-function releaseBucketOf(scope: Construct, profile: AppProfile, storage: SharedStorage): SharedStorage['buckets'][number] {
+function releaseBucketOf(scope: Construct, profile: VmAppProfile, storage: SharedStorage): SharedStorage['buckets'][number] {
   const wanted = profile.vm.releaseBucket ?? profile.buckets.find((b) => !b.publicRead)?.id;
   const bucket = storage.buckets.find((b) => b.id === wanted);
   if (bucket === undefined) {

@@ -24,6 +24,7 @@ import { StandaloneRuntime } from '../constructs/docker/standalone-runtime';
 import { dataNodeLabelHint, edgeNodeLabelHint, NODE_LABEL_KEY_ALLOWED, nodeLabelConstraint, nodeLabelKeyProblem, type NodeLabelHint } from '../constructs/docker/swarm-placement';
 import { SwarmEndpointMode, SwarmRuntime } from '../constructs/docker/swarm-runtime';
 import { addStateBackend, StateBackendConfig } from './terraform-settings';
+import type { ContainerAppProfile } from './docker/container-profile';
 import type { AppProfile, ClusterEndpoints } from './profiles/app-profile';
 
 /** How the stack's workloads run. */
@@ -111,7 +112,7 @@ export interface DockerStackBackup {
 /** Properties of a {@link DockerStack}. */
 export interface DockerStackProps {
   /** The application to run. */
-  readonly profile: AppProfile;
+  readonly profile: ContainerAppProfile;
   /** Public host name of the site. */
   readonly domain: string;
   /**

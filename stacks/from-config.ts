@@ -14,21 +14,31 @@ import { ValidationError } from '../constructs/core/validation-error';
 import { addAwsVmSplitStacks, AwsVmStack, type AwsVmStackProps } from './aws-vm-stack';
 import { yamlProblemLine } from './config-problems';
 import { DockerStack } from './docker-stack';
-import type { AppProfile } from './profiles/app-profile';
-import { EZPLATFORM_PROFILE } from './profiles/ezplatform';
-import { SHOPWARE_PROFILE } from './profiles/shopware';
-import { STEEDOS_PROFILE } from './profiles/steedos';
+import { EZPLATFORM_VM_PROFILE } from './aws/profiles/ezplatform';
+import { SHOPWARE_VM_PROFILE } from './aws/profiles/shopware';
+import { STEEDOS_VM_PROFILE } from './aws/profiles/steedos';
+import type { VmAppProfile } from './aws/vm-profile';
+import type { ContainerAppProfile } from './docker/container-profile';
+import { EZPLATFORM_CONTAINER_PROFILE } from './docker/profiles/ezplatform';
+import { SHOPWARE_CONTAINER_PROFILE } from './docker/profiles/shopware';
+import { STEEDOS_CONTAINER_PROFILE } from './docker/profiles/steedos';
 
 type Backend = EnvironmentConfig['backend'];
 
-/** App profiles implemented per backend. */
-const PROFILES: Readonly<Record<Backend, Readonly<Record<string, AppProfile>>>> = {
-  aws: { shopware: SHOPWARE_PROFILE, steedos: STEEDOS_PROFILE, ezplatform: EZPLATFORM_PROFILE },
-  docker: { shopware: SHOPWARE_PROFILE, steedos: STEEDOS_PROFILE, ezplatform: EZPLATFORM_PROFILE },
+/** The profile type each backend renders (the app's needs plus how it runs there). */
+interface BackendProfile {
+  readonly aws: VmAppProfile;
+  readonly docker: ContainerAppProfile;
+}
+
+/** App profiles implemented per backend: the one place a new backend or app is registered. */
+const PROFILES: { readonly [B in Backend]: Readonly<Record<string, BackendProfile[B]>> } = {
+  aws: { shopware: SHOPWARE_VM_PROFILE, steedos: STEEDOS_VM_PROFILE, ezplatform: EZPLATFORM_VM_PROFILE },
+  docker: { shopware: SHOPWARE_CONTAINER_PROFILE, steedos: STEEDOS_CONTAINER_PROFILE, ezplatform: EZPLATFORM_CONTAINER_PROFILE },
 };
 
 /** How each backend turns an environment into its stacks. */
-const BUILDERS: { readonly [B in Backend]: (scope: Construct, env: Extract<EnvironmentConfig, { backend: B }>, profile: AppProfile) => TerraformStack[] } = {
+const BUILDERS: { readonly [B in Backend]: (scope: Construct, env: Extract<EnvironmentConfig, { backend: B }>, profile: BackendProfile[B]) => TerraformStack[] } = {
   aws: addAwsStack,
   docker: addDockerStack,
 };
@@ -128,10 +138,10 @@ export function environmentErrorLine(scope: Construct, err: ValidationError, con
 
 function build<B extends Backend>(scope: Construct, env: Extract<EnvironmentConfig, { backend: B }>): TerraformStack[] {
   const builder = BUILDERS[env.backend as B];
-  return builder(scope, env, PROFILES[env.backend][env.app]);
+  return builder(scope, env, PROFILES[env.backend as B][env.app]);
 }
 
-function addAwsStack(scope: Construct, env: AwsEnvironmentConfig, profile: AppProfile): TerraformStack[] {
+function addAwsStack(scope: Construct, env: AwsEnvironmentConfig, profile: VmAppProfile): TerraformStack[] {
   const certificate =
     'arn' in env.certificate
       ? ListenerCertificate.fromArn(env.certificate.arn)
@@ -165,7 +175,7 @@ function addAwsStack(scope: Construct, env: AwsEnvironmentConfig, profile: AppPr
   return [split.network, split.data, split.app];
 }
 
-function addDockerStack(scope: Construct, env: DockerEnvironmentConfig, profile: AppProfile): TerraformStack[] {
+function addDockerStack(scope: Construct, env: DockerEnvironmentConfig, profile: ContainerAppProfile): TerraformStack[] {
   const stack = new DockerStack(scope, env.name, {
     profile,
     domain: env.domain,

@@ -5,6 +5,10 @@
  *   constructs/core;
  * - constructs/core imports nothing of the project outside constructs/core (neither backend, nor the
  *   stacks, config or policies built on it);
+ * - stacks/profiles and stacks/tiers (what an app needs on every backend) import no backend: neither
+ *   constructs/aws, constructs/docker, stacks/aws nor stacks/docker; stacks/aws never imports the
+ *   Docker backend (constructs/docker, stacks/docker) and stacks/docker never the AWS one, so a new
+ *   backend adds files and edits no profile or tier;
  * - no import cycles among the project's .ts files (type-only imports count: a cycle of types is a
  *   cycle of design).
  */
@@ -73,6 +77,13 @@ const LAYER_RULES: readonly { from: string; forbidden: readonly string[]; why: s
   { from: 'constructs/aws/', forbidden: ['constructs/docker/'], why: 'share it through constructs/core' },
   { from: 'constructs/docker/', forbidden: ['constructs/aws/'], why: 'share it through constructs/core' },
   { from: 'constructs/core/', forbidden: ['constructs/aws/', 'constructs/docker/', 'stacks/', 'config/', 'policies/'], why: 'core is backend-neutral and knows nothing built on it' },
+  ...['stacks/profiles/', 'stacks/tiers/'].map((from) => ({
+    from,
+    forbidden: ['constructs/aws/', 'constructs/docker/', 'stacks/aws/', 'stacks/docker/'],
+    why: "profiles and tiers are backend-neutral: a backend's half goes under stacks/<backend>/",
+  })),
+  { from: 'stacks/aws/', forbidden: ['constructs/docker/', 'stacks/docker/'], why: 'a backend half of the profiles imports no other backend' },
+  { from: 'stacks/docker/', forbidden: ['constructs/aws/', 'stacks/aws/'], why: 'a backend half of the profiles imports no other backend' },
 ];
 
 /** One line per import that breaks a layering rule. */
@@ -174,6 +185,25 @@ describe('import rules, checked on a made-up graph', () => {
     ]);
   });
 
+  test('a neutral profile or tier importing a backend, and a backend half importing the other, are reported', () => {
+    const graph = new Map([
+      ['stacks/profiles/steedos.ts', ['constructs/docker/docker-secret.ts', 'stacks/profiles/app-profile.ts']],
+      ['stacks/tiers/solr.ts', ['stacks/aws/vm-profile.ts', 'constructs/core/cdktf.ts']],
+      ['stacks/aws/tiers/solr.ts', ['stacks/docker/container-profile.ts', 'constructs/aws/search-service.ts', 'stacks/tiers/solr.ts']],
+      ['stacks/docker/tiers/solr.ts', ['constructs/aws/search-service.ts', 'constructs/docker/search-service.ts']],
+      // The stack builders beside the backend folders are not backend halves.
+      ['stacks/docker-stack.ts', ['stacks/docker/container-profile.ts', 'stacks/aws/vm-profile.ts']],
+    ]);
+    const neutral = "(profiles and tiers are backend-neutral: a backend's half goes under stacks/<backend>/)";
+    const half = '(a backend half of the profiles imports no other backend)';
+    expect(layerViolations(graph)).toEqual([
+      `stacks/profiles/steedos.ts imports constructs/docker/docker-secret.ts ${neutral}`,
+      `stacks/tiers/solr.ts imports stacks/aws/vm-profile.ts ${neutral}`,
+      `stacks/aws/tiers/solr.ts imports stacks/docker/container-profile.ts ${half}`,
+      `stacks/docker/tiers/solr.ts imports constructs/aws/search-service.ts ${half}`,
+    ]);
+  });
+
   test('a cycle is reported with its path, a diamond is not a cycle', () => {
     const graph = new Map([
       ['a.ts', ['b.ts', 'c.ts']],
@@ -196,10 +226,11 @@ describe('import rules of the sources', () => {
     // Guards against a graph that is empty because nothing was read or resolved.
     expect(graph.get('stacks/aws-vm-stack.ts')).toEqual(expect.arrayContaining(['constructs/aws/network.ts', 'constructs/core/cdktf.ts']));
     expect(graph.get('constructs/aws/log-shipping.ts')).toEqual(expect.arrayContaining(['constructs/aws/log-sink.ts']));
+    expect(graph.get('stacks/docker/profiles/steedos.ts')).toEqual(expect.arrayContaining(['constructs/docker/docker-secret.ts', 'stacks/profiles/steedos.ts']));
     expect(graph.has('test/architecture.test.ts')).toBe(true);
   });
 
-  test('constructs/aws and constructs/docker do not import each other; constructs/core imports neither', () => {
+  test('constructs/aws and constructs/docker do not import each other; constructs/core imports neither; profiles and tiers are split by backend', () => {
     expect(layerViolations(graph)).toEqual([]);
   });
 

@@ -146,10 +146,13 @@ describe('npm pack → install into a fresh consumer → tsc → synth (npm run 
     // Every module has its declaration file next to it.
     const missing = files.filter((f) => f.endsWith('.js') && !files.includes(f.replace(/\.js$/, '.d.ts')));
     expect(missing).toEqual([]);
-    // The files constructs read at synth time ship beside them (scripts/copy-assets.js).
+    // The files constructs and profiles read at synth time ship beside them (scripts/copy-assets.js).
     const scripts = [
       ...fs.readdirSync(path.join(root, 'constructs', 'docker', 'scripts', 'backup')).map((f) => `lib/constructs/docker/scripts/backup/${f}`),
       'lib/constructs/core/assets/cache.vcl',
+      ...['aws', 'docker'].flatMap((backend) =>
+        fs.readdirSync(path.join(root, 'stacks', backend, 'profiles', 'assets')).map((f) => `lib/stacks/${backend}/profiles/assets/${f}`),
+      ),
     ];
     expect(scripts.length).toBeGreaterThan(1);
     expect(scripts.filter((f) => !files.includes(f))).toEqual([]);

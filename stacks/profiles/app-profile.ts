@@ -1,9 +1,10 @@
 /**
- * AppProfile: typed data describing what an application needs from the cluster. Stacks render a
- * profile on a backend; the seven constructs stay generic.
+ * AppProfile: typed data describing what an application needs from the cluster, whatever the backend.
+ * Each backend extends it with how the app runs there (stacks/aws/vm-profile.ts: `VmAppProfile`;
+ * stacks/docker/container-profile.ts: `ContainerAppProfile`) and renders it; the seven constructs stay
+ * generic. This file imports neither backend (test/architecture.test.ts).
  */
 import type { RedisDataClass } from '../../constructs/core/roles';
-import type { Tier } from '../tiers/tier';
 
 /** Values the stack knows only once the data stores exist, handed to the profile's renderer. */
 export interface ClusterEndpoints {
@@ -42,57 +43,6 @@ export interface ClusterEndpoints {
   readonly publicFilesUrl: string;
 }
 
-/** How a profile's processes run on a VM. */
-export interface VmRuntime {
-  /** Amazon Linux 2023 packages. */
-  readonly packages: string[];
-  /** System services that serve the app (given the app environment). */
-  readonly systemServices: string[];
-  /** Port the web server listens on. */
-  readonly port: number;
-  /** Queue-consumer command, one per worker process. */
-  readonly workerCommand: string;
-  /** The single scheduled-task runner. */
-  readonly schedulerCommand: string;
-  /** One-shot, idempotent setup/migration command. */
-  readonly setupCommand: string;
-  /**
-   * Bash run as root in each new release directory before it goes live (see HostRelease.hook).
-   * @default - none
-   */
-  readonly releaseHook?: string;
-  /**
-   * Id of the bucket (in `buckets`) holding the releases the hosts install.
-   * @default - the first bucket that is not publicly readable
-   */
-  readonly releaseBucket?: string;
-  /** Boot commands (as root) for every host, given the endpoints. */
-  bootCommands(endpoints: ClusterEndpoints): string[];
-  /** Environment the hosts need beyond the profile's common environment. */
-  environment(endpoints: ClusterEndpoints): Record<string, string>;
-}
-
-/** How a profile's processes run as containers. */
-export interface ContainerRuntime {
-  /** Default app image (the vendor's base image; users set their project image in config). */
-  readonly defaultImage: string;
-  /** Port the app's web server listens on in the container. */
-  readonly port: number;
-  /** Queue-consumer command of the worker containers. */
-  readonly workerCommand: string[];
-  /** The single scheduled-task runner. */
-  readonly schedulerCommand: string[];
-  /**
-   * Text of the scheduler's long-running process's command line that its health check looks for.
-   * @default - the scheduler command's arguments
-   */
-  readonly schedulerProcess?: string;
-  /** One-shot, idempotent setup/migration command, run before app and workers start. */
-  readonly initCommand: string[];
-  /** Environment the image needs beyond the profile's common environment. */
-  environment(endpoints: ClusterEndpoints): Record<string, string>;
-}
-
 /** A bucket of the shared storage with the app folders it holds. */
 export interface ProfileBucket {
   /** Bucket id, e.g. `public`. */
@@ -128,7 +78,7 @@ export interface ProfilePosixShare {
   readonly path: string;
 }
 
-/** What an application needs. */
+/** What an application needs, on every backend. */
 export interface AppProfile {
   /** Profile name, e.g. `shopware`. */
   readonly name: string;
@@ -152,21 +102,8 @@ export interface AppProfile {
   readonly posixShares?: ProfilePosixShare[];
   /** Session cookie for load-balancer stickiness; undefined when sessions are shared. */
   readonly stickyCookie?: string;
-  /** Log files per role on a VM. */
-  readonly logFiles: Record<string, string[]>;
-  /** VM runtime. */
-  readonly vm: VmRuntime;
-  /** Container runtime. */
-  readonly container: ContainerRuntime;
   /** Plain (non-secret) environment. */
   environment(endpoints: ClusterEndpoints): Record<string, string>;
-
-  /**
-   * Optional tiers beyond the seven roles (document database, HTTP cache, search), bound by the
-   * stacks in this order.
-   * @default - none
-   */
-  readonly tiers?: Tier[];
   /** Env var holding the shared app secret generated once by the admin host. */
   readonly appSecretVariable: string;
 }

@@ -1,22 +1,16 @@
 /**
- * Shopware 6 profile: cluster settings from Shopware's cluster setup guide and the seed's folder table.
+ * Shopware 6 profile, what it needs on every backend: cluster settings from Shopware's cluster setup
+ * guide and the seed's folder table. The backends' halves: stacks/aws/profiles/shopware.ts
+ * (`SHOPWARE_VM_PROFILE`), stacks/docker/profiles/shopware.ts (`SHOPWARE_CONTAINER_PROFILE`).
  */
 import type { AppProfile, ClusterEndpoints } from './app-profile';
-import { nginxPhpConf, PHP_VM_PACKAGES, phpFpmBootCommands, phpVmLogFiles, writeFile } from './php-vm';
-
-const APP_DIR = '/var/www/app';
-const CONSOLE = `/usr/bin/php ${APP_DIR}/bin/console`;
-
-/** nginx in front of PHP-FPM for Shopware's front controller (public/index.php). */
-const NGINX_CONF = nginxPhpConf({ title: 'nginx for Shopware 6, rendered by webcluster (stacks/profiles/shopware.ts)', appDir: APP_DIR });
 
 /**
- * Shopware 6.6/6.7 on a cluster: shared Redis per data class, Aurora MySQL with Shopware's
- * server presets, public and private S3 buckets for the folders the seed marks as external,
- * workers consuming `async low_priority failed` with time and memory limits, one scheduler on
- * the admin host, `/admin` routed to the admin host.
+ * Shopware 6.6/6.7 on a cluster: shared Redis per data class, Aurora MySQL / MariaDB with Shopware's
+ * server presets, public and private buckets for the folders the seed marks as external, `/admin`
+ * routed to the admin host.
  */
-export const SHOPWARE_PROFILE: AppProfile = {
+export const SHOPWARE_APP: AppProfile = {
   name: 'shopware',
   healthCheckPath: '/api/_info/health-check',
   adminPathPatterns: ['/admin', '/admin/*'],
@@ -39,45 +33,6 @@ export const SHOPWARE_PROFILE: AppProfile = {
     { id: 'private', folders: ['files'], publicRead: false },
   ],
   stickyCookie: undefined,
-  logFiles: phpVmLogFiles(APP_DIR),
-  vm: {
-    packages: [...PHP_VM_PACKAGES],
-    systemServices: ['php-fpm', 'nginx'],
-    port: 80,
-    workerCommand: `${CONSOLE} messenger:consume async low_priority failed --time-limit=300 --memory-limit=512M`,
-    schedulerCommand: `${CONSOLE} scheduled-task:run --time-limit=300 --memory-limit=512M`,
-    setupCommand: `${APP_DIR}/vendor/bin/shopware-deployment-helper run`,
-    bootCommands: (e: ClusterEndpoints) => [
-      // Aurora requires TLS (require_secure_transport): trust the RDS CA bundle.
-      'curl -fsSL https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem -o /etc/webcluster/rds-ca.pem',
-      // PHP-FPM as the app user with phpredis; PHP sessions in the sessions Redis (TLS), shared by every node.
-      ...phpFpmBootCommands([
-        'session.save_handler = redis',
-        `session.save_path = "tls://${e.redisHosts.sessions}?database=0"`,
-        'memory_limit = 512M',
-        'upload_max_filesize = 100M',
-        'post_max_size = 100M',
-      ]),
-      writeFile('/etc/nginx/nginx.conf', NGINX_CONF, '0644'),
-      'install -d -o webapp -g webapp /var/log/webcluster',
-    ],
-    environment: () => ({ DATABASE_SSL_CA: '/etc/webcluster/rds-ca.pem' }),
-  },
-  container: {
-    // The official base image holds no Shopware: set images.app to your project image built FROM it.
-    defaultImage: 'ghcr.io/shopware/docker-base:8.3-frankenphp',
-    port: 8000,
-    workerCommand: ['php', 'bin/console', 'messenger:consume', 'async', 'low_priority', 'failed', '--time-limit=300', '--memory-limit=512M'],
-    schedulerCommand: ['php', 'bin/console', 'scheduled-task:run', '--time-limit=300', '--memory-limit=512M'],
-    initCommand: ['vendor/bin/shopware-deployment-helper', 'run'],
-    environment: (e: ClusterEndpoints) => ({
-      // The image's PHP reads these (shopware/docker README): sessions in the sessions Redis.
-      PHP_SESSION_HANDLER: 'redis',
-      PHP_SESSION_SAVE_PATH: `tcp://${e.redisHosts.sessions ?? ''}?database=0`,
-      SHOPWARE_S3_ENDPOINT: e.s3Endpoint ?? '',
-      SHOPWARE_S3_USE_PATH_STYLE_ENDPOINT: '1',
-    }),
-  },
   appSecretVariable: 'APP_SECRET',
   environment: (e: ClusterEndpoints) => ({
     APP_ENV: 'prod',

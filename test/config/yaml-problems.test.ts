@@ -12,7 +12,7 @@ import { ValidationError } from '../../constructs/core/validation-error';
 import { yamlProblemLine } from '../../stacks/config-problems';
 import { AwsVmStack } from '../../stacks/aws-vm-stack';
 import { addEnvironmentStacks, environmentErrorLine, validateEnvironmentStacks } from '../../stacks/from-config';
-import { STEEDOS_PROFILE } from '../../stacks/profiles/steedos';
+import { STEEDOS_VM_PROFILE } from '../../stacks/aws/profiles/steedos';
 
 const FILE = 'webcluster.yaml';
 
@@ -176,7 +176,7 @@ test('construct users (no YAML) keep the construct prop wording', () => {
   let thrown: unknown;
   try {
     new AwsVmStack(new App(), 'acme-shop', {
-      profile: STEEDOS_PROFILE,
+      profile: STEEDOS_VM_PROFILE,
       region: 'eu-central-1',
       availabilityZones: ['eu-central-1a', 'eu-central-1b', 'eu-central-1c'],
       domain: 'shop.example.com',

@@ -10,13 +10,13 @@ import { App, LocalBackend, TerraformStack } from 'cdktf';
 import { AppServerGroup } from '../../constructs/docker/app-server-group';
 import { DockerCluster } from '../../constructs/docker/docker-cluster';
 import { LoadBalancer } from '../../constructs/docker/load-balancer';
-import { STEEDOS_PROFILE } from '../../stacks/profiles/steedos';
+import { STEEDOS_APP } from '../../stacks/profiles/steedos';
 import { SITE_HOST, STANDIN_IMAGES } from './config';
 import { containersOf, DeploymentLifecycle, docker, engineEnvironment, get, planChanges, replicaOf, report, TestDeployment } from './harness';
 
 const NAME = 'engine-sticky';
 const PORT = 18082;
-const COOKIE = STEEDOS_PROFILE.stickyCookie as string;
+const COOKIE = STEEDOS_APP.stickyCookie as string;
 
 /** The stack: the Docker constructs as a user composes them in code. */
 function build(outdir: string, dockerHost: string): void {

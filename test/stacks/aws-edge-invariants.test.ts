@@ -8,11 +8,10 @@ import { Testing } from 'cdktf';
 import { ListenerCertificate } from '../../constructs/aws/load-balancer';
 import { VARNISH_HEALTH_PATH } from '../../constructs/core/vcl';
 import { AwsVmStack } from '../../stacks/aws-vm-stack';
-import type { AppProfile } from '../../stacks/profiles/app-profile';
-import { EZPLATFORM_PROFILE } from '../../stacks/profiles/ezplatform';
-import { SHOPWARE_PROFILE } from '../../stacks/profiles/shopware';
-import { STEEDOS_PROFILE } from '../../stacks/profiles/steedos';
-import type { Tier } from '../../stacks/tiers/tier';
+import { EZPLATFORM_VM_PROFILE } from '../../stacks/aws/profiles/ezplatform';
+import { SHOPWARE_VM_PROFILE } from '../../stacks/aws/profiles/shopware';
+import { STEEDOS_VM_PROFILE } from '../../stacks/aws/profiles/steedos';
+import type { AwsTier, VmAppProfile } from '../../stacks/aws/vm-profile';
 import type { SynthJson } from '../util';
 import { blocksOf, synthDefaultStacks } from './default-stacks';
 
@@ -28,7 +27,7 @@ test('the default configuration has the three AWS stacks', () => {
   expect(STACKS.map((s) => s.name).sort()).toEqual(['ezplatform-aws', 'shopware-aws', 'steedos-aws']);
 });
 
-const PROFILES: Record<string, AppProfile> = { shopware: SHOPWARE_PROFILE, steedos: STEEDOS_PROFILE, ezplatform: EZPLATFORM_PROFILE };
+const PROFILES: Record<string, VmAppProfile> = { shopware: SHOPWARE_VM_PROFILE, steedos: STEEDOS_VM_PROFILE, ezplatform: EZPLATFORM_VM_PROFILE };
 
 describe.each(STACKS)('$name', ({ app, json }) => {
   test('the VPC flow-log role trusts flow logs of this account only (aws:SourceAccount and aws:SourceArn of vpc-flow-log/*)', () => {
@@ -105,19 +104,19 @@ test('the default AWS stacks export RDS logs (the rule above is not vacuous)', (
 });
 
 test('a tier that takes the default target must declare its health check path, and only such a tier may', () => {
-  const stackWith = (tiers: AppProfile['tiers']) => () =>
+  const stackWith = (tiers: VmAppProfile['tiers']) => () =>
     new AwsVmStack(Testing.app(), 'ez', {
-      profile: { ...EZPLATFORM_PROFILE, tiers },
+      profile: { ...EZPLATFORM_VM_PROFILE, tiers },
       region: 'eu-central-1',
       domain: 'ez.example.com',
       certificate: ListenerCertificate.fromArn(CERT_ARN),
     });
-  const [varnish, solr] = EZPLATFORM_PROFILE.tiers ?? [];
+  const [varnish, solr] = EZPLATFORM_VM_PROFILE.tiers ?? [];
   expect(varnish.defaultTargetHealthCheckPath).toBe(VARNISH_HEALTH_PATH);
   // HttpCache itself refuses a target that checks the app through it.
   expect(stackWith([{ ...varnish, defaultTargetHealthCheckPath: undefined }, solr])).toThrow(/HttpCache: target.healthCheckPath: got '\/api\/ibexa\/v2\/'/);
   // Any other tier taking the target without declaring its path, or declaring without taking it.
-  const front: Tier = { ...solr, name: 'front', aws: (ctx) => ({ ...solr.aws(ctx), appTarget: ctx.loadBalancer.appTarget }) };
+  const front: AwsTier = { ...solr, name: 'front', aws: (ctx) => ({ ...solr.aws(ctx), appTarget: ctx.loadBalancer.appTarget }) };
   expect(stackWith([front])).toThrow(
     /profile.tiers: got \[front\] taking the load balancer's default target \(appTarget\) and \[\] declaring its health check path .*; fix: set defaultTargetHealthCheckPath on the tier that returns appTarget/,
   );
@@ -127,7 +126,7 @@ test('a tier that takes the default target must declare its health check path, a
 test("the stack's logRetentionDays reaches the log groups of the RDS log exports", () => {
   const app = Testing.app();
   const stack = new AwsVmStack(app, 'shop', {
-    profile: SHOPWARE_PROFILE,
+    profile: SHOPWARE_VM_PROFILE,
     region: 'eu-central-1',
     domain: 'shop.example.com',
     certificate: ListenerCertificate.fromArn(CERT_ARN),

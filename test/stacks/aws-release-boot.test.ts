@@ -9,13 +9,13 @@ import { Testing } from 'cdktf';
 import { ListenerCertificate } from '../../constructs/aws/load-balancer';
 import { AwsVmStack } from '../../stacks/aws-vm-stack';
 import { RELEASE_OUTPUTS } from '../../stacks/release-outputs';
-import { EZPLATFORM_PROFILE } from '../../stacks/profiles/ezplatform';
-import { SHOPWARE_PROFILE } from '../../stacks/profiles/shopware';
-import { STEEDOS_PROFILE } from '../../stacks/profiles/steedos';
-import type { AppProfile } from '../../stacks/profiles/app-profile';
+import { EZPLATFORM_VM_PROFILE } from '../../stacks/aws/profiles/ezplatform';
+import { SHOPWARE_VM_PROFILE } from '../../stacks/aws/profiles/shopware';
+import { STEEDOS_VM_PROFILE } from '../../stacks/aws/profiles/steedos';
+import type { VmAppProfile } from '../../stacks/aws/vm-profile';
 import { localOf, runCommands, SynthJson, writtenFile } from '../util';
 
-function synth(profile: AppProfile): SynthJson {
+function synth(profile: VmAppProfile): SynthJson {
   const stack = new AwsVmStack(Testing.app(), `${profile.name}-aws`, {
     profile,
     region: 'eu-central-1',
@@ -29,11 +29,11 @@ function synth(profile: AppProfile): SynthJson {
 const SCRIPT = fs.readFileSync(path.join(__dirname, '../../constructs/aws/scripts/release/webcluster-release'), 'utf8');
 
 describe.each([
-  [SHOPWARE_PROFILE, 'Private', 'php-fpm.service nginx.service'],
-  [EZPLATFORM_PROFILE, 'Private', 'php-fpm.service nginx.service'],
-  [STEEDOS_PROFILE, 'Files', 'webcluster-app.service'],
+  [SHOPWARE_VM_PROFILE, 'Private', 'php-fpm.service nginx.service'],
+  [EZPLATFORM_VM_PROFILE, 'Private', 'php-fpm.service nginx.service'],
+  [STEEDOS_VM_PROFILE, 'Files', 'webcluster-app.service'],
 ])('%s: releases', (profile, bucket, services) => {
-  const json = synth(profile as AppProfile);
+  const json = synth(profile as VmAppProfile);
   const hosts = { app: localOf(json, 'AppServers_UserData'), admin: localOf(json, 'Admin_UserData') };
 
   test('the release script and its configuration are on app and admin hosts; no download in the boot commands', () => {
@@ -88,7 +88,7 @@ describe.each([
 });
 
 test('Ibexa: the release hook puts the TLS cache pool into each release and drops its compiled container', () => {
-  const userData = localOf(synth(EZPLATFORM_PROFILE), 'AppServers_UserData');
+  const userData = localOf(synth(EZPLATFORM_VM_PROFILE), 'AppServers_UserData');
   expect(writtenFile(userData, '/etc/webcluster/release-hook')).toBe(
     [
       '#!/bin/bash',

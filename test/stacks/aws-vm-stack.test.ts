@@ -10,11 +10,11 @@ import { RdsClusterParameterGroup } from "@cdktf/provider-aws/lib/rds-cluster-pa
 import { Testing } from "cdktf";
 import { ListenerCertificate } from "../../constructs/aws/load-balancer";
 import { AwsVmStack, AwsVmStackProps } from "../../stacks/aws-vm-stack";
-import { SHOPWARE_PROFILE } from "../../stacks/profiles/shopware";
+import { SHOPWARE_VM_PROFILE } from "../../stacks/aws/profiles/shopware";
 import { localOf, resourcesOf, SynthJson } from "../util";
 
 const BASE: AwsVmStackProps = {
-  profile: SHOPWARE_PROFILE,
+  profile: SHOPWARE_VM_PROFILE,
   region: "eu-central-1",
   domain: "shop.example.com",
   certificate: ListenerCertificate.dnsValidated(

@@ -4,11 +4,11 @@
  */
 import { Testing } from 'cdktf';
 import { DockerStack, DockerStackProps } from '../../stacks/docker-stack';
-import { SHOPWARE_PROFILE } from '../../stacks/profiles/shopware';
+import { SHOPWARE_CONTAINER_PROFILE } from '../../stacks/docker/profiles/shopware';
 import { resourcesOf, SynthJson } from '../util';
 import { synthDefaultStacks } from './default-stacks';
 
-const BASE: DockerStackProps = { profile: SHOPWARE_PROFILE, domain: 'shop.localhost' };
+const BASE: DockerStackProps = { profile: SHOPWARE_CONTAINER_PROFILE, domain: 'shop.localhost' };
 
 function containers(extra: Partial<DockerStackProps> = {}, id = 'shop'): { name: string; env: string[]; volumes?: { host_path?: string }[] }[] {
   const json = JSON.parse(Testing.synth(new DockerStack(Testing.app(), id, { ...BASE, ...extra }))) as SynthJson;

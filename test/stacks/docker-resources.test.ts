@@ -11,9 +11,9 @@ import { parseConfig } from '../../config/load';
 import { DEFAULT_HOST_MEMORY_MB, DEFAULT_RESOURCES, HOST_RESERVE_MB, resolveResources } from '../../constructs/docker/container-resources';
 import { DockerStack } from '../../stacks/docker-stack';
 import { addEnvironmentStacks } from '../../stacks/from-config';
-import { EZPLATFORM_PROFILE } from '../../stacks/profiles/ezplatform';
-import { SHOPWARE_PROFILE } from '../../stacks/profiles/shopware';
-import { STEEDOS_PROFILE } from '../../stacks/profiles/steedos';
+import { EZPLATFORM_CONTAINER_PROFILE } from '../../stacks/docker/profiles/ezplatform';
+import { SHOPWARE_CONTAINER_PROFILE } from '../../stacks/docker/profiles/shopware';
+import { STEEDOS_CONTAINER_PROFILE } from '../../stacks/docker/profiles/steedos';
 import { problemsOf as problemsOfText } from '../config/problems';
 import { resourcesOf, synthJson } from '../util';
 import { synthDefaultStacks } from './default-stacks';
@@ -45,9 +45,9 @@ describe('resources of the default Docker stacks', () => {
 
 describe('the default sizes fit the default host', () => {
   test.each([
-    ['shopware', SHOPWARE_PROFILE, 5504],
-    ['ezplatform', EZPLATFORM_PROFILE, 6528],
-    ['steedos', STEEDOS_PROFILE, 5184],
+    ['shopware', SHOPWARE_CONTAINER_PROFILE, 5504],
+    ['ezplatform', EZPLATFORM_CONTAINER_PROFILE, 6528],
+    ['steedos', STEEDOS_CONTAINER_PROFILE, 5184],
   ] as const)('%s: the reservations of the default stack (2 app replicas, 2 workers where the app has them) leave room on an 8 GiB host', (_name, profile, reserved) => {
     const stack = new DockerStack(Testing.app(), 'sizing', { profile, domain: 'shop.example.com' });
     expect(stack.cluster.reservedMemoryMb).toBe(reserved);

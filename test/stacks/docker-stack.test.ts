@@ -7,14 +7,14 @@ import { parseConfig } from '../../config/load';
 import { SwarmRuntime } from '../../constructs/docker/swarm-runtime';
 import { DockerStack, DockerStackProps } from '../../stacks/docker-stack';
 import { addEnvironmentStacks } from '../../stacks/from-config';
-import { SHOPWARE_PROFILE } from '../../stacks/profiles/shopware';
-import { MONGODB_TIER } from '../../stacks/tiers/mongodb';
-import { SOLR_TIER } from '../../stacks/tiers/solr';
-import { VARNISH_TIER } from '../../stacks/tiers/varnish';
+import { SHOPWARE_CONTAINER_PROFILE } from '../../stacks/docker/profiles/shopware';
+import { MONGODB_DOCKER_TIER } from '../../stacks/docker/tiers/mongodb';
+import { SOLR_DOCKER_TIER } from '../../stacks/docker/tiers/solr';
+import { VARNISH_DOCKER_TIER } from '../../stacks/docker/tiers/varnish';
 import { dockerConfigContent, resourcesOf, SynthJson } from '../util';
 
 const BASE: DockerStackProps = {
-  profile: SHOPWARE_PROFILE,
+  profile: SHOPWARE_CONTAINER_PROFILE,
   domain: 'shop.localhost',
   adminCidrs: ['203.0.113.0/24'],
   images: { app: 'registry.example.com/shop/shopware:2026.11.1' },
@@ -61,8 +61,8 @@ describe('DockerStack (Shopware, standalone)', () => {
       'shopware-docker-traefik-1',
       'shopware-docker-traefik-routes',
     ]);
-    expect(byName('shopware-docker-app-worker-1').command).toEqual(SHOPWARE_PROFILE.container.workerCommand);
-    expect(byName('shopware-docker-app-scheduler-1').command).toEqual(SHOPWARE_PROFILE.container.schedulerCommand);
+    expect(byName('shopware-docker-app-worker-1').command).toEqual(SHOPWARE_CONTAINER_PROFILE.container.workerCommand);
+    expect(byName('shopware-docker-app-scheduler-1').command).toEqual(SHOPWARE_CONTAINER_PROFILE.container.schedulerCommand);
   });
 
   test('networks: a frontend and an internal backend; data stores only on the backend', () => {
@@ -188,7 +188,7 @@ describe('DockerStack (Shopware, swarm)', () => {
   });
 
   test('fails when sticky sessions are combined with swarm', () => {
-    expect(() => build('steedos-swarm', { mode: 'swarm', profile: { ...SHOPWARE_PROFILE, stickyCookie: 'steedos_session' } })).toThrow(/stickiness: got a sticky cookie on a swarm runtime/);
+    expect(() => build('steedos-swarm', { mode: 'swarm', profile: { ...SHOPWARE_CONTAINER_PROFILE, stickyCookie: 'steedos_session' } })).toThrow(/stickiness: got a sticky cookie on a swarm runtime/);
   });
 });
 
@@ -252,7 +252,7 @@ describe('DockerStack (swarm layout)', () => {
 
   test("the tiers' stateful services (MongoDB, Solr) are pinned by the data label; Varnish floats; pinned Traefik is one replica", () => {
     // GIVEN a profile with every tier
-    const profile = { ...SHOPWARE_PROFILE, tiers: [VARNISH_TIER, SOLR_TIER, MONGODB_TIER] };
+    const profile = { ...SHOPWARE_CONTAINER_PROFILE, tiers: [VARNISH_DOCKER_TIER, SOLR_DOCKER_TIER, MONGODB_DOCKER_TIER] };
     // WHEN
     const { json } = build('shop-tiers', { profile, mode: 'swarm', swarm: { ...swarm, loadBalancer: 'pinned' } });
     // THEN

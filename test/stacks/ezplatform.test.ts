@@ -6,7 +6,9 @@ import { ListenerCertificate } from '../../constructs/aws/load-balancer';
 import { findSecrets } from '../../policies/secret-guard';
 import { AwsVmStack } from '../../stacks/aws-vm-stack';
 import { DockerStack, DockerStackProps } from '../../stacks/docker-stack';
-import { EZPLATFORM_PROFILE, IBEXA_CACHE_REDIS_TLS_PATH, IBEXA_CACHE_REDIS_TLS_YAML, IBEXA_DFS_PATH } from '../../stacks/profiles/ezplatform';
+import { EZPLATFORM_VM_PROFILE, IBEXA_CACHE_REDIS_TLS_PATH, ibexaCacheRedisTlsYaml } from '../../stacks/aws/profiles/ezplatform';
+import { EZPLATFORM_CONTAINER_PROFILE } from '../../stacks/docker/profiles/ezplatform';
+import { EZPLATFORM_APP, IBEXA_DFS_PATH } from '../../stacks/profiles/ezplatform';
 import type { ClusterEndpoints } from '../../stacks/profiles/app-profile';
 import { localOf, resourcesOf, SynthJson } from '../util';
 
@@ -73,7 +75,7 @@ function envFileKeys(userData: string): string[] {
 
 describe('eZ Platform / Ibexa on AWS (AwsVmStack)', () => {
   const stack = new AwsVmStack(Testing.app(), 'ezplatform-aws', {
-    profile: EZPLATFORM_PROFILE,
+    profile: EZPLATFORM_VM_PROFILE,
     region: 'eu-central-1',
     domain: 'ibexa.example.com',
     certificate: ListenerCertificate.fromArn(CERT_ARN),
@@ -218,20 +220,20 @@ function cachePoolDsn(provider: string, cacheDsn: string): { dsn: string; tls: b
 const IBEXA_STOCK_PROVIDER = 'redis://%env(CACHE_DSN)%';
 
 test('CACHE_DSN works as it is: over TLS with the cache pool the VMs configure (ElastiCache requires TLS), plain with Ibexa\'s own file on Docker', () => {
-  const awsConfig = parse(IBEXA_CACHE_REDIS_TLS_YAML) as { services: Record<string, { tags: { name: string; provider: string }[] }> };
+  const awsConfig = parse(ibexaCacheRedisTlsYaml()) as { services: Record<string, { tags: { name: string; provider: string }[] }> };
   const pool = awsConfig.services['cache.redis'].tags.find((t) => t.name === 'cache.pool');
   expect(pool?.provider).toBe('%env(CACHE_DSN)%');
-  const awsValue = EZPLATFORM_PROFILE.environment({ ...ENDPOINTS, redisScheme: 'rediss', redisHosts: { cache: 'cache.example.internal:6379' } }).CACHE_DSN;
+  const awsValue = EZPLATFORM_APP.environment({ ...ENDPOINTS, redisScheme: 'rediss', redisHosts: { cache: 'cache.example.internal:6379' } }).CACHE_DSN;
   expect(cachePoolDsn(String(pool?.provider), awsValue)).toEqual({ dsn: 'rediss://cache.example.internal:6379/0', tls: true, host: 'cache.example.internal' });
   // Ibexa's stock file with the AWS value would give redis://rediss://..., which Symfony refuses.
   expect(() => cachePoolDsn(IBEXA_STOCK_PROVIDER, awsValue)).toThrow(/would refuse/);
-  const dockerValue = EZPLATFORM_PROFILE.environment({ ...ENDPOINTS, redisScheme: 'redis', redisHosts: { cache: 'redis-cache:6379' } }).CACHE_DSN;
+  const dockerValue = EZPLATFORM_APP.environment({ ...ENDPOINTS, redisScheme: 'redis', redisHosts: { cache: 'redis-cache:6379' } }).CACHE_DSN;
   expect(cachePoolDsn(IBEXA_STOCK_PROVIDER, dockerValue)).toEqual({ dsn: 'redis://redis-cache:6379/0', tls: false, host: 'redis-cache' });
 });
 
 describe('eZ Platform / Ibexa on Docker (DockerStack)', () => {
   const build = (extra: Partial<DockerStackProps> = {}): { synth: string; json: SynthJson } => {
-    const stack = new DockerStack(Testing.app(), 'ezplatform-docker', { profile: EZPLATFORM_PROFILE, domain: 'ibexa.localhost', adminCidrs: ['203.0.113.0/24'], ...extra });
+    const stack = new DockerStack(Testing.app(), 'ezplatform-docker', { profile: EZPLATFORM_CONTAINER_PROFILE, domain: 'ibexa.localhost', adminCidrs: ['203.0.113.0/24'], ...extra });
     const synth = Testing.synth(stack);
     return { synth, json: JSON.parse(synth) as SynthJson };
   };

@@ -6,7 +6,8 @@ import { ListenerCertificate } from '../../constructs/aws/load-balancer';
 import { findSecrets } from '../../policies/secret-guard';
 import { AwsVmStack } from '../../stacks/aws-vm-stack';
 import { DockerStack, DockerStackProps } from '../../stacks/docker-stack';
-import { STEEDOS_PROFILE } from '../../stacks/profiles/steedos';
+import { STEEDOS_VM_PROFILE } from '../../stacks/aws/profiles/steedos';
+import { STEEDOS_CONTAINER_PROFILE } from '../../stacks/docker/profiles/steedos';
 import { localOf, resourcesOf, SynthJson } from '../util';
 
 const CERT_ARN = 'arn:aws:acm:eu-central-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666';
@@ -22,14 +23,14 @@ type ContainerJson = {
 };
 
 function buildDocker(extra: Partial<DockerStackProps> = {}): { synth: string; json: SynthJson } {
-  const stack = new DockerStack(Testing.app(), 'steedos-docker', { profile: STEEDOS_PROFILE, domain: 'steedos.localhost', adminCidrs: ['203.0.113.0/24'], ...extra });
+  const stack = new DockerStack(Testing.app(), 'steedos-docker', { profile: STEEDOS_CONTAINER_PROFILE, domain: 'steedos.localhost', adminCidrs: ['203.0.113.0/24'], ...extra });
   const synth = Testing.synth(stack);
   return { synth, json: JSON.parse(synth) as SynthJson };
 }
 
 describe('Steedos on AWS (AwsVmStack)', () => {
   const stack = new AwsVmStack(Testing.app(), 'steedos-aws', {
-    profile: STEEDOS_PROFILE,
+    profile: STEEDOS_VM_PROFILE,
     region: 'eu-central-1',
     domain: 'steedos.example.com',
     certificate: ListenerCertificate.fromArn(CERT_ARN),

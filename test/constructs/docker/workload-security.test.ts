@@ -11,8 +11,8 @@ import { DockerCluster } from '../../../constructs/docker/docker-cluster';
 import { SwarmRuntime } from '../../../constructs/docker/swarm-runtime';
 import { Workload, WorkloadProps } from '../../../constructs/docker/workload';
 import { DockerStack } from '../../../stacks/docker-stack';
-import { EZPLATFORM_PROFILE } from '../../../stacks/profiles/ezplatform';
-import { SHOPWARE_PROFILE } from '../../../stacks/profiles/shopware';
+import { EZPLATFORM_CONTAINER_PROFILE } from '../../../stacks/docker/profiles/ezplatform';
+import { SHOPWARE_CONTAINER_PROFILE } from '../../../stacks/docker/profiles/shopware';
 import { resourcesOf, synthJson } from '../../util';
 
 function makeStack(): TerraformStack {
@@ -103,13 +103,13 @@ describe('workload security', () => {
 });
 
 describe('hardening of the stacks', () => {
-  const containers = (profile: typeof SHOPWARE_PROFILE): Map<string, Record<string, unknown>> => {
+  const containers = (profile: typeof SHOPWARE_CONTAINER_PROFILE): Map<string, Record<string, unknown>> => {
     const stack = new DockerStack(Testing.app(), 'hs', { profile, domain: 'shop.example.com' });
     return new Map(resourcesOf(synthJson(stack), 'docker_container').map((c) => [c.name as string, c]));
   };
 
   test('Shopware: the data stores and Traefik run unprivileged on read-only roots; the app image runs with an init', () => {
-    const c = containers(SHOPWARE_PROFILE);
+    const c = containers(SHOPWARE_CONTAINER_PROFILE);
     expect(c.get('hs-db-1')).toMatchObject({ user: '999:999', read_only: true, ulimit: [{ name: 'nofile', soft: 65536, hard: 65536 }] });
     for (const cls of ['cache', 'sessions', 'critical', 'queue']) {
       expect(c.get(`hs-redis-${cls}-1`)).toMatchObject({ user: '999:999', read_only: true, ulimit: [{ name: 'nofile', soft: 65536, hard: 65536 }] });
@@ -119,25 +119,25 @@ describe('hardening of the stacks', () => {
   });
 
   test('Ibexa: MariaDB with an init SQL file keeps a writable root (the file is copied in before the start)', () => {
-    const db = containers(EZPLATFORM_PROFILE).get('hs-db-1');
+    const db = containers(EZPLATFORM_CONTAINER_PROFILE).get('hs-db-1');
     expect(db).toMatchObject({ user: '999:999', ulimit: [{ name: 'nofile', soft: 65536, hard: 65536 }] });
     expect(db).not.toHaveProperty('read_only');
   });
 
   test("the servers' open-files limit follows serverOpenFiles (for engines whose own hard limit is lower)", () => {
-    const stack = new DockerStack(Testing.app(), 'hs', { profile: SHOPWARE_PROFILE, domain: 'shop.example.com', serverOpenFiles: 16384 });
+    const stack = new DockerStack(Testing.app(), 'hs', { profile: SHOPWARE_CONTAINER_PROFILE, domain: 'shop.example.com', serverOpenFiles: 16384 });
     const byName = new Map(resourcesOf(synthJson(stack), 'docker_container').map((c) => [c.name as string, c]));
     for (const name of ['hs-db-1', 'hs-redis-queue-1']) expect(byName.get(name)).toMatchObject({ ulimit: [{ name: 'nofile', soft: 16384, hard: 16384 }] });
   });
 
   test('an open-files limit below 1024 is refused', () => {
-    expect(() => new DockerStack(Testing.app(), 'hs', { profile: SHOPWARE_PROFILE, domain: 'shop.example.com', serverOpenFiles: 100 })).toThrow(
+    expect(() => new DockerStack(Testing.app(), 'hs', { profile: SHOPWARE_CONTAINER_PROFILE, domain: 'shop.example.com', serverOpenFiles: 100 })).toThrow(
       /^hs\/Cluster: serverOpenFiles: got 100; allowed: an integer from 1024 to 1048576, at most the engine's own hard limit; fix: .+/,
     );
   });
 
   test('with ACME, Traefik keeps root to write acme.json on its new volume', () => {
-    const stack = new DockerStack(Testing.app(), 'hs', { profile: SHOPWARE_PROFILE, domain: 'shop.example.com', acmeEmail: 'ops@example.com' });
+    const stack = new DockerStack(Testing.app(), 'hs', { profile: SHOPWARE_CONTAINER_PROFILE, domain: 'shop.example.com', acmeEmail: 'ops@example.com' });
     const traefik = resourcesOf(synthJson(stack), 'docker_container').find((c) => c.name === 'hs-traefik-1');
     expect(traefik).toMatchObject({ read_only: true });
     expect(traefik).not.toHaveProperty('user');

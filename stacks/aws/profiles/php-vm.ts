@@ -3,6 +3,11 @@
  * distribution, phpredis built with pecl (AL2023 has no package), PHP-FPM running as the app user with
  * the environment systemd gives it, and an nginx server for a Symfony front controller.
  */
+import * as path from 'path';
+import { renderTemplateFile } from '../../../constructs/core/template';
+
+/** The templates of the files the hosts get (also in dist/ and lib/, scripts/copy-assets.js). */
+const ASSETS_DIR = path.join(__dirname, 'assets');
 
 /** Amazon Linux 2023 packages of a PHP 8.3 app host (phpredis build tools included). */
 export const PHP_VM_PACKAGES: readonly string[] = [
@@ -57,45 +62,15 @@ export interface NginxPhpOptions {
 
 /**
  * nginx for a Symfony front controller: static files from `public/`, everything else through
- * `index.php` on PHP-FPM's socket; no other PHP file is ever executed.
+ * `index.php` on PHP-FPM's socket; no other PHP file is ever executed (`assets/nginx-php.conf`).
  */
 export function nginxPhpConf(options: NginxPhpOptions): string {
-  return [
-    `# ${options.title}; changes here are overwritten.`,
-    'user nginx;',
-    'worker_processes auto;',
-    'error_log /var/log/nginx/error.log;',
-    'pid /run/nginx.pid;',
-    'include /usr/share/nginx/modules/*.conf;',
-    'events { worker_connections 1024; }',
-    'http {',
-    '    include /etc/nginx/mime.types;',
-    '    default_type application/octet-stream;',
-    '    access_log /var/log/nginx/access.log;',
-    '    sendfile on;',
-    '    server_tokens off;',
-    '    client_max_body_size 100m;',
-    '    server {',
-    '        listen 80 default_server;',
-    '        server_name _;',
-    `        root ${options.appDir}/public;`,
-    ...(options.rules ?? []).map((r) => `        ${r}`),
-    '        location = /index.php {',
-    '            include fastcgi_params;',
-    '            fastcgi_param SCRIPT_FILENAME $document_root/index.php;',
-    '            fastcgi_param DOCUMENT_ROOT $document_root;',
-    '            fastcgi_pass unix:/run/php-fpm/www.sock;',
-    '            fastcgi_buffers 16 16k;',
-    '            fastcgi_buffer_size 32k;',
-    '            fastcgi_read_timeout 120s;',
-    '        }',
-    '        # Other PHP files are never executed.',
-    '        location ~ \\.php$ { return 404; }',
-    '        location / { try_files $uri /index.php$is_args$args; }',
-    '    }',
-    '}',
-    '',
-  ].join('\n');
+  return renderTemplateFile(path.join(ASSETS_DIR, 'nginx-php.conf'), {
+    title: options.title,
+    appDir: options.appDir,
+    // Server level, inside `server { }`.
+    rules: (options.rules ?? []).map((r) => `        ${r}`),
+  });
 }
 
 /**

@@ -1,0 +1,120 @@
+/**
+ * The scripts, units and configuration files the profiles ship as templates (stacks/<backend>/profiles/assets/),
+ * as the profiles render them: every shell script passes shellcheck (a missing shellcheck fails the test:
+ * .ci/run installs it), the systemd unit passes `systemd-analyze verify` where systemd is installed, and
+ * every template is filled in completely. nginx is not installed here, so nginx-php.conf is checked only
+ * through the synth snapshots (the rendered text is byte-identical to the one they hold).
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parse } from 'yaml';
+import { ibexaCacheRedisTlsYaml, ibexaVmScripts } from '../../stacks/aws/profiles/ezplatform';
+import { nginxPhpConf } from '../../stacks/aws/profiles/php-vm';
+import { steedosVmFiles } from '../../stacks/aws/profiles/steedos';
+import { ibexaContainerInitScript } from '../../stacks/docker/profiles/ezplatform';
+
+const ROOT = path.resolve(__dirname, '../..');
+const STEEDOS_START = '/usr/local/sbin/steedos-start';
+
+/** Every file in an `assets/` folder under stacks/, relative to the root. */
+function assetFiles(rel = 'stacks'): string[] {
+  return fs
+    .readdirSync(path.join(ROOT, rel), { withFileTypes: true })
+    .flatMap((e) => {
+      const child = path.posix.join(rel, e.name);
+      if (!e.isDirectory()) return rel.split('/').includes('assets') ? [child] : [];
+      return assetFiles(child);
+    })
+    .sort();
+}
+
+const steedos = steedosVmFiles();
+const text = (file: { lines: string[] }): string => `${file.lines.join('\n')}\n`;
+const ibexa = ibexaVmScripts();
+
+/** Each asset as a profile renders it, and the shell shellcheck reads it with (none: not a script). */
+const RENDERED: Record<string, { text: string; shell?: 'bash' | 'sh' }> = {
+  'stacks/aws/profiles/assets/ibexa-cache-redis-tls.yaml': { text: ibexaCacheRedisTlsYaml() },
+  'stacks/aws/profiles/assets/ibexa-cron.sh': { text: ibexa['/usr/local/bin/webcluster-ibexa-cron'], shell: 'bash' },
+  'stacks/aws/profiles/assets/ibexa-setup.sh': { text: ibexa['/usr/local/bin/webcluster-ibexa-setup'], shell: 'bash' },
+  'stacks/aws/profiles/assets/ibexa-worker.sh': { text: ibexa['/usr/local/bin/webcluster-ibexa-worker'], shell: 'bash' },
+  'stacks/aws/profiles/assets/nginx-php.conf': { text: nginxPhpConf({ title: 'test', appDir: '/var/www/app', rules: ['rewrite "^/x" "/index.php" break;'] }) },
+  'stacks/aws/profiles/assets/steedos-logrotate.conf': { text: text(steedos['/etc/logrotate.d/webcluster']) },
+  'stacks/aws/profiles/assets/steedos-start.sh': { text: text(steedos[STEEDOS_START]), shell: 'bash' },
+  'stacks/aws/profiles/assets/steedos-web.service': { text: text(steedos['/etc/systemd/system/webcluster-app.service']) },
+  // The init task runs as `sh -c <script>`.
+  'stacks/docker/profiles/assets/ibexa-init.sh': { text: ibexaContainerInitScript(), shell: 'sh' },
+};
+
+/**
+ * shellcheck findings the rendered text keeps for now: it must stay byte-identical to what the hosts
+ * ran before the scripts became files (issue 13 changes no output). Each is to be fixed where the
+ * output may change; a finding not listed here fails.
+ * - steedos-start: `export X="$(derive ...)"` hides derive's status (SC2155).
+ * - ibexa-cron, ibexa-worker: `cd` without `|| exit` (SC2164); neither runs under `set -e`, so a missing
+ *   release directory makes every run fail in `/` instead of the script stopping.
+ * - ibexa-init: `rm -rf "$SOLR_CONFIG_SOURCE_DIR"/*` without `${var:?}` (SC2115); the `-n` test
+ *   around it keeps it from expanding to `/*`.
+ */
+const ACCEPTED: Record<string, string[]> = {
+  'stacks/aws/profiles/assets/steedos-start.sh': ['SC2155'],
+  'stacks/aws/profiles/assets/ibexa-cron.sh': ['SC2164'],
+  'stacks/aws/profiles/assets/ibexa-worker.sh': ['SC2164'],
+  'stacks/docker/profiles/assets/ibexa-init.sh': ['SC2115'],
+};
+
+let tmp: string;
+beforeAll(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'profile-assets-'));
+});
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+test('every asset under stacks/ is rendered here, completely', () => {
+  expect(assetFiles()).toEqual(Object.keys(RENDERED).sort());
+  for (const [file, { text: rendered }] of Object.entries(RENDERED)) expect(`${file}: ${rendered}`).not.toMatch(/\{\{/);
+});
+
+test.each(Object.entries(RENDERED).filter(([, r]) => r.shell !== undefined))('%s passes shellcheck', (file, { text: rendered, shell }) => {
+  const version = spawnSync('shellcheck', ['--version'], { encoding: 'utf8' });
+  if (version.error || version.status !== 0) throw new Error('shellcheck is not installed (Debian: apt-get install shellcheck); it checks the shipped scripts');
+  const script = path.join(tmp, path.basename(file));
+  fs.writeFileSync(script, rendered);
+  const exclude = ACCEPTED[file] ? [`--exclude=${ACCEPTED[file].join(',')}`] : [];
+  const result = spawnSync('shellcheck', [`--shell=${shell}`, ...exclude, script], { encoding: 'utf8' });
+  expect(result.stdout + result.stderr).toBe('');
+  expect(result.status).toBe(0);
+});
+
+test('bash scripts start with #!/bin/bash; the sh -c init script has no shebang', () => {
+  for (const [file, { text: rendered, shell }] of Object.entries(RENDERED)) {
+    if (shell === 'bash') expect(`${file}: ${rendered.split('\n')[0]}`).toBe(`${file}: #!/bin/bash`);
+    if (shell === 'sh') expect(rendered.startsWith('#!')).toBe(false);
+  }
+});
+
+test("the Steedos files hold no single quote (the boot command prints each line in single quotes)", () => {
+  for (const [file, { lines }] of Object.entries(steedos)) expect(`${file}: ${lines.filter((l) => l.includes("'")).join('\n')}`).toBe(`${file}: `);
+});
+
+test('the Redis TLS cache pool is YAML with one cache.pool tag', () => {
+  const doc = parse(RENDERED['stacks/aws/profiles/assets/ibexa-cache-redis-tls.yaml'].text) as { services: Record<string, { tags: { name: string }[] }> };
+  expect(doc.services['cache.redis'].tags.map((t) => t.name)).toEqual(['cache.pool']);
+});
+
+const systemdAnalyze = spawnSync('systemd-analyze', ['--version'], { encoding: 'utf8' });
+const hasSystemd = !systemdAnalyze.error && systemdAnalyze.status === 0;
+
+// Only where systemd is installed (the rules of this repository: systemd-analyze where present); jest lists it as skipped otherwise.
+(hasSystemd ? test : test.skip)('the Steedos web unit passes systemd-analyze verify', () => {
+  // verify checks that ExecStart exists and is executable: a stand-in for steedos-start, here only.
+  const start = path.join(tmp, 'steedos-start');
+  fs.writeFileSync(start, '#!/bin/sh\n', { mode: 0o755 });
+  const unit = path.join(tmp, 'webcluster-app.service');
+  fs.writeFileSync(unit, RENDERED['stacks/aws/profiles/assets/steedos-web.service'].text.replace(`ExecStart=${STEEDOS_START} `, `ExecStart=${start} `).replace('WorkingDirectory=/var/www/app', `WorkingDirectory=${tmp}`));
+  expect(fs.readFileSync(unit, 'utf8')).toContain(`ExecStart=${start} web`);
+  const result = spawnSync('systemd-analyze', ['verify', '--man=no', unit], { encoding: 'utf8' });
+  expect(result.stdout + result.stderr).toBe('');
+  expect(result.status).toBe(0);
+});
