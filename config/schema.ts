@@ -19,7 +19,7 @@ import { isRecord, problem } from './schema/fields';
 // The sections live in config/schema/ (fields.ts: building blocks; common.ts: what every environment has;
 // aws.ts, docker.ts: the backends); this module keeps exporting what it always did.
 export { ACM_CERTIFICATE_ARN_RE, AWS_ZONE_RE, awsEnvironmentSchema, HOSTED_ZONE_ID_RE, LOG_RETENTION_DAYS } from './schema/aws';
-export { APPS, AWS_REGION_RE, BACKENDS, commonEnvironmentShape, ENVIRONMENT_NAME_RE, HOSTNAME_RE, S3_BUCKET_RE } from './schema/common';
+export { type App, APP_ALIASES, APPS, AWS_REGION_RE, BACKENDS, commonEnvironmentShape, ENVIRONMENT_NAME_RE, HOSTNAME_RE, S3_BUCKET_RE } from './schema/common';
 export { DOCKER_HOST_RE, dockerEnvironmentSchema } from './schema/docker';
 
 /** One environment, of any backend. Add new backends to this list. */

@@ -10,6 +10,19 @@ import { cidrBlock, cidrList, int, pattern } from './fields';
 /** Applications the configuration accepts (the stack layer decides which are implemented per backend). */
 export const APPS = ['shopware', 'ezplatform', 'steedos'] as const;
 
+/** An application profile: one of {@link APPS}. */
+export type App = (typeof APPS)[number];
+
+/**
+ * Other names `app` accepts, replaced by the profile's name at parse time, so the parsed configuration
+ * (and every stack) only sees {@link APPS}: `ibexa` is the `ezplatform` profile (eZ Platform 3.x / Ibexa DXP 4.x).
+ */
+export const APP_ALIASES = { ibexa: 'ezplatform' } as const satisfies Record<string, App>;
+
+/** What `app` accepts: the profiles and their aliases. */
+const APP_NAMES = ['shopware', 'ezplatform', 'ibexa', 'steedos'] as const satisfies readonly (App | keyof typeof APP_ALIASES)[];
+const APP_ALLOWED = "'shopware', 'ezplatform' (alias 'ibexa') or 'steedos'";
+
 /** Backends implemented so far. */
 export const BACKENDS = ['aws', 'docker'] as const;
 
@@ -58,7 +71,10 @@ export const commonEnvironmentShape = {
     ),
     'The stack name and the prefix of resource names.',
   ),
-  app: documented(withHint(z.enum(APPS), { fix: "use 'shopware', 'ezplatform' or 'steedos'" }), 'The application to run.'),
+  app: documented(
+    withHint(z.enum(APP_NAMES), { allowed: APP_ALLOWED, fix: `use ${APP_ALLOWED}` }).transform((name): App => (name === 'ibexa' ? APP_ALIASES[name] : name)),
+    `The application to run (ezplatform: eZ Platform 3.x / Ibexa DXP 4.x). Allowed: ${APP_ALLOWED}.`,
+  ),
   domain: documented(
     pattern(HOSTNAME_RE, 'a lowercase DNS host name such as shop.example.com', 'set domain to the host name the shop is served under, without scheme, port or path'),
     'The host name the site is served under.',
