@@ -17,15 +17,23 @@ export interface JobSpec {
   readonly name: string;
   /** Store module of the scripts (`<module>.sh`). */
   readonly module: string;
+  /** What it backs up, one backup file series each (`db`, `redis-<class>`, `minio`, `mongodb`). */
   readonly units: readonly string[];
+  /** Extension of the backup files, e.g. `sql.gz`. */
   readonly ext: string;
+  /** Image of the job: the store's own (its client tools), or the S3 client image for MinIO. */
   readonly image: string;
+  /** User the job runs as, when not the image's. */
   readonly user?: string;
   /** Memory and CPUs of the job. */
   readonly resources: ContainerResources;
+  /** The store's settings the scripts read. */
   readonly environment: Record<string, string>;
+  /** The store's credentials. */
   readonly secrets: Record<string, WorkloadSecret>;
+  /** Swarm placement: the store's, so the job runs beside its volumes. */
   readonly placement: readonly string[];
+  /** The store's workloads the job starts after. */
   readonly dependsOn: Workload[];
   /** The store the job reads (it joins the store's network). */
   readonly store: { readonly connections: { allowDefaultPortFrom(other: Workload, description?: string): void } };

@@ -15,9 +15,11 @@ export const REPLICATION_USER = 'replicator';
 
 /** One server parameter given in props: its name as written, as a `mariadbd` flag, and its value. */
 export interface ServerParameter {
+  /** The name as the props give it, e.g. `max_allowed_packet`. */
   readonly name: string;
   /** The name with `-` for `_`, lowercase. */
   readonly flag: string;
+  /** The value as given. */
   readonly value: string;
 }
 
@@ -28,11 +30,17 @@ export function serverParameters(parameters: Record<string, string> | undefined)
 
 /** The database's props with their defaults applied, as the rules read them. */
 export interface DatabaseSettings {
+  /** The props every data store takes (debug port, placement). */
   readonly props: DockerDataStoreProps;
+  /** Name of the application database. */
   readonly databaseName: string;
+  /** Application user. */
   readonly username: string;
+  /** The server parameters given in props. */
   readonly extra: readonly ServerParameter[];
+  /** Further databases of the application user. */
   readonly additional: readonly string[];
+  /** Memory and CPUs of each server. */
   readonly resources: ContainerResources;
 }
 
