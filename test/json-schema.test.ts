@@ -47,7 +47,7 @@ describe('webcluster.schema.json (npm run schema)', () => {
     expect(Object.keys(envs).sort()).toEqual(['aws', 'docker']);
     for (const env of Object.values(envs)) {
       expect(env.additionalProperties).toBe(false);
-      expect(env.properties.app.enum).toEqual(['shopware', 'ezplatform', 'steedos']);
+      expect(env.properties.app.enum).toEqual(['shopware', 'ezplatform', 'ibexa', 'steedos']);
     }
   });
 

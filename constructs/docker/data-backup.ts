@@ -16,9 +16,11 @@ import type { IDockerNetwork } from './docker-connections';
 import { DockerSecret } from './docker-secret';
 import type { DocumentDatabase } from './document-database';
 import { ContainerResources, DEFAULT_RESOURCES } from './container-resources';
+import { databaseJob, documentDatabaseJob, JobSpec, redisJob, storageJob } from './private/backup-jobs';
+import { dataBackupRules } from './private/backup-rules';
 import { variablePrefix } from './private/data-store';
 import type { RedisCluster } from './redis-cluster';
-import type { WorkloadFile, WorkloadHealthcheck, WorkloadSecret, WorkloadVolume } from './runtime';
+import type { WorkloadFile, WorkloadHealthcheck, WorkloadVolume } from './runtime';
 import { DEFAULT_S3_CLIENT_IMAGE, SharedStorage } from './shared-storage';
 import { Workload } from './workload';
 
@@ -161,33 +163,6 @@ const JOB_HEALTHCHECK: WorkloadHealthcheck = { test: ['CMD', 'webcluster-backup'
 /** The uploader's: unhealthy when no upload pass succeeded for 30 minutes. */
 const UPLOAD_HEALTHCHECK: WorkloadHealthcheck = { test: ['CMD', 'webcluster-upload', 'health'], intervalSec: 30, timeoutSec: 10, retries: 2, startPeriodSec: 60 };
 
-const HOST_PATH_PATTERN = /^(?:\/[A-Za-z0-9_][A-Za-z0-9._-]*)+$/;
-const ENDPOINT_PATTERN = /^https?:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?$/;
-const BUCKET_PATTERN = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-const REGION_PATTERN = /^[a-z0-9][a-z0-9-]{0,30}[a-z0-9]$/;
-const PREFIX_PATTERN = /^(?:[A-Za-z0-9_][A-Za-z0-9._-]*\/)*(?:[A-Za-z0-9_][A-Za-z0-9._-]*)?$/;
-const AT_PATTERN = /^(?:[01]\d|2[0-3]):[0-5]\d$/;
-
-/** What one backup job backs up. */
-interface JobSpec {
-  /** `db`, `redis`, `minio`, `mongo`: the job is `backup-<name>`. */
-  readonly name: string;
-  /** Store module of the scripts (`<module>.sh`). */
-  readonly module: string;
-  readonly units: readonly string[];
-  readonly ext: string;
-  readonly image: string;
-  readonly user?: string;
-  /** Memory and CPUs of the job. */
-  readonly resources: ContainerResources;
-  readonly environment: Record<string, string>;
-  readonly secrets: Record<string, WorkloadSecret>;
-  readonly placement: readonly string[];
-  readonly dependsOn: Workload[];
-  /** The store the job reads (it joins the store's network). */
-  readonly store: { readonly connections: { allowDefaultPortFrom(other: Workload, description?: string): void } };
-}
-
 /**
  * Backups of the Docker data stores, for a single host without a snapshot service (and for a swarm).
  *
@@ -247,54 +222,7 @@ export class DataBackup extends Construct {
     const volume = 'volume' in target ? target.volume : undefined;
     const durable = (props.redis?.dataClasses ?? []).filter((c) => REDIS_DATA_CLASSES[c].durable);
     const stores = [props.database, durable.length > 0 ? props.redis : undefined, props.storage, props.documentDatabase].filter((s) => s !== undefined);
-    validate(this, [
-      {
-        failed: stores.length === 0,
-        message: () =>
-          'stores: got none with data to keep; allowed: at least one of database, redis (with a durable class), storage, documentDatabase; fix: pass the stores to back up, or do not create a DataBackup',
-      },
-      {
-        failed: !Number.isInteger(intervalHours) || intervalHours < 1 || intervalHours > 168,
-        message: () => `intervalHours: got ${intervalHours}; allowed: an integer from 1 to 168 (a week); fix: use e.g. 24 for a daily backup`,
-      },
-      {
-        failed: at !== undefined && !AT_PATTERN.test(at),
-        message: () => `at: got '${at}'; allowed: a UTC time HH:MM from 00:00 to 23:59; fix: use e.g. '02:30'`,
-      },
-      {
-        failed: at !== undefined && Number.isInteger(intervalHours) && intervalHours >= 1 && 24 % intervalHours !== 0,
-        message: () =>
-          `intervalHours: got ${intervalHours} with at '${at}'; allowed: 1, 2, 3, 4, 6, 8, 12 or 24 with at (the same times every day); fix: pick one of those, or remove at`,
-      },
-      {
-        failed: !Number.isInteger(keep) || keep < 2 || keep > 365,
-        message: () => `keep: got ${keep}; allowed: an integer from 2 to 365 (with 1, a backup of an empty or broken store would replace the only good one); fix: use e.g. 7`,
-      },
-      {
-        failed: hostPath !== undefined && (!HOST_PATH_PATTERN.test(hostPath) || hostPath.split('/').includes('..')),
-        message: () => `target.hostPath: got '${hostPath}'; allowed: an absolute path of letters, digits, '.', '_' and '-' without '..', not '/'; fix: use e.g. '/var/backups/webcluster/${cluster.namePrefix}'`,
-      },
-      {
-        failed: volume !== undefined && !/^[a-z][a-z0-9-]{0,30}$/.test(volume),
-        message: () => `target.volume: got '${volume}'; allowed: 1-31 lowercase letters, digits and '-', starting with a letter; fix: use e.g. 'backups'`,
-      },
-      {
-        failed: s3 !== undefined && !ENDPOINT_PATTERN.test(s3.endpoint),
-        message: () => `target.s3.endpoint: got '${s3?.endpoint}'; allowed: an http(s) URL without path, e.g. https://s3.eu-central-1.amazonaws.com; fix: give the S3 endpoint of the bucket's region`,
-      },
-      {
-        failed: s3 !== undefined && !BUCKET_PATTERN.test(s3.bucket),
-        message: () => `target.s3.bucket: got '${s3?.bucket}'; allowed: an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens); fix: give the name of an existing bucket`,
-      },
-      {
-        failed: s3 !== undefined && !REGION_PATTERN.test(s3.region),
-        message: () => `target.s3.region: got '${s3?.region}'; allowed: a region name of lowercase letters, digits and '-'; fix: use e.g. 'eu-central-1' (MinIO: 'us-east-1')`,
-      },
-      {
-        failed: s3 !== undefined && !PREFIX_PATTERN.test(s3.prefix ?? ''),
-        message: () => `target.s3.prefix: got '${s3?.prefix}'; allowed: '' or path segments of letters, digits, '.', '_' and '-' separated by '/', not starting with '/'; fix: use e.g. 'webcluster/${cluster.namePrefix}/'`,
-      },
-    ]);
+    validate(this, dataBackupRules({ storeCount: stores.length, intervalHours, at, keep, hostPath, volume, s3, namePrefix: cluster.namePrefix }));
     this.intervalHours = intervalHours;
     this.at = at;
     this.keep = keep;
@@ -302,79 +230,10 @@ export class DataBackup extends Construct {
 
     const jobResources = props.resources ?? DEFAULT_RESOURCES.backup;
     const specs: JobSpec[] = [];
-    const db = props.database;
-    if (db) {
-      specs.push({
-        name: 'db',
-        module: 'mariadb',
-        units: ['db'],
-        ext: 'sql.gz',
-        image: db.image,
-        resources: jobResources,
-        environment: { DB_HOST: db.writerEndpoint.hostname, DB_DATABASES: [db.databaseName, ...db.additionalDatabases].join(' ') },
-        secrets: { MARIADB_ROOT_PASSWORD: { secret: db.rootPasswordSecret, fileVariable: 'MARIADB_ROOT_PASSWORD_FILE' } },
-        placement: db.placement,
-        dependsOn: [db.workload],
-        store: db,
-      });
-    }
-    const redis = props.redis;
-    if (redis && durable.length > 0) {
-      specs.push({
-        name: 'redis',
-        module: 'valkey',
-        // The unit is the instance's alias on the backend network: the script connects to it by that name.
-        units: durable.map((c) => redis.endpoint(c).hostname),
-        ext: 'rdb.gz',
-        image: redis.image,
-        // A restore loads the snapshot into a temporary server in the job: room for the largest class.
-        resources: {
-          ...jobResources,
-          memoryMb: Math.max(jobResources.memoryMb, ...durable.map((c) => redis.workload(c).resources.memoryMb)),
-        },
-        environment: {},
-        secrets: {},
-        placement: redis.placement,
-        dependsOn: durable.map((c) => redis.workload(c)),
-        store: redis,
-      });
-    }
-    const storage = props.storage;
-    if (storage) {
-      specs.push({
-        name: 'minio',
-        module: 'minio',
-        units: ['minio'],
-        ext: 'tar.gz',
-        image: clientImage,
-        user: '0',
-        resources: jobResources,
-        environment: { S3_SOURCE_ENDPOINT: storage.s3Url, S3_SOURCE_REGION: storage.region, S3_BUCKETS: storage.buckets.map((b) => b.bucketName).join(' ') },
-        secrets: {
-          AWS_ACCESS_KEY_ID: { secret: storage.accessKeySecret, fileVariable: 'AWS_ACCESS_KEY_ID_FILE' },
-          AWS_SECRET_ACCESS_KEY: { secret: storage.secretKeySecret, fileVariable: 'AWS_SECRET_ACCESS_KEY_FILE' },
-        },
-        placement: storage.placement,
-        dependsOn: [storage.workload, storage.initTask],
-        store: storage,
-      });
-    }
-    const mongo = props.documentDatabase;
-    if (mongo) {
-      specs.push({
-        name: 'mongo',
-        module: 'mongodb',
-        units: ['mongodb'],
-        resources: jobResources,
-        ext: 'archive.gz',
-        image: mongo.image,
-        environment: { MONGO_MEMBERS: mongo.members.map((m) => `${m.hostname}:${m.port}`).join(','), MONGO_REPLICA_SET: mongo.replicaSetName },
-        secrets: { MONGO_ROOT_PASSWORD: { secret: mongo.rootPasswordSecret, fileVariable: 'MONGO_ROOT_PASSWORD_FILE' } },
-        placement: mongo.placement,
-        dependsOn: [...mongo.workloads, mongo.initTask],
-        store: mongo,
-      });
-    }
+    if (props.database) specs.push(databaseJob(props.database, jobResources));
+    if (props.redis && durable.length > 0) specs.push(redisJob(props.redis, durable, jobResources));
+    if (props.storage) specs.push(storageJob(props.storage, clientImage, jobResources));
+    if (props.documentDatabase) specs.push(documentDatabaseJob(props.documentDatabase, jobResources));
     this.units = specs.flatMap((s) => s.units);
 
     const schedule: Record<string, string> = {
@@ -396,77 +255,87 @@ export class DataBackup extends Construct {
       this.egressNetwork = cluster.addNetwork(this, 'EgressNetwork', 'backup-egress', false);
     }
 
+    const upload: UploadTarget | undefined =
+      s3 && this.egressNetwork && this.accessKeyIdSecret && this.secretAccessKeySecret
+        ? { s3, network: this.egressNetwork, accessKeyId: this.accessKeyIdSecret, secretAccessKey: this.secretAccessKeySecret, clientImage, resources: jobResources }
+        : undefined;
     const jobs: Workload[] = [];
     const uploaders: Workload[] = [];
     for (const spec of specs) {
       const ns = new Construct(this, pascalCase(spec.name));
-      const units = { BACKUP_UNITS: spec.units.join(' '), BACKUP_EXT: spec.ext };
-      const mount: WorkloadVolume = hostPath
-        ? { volumeName: hostPath, containerPath: BACKUP_DIR, bind: true }
-        : volume
-          ? { volumeName: cluster.addVolume(ns, 'BackupVolume', `${volume}-${spec.name}`, true), containerPath: BACKUP_DIR }
-          : { volumeName: cluster.addVolume(ns, 'SpoolVolume', `backup-${spec.name}-spool`, false), containerPath: BACKUP_DIR };
-      const job = new Workload(ns, 'Job', {
-        cluster,
-        name: `backup-${spec.name}`,
-        role: 'backup',
-        image: spec.image,
-        // The scripts, not the image's entrypoint (which would start the store's server).
-        entrypoint: [`${BIN_DIR}/webcluster-backup`],
-        command: ['loop'],
-        environment: { ...schedule, ...units, BACKUP_STORE: spec.module, ...spec.environment },
-        secrets: spec.secrets,
-        volumes: [mount],
-        files: scriptFiles(['webcluster-backup', 'webcluster-restore'], ['lib.sh', `${spec.module}.sh`, ...(spec.module === 'minio' ? ['s3.sh'] : [])]),
-        healthcheck: JOB_HEALTHCHECK,
-        dependsOn: spec.dependsOn,
-        placement: [...spec.placement],
-        security: spec.user !== undefined ? { user: spec.user } : undefined,
-        resources: spec.resources,
-        stopGraceSec: 10,
-        // Never two copies writing one target (Swarm updates stop the old task first).
-        stateful: true,
-      });
-      spec.store.connections.allowDefaultPortFrom(job, `backup of ${spec.name}`);
+      const environment = { ...schedule, BACKUP_UNITS: spec.units.join(' '), BACKUP_EXT: spec.ext };
+      const mount = backupMount(cluster, ns, target, spec.name);
+      const job = this.addJob(ns, cluster, spec, mount, environment);
       jobs.push(job);
       for (const unit of spec.units) this.byUnit.set(unit, job);
-      if (!s3 || !this.egressNetwork || !this.accessKeyIdSecret || !this.secretAccessKeySecret) continue;
-      const uploader = new Workload(ns, 'Upload', {
-        cluster,
-        name: `backup-${spec.name}-upload`,
-        role: 'backup-upload',
-        image: clientImage,
-        entrypoint: [`${BIN_DIR}/webcluster-upload`],
-        command: ['loop'],
-        environment: {
-          ...schedule,
-          ...units,
-          UPLOAD_ENDPOINT: s3.endpoint,
-          UPLOAD_REGION: s3.region,
-          UPLOAD_BUCKET: s3.bucket,
-          // Each environment under its own folder: retention and fetch never see another's backups.
-          UPLOAD_PREFIX: `${normalPrefix(s3.prefix)}${cluster.namePrefix}/`,
-        },
-        secrets: {
-          UPLOAD_ACCESS_KEY_ID: { secret: this.accessKeyIdSecret, fileVariable: 'UPLOAD_ACCESS_KEY_ID_FILE' },
-          UPLOAD_SECRET_ACCESS_KEY: { secret: this.secretAccessKeySecret, fileVariable: 'UPLOAD_SECRET_ACCESS_KEY_FILE' },
-        },
-        volumes: [mount],
-        files: scriptFiles(['webcluster-upload'], ['lib.sh', 's3.sh']),
-        healthcheck: UPLOAD_HEALTHCHECK,
-        // Beside the job: the spool is a local volume.
-        placement: [...spec.placement],
-        security: { user: '0' },
-        resources: props.resources ?? DEFAULT_RESOURCES.backup,
-        stopGraceSec: 10,
-        // Never two copies writing one target (Swarm updates stop the old task first).
-        stateful: true,
-      });
-      uploader.connections.join(this.egressNetwork);
-      uploaders.push(uploader);
+      if (upload) uploaders.push(this.addUploader(ns, cluster, spec, mount, environment, upload));
     }
     this.jobs = jobs;
     this.uploaders = uploaders;
+  }
+
+  /** The job of one store: `webcluster-backup loop` in the store's image, beside the store. */
+  private addJob(ns: Construct, cluster: DockerCluster, spec: JobSpec, mount: WorkloadVolume, environment: Record<string, string>): Workload {
+    const job = new Workload(ns, 'Job', {
+      cluster,
+      name: `backup-${spec.name}`,
+      role: 'backup',
+      image: spec.image,
+      // The scripts, not the image's entrypoint (which would start the store's server).
+      entrypoint: [`${BIN_DIR}/webcluster-backup`],
+      command: ['loop'],
+      environment: { ...environment, BACKUP_STORE: spec.module, ...spec.environment },
+      secrets: spec.secrets,
+      volumes: [mount],
+      files: scriptFiles(['webcluster-backup', 'webcluster-restore'], ['lib.sh', `${spec.module}.sh`, ...(spec.module === 'minio' ? ['s3.sh'] : [])]),
+      healthcheck: JOB_HEALTHCHECK,
+      dependsOn: spec.dependsOn,
+      placement: [...spec.placement],
+      security: spec.user !== undefined ? { user: spec.user } : undefined,
+      resources: spec.resources,
+      stopGraceSec: 10,
+      // Never two copies writing one target (Swarm updates stop the old task first).
+      stateful: true,
+    });
+    spec.store.connections.allowDefaultPortFrom(job, `backup of ${spec.name}`);
+    return job;
+  }
+
+  /** The S3 uploader of one job: ships its backups from the spool volume, on the egress network. */
+  private addUploader(ns: Construct, cluster: DockerCluster, spec: JobSpec, mount: WorkloadVolume, environment: Record<string, string>, upload: UploadTarget): Workload {
+    const s3 = upload.s3;
+    const uploader = new Workload(ns, 'Upload', {
+      cluster,
+      name: `backup-${spec.name}-upload`,
+      role: 'backup-upload',
+      image: upload.clientImage,
+      entrypoint: [`${BIN_DIR}/webcluster-upload`],
+      command: ['loop'],
+      environment: {
+        ...environment,
+        UPLOAD_ENDPOINT: s3.endpoint,
+        UPLOAD_REGION: s3.region,
+        UPLOAD_BUCKET: s3.bucket,
+        // Each environment under its own folder: retention and fetch never see another's backups.
+        UPLOAD_PREFIX: `${normalPrefix(s3.prefix)}${cluster.namePrefix}/`,
+      },
+      secrets: {
+        UPLOAD_ACCESS_KEY_ID: { secret: upload.accessKeyId, fileVariable: 'UPLOAD_ACCESS_KEY_ID_FILE' },
+        UPLOAD_SECRET_ACCESS_KEY: { secret: upload.secretAccessKey, fileVariable: 'UPLOAD_SECRET_ACCESS_KEY_FILE' },
+      },
+      volumes: [mount],
+      files: scriptFiles(['webcluster-upload'], ['lib.sh', 's3.sh']),
+      healthcheck: UPLOAD_HEALTHCHECK,
+      // Beside the job: the spool is a local volume.
+      placement: [...spec.placement],
+      security: { user: '0' },
+      resources: upload.resources,
+      stopGraceSec: 10,
+      // Never two copies writing one target (Swarm updates stop the old task first).
+      stateful: true,
+    });
+    uploader.connections.join(upload.network);
+    return uploader;
   }
 
   /** The job that backs up one unit (`db`, `redis-<class>`, `minio`, `mongodb`); throws for another. */
@@ -477,6 +346,29 @@ export class DataBackup extends Construct {
     }
     return job;
   }
+}
+
+/** An S3 target with what its uploaders need. */
+interface UploadTarget {
+  readonly s3: S3BackupTargetOptions;
+  /** The uploaders' network with a route out. */
+  readonly network: IDockerNetwork;
+  readonly accessKeyId: DockerSecret;
+  readonly secretAccessKey: DockerSecret;
+  /** Image of the uploaders. */
+  readonly clientImage: string;
+  /** Memory and CPUs of each uploader. */
+  readonly resources: ContainerResources;
+}
+
+/**
+ * Where a store's job writes: the host directory (bind mount), a named volume per store, or (S3
+ * target) a spool volume the uploader empties.
+ */
+function backupMount(cluster: DockerCluster, ns: Construct, target: BackupTarget, store: string): WorkloadVolume {
+  if ('hostPath' in target) return { volumeName: target.hostPath, containerPath: BACKUP_DIR, bind: true };
+  if ('volume' in target) return { volumeName: cluster.addVolume(ns, 'BackupVolume', `${target.volume}-${store}`, true), containerPath: BACKUP_DIR };
+  return { volumeName: cluster.addVolume(ns, 'SpoolVolume', `backup-${store}-spool`, false), containerPath: BACKUP_DIR };
 }
 
 /** `prefix` with one trailing `/` (empty stays empty). */

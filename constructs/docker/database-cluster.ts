@@ -6,12 +6,13 @@ import { Construct } from 'constructs';
 import { Port } from '../core/port';
 import type { Endpoint, IDatabaseCluster } from '../core/roles';
 import { validate } from '../core/validation-error';
-import { ContainerResources, DEFAULT_RESOURCES, memoryShare, resolveResources, resourceRules } from './container-resources';
+import { ContainerResources, DEFAULT_RESOURCES, memoryShare, resolveResources } from './container-resources';
 import type { DockerCluster } from './docker-cluster';
 import { DockerConnections } from './docker-connections';
 import { DockerSecret } from './docker-secret';
-import { dataStoreRules, debugPorts, DockerDataStoreProps, statefulPlacement, variablePrefix } from './private/data-store';
-import type { WorkloadHealthcheck, WorkloadSecurity } from './runtime';
+import { debugPorts, DockerDataStoreProps, statefulPlacement, variablePrefix } from './private/data-store';
+import { additionalDatabasesSql, databaseRules, REPLICATION_USER, serverParameters, serverSecurity } from './private/mariadb';
+import type { WorkloadHealthcheck, WorkloadSecret } from './runtime';
 import { Workload } from './workload';
 
 /** Properties of a {@link DatabaseCluster}. */
@@ -73,10 +74,6 @@ const BASELINE_PARAMETERS: Readonly<Record<string, string>> = {
   'character-set-server': 'utf8mb4',
   'collation-server': 'utf8mb4_unicode_ci',
 };
-/** Parameters this construct sets itself. */
-const RESERVED_PARAMETERS = ['server-id', 'log-bin', 'log-basename', 'read-only', 'port', 'datadir'];
-/** User the replica connects to the primary as. */
-const REPLICATION_USER = 'replicator';
 /** The image's own health check: the server accepts connections and InnoDB finished starting. */
 const HEALTHCHECK: WorkloadHealthcheck = {
   test: ['CMD', 'healthcheck.sh', '--connect', '--innodb_initialized'],
@@ -147,53 +144,9 @@ export class DatabaseCluster extends Construct implements IDatabaseCluster {
     const username = props.username ?? 'app';
     const replica = props.replica ?? false;
     const resources = props.resources ?? DEFAULT_RESOURCES.database;
-    const extra = Object.entries(props.parameters ?? {}).map(([name, value]) => ({ name, flag: name.replace(/_/g, '-').toLowerCase(), value }));
-    const badNames = extra.filter((p) => !/^[A-Za-z][A-Za-z0-9_-]*$/.test(p.name)).map((p) => p.name);
-    const reserved = extra.filter((p) => RESERVED_PARAMETERS.includes(p.flag)).map((p) => p.name);
-    const badValues = extra.filter((p) => p.value.trim() === '' || /[\r\n]/.test(p.value)).map((p) => p.name);
-    const list = (xs: readonly string[]): string => `[${xs.map((x) => `'${x}'`).join(', ')}]`;
+    const extra = serverParameters(props.parameters);
     const additional = props.additionalDatabases ?? [];
-    // An explicit buffer pool (bytes, or with K, M or G) must fit the container's memory limit.
-    const bufferPool = extra.find((p) => p.flag === 'innodb-buffer-pool-size');
-    const poolMatch = bufferPool ? /^(\d+)([KMG]?)$/i.exec(bufferPool.value.trim()) : null;
-    const bufferPoolMb = poolMatch ? (Number(poolMatch[1]) * 1024 ** 'BKMG'.indexOf(poolMatch[2].toUpperCase() || 'B')) / 1024 ** 2 : undefined;
-    const badAdditional = additional.filter((d) => !/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(d) || d === databaseName || additional.indexOf(d) !== additional.lastIndexOf(d));
-    validate(this, [
-      {
-        failed: !/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(databaseName),
-        message: () => `databaseName: got '${databaseName}'; allowed: 1 to 64 letters, digits or underscores, starting with a letter; fix: use e.g. 'app'`,
-      },
-      {
-        failed: !/^[A-Za-z][A-Za-z0-9_]{0,31}$/.test(username) || username.toLowerCase() === 'root' || username === REPLICATION_USER,
-        message: () =>
-          `username: got '${username}'; allowed: 1 to 32 letters, digits or underscores, starting with a letter, not 'root' or '${REPLICATION_USER}'; fix: use e.g. 'app'`,
-      },
-      {
-        failed: badNames.length > 0,
-        message: () => `parameters: got invalid name(s) ${list(badNames)}; allowed: server variable names (letters, digits, '_', '-'); fix: use names such as 'max_allowed_packet'`,
-      },
-      {
-        failed: reserved.length > 0,
-        message: () =>
-          `parameters: got ${list(reserved)}; allowed: parameters other than ${RESERVED_PARAMETERS.join(', ')} (set by DatabaseCluster); fix: drop them (use replica: true for replication)`,
-      },
-      {
-        failed: badValues.length > 0,
-        message: () => `parameters: got empty or multi-line value(s) for ${list(badValues)}; allowed: one-line non-empty values; fix: set a value or drop the entry`,
-      },
-      {
-        failed: badAdditional.length > 0,
-        message: () =>
-          `additionalDatabases: got ${list(badAdditional)}; allowed: distinct names of 1 to 64 letters, digits or underscores, starting with a letter, other than databaseName '${databaseName}'; fix: use e.g. 'app_dfs'`,
-      },
-      ...dataStoreRules(props, 1),
-      ...resourceRules('resources', resources, 256),
-      {
-        failed: bufferPoolMb !== undefined && bufferPoolMb > resources.memoryMb * 0.8,
-        message: () =>
-          `parameters.innodb_buffer_pool_size: got '${bufferPool?.value}' with resources.memoryMb ${resources.memoryMb}; allowed: at most 80 % of the memory limit (${Math.floor(resources.memoryMb * 0.8)}M); fix: lower the buffer pool or raise resources.memoryMb`,
-      },
-    ]);
+    validate(this, databaseRules({ props, databaseName, username, extra, additional, resources }));
 
     this.databaseName = databaseName;
     this.additionalDatabases = [...additional];
@@ -267,55 +220,43 @@ export class DatabaseCluster extends Construct implements IDatabaseCluster {
     });
     this.writerEndpoint = { hostname: 'db', port: MYSQL_PORT };
 
-    if (replica) {
-      this.replicaWorkload = new Workload(this, 'Replica', {
-        cluster,
-        name: 'db-replica',
-        role: 'database-replica',
-        image: this.image,
-        command: ['mariadbd', ...serverArgs, '--log-basename=db-replica', '--server-id=2', '--read-only'],
-        environment: {
-          MARIADB_MASTER_HOST: 'db',
-          MARIADB_MASTER_PORT: String(MYSQL_PORT),
-          MARIADB_REPLICATION_USER: REPLICATION_USER,
-          MARIADB_AUTO_UPGRADE: '1',
-        },
-        secrets: { MARIADB_ROOT_PASSWORD: rootPassword, ...replication },
-        listenNetwork: cluster.backend,
-        defaultPort: Port.tcp(MYSQL_PORT),
-        volumes: [{ volumeName: cluster.addVolume(this, 'ReplicaDataVolume', 'db-replica-data', true), containerPath: '/var/lib/mysql' }],
-        healthcheck: HEALTHCHECK,
-        placement,
-        stopGraceSec: 60,
-        stateful: true,
-        resources,
-        dataStore: true,
-        security: serverSecurity(cluster, true),
-        dependsOn: [this.workload],
-      });
-    }
+    if (replica) this.replicaWorkload = this.addReplica(cluster, serverArgs, rootPassword, replication, placement, resources);
     this.readerEndpoint = { hostname: replica ? 'db-replica' : 'db', port: MYSQL_PORT };
   }
-}
 
-/**
- * MariaDB as the image's `mysql` user (999:999, which owns the data directory; the image's
- * entrypoint skips its chown and privilege drop). On a standalone engine the root filesystem is
- * read-only, with the socket directory and temporary files on tmpfs owned by that user, unless init
- * files are copied in; on Swarm, whose tmpfs mounts are root's (the provider cannot set their
- * options), the root filesystem stays writable for the socket.
- */
-function serverSecurity(cluster: DockerCluster, withoutFiles: boolean): WorkloadSecurity {
-  const readOnly = withoutFiles && cluster.runtime.mode === 'standalone';
-  return { user: '999:999', nofile: cluster.serverOpenFiles, ...(readOnly ? { readOnlyRootfs: true, tmpfs: ['/run/mysqld', '/tmp'] } : {}) };
-}
-
-/** The init SQL creating the further databases (names are validated, so no quoting beyond backticks is needed). */
-function additionalDatabasesSql(databases: readonly string[], username: string): string {
-  return [
-    '-- Further databases of the application user, rendered by webcluster (DatabaseCluster.additionalDatabases).',
-    '-- The image runs this file once, when it initialises an empty data directory.',
-    ...databases.flatMap((d) => [`CREATE DATABASE IF NOT EXISTS \`${d}\` CHARACTER SET utf8mb4;`, `GRANT ALL PRIVILEGES ON \`${d}\`.* TO '${username}'@'%';`]),
-    '',
-  ].join('\n');
+  /** The read replica `db-replica`, replicating from the primary from the start of its binary log. */
+  private addReplica(
+    cluster: DockerCluster,
+    serverArgs: readonly string[],
+    rootPassword: WorkloadSecret,
+    replication: Record<string, WorkloadSecret> | undefined,
+    placement: string[],
+    resources: ContainerResources,
+  ): Workload {
+    return new Workload(this, 'Replica', {
+      cluster,
+      name: 'db-replica',
+      role: 'database-replica',
+      image: this.image,
+      command: ['mariadbd', ...serverArgs, '--log-basename=db-replica', '--server-id=2', '--read-only'],
+      environment: {
+        MARIADB_MASTER_HOST: 'db',
+        MARIADB_MASTER_PORT: String(MYSQL_PORT),
+        MARIADB_REPLICATION_USER: REPLICATION_USER,
+        MARIADB_AUTO_UPGRADE: '1',
+      },
+      secrets: { MARIADB_ROOT_PASSWORD: rootPassword, ...replication },
+      listenNetwork: cluster.backend,
+      defaultPort: Port.tcp(MYSQL_PORT),
+      volumes: [{ volumeName: cluster.addVolume(this, 'ReplicaDataVolume', 'db-replica-data', true), containerPath: '/var/lib/mysql' }],
+      healthcheck: HEALTHCHECK,
+      placement,
+      stopGraceSec: 60,
+      stateful: true,
+      resources,
+      dataStore: true,
+      security: serverSecurity(cluster, true),
+      dependsOn: [this.workload],
+    });
+  }
 }

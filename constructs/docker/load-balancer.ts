@@ -3,17 +3,16 @@
  * its file provider with a configuration our code renders (no Docker socket, no dashboard).
  */
 import { Construct } from 'constructs';
-import { Annotations, Lazy, Token } from '../core/cdktf';
-import { isIpv4Cidr } from '../core/cidr';
+import { Annotations, Lazy } from '../core/cdktf';
 import { Port } from '../core/port';
 import type { ILoadBalancer } from '../core/roles';
 import { validate } from '../core/validation-error';
 import type { DockerCluster } from './docker-cluster';
 import type { DockerConnections } from './docker-connections';
+import { LoadBalancerSettings, loadBalancerRules, loadBalancerWarnings, targetRules } from './private/load-balancer-rules';
 import { ACME_DIR, DYNAMIC_CONFIG_PATH, renderTraefikDynamicConfig, ROUTES_DIR, TraefikRoute, traefikStaticArgs } from './private/traefik-config';
-import type { IRenderedWorkload, PublishedPort } from './runtime';
+import type { IRenderedWorkload, PublishedPort, WorkloadFile } from './runtime';
 import { ContainerResources, DEFAULT_RESOURCES } from './container-resources';
-import { constraintList, malformedConstraints, pinsToChosenNodes } from './swarm-placement';
 import { Workload } from './workload';
 
 /** `nobody:nogroup`, the user Traefik runs as without ACME. */
@@ -228,95 +227,25 @@ export class LoadBalancer extends Construct implements ILoadBalancer {
     this.domain = props.domain;
     const cookieName = props.stickiness ? (props.stickiness.cookieName ?? 'webcluster_lb') : undefined;
     const ingress = props.ingressCidrs ?? ['0.0.0.0/0'];
-    const badCidr = ingress.find((c) => !isIpv4Cidr(c));
     const placement = swarm ? props.swarmPlacement : undefined;
     const constraints = placement?.constraints ?? [];
     const nodes = cluster.runtime.nodes;
-    validate(this, [
-      {
-        failed: props.domain !== undefined && !isHostName(props.domain),
-        message: () => `domain: got '${props.domain}'; allowed: a lowercase DNS host name; fix: use e.g. 'shop.example.com'`,
-      },
-      {
-        failed: !isIpv4Address(this.listenAddress),
-        message: () => `listenAddress: got '${this.listenAddress}'; allowed: an IPv4 address of the host; fix: use '0.0.0.0' (all addresses) or '127.0.0.1' (this host only)`,
-      },
-      {
-        failed: swarm && this.listenAddress !== '0.0.0.0',
-        message: () =>
-          `listenAddress: got '${this.listenAddress}' on a swarm runtime; allowed: '0.0.0.0' (Swarm publishes a port on every address of the node); fix: remove listenAddress or use mode standalone`,
-      },
-      {
-        failed: !isPort(this.httpPort),
-        message: () => `httpPort: got ${this.httpPort}; allowed: 1 to 65535; fix: use 80 or a free port of the host`,
-      },
-      {
-        failed: !isPort(this.httpsPort),
-        message: () => `httpsPort: got ${this.httpsPort}; allowed: 1 to 65535; fix: use 443 or a free port of the host`,
-      },
-      {
-        failed: this.tlsEnabled && this.httpsPort === this.httpPort,
-        message: () => `httpsPort: got ${this.httpsPort}, the same as httpPort; allowed: two different host ports; fix: use 80 and 443`,
-      },
-      {
-        failed: props.acmeEmail !== undefined && !/^[^\s@"'`$]+@[^\s@"'`$]+\.[^\s@"'`$]+$/.test(props.acmeEmail),
-        message: () => `acmeEmail: got '${props.acmeEmail}'; allowed: an e-mail address; fix: set the contact Let's Encrypt writes to`,
-      },
-      {
-        failed: this.tlsEnabled && props.domain === undefined,
-        message: () => `acmeEmail: got '${props.acmeEmail}' without a domain; allowed: HTTPS only for a named host (Let's Encrypt certifies host names); fix: set domain`,
-      },
-      {
-        failed: cookieName !== undefined && !/^[A-Za-z0-9_.-]{1,128}$/.test(cookieName),
-        message: () => `stickiness.cookieName: got '${cookieName}'; allowed: 1-128 letters, digits, '_', '.', '-'; fix: use e.g. 'webcluster_lb'`,
-      },
-      {
-        failed: cookieName !== undefined && swarm,
-        message: () =>
-          `stickiness: got a sticky cookie on a swarm runtime; allowed: stickiness on standalone only (Swarm publishes a service through one virtual IP, so Traefik cannot pin a client to a replica); fix: use mode standalone or turn stickiness off`,
-      },
-      {
-        failed: ingress.length === 0,
-        message: () => `ingressCidrs: got []; allowed: one or more IPv4 CIDR blocks; fix: list who may reach the site, e.g. 0.0.0.0/0`,
-      },
-      {
-        failed: badCidr !== undefined,
-        message: () => `ingressCidrs: got '${badCidr}'; allowed: IPv4 CIDR blocks with zero host bits; fix: write it like 203.0.113.0/24`,
-      },
-      {
-        failed: !Number.isInteger(this.idleTimeoutSec) || this.idleTimeoutSec < 1 || this.idleTimeoutSec > 3600,
-        message: () => `idleTimeoutSec: got ${this.idleTimeoutSec}; allowed: 1 to 3600; fix: pick a value in range (WebSockets: 3600)`,
-      },
-      {
-        failed: placement !== undefined && placement.mode !== 'global' && placement.mode !== 'pinned',
-        message: () => `swarmPlacement.mode: got '${placement?.mode}'; allowed: 'global' or 'pinned'; fix: use 'global' (a Traefik on every edge node) or 'pinned' (one Traefik)`,
-      },
-      {
-        failed: malformedConstraints(constraints).length > 0,
-        message: () =>
-          `swarmPlacement.constraints: got ${constraintList(malformedConstraints(constraints))}; allowed: Swarm constraints '<attribute> == <value>' or '<attribute> != <value>'; fix: use e.g. 'node.labels.webcluster.edge == true'`,
-      },
-      {
-        failed: swarm && nodes > 1 && constraints.length === 0,
-        message: () =>
-          `${placement ? 'swarmPlacement.constraints: got []' : 'swarmPlacement: got nothing'} on a swarm of ${nodes} nodes; allowed: constraints that select the edge node(s) (Traefik publishes its ports in host mode: only the nodes running it answer, and DNS must point at them); fix: label the edge nodes (docker node update --label-add webcluster.edge=true <node>) and use { mode: 'global', constraints: ['node.labels.webcluster.edge == true'] }`,
-      },
-      {
-        failed: placement?.mode === 'pinned' && nodes > 1 && constraints.length > 0 && !pinsToChosenNodes(constraints),
-        message: () =>
-          `swarmPlacement.constraints: got ${constraintList(constraints)} with mode pinned on a swarm of ${nodes} nodes; allowed: a constraint that selects the one edge node (node.labels.<key> ==, node.hostname == or node.id ==), or Traefik moves to a node DNS does not point at; fix: label the edge node (docker node update --label-add webcluster.edge=true <node>) and use ['node.labels.webcluster.edge == true']`,
-      },
-    ]);
-    if (this.tlsEnabled && placement?.mode === 'global' && nodes > 1) {
-      Annotations.of(this).addWarning(
-        `acmeEmail with swarmPlacement mode global: every edge node's Traefik asks Let's Encrypt for its own certificate, and a challenge may reach another edge node, which does not know it; label one edge node, use mode pinned, or terminate TLS in front of the edge nodes`,
-      );
-    }
-    if (this.tlsEnabled && this.httpPort !== 80) {
-      Annotations.of(this).addWarning(
-        `httpPort ${this.httpPort} with acmeEmail: Let's Encrypt's HTTP challenge connects to port 80; forward port 80 of the public address to ${this.httpPort}`,
-      );
-    }
+    const settings: LoadBalancerSettings = {
+      domain: props.domain,
+      acmeEmail: props.acmeEmail,
+      listenAddress: this.listenAddress,
+      httpPort: this.httpPort,
+      httpsPort: this.httpsPort,
+      idleTimeoutSec: this.idleTimeoutSec,
+      tlsEnabled: this.tlsEnabled,
+      swarm,
+      nodes,
+      cookieName,
+      ingress,
+      placement,
+    };
+    validate(this, loadBalancerRules(settings));
+    for (const warning of loadBalancerWarnings(settings)) Annotations.of(this).addWarning(warning);
     this.stickyCookieName = cookieName;
     this.swarmPlacement = placement;
     this.ingressCidrs = ingress.length === 1 && ingress[0] === '0.0.0.0/0' ? undefined : [...ingress];
@@ -334,21 +263,7 @@ export class LoadBalancer extends Construct implements ILoadBalancer {
     // route change (e.g. more app containers) re-runs the task instead of replacing Traefik. Swarm:
     // a Swarm config (immutable; a change rolls the service).
     const routesVolume = swarm ? undefined : cluster.addVolume(this, 'RoutesVolume', 'traefik-routes', false);
-    this.routesTask = routesVolume
-      ? new Workload(this, 'Routes', {
-          cluster,
-          name: 'traefik-routes',
-          role: 'load-balancer-routes',
-          image,
-          // Written to a temporary name and renamed, so Traefik never reads half a file.
-          entrypoint: ['/bin/sh', '-c'],
-          command: [`set -eu; cp ${DYNAMIC_CONFIG_PATH} ${ROUTES_DIR}/.routes.yml.tmp; mv ${ROUTES_DIR}/.routes.yml.tmp ${ROUTES_DIR}/routes.yml`],
-          files: [routes],
-          volumes: [{ volumeName: routesVolume, containerPath: ROUTES_DIR }],
-          resources: DEFAULT_RESOURCES.task,
-          oneShot: true,
-        })
-      : undefined;
+    this.routesTask = routesVolume ? this.addRoutesTask(cluster, image, routes, routesVolume) : undefined;
     this.workload = new Workload(this, 'Traefik', {
       cluster,
       name: 'traefik',
@@ -390,6 +305,23 @@ export class LoadBalancer extends Construct implements ILoadBalancer {
     });
   }
 
+  /** The one-shot task that writes the routes onto the volume Traefik watches (standalone engines). */
+  private addRoutesTask(cluster: DockerCluster, image: string, routes: WorkloadFile, routesVolume: string): Workload {
+    return new Workload(this, 'Routes', {
+      cluster,
+      name: 'traefik-routes',
+      role: 'load-balancer-routes',
+      image,
+      // Written to a temporary name and renamed, so Traefik never reads half a file.
+      entrypoint: ['/bin/sh', '-c'],
+      command: [`set -eu; cp ${DYNAMIC_CONFIG_PATH} ${ROUTES_DIR}/.routes.yml.tmp; mv ${ROUTES_DIR}/.routes.yml.tmp ${ROUTES_DIR}/routes.yml`],
+      files: [routes],
+      volumes: [{ volumeName: routesVolume, containerPath: ROUTES_DIR }],
+      resources: DEFAULT_RESOURCES.task,
+      oneShot: true,
+    });
+  }
+
   /** The routes added so far. */
   public get targets(): readonly LoadBalancerTarget[] {
     return this.targetList;
@@ -407,71 +339,25 @@ export class LoadBalancer extends Construct implements ILoadBalancer {
     const priority = options.priority ?? (catchAll ? 1 : 100 + Math.max(...prefixes.map((p) => p.length)));
     const sources = options.sourceCidrs;
     const hosts = options.workload.backendHosts;
-    const where = `addTarget('${id}')`;
-    const badPrefix = prefixes.find((p) => !isUrlPath(p));
-    const takenPrefix = prefixes.find((p) => this.routes.some((r) => r.pathPrefixes.includes(p)));
-    const badSource = (sources ?? []).find((c) => !isIpv4Cidr(c));
-    const samePriority = this.routes.find((r) => r.priority === priority);
-    validate(this, [
-      {
-        failed: !/^[a-z][a-z0-9-]{0,40}$/.test(id),
-        message: () => `${where}: id got '${id}'; allowed: lowercase letters, digits and '-', starting with a letter; fix: use e.g. 'app' or 'admin'`,
-      },
-      {
-        failed: this.routes.some((r) => r.name === id),
-        message: () => `${where}: id got '${id}', which is already a target; allowed: one target per id; fix: pick another id`,
-      },
-      {
-        failed: !isPort(options.port),
-        message: () => `${where}.port: got ${options.port}; allowed: 1 to 65535; fix: use the port the container's web server listens on`,
-      },
-      {
-        failed: !isUrlPath(options.healthCheckPath),
-        message: () => `${where}.healthCheckPath: got '${options.healthCheckPath}'; allowed: an absolute path of letters, digits and . _ ~ % / -; fix: start it with '/', e.g. '/health'`,
-      },
-      {
-        failed: !catchAll && prefixes.length === 0,
-        message: () => `${where}.pathPrefixes: got []; allowed: one or more prefixes, or none given for the catch-all route; fix: list the paths or leave pathPrefixes out`,
-      },
-      {
-        failed: badPrefix !== undefined,
-        message: () => `${where}.pathPrefixes: got '${badPrefix}'; allowed: absolute paths starting with '/' (letters, digits and . _ ~ % / -); fix: write it like '/admin'`,
-      },
-      {
-        failed: takenPrefix !== undefined,
-        message: () => `${where}.pathPrefixes: got '${takenPrefix}', which another target already routes; allowed: each prefix once; fix: remove it from one target`,
-      },
-      {
-        failed: catchAll && this.routes.some((r) => r.pathPrefixes.length === 0),
-        message: () =>
-          `${where}.pathPrefixes: got none (the catch-all route), but target '${this.routes.find((r) => r.pathPrefixes.length === 0)?.name}' already takes every other path; allowed: one catch-all target; fix: give this target pathPrefixes`,
-      },
-      {
-        failed: !Number.isInteger(priority) || priority < 1 || priority > 1000000,
-        message: () => `${where}.priority: got ${priority}; allowed: an integer 1 to 1000000; fix: pick a value in range`,
-      },
-      {
-        failed: options.priority !== undefined && samePriority !== undefined,
-        message: () => `${where}.priority: got ${priority}, which target '${samePriority?.name}' already uses; allowed: a priority no other target has; fix: pick another priority`,
-      },
-      {
-        failed: badSource !== undefined,
-        message: () => `${where}.sourceCidrs: got '${badSource}'; allowed: IPv4 CIDR blocks with zero host bits; fix: write it like 203.0.113.0/24`,
-      },
-      {
-        failed: hosts.length === 0,
-        message: () => `${where}.workload: got a workload without backend hosts; allowed: a long-running workload (not a one-shot task); fix: pass the app or admin workload`,
-      },
-      {
-        // The Swarm config's data is encoded here, where Terraform references cannot be resolved.
-        failed: this.swarm && hosts.some((h) => Token.isUnresolved(h)),
-        message: () => `${where}.workload: got backend hosts only known at apply time on a swarm runtime; allowed: service names known at synth time; fix: pass a Workload`,
-      },
-      {
-        failed: options.workload.connections.listenNetwork === undefined,
-        message: () => `${where}.workload: got a workload that listens on no network; allowed: a workload with a listen network; fix: give it listenNetwork: cluster.frontend`,
-      },
-    ]);
+    validate(
+      this,
+      targetRules(
+        {
+          id,
+          prefixes,
+          catchAll,
+          priority,
+          sources,
+          hosts,
+          port: options.port,
+          healthCheckPath: options.healthCheckPath,
+          explicitPriority: options.priority,
+          listens: options.workload.connections.listenNetwork !== undefined,
+        },
+        this.routes,
+        this.swarm,
+      ),
+    );
     options.workload.connections.allowFrom(this, Port.tcp(options.port), `HTTP from the load balancer (${id})`);
     const rendered = options.workload.rendered;
     if (this.routesTask && rendered) this.routesTask.addDependency({ rendered });
@@ -500,21 +386,4 @@ export class LoadBalancer extends Construct implements ILoadBalancer {
       routes: this.routes,
     });
   }
-}
-
-function isPort(p: number): boolean {
-  return Number.isInteger(p) && p >= 1 && p <= 65535;
-}
-
-function isIpv4Address(a: string): boolean {
-  return /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/.test(a);
-}
-
-function isHostName(h: string): boolean {
-  return h.length <= 253 && /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/.test(h);
-}
-
-/** An absolute URL path safe inside a Traefik rule and a Terraform string (no backticks, no `${`). */
-function isUrlPath(p: string): boolean {
-  return /^\/[A-Za-z0-9._~%/-]*$/.test(p);
 }
