@@ -259,7 +259,7 @@ function issueLines(issue: z.core.$ZodIssue, base: readonly PropertyKey[], input
       return [{ path, got, allowed, fix: detail.fix ?? 'correct the value to the allowed format' }];
     }
     case 'invalid_value':
-      return [{ path, got, allowed: listValues(issue.values), fix: detail.fix ?? 'use one of the allowed values' }];
+      return [{ path, got, allowed: detail.allowed ?? listValues(issue.values), fix: detail.fix ?? 'use one of the allowed values' }];
     case 'unrecognized_keys': {
       const keys = detail.keys ?? [];
       const where = path.length > 0 ? formatPath(path) : 'the top level';

@@ -72,7 +72,7 @@ export const commonEnvironmentShape = {
     'The stack name and the prefix of resource names.',
   ),
   app: documented(
-    withHint(z.enum(APP_NAMES), { allowed: APP_ALLOWED, fix: `use ${APP_ALLOWED}` }).transform((name): App => (name === 'ibexa' ? APP_ALIASES[name] : name)),
+    withHint(z.enum(APP_NAMES), { allowed: APP_ALLOWED, fix: 'set app to one of the allowed names' }).transform((name): App => (name === 'ibexa' ? APP_ALIASES[name] : name)),
     `The application to run (ezplatform: eZ Platform 3.x / Ibexa DXP 4.x). Allowed: ${APP_ALLOWED}.`,
   ),
   domain: documented(

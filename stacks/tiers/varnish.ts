@@ -30,7 +30,7 @@ export function varnishAppHealthCheckPath(options: VarnishTierOptions): string {
 
 /**
  * The environment Ibexa reads (HTTPCACHE_PURGE_SERVER takes several servers comma-separated, see
- * docs/apps/ibexa.md), and the stack's output naming them.
+ * docs/apps/ezplatform.md), and the stack's output naming them.
  */
 export function varnishPurgeEnvironment(scope: Construct, purgeHosts: readonly string[], port: number): Record<string, string> {
   const purgeServers = purgeHosts.map((h) => `http://${h}:${port}`).join(',');

@@ -51,7 +51,7 @@ describe('app alias ibexa', () => {
 
   test('an unknown app is still one line, naming the alias', () => {
     expect(problemsOf(dockerEnv('ibexa-dxp'), FILE)).toEqual([
-      `${FILE}: environments[0].app: got "ibexa-dxp"; allowed: one of 'shopware', 'ezplatform', 'ibexa', 'steedos'; fix: use 'shopware', 'ezplatform' (alias 'ibexa') or 'steedos'`,
+      `${FILE}: environments[0].app: got "ibexa-dxp"; allowed: 'shopware', 'ezplatform' (alias 'ibexa') or 'steedos'; fix: set app to one of the allowed names`,
     ]);
   });
 });

@@ -268,7 +268,7 @@ describe('malformed configurations: one exact line each', () => {
     [
       'unknown app',
       configWith({ app: 'magento' }),
-      `${ENV}.app: got "magento"; allowed: one of 'shopware', 'ezplatform', 'ibexa', 'steedos'; fix: use 'shopware', 'ezplatform' (alias 'ibexa') or 'steedos'`,
+      `${ENV}.app: got "magento"; allowed: 'shopware', 'ezplatform' (alias 'ibexa') or 'steedos'; fix: set app to one of the allowed names`,
     ],
     [
       'unknown backend',
