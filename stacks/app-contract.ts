@@ -49,8 +49,8 @@ export function dataStoreEndpoints(profile: ContractProfile, stores: ContractDat
 /**
  * The parts of the app's environment, in the order each backend layers them: a later part overrides
  * an earlier one's value, and a variable keeps the place of the first part that sets it (object
- * spread). The order decides the key order of the `app_environment` output, so it is part of the
- * contract:
+ * spread). The order decides which value a variable set by two parts gets (and the order of the
+ * merged keys; the synthesized JSON lists them sorted), so it is part of the contract:
  * - `profile`: the profile's common environment; `runtime`: the VM's or the container's own;
  * - `tiers`: each tier's, in the profile's order;
  * - `databaseUrls`: the profile's database URLs ({@link databaseUrls}), filled on Docker, read from
