@@ -5,222 +5,43 @@
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import type { Construct } from 'constructs';
 import { Fn, TerraformOutput, TerraformStack } from '../constructs/core/cdktf';
-import type { RedisDataClass } from '../constructs/core/roles';
-import { validate, type ValidationRule } from '../constructs/core/validation-error';
+import { validate } from '../constructs/core/validation-error';
 import { AdminServer } from '../constructs/docker/admin-server';
 import { AppServerGroup } from '../constructs/docker/app-server-group';
-import { BackupTarget, DataBackup, defaultBackupTarget } from '../constructs/docker/data-backup';
-import type { DockerRoleResources } from '../constructs/docker/container-resources';
+import { DataBackup, defaultBackupTarget } from '../constructs/docker/data-backup';
 import { DatabaseCluster } from '../constructs/docker/database-cluster';
 import { DockerCluster } from '../constructs/docker/docker-cluster';
 import { DockerConnections } from '../constructs/docker/docker-connections';
 import { DockerSecret } from '../constructs/docker/docker-secret';
-import { LoadBalancer, type LoadBalancerSwarmPlacement } from '../constructs/docker/load-balancer';
+import { LoadBalancer } from '../constructs/docker/load-balancer';
 import { LogShipping } from '../constructs/docker/log-shipping';
 import { RedisCluster } from '../constructs/docker/redis-cluster';
 import type { IContainerRuntime, WorkloadSecret } from '../constructs/docker/runtime';
 import { SharedStorage } from '../constructs/docker/shared-storage';
 import { StandaloneRuntime } from '../constructs/docker/standalone-runtime';
-import { dataNodeLabelHint, edgeNodeLabelHint, NODE_LABEL_KEY_ALLOWED, nodeLabelConstraint, nodeLabelKeyProblem, type NodeLabelHint } from '../constructs/docker/swarm-placement';
-import { SwarmEndpointMode, SwarmRuntime } from '../constructs/docker/swarm-runtime';
-import { addStateBackend, StateBackendConfig } from './terraform-settings';
-import type { ContainerAppProfile } from './docker/container-profile';
-import type { AppProfile, ClusterEndpoints } from './profiles/app-profile';
+import { SwarmRuntime } from '../constructs/docker/swarm-runtime';
+import {
+  addAppContractOutputs,
+  connectClients,
+  CONTRACT_ORDER,
+  databaseUrls,
+  dataStoreEndpoints,
+  fillDatabaseUrl,
+  mergeParts,
+  secretReferences,
+} from './app-contract';
+import type { DockerMode, DockerStackProps } from './docker-stack-props';
+import type { ClusterEndpoints } from './profiles/app-profile';
+import { addStateBackend } from './state-backend';
+import { swarmLayoutRules, swarmPlacements } from './swarm-layout';
+import type { DockerTierBinding } from './docker/container-profile';
 
-/** How the stack's workloads run. */
-export type DockerMode = 'standalone' | 'swarm';
+export type { DockerImages, DockerMode, DockerStackBackup, DockerStackProps, DockerSwarmLayout } from './docker-stack-props';
 
 const RUNTIMES: Readonly<Record<DockerMode, (props: DockerStackProps) => IContainerRuntime>> = {
   standalone: () => new StandaloneRuntime(),
   swarm: (props) => new SwarmRuntime({ endpointMode: props.endpointMode, nodes: props.swarm?.nodes }),
 };
-
-/** The swarm a stack runs on: how many nodes, which node holds the data, which nodes answer HTTP. */
-export interface DockerSwarmLayout {
-  /**
-   * Nodes in the swarm, 1 to 100. With more than one, `dataNodeLabel` and `edgeNodeLabel` are
-   * required.
-   * @default 1
-   */
-  readonly nodes?: number;
-  /**
-   * Node label key of the data node, e.g. `webcluster.data`: every stateful service (MariaDB, the
-   * durable Redis classes, MinIO, Solr, MongoDB) gets the constraint `node.labels.<key> == true`,
-   * so it always starts on the node that holds its volume. Label exactly one node
-   * (`docker node update --label-add webcluster.data=true <node>`).
-   * @default - stateful services run on the manager (`node.role == manager`; one-node swarms only)
-   */
-  readonly dataNodeLabel?: string;
-  /**
-   * Node label key of the edge node(s), e.g. `webcluster.edge`: Traefik gets the constraint
-   * `node.labels.<key> == true`, so the nodes DNS points at are the ones that answer.
-   * @default - one Traefik on any node (one-node swarms only)
-   */
-  readonly edgeNodeLabel?: string;
-  /**
-   * With `edgeNodeLabel`: `global` runs one Traefik on every labelled edge node (list them all in
-   * DNS), `pinned` one Traefik on the labelled node (label exactly one).
-   * @default 'global'
-   */
-  readonly loadBalancer?: 'global' | 'pinned';
-}
-
-/** Image overrides; every one pinned by tag or digest. */
-export interface DockerImages {
-  /** The app image (your project image). @default - the profile's vendor base image */
-  readonly app?: string;
-  /** @default - LoadBalancer's default Traefik image */
-  readonly traefik?: string;
-  /** @default - RedisCluster's default Valkey image */
-  readonly valkey?: string;
-  /** @default - DatabaseCluster's default MariaDB image */
-  readonly mariadb?: string;
-  /** @default - SharedStorage's default MinIO image */
-  readonly minio?: string;
-  /** Image of the bucket set-up task (`/bin/sh` and curl >= 7.75). @default - SharedStorage's default curl image */
-  readonly s3Client?: string;
-  /** @default - LogShipping's default Fluent Bit image */
-  readonly fluentBit?: string;
-  /** Static BusyBox for Fluent Bit's health check (`/bin/busybox`). @default - LogShipping's default BusyBox image */
-  readonly busybox?: string;
-}
-
-/** Backups of a {@link DockerStack}'s data stores ({@link DataBackup}). */
-export interface DockerStackBackup {
-  /**
-   * Where backups go.
-   * @default - standalone: `{ hostPath: '/var/backups/webcluster/<stack name>' }`; swarm: `{ volume: 'backups' }` (named volumes on the data node)
-   */
-  readonly target?: BackupTarget;
-  /**
-   * Hours between backups (1 to 168).
-   * @default 24
-   */
-  readonly intervalHours?: number;
-  /**
-   * UTC time `HH:MM` the schedule is anchored at (`intervalHours` must divide 24).
-   * @default - every `intervalHours` after the last backup
-   */
-  readonly at?: string;
-  /**
-   * Backups kept per store (1 to 365).
-   * @default 7
-   */
-  readonly keep?: number;
-}
-
-/** Properties of a {@link DockerStack}. */
-export interface DockerStackProps {
-  /** The application to run. */
-  readonly profile: ContainerAppProfile;
-  /** Public host name of the site. */
-  readonly domain: string;
-  /**
-   * Docker daemon address.
-   * @default 'unix:///var/run/docker.sock'
-   */
-  readonly dockerHost?: string;
-  /**
-   * Containers on one engine, or services on a swarm.
-   * @default 'standalone'
-   */
-  readonly mode?: DockerMode;
-  /**
-   * Swarm only: how clients reach a service, through a virtual IP (`vip`, load-balanced by IPVS in
-   * the nodes' kernels) or by DNS round robin over its tasks (`dnsrr`, for kernels without IPVS).
-   * @default 'vip'
-   */
-  readonly endpointMode?: SwarmEndpointMode;
-  /**
-   * Swarm only: the nodes of the swarm, and the node labels that pin the stateful services to the
-   * data node and the load balancer to the edge node(s).
-   * @default - a one-node swarm: stateful services on the manager, one Traefik on any node
-   */
-  readonly swarm?: DockerSwarmLayout;
-  /**
-   * Host address the load balancer publishes on.
-   * @default '0.0.0.0'
-   */
-  readonly listenAddress?: string;
-  /**
-   * Host port of plain HTTP.
-   * @default 80
-   */
-  readonly httpPort?: number;
-  /**
-   * Contact for Let's Encrypt; enables HTTPS on 443.
-   * @default - plain HTTP only (terminate TLS in front of the host)
-   */
-  readonly acmeEmail?: string;
-  /**
-   * Who may reach the site.
-   * @default ['0.0.0.0/0']
-   */
-  readonly ingressCidrs?: string[];
-  /**
-   * Who may reach the admin paths; others get 403.
-   * @default - anyone
-   */
-  readonly adminCidrs?: string[];
-  /**
-   * App containers.
-   * @default 2
-   */
-  readonly appReplicas?: number;
-  /**
-   * Queue-worker containers.
-   * @default 2
-   */
-  readonly workers?: number;
-  /**
-   * Add a database read replica.
-   * @default false
-   */
-  readonly databaseReplica?: boolean;
-  /**
-   * Publish data-store ports on 127.0.0.1 (standalone only) for debugging.
-   * @default false
-   */
-  readonly debugPorts?: boolean;
-  /** Image overrides. @default {} */
-  readonly images?: DockerImages;
-  /**
-   * Allow `terraform destroy` of data volumes.
-   * @default false
-   */
-  readonly allowDestroy?: boolean;
-  /** State backend. @default { type: 'local' } */
-  readonly stateBackend?: StateBackendConfig;
-  /** Labels on every container, service, network and volume. @default {} */
-  readonly labels?: Record<string, string>;
-  /**
-   * Backups of the data stores (database, durable Redis classes, buckets, document database);
-   * `false` for none.
-   * @default - daily, the newest 7 kept, in /var/backups/webcluster/<stack name> on the host
-   */
-  readonly backup?: DockerStackBackup | false;
-  /**
-   * Memory limit, memory reservation and CPUs of each role.
-   * @default {} (every role at its default size, see DEFAULT_RESOURCES)
-   */
-  readonly resources?: DockerRoleResources;
-  /**
-   * Memory of the Docker host (Swarm: of each node) in MiB; synthesis fails when the roles'
-   * memory reservations do not fit it (less 1024 MiB for the OS and the engine).
-   * @default 8192
-   */
-  readonly hostMemoryMb?: number;
-  /**
-   * Open-files limit of MariaDB and Valkey (standalone); at most the engine's own hard limit.
-   * @default 65536
-   */
-  readonly serverOpenFiles?: number;
-  /**
-   * Whether the engine limits swap; false where `docker info` warns "No swap limit support".
-   * @default true
-   */
-  readonly swapLimit?: boolean;
-}
 
 /** Host ports of the data stores when `debugPorts` is on (127.0.0.1 only). */
 const DEBUG_PORTS = { database: 13306, redis: 16379, minio: 19000 } as const;
@@ -248,13 +69,8 @@ export class DockerStack extends TerraformStack {
     super(scope, id);
     const profile = props.profile;
     const images = props.images ?? {};
-    const debug = props.debugPorts ?? false;
     validate(this, swarmLayoutRules(props));
-    const swarm = props.swarm;
-    // Where stateful services run on Swarm: on the labelled data node, else the stores' default.
-    const dataPlacement = swarm?.dataNodeLabel === undefined ? undefined : [nodeLabelConstraint(swarm.dataNodeLabel)];
-    const lbPlacement: LoadBalancerSwarmPlacement | undefined =
-      swarm?.edgeNodeLabel === undefined ? undefined : { mode: swarm.loadBalancer ?? 'global', constraints: [nodeLabelConstraint(swarm.edgeNodeLabel)] };
+    const placements = swarmPlacements(props.swarm);
     addStateBackend(this, id, props.stateBackend ?? { type: 'local' });
     new DockerProvider(this, 'docker', { host: props.dockerHost ?? 'unix:///var/run/docker.sock' });
 
@@ -282,79 +98,70 @@ export class DockerStack extends TerraformStack {
       ingressCidrs: props.ingressCidrs,
       stickiness: profile.stickyCookie ? { cookieName: profile.stickyCookie } : undefined,
       resources: resources.loadBalancer,
-      swarmPlacement: lbPlacement,
+      swarmPlacement: placements.loadBalancer,
     });
-
-    this.redis = new RedisCluster(this, 'Redis', {
-      cluster,
-      dataClasses: profile.redisDataClasses,
-      image: images.valkey,
-      debugPort: debug ? DEBUG_PORTS.redis : undefined,
-      resources: resources.redis,
-      placement: dataPlacement,
-    });
-    const db = profile.database
-      ? new DatabaseCluster(this, 'Database', {
-          cluster,
-          image: images.mariadb,
-          databaseName: profile.database.name,
-          parameters: profile.database.parameters,
-          additionalDatabases: profile.database.additionalDatabases,
-          replica: props.databaseReplica,
-          debugPort: debug ? DEBUG_PORTS.database : undefined,
-          resources: resources.database,
-          placement: dataPlacement,
-        })
-      : undefined;
+    const stores = addDataStores(this, cluster, props, placements.data);
+    this.redis = stores.redis;
+    const db = stores.database;
     this.database = db;
-    this.storage = new SharedStorage(this, 'Storage', {
-      cluster,
-      image: images.minio,
-      clientImage: images.s3Client,
-      buckets: profile.buckets,
-      posixShares: profile.posixShares,
-      debugPort: debug ? DEBUG_PORTS.minio : undefined,
-      resources: resources.storage,
-      placement: dataPlacement,
-    });
+    this.storage = stores.storage;
 
     const appSecret = new DockerSecret(this, 'AppSecret', {
       variableName: `${id.replace(/-/g, '_')}_${profile.appSecretVariable.toLowerCase()}`,
       description: `${profile.appSecretVariable} shared by every container of ${id}`,
     });
-    const endpoints = this.endpoints(props, profile);
+    const endpoints = this.endpoints(props);
 
     const tiers = (profile.tiers ?? []).map((tier) =>
-      tier.docker({ scope: this, dataScope: this, cluster, loadBalancer: this.loadBalancer, appPort: profile.container.port, resources, dataPlacement }),
+      tier.docker({ scope: this, dataScope: this, cluster, loadBalancer: this.loadBalancer, appPort: profile.container.port, resources, dataPlacement: placements.data }),
     );
-    const environment = {
-      ...Object.assign({}, ...tiers.map((t) => t.environment)),
-      ...profile.environment(endpoints),
-      ...profile.container.environment(endpoints),
-      ...Object.fromEntries(
-        Object.entries(db && profile.database ? profile.database.urlTemplates(endpoints) : {}).map(([name, template]) => [
-          name,
-          template.replace('{username}', db?.username ?? '').replace('{password}', db ? Fn.urlencode(db.passwordSecret.value) : ''),
-        ]),
-      ),
-    };
-    const secrets = {
-      ...Object.assign({}, ...tiers.map((t) => t.secrets)),
-      [profile.appSecretVariable]: { secret: appSecret },
-      AWS_ACCESS_KEY_ID: { secret: this.storage.accessKeySecret },
-      AWS_SECRET_ACCESS_KEY: { secret: this.storage.secretKeySecret },
-    };
-    // POSIX shares and the tiers' volumes, mounted into every app and admin container.
-    const volumes = [
-      ...this.storage.posixVolumes.map((v) => ({ volumeName: v.volumeName, containerPath: v.path })),
-      ...tiers.flatMap((t) => t.volumes ?? []),
-    ];
-    // The buckets must exist (init task done) before the app starts.
-    const dataStores = [...(db ? [db.workload] : []), ...this.redis.workloads, this.storage.workload, this.storage.initTask, ...tiers.flatMap((t) => t.dependsOn)];
+    const environment = mergeParts(CONTRACT_ORDER.docker.environment, {
+      tiers: tiers.map((t) => t.environment),
+      profile: profile.environment(endpoints),
+      runtime: profile.container.environment(endpoints),
+      databaseUrls: databaseUrls(profile, endpoints, (template) => fillDatabaseUrl(template, db?.username ?? '', db ? Fn.urlencode(db.passwordSecret.value) : '')),
+    });
+    const secrets: Record<string, WorkloadSecret> = mergeParts(CONTRACT_ORDER.docker.secretEnvironment, {
+      tiers: tiers.map((t) => t.secrets),
+      appSecret: { [profile.appSecretVariable]: { secret: appSecret } },
+      storageCredentials: { AWS_ACCESS_KEY_ID: { secret: this.storage.accessKeySecret }, AWS_SECRET_ACCESS_KEY: { secret: this.storage.secretKeySecret } },
+    });
+    const clients = this.addClients(props, tiers, environment, secrets);
+    this.appServers = clients.appServers;
+    this.admin = clients.admin;
 
-    this.appServers = new AppServerGroup(this, 'AppServers', {
+    connectClients([this.appServers, this.admin], [{ store: db }, { store: this.redis }, { store: this.storage }]);
+    this.servePublicFiles();
+    for (const tier of tiers) tier.connect({ app: this.appServers, admin: this.admin });
+    if (props.backup !== false) this.backup = this.addBackup(id, props, tiers);
+    this.outputs(endpoints);
+    // The app's environment contract; the secret part holds variable references, so it is sensitive.
+    addAppContractOutputs(this, {
+      environment,
+      secretEnvironment: secretReferences(secrets, (s) => s.secret.value),
+      environmentDescription: 'Environment of the app, worker, scheduler and admin containers',
+      secretEnvironmentDescription: 'Secret environment variables of the app containers',
+      sensitive: true,
+    });
+  }
+
+  /** The app tier and the admin container, with the app's environment, waiting for the data stores. */
+  private addClients(
+    props: DockerStackProps,
+    tiers: readonly DockerTierBinding[],
+    environment: Record<string, string>,
+    secrets: Record<string, WorkloadSecret>,
+  ): { appServers: AppServerGroup; admin: AdminServer } {
+    const { profile, images = {}, resources = {} } = props;
+    const { cluster, loadBalancer, storage } = this;
+    // POSIX shares and the tiers' volumes, mounted into every app and admin container.
+    const volumes = [...storage.posixVolumes.map((v) => ({ volumeName: v.volumeName, containerPath: v.path })), ...tiers.flatMap((t) => t.volumes ?? [])];
+    // The buckets must exist (init task done) before the app starts.
+    const dataStores = [...(this.database ? [this.database.workload] : []), ...this.redis.workloads, storage.workload, storage.initTask, ...tiers.flatMap((t) => t.dependsOn)];
+
+    const appServers = new AppServerGroup(this, 'AppServers', {
       cluster,
-      loadBalancer: this.loadBalancer,
+      loadBalancer,
       port: profile.container.port,
       healthCheckPath: profile.healthCheckPath,
       image: images.app ?? profile.container.defaultImage,
@@ -375,9 +182,9 @@ export class DockerStack extends TerraformStack {
       workerResources: resources.worker,
       schedulerResources: resources.scheduler,
     });
-    this.admin = new AdminServer(this, 'Admin', {
+    const admin = new AdminServer(this, 'Admin', {
       cluster,
-      loadBalancer: this.loadBalancer,
+      loadBalancer,
       port: profile.container.port,
       healthCheckPath: profile.healthCheckPath,
       pathPrefixes: profile.adminPathPatterns.filter((p) => !p.includes('*')),
@@ -385,49 +192,33 @@ export class DockerStack extends TerraformStack {
       image: images.app ?? profile.container.defaultImage,
       environment,
       secrets,
-      dependsOn: [...dataStores, ...this.appServers.initTasks],
+      dependsOn: [...dataStores, ...appServers.initTasks],
       volumes,
       resources: resources.admin,
     });
+    return { appServers, admin };
+  }
 
-    for (const client of [this.appServers, this.admin]) {
-      db?.connections.allowDefaultPortFrom(client);
-      this.redis.connections.allowDefaultPortFrom(client);
-      this.storage.connections.allowDefaultPortFrom(client);
-    }
-    this.servePublicFiles();
-    for (const tier of tiers) tier.connect({ app: this.appServers, admin: this.admin });
-    if (props.backup !== false) {
-      const backup = props.backup ?? {};
-      this.backup = new DataBackup(this, 'Backup', {
-        cluster,
-        resources: props.resources?.backup,
-        target: backup.target ?? defaultBackupTarget(id, props.mode ?? 'standalone'),
-        intervalHours: backup.intervalHours,
-        at: backup.at,
-        keep: backup.keep,
-        database: db,
-        redis: this.redis,
-        storage: this.storage,
-        documentDatabase: tiers.find((t) => t.documentDatabase)?.documentDatabase,
-      });
-      new TerraformOutput(this, 'backup_jobs', {
-        value: this.backup.jobs.map((j) => j.workloadName),
-        description: 'Backup jobs (docker exec <container> webcluster-backup now|list; webcluster-restore <file>)',
-      });
-    }
-    this.outputs(endpoints);
-    // The app's environment contract; the secret part holds variable references, so it is sensitive.
-    new TerraformOutput(this, 'app_environment', {
-      value: environment,
-      description: 'Environment of the app, worker, scheduler and admin containers',
-      sensitive: true,
+  /** The backups of the data stores (database, durable Redis classes, buckets, the tiers' document database) and their output. */
+  private addBackup(id: string, props: DockerStackProps, tiers: readonly DockerTierBinding[]): DataBackup {
+    const backup = props.backup || {};
+    const dataBackup = new DataBackup(this, 'Backup', {
+      cluster: this.cluster,
+      resources: props.resources?.backup,
+      target: backup.target ?? defaultBackupTarget(id, props.mode ?? 'standalone'),
+      intervalHours: backup.intervalHours,
+      at: backup.at,
+      keep: backup.keep,
+      database: this.database,
+      redis: this.redis,
+      storage: this.storage,
+      documentDatabase: tiers.find((t) => t.documentDatabase)?.documentDatabase,
     });
-    new TerraformOutput(this, 'app_secret_environment', {
-      value: Object.fromEntries(Object.entries(secrets as Record<string, WorkloadSecret>).map(([name, s]) => [name, s.secret.value])),
-      description: 'Secret environment variables of the app containers',
-      sensitive: true,
+    new TerraformOutput(this, 'backup_jobs', {
+      value: dataBackup.jobs.map((j) => j.workloadName),
+      description: 'Backup jobs (docker exec <container> webcluster-backup now|list; webcluster-restore <file>)',
     });
+    return dataBackup;
   }
 
   /**
@@ -448,19 +239,15 @@ export class DockerStack extends TerraformStack {
     });
   }
 
-  private endpoints(props: DockerStackProps, profile: AppProfile): ClusterEndpoints {
+  private endpoints(props: DockerStackProps): ClusterEndpoints {
     const scheme = props.acmeEmail ? 'https' : 'http';
     const port = props.httpPort ?? 80;
     const siteUrl = scheme === 'http' && port !== 80 ? `http://${props.domain}:${port}` : `${scheme}://${props.domain}`;
-    const hosts = (c: RedisDataClass): string => `${this.redis.endpoint(c).hostname}:${this.redis.endpoint(c).port}`;
     return {
       siteUrl,
       trustedProxyCidr: 'REMOTE_ADDR',
       redisScheme: 'redis',
-      redisUrls: Object.fromEntries(profile.redisDataClasses.map((c) => [c, this.redis.url(c)])) as Partial<Record<RedisDataClass, string>>,
-      redisHosts: Object.fromEntries(profile.redisDataClasses.map((c) => [c, hosts(c)])) as Partial<Record<RedisDataClass, string>>,
-      database: this.database && { writerHost: this.database.writerEndpoint.hostname, readerHost: this.database.readerEndpoint.hostname, name: this.database.databaseName },
-      bucketNames: Object.fromEntries(this.storage.buckets.map((b) => [b.id, b.bucketName])),
+      ...dataStoreEndpoints(props.profile, { redis: this.redis, database: this.database, storage: this.storage }),
       region: 'us-east-1',
       s3Endpoint: this.storage.s3Url,
       publicFilesUrl: `${siteUrl}/${this.storage.buckets.find((b) => b.publicRead)?.bucketName ?? ''}`,
@@ -479,29 +266,45 @@ export class DockerStack extends TerraformStack {
   }
 }
 
-/** The swarm layout's rules: Swarm only, label keys in Docker's format, both labels on a swarm of several nodes. */
-function swarmLayoutRules(props: DockerStackProps): ValidationRule[] {
-  const swarm = props.swarm;
-  const mode = props.mode ?? 'standalone';
-  const nodes = swarm?.nodes ?? 1;
-  const labels: [string, string | undefined, NodeLabelHint, string][] = [
-    ['dataNodeLabel', swarm?.dataNodeLabel, dataNodeLabelHint(nodes), 'webcluster.data'],
-    ['edgeNodeLabel', swarm?.edgeNodeLabel, edgeNodeLabelHint(nodes), 'webcluster.edge'],
-  ];
-  return [
-    {
-      failed: swarm !== undefined && mode !== 'swarm',
-      message: () => `swarm: got a swarm layout with mode '${mode}'; allowed: a swarm layout only with mode 'swarm'; fix: remove swarm, or set mode: 'swarm'`,
-    },
-    ...labels.flatMap(([field, key, hint, example]) => [
-      {
-        failed: key !== undefined && nodeLabelKeyProblem(key) !== undefined,
-        message: () => `swarm.${field}: got '${key}' (${nodeLabelKeyProblem(key ?? '')}); allowed: ${NODE_LABEL_KEY_ALLOWED}; fix: use e.g. '${example}'`,
-      },
-      {
-        failed: key === undefined && nodes > 1,
-        message: () => `swarm.${field}: got nothing; allowed: ${hint.allowed}; fix: ${hint.fix}`,
-      },
-    ]),
-  ];
+/** The data stores: one Valkey per data class, MariaDB when the profile has a database, MinIO with its buckets. */
+function addDataStores(
+  stack: DockerStack,
+  cluster: DockerCluster,
+  props: DockerStackProps,
+  placement: string[] | undefined,
+): { redis: RedisCluster; database?: DatabaseCluster; storage: SharedStorage } {
+  const { profile, images = {}, resources = {} } = props;
+  const debug = props.debugPorts ?? false;
+  const redis = new RedisCluster(stack, 'Redis', {
+    cluster,
+    dataClasses: profile.redisDataClasses,
+    image: images.valkey,
+    debugPort: debug ? DEBUG_PORTS.redis : undefined,
+    resources: resources.redis,
+    placement,
+  });
+  const database = profile.database
+    ? new DatabaseCluster(stack, 'Database', {
+        cluster,
+        image: images.mariadb,
+        databaseName: profile.database.name,
+        parameters: profile.database.parameters,
+        additionalDatabases: profile.database.additionalDatabases,
+        replica: props.databaseReplica,
+        debugPort: debug ? DEBUG_PORTS.database : undefined,
+        resources: resources.database,
+        placement,
+      })
+    : undefined;
+  const storage = new SharedStorage(stack, 'Storage', {
+    cluster,
+    image: images.minio,
+    clientImage: images.s3Client,
+    buckets: profile.buckets,
+    posixShares: profile.posixShares,
+    debugPort: debug ? DEBUG_PORTS.minio : undefined,
+    resources: resources.storage,
+    placement,
+  });
+  return { redis, database, storage };
 }
