@@ -18,7 +18,7 @@ import type { HostWorkload, ProvisioningStep } from './host-workload';
 export type { ProvisioningStep } from './host-workload';
 import type { IEncryptionKey } from './encryption-key';
 import { InstanceRole, IGrantable } from './instance-role';
-import type { LoadBalancerTarget } from './load-balancer';
+import type { LoadBalancerTarget } from './load-balancer-target';
 import type { LogShipping } from './log-shipping';
 import type { IAwsNetwork } from './network';
 import { GENERATE_SECRET_FUNCTION, renderCloudConfig, ServiceUnit } from './private/user-data';

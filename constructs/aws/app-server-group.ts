@@ -15,7 +15,7 @@ import { base64UserData, encryptedRootMapping, IMDSV2_ONLY } from './private/har
 import type { HostWorkload } from './host-workload';
 import type { IEncryptionKey } from './encryption-key';
 import { InstanceRole, IGrantable } from './instance-role';
-import type { LoadBalancerTarget } from './load-balancer';
+import type { LoadBalancerTarget } from './load-balancer-target';
 import type { LogShipping } from './log-shipping';
 import type { IAwsNetwork } from './network';
 import { renderCloudConfig } from './private/user-data';
