@@ -202,6 +202,8 @@ describe('import rules of the sources', () => {
     expect(graph.get('stacks/aws-vm-stack.ts')).toEqual(expect.arrayContaining(['constructs/aws/network.ts', 'constructs/core/cdktf.ts']));
     expect(graph.get('constructs/aws/log-shipping.ts')).toEqual(expect.arrayContaining(['constructs/aws/log-sink.ts']));
     expect(graph.has('test/architecture.test.ts')).toBe(true);
+    // scripts/ is read with its folders.
+    expect(graph.get('scripts/diagram/graph.ts')).toEqual(expect.arrayContaining(['scripts/diagram/aws.ts', 'scripts/diagram/model.ts']));
   });
 
   test('constructs/aws and constructs/docker do not import each other; constructs/core imports neither', () => {
@@ -259,7 +261,6 @@ const NOT_YET_SPLIT: Readonly<Record<string, Allowance>> = {
   'constructs/docker/database-cluster.ts': { functions: { 'DatabaseCluster.constructor': 156 } },
   'constructs/docker/load-balancer.ts': { lines: 520, functions: { 'LoadBalancer.constructor': 174 } },
   'constructs/docker/shared-storage.ts': { functions: { 'SharedStorage.constructor': 147 } },
-  'scripts/diagram.ts': { lines: 745, functions: { awsGraph: 127 } },
   'stacks/aws-vm-stack.ts': { lines: 504, functions: { buildAwsVmCluster: 209 } },
   'stacks/docker-stack.ts': { lines: 506, functions: { 'DockerStack.constructor': 185 } },
 };
