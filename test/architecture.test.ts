@@ -11,7 +11,12 @@
  *   backend adds files and edits no profile or tier;
  * - no import cycles among the project's .ts files (type-only imports count: a cycle of types is a
  *   cycle of design).
+ * And the size rules, read with the same parser: no source file (every .ts file git tracks outside
+ * test/, declaration files aside) over 400 lines, no constructor, function, method or function
+ * assigned to a variable or field over 120 lines; the files still being split are allow-listed at
+ * their current sizes, and the list can only shrink.
  */
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
@@ -41,14 +46,14 @@ function moduleSpecifiers(fileName: string, text: string): string[] {
   return specifiers;
 }
 
-/** The compiler options and files of tsconfig.json, plus the build scripts written in TypeScript. */
+/** The compiler options and files of tsconfig.json, plus the build scripts written in TypeScript (scripts/ and its folders). */
 function projectFiles(): { options: ts.CompilerOptions; files: string[] } {
   const configFile = path.join(ROOT, 'tsconfig.json');
   const read = ts.readConfigFile(configFile, (f) => ts.sys.readFile(f));
   if (read.error) throw new Error(ts.flattenDiagnosticMessageText(read.error.messageText, '\n'));
   const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, ROOT);
   const scripts = fs
-    .readdirSync(path.join(ROOT, 'scripts'))
+    .readdirSync(path.join(ROOT, 'scripts'), { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.ts'))
     .map((f) => path.join(ROOT, 'scripts', f));
   return { options: parsed.options, files: [...parsed.fileNames, ...scripts].filter((f) => !f.endsWith('.d.ts')) };
@@ -228,6 +233,8 @@ describe('import rules of the sources', () => {
     expect(graph.get('constructs/aws/log-shipping.ts')).toEqual(expect.arrayContaining(['constructs/aws/log-sink.ts']));
     expect(graph.get('stacks/docker/profiles/steedos.ts')).toEqual(expect.arrayContaining(['constructs/docker/docker-secret.ts', 'stacks/profiles/steedos.ts']));
     expect(graph.has('test/architecture.test.ts')).toBe(true);
+    // scripts/ is read with its folders.
+    expect(graph.get('scripts/diagram/graph.ts')).toEqual(expect.arrayContaining(['scripts/diagram/aws.ts', 'scripts/diagram/model.ts']));
   });
 
   test('constructs/aws and constructs/docker do not import each other; constructs/core imports neither; profiles and tiers are split by backend', () => {
@@ -236,5 +243,200 @@ describe('import rules of the sources', () => {
 
   test('no import cycles', () => {
     expect(importCycles(graph)).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Sizes
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Longest source file, in lines (as `wc -l` counts them). */
+const MAX_FILE_LINES = 400;
+/** Longest constructor, function, method, accessor or function assigned to a variable or field, in lines. */
+const MAX_FUNCTION_LINES = 120;
+
+/** A file or a function over its limit. */
+interface Oversize {
+  /** Path relative to the root. */
+  readonly file: string;
+  /** 1-based line where it starts (1 for the file itself). */
+  readonly line: number;
+  /** `file`, or the function's name: `Class.constructor`, `Class.method`, `name` of a function or variable. */
+  readonly name: string;
+  /** Its length in lines. */
+  readonly lines: number;
+  /** The limit it is over. */
+  readonly limit: number;
+}
+
+/** Ceilings of a file still being split: its current sizes, which may only go down. */
+interface Allowance {
+  /** The file's lines, when over {@link MAX_FILE_LINES}. */
+  readonly lines?: number;
+  /** Lines of each function over {@link MAX_FUNCTION_LINES}, by {@link Oversize.name}. */
+  readonly functions?: Readonly<Record<string, number>>;
+}
+
+/**
+ * The files not yet split (issue 13), at their sizes when the rule came in. Remove an entry, or one of
+ * its functions, once it is within the limits (a test fails while an entry is no longer needed); never
+ * add one or raise a number.
+ */
+const NOT_YET_SPLIT: Readonly<Record<string, Allowance>> = {
+  'constructs/aws/document-database.ts': { lines: 741, functions: { 'DocumentDatabase.constructor': 251 } },
+  'constructs/aws/http-cache.ts': { lines: 436, functions: { 'HttpCache.constructor': 208 } },
+  'constructs/aws/search-service.ts': { lines: 428, functions: { 'SearchService.constructor': 169 } },
+};
+
+/** Lines of a text as `wc -l` counts them (a last line without a line break counts too). */
+function lineCount(text: string): number {
+  const breaks = text.split('\n').length - 1;
+  return text === '' || text.endsWith('\n') ? breaks : breaks + 1;
+}
+
+/** The name a function-like node is known by, or undefined for one that is not measured (a callback). */
+function functionName(node: ts.Node, source: ts.SourceFile): string | undefined {
+  const owner = (member: ts.Node): string => {
+    const parent = member.parent;
+    return (ts.isClassLike(parent) && parent.name ? `${parent.name.text}.` : '');
+  };
+  const isFunction = (n: ts.Node | undefined): boolean => n !== undefined && (ts.isArrowFunction(n) || ts.isFunctionExpression(n));
+  if (ts.isConstructorDeclaration(node)) return `${owner(node)}constructor`;
+  if (ts.isFunctionDeclaration(node)) return node.name?.text ?? 'default';
+  if (ts.isMethodDeclaration(node) || ts.isGetAccessorDeclaration(node) || ts.isSetAccessorDeclaration(node)) return `${owner(node)}${node.name.getText(source)}`;
+  if ((ts.isVariableDeclaration(node) || ts.isPropertyDeclaration(node)) && isFunction(node.initializer)) {
+    return `${ts.isPropertyDeclaration(node) ? owner(node) : ''}${node.name.getText(source)}`;
+  }
+  return undefined;
+}
+
+/** The file itself and every measured function of it that is over its limit. */
+function oversizes(file: string, text: string): Oversize[] {
+  const found: Oversize[] = [];
+  const fileLines = lineCount(text);
+  if (fileLines > MAX_FILE_LINES) found.push({ file, line: 1, name: 'file', lines: fileLines, limit: MAX_FILE_LINES });
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const lineOf = (pos: number): number => source.getLineAndCharacterOfPosition(pos).line + 1;
+  const visit = (node: ts.Node): void => {
+    const name = functionName(node, source);
+    if (name !== undefined) {
+      const start = lineOf(node.getStart(source));
+      const lines = lineOf(node.getEnd()) - start + 1;
+      if (lines > MAX_FUNCTION_LINES) found.push({ file, line: start, name, lines, limit: MAX_FUNCTION_LINES });
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return found;
+}
+
+/** The ceiling `allowed` sets for one oversize, if any. */
+function ceiling(o: Oversize, allowed: Readonly<Record<string, Allowance>>): number | undefined {
+  const entry = allowed[o.file];
+  return o.name === 'file' ? entry?.lines : entry?.functions?.[o.name];
+}
+
+/** One line per oversize the allow-list does not cover: `file:line name is N lines (limit L)`. */
+function sizeViolations(found: readonly Oversize[], allowed: Readonly<Record<string, Allowance>>): string[] {
+  return found.flatMap((o) => {
+    const max = ceiling(o, allowed);
+    if (max !== undefined && o.lines <= max) return [];
+    const what = o.name === 'file' ? 'the file' : o.name;
+    const grew = max === undefined ? '' : `; allow-listed while being split at ${max} lines, which may only go down`;
+    return [`${o.file}:${o.line} ${what} is ${o.lines} lines (limit ${o.limit}${grew}); fix: split it by responsibility`];
+  });
+}
+
+/** One line per allow-list entry (a file's lines, or one function) that no oversize needs any more. */
+function staleAllowances(found: readonly Oversize[], allowed: Readonly<Record<string, Allowance>>): string[] {
+  const needed = new Set(found.map((o) => `${o.file} ${o.name}`));
+  return Object.entries(allowed).flatMap(([file, entry]) => {
+    const names = [...(entry.lines !== undefined ? ['file'] : []), ...Object.keys(entry.functions ?? {})];
+    return names
+      .filter((name) => !needed.has(`${file} ${name}`))
+      .map((name) => `${file}: '${name}' is within the limits now; fix: remove it from NOT_YET_SPLIT (the list only shrinks)`);
+  });
+}
+
+/** Every .ts file git tracks outside test/, declaration files aside, relative to the root. */
+function sizedFiles(): string[] {
+  return execFileSync('git', ['ls-files', '-z', '--', '*.ts'], { cwd: ROOT, encoding: 'utf8' })
+    .split('\0')
+    .filter((f) => f !== '' && !f.startsWith('test/') && !f.endsWith('.d.ts') && fs.existsSync(path.join(ROOT, f)));
+}
+
+describe('size rules, checked on a made-up source', () => {
+  /** A block of `n` lines in all: the opening line, `n - 2` statements, the closing line. */
+  const body = (open: string, n: number, indent = ''): string => [`${indent}${open} {`, ...Array.from({ length: n - 2 }, () => `${indent}  x++;`), `${indent}}`].join('\n');
+  const text = [
+    'let x = 0;',
+    body('function atLimit()', 120),
+    body('function overLimit()', 121),
+    'class Host {',
+    body('constructor()', 130, '  '),
+    body('private build(): void', 122, '  '),
+    body('get short(): number', 10, '  '),
+    body('readonly field = () =>', 125, '  '),
+    '}',
+    `${body('const arrow = (): void =>', 140)};`,
+    `${body('const expression = function ()', 121)};`,
+    body('[1, 2].forEach(() =>', 150).replace(/}$/, '});'),
+    '',
+  ].join('\n');
+  const found = oversizes('made-up.ts', text);
+
+  test('constructors, functions, methods and functions assigned to variables or fields over 120 lines are found, with their line', () => {
+    expect(found.filter((o) => o.name !== 'file').map((o) => `${o.line} ${o.name} ${o.lines}`)).toEqual([
+      '122 overLimit 121',
+      '244 Host.constructor 130',
+      '374 Host.build 122',
+      '506 Host.field 125',
+      '632 arrow 140',
+      '772 expression 121',
+    ]);
+  });
+
+  test('a file over 400 lines is found, counted as wc -l counts', () => {
+    expect(found.find((o) => o.name === 'file')).toEqual({ file: 'made-up.ts', line: 1, name: 'file', lines: lineCount(text), limit: 400 });
+    expect([lineCount(''), lineCount('a'), lineCount('a\n'), lineCount('a\nb')]).toEqual([0, 1, 1, 2]);
+    expect(oversizes('small.ts', 'const a = 1;\n'.repeat(400))).toEqual([]);
+  });
+
+  test('the failure names file:line and the size; the allow-list covers up to its ceiling only', () => {
+    const allowed = { 'made-up.ts': { lines: lineCount(text), functions: { 'Host.constructor': 130, arrow: 139 } } };
+    expect(sizeViolations(found, allowed)).toEqual([
+      'made-up.ts:122 overLimit is 121 lines (limit 120); fix: split it by responsibility',
+      'made-up.ts:374 Host.build is 122 lines (limit 120); fix: split it by responsibility',
+      'made-up.ts:506 Host.field is 125 lines (limit 120); fix: split it by responsibility',
+      'made-up.ts:632 arrow is 140 lines (limit 120; allow-listed while being split at 139 lines, which may only go down); fix: split it by responsibility',
+      'made-up.ts:772 expression is 121 lines (limit 120); fix: split it by responsibility',
+    ]);
+    expect(sizeViolations(found, {})).toContain(`made-up.ts:1 the file is ${lineCount(text)} lines (limit 400); fix: split it by responsibility`);
+  });
+
+  test('an allow-list entry no longer needed is reported', () => {
+    const allowed = { 'made-up.ts': { lines: 999, functions: { 'Host.constructor': 130, atLimit: 120 } }, 'gone.ts': { lines: 500 } };
+    expect(staleAllowances(found, allowed)).toEqual([
+      "made-up.ts: 'atLimit' is within the limits now; fix: remove it from NOT_YET_SPLIT (the list only shrinks)",
+      "gone.ts: 'file' is within the limits now; fix: remove it from NOT_YET_SPLIT (the list only shrinks)",
+    ]);
+  });
+});
+
+describe('size rules of the sources', () => {
+  const files = sizedFiles();
+  const found = files.flatMap((f) => oversizes(f, fs.readFileSync(path.join(ROOT, f), 'utf8')));
+
+  test('the scan covers the sources and nothing of test/', () => {
+    expect(files).toEqual(expect.arrayContaining(['main.ts', 'constructs/aws/network.ts', 'stacks/aws-vm-stack.ts', 'config/schema.ts', 'scripts/diagram.ts']));
+    expect(files.filter((f) => f.startsWith('test/') || f.endsWith('.d.ts'))).toEqual([]);
+  });
+
+  test(`no file over ${MAX_FILE_LINES} lines, no function over ${MAX_FUNCTION_LINES} (but the allow-listed ones, not above their ceilings)`, () => {
+    expect(sizeViolations(found, NOT_YET_SPLIT)).toEqual([]);
+  });
+
+  test('every allow-list entry is still needed (the list only shrinks)', () => {
+    expect(staleAllowances(found, NOT_YET_SPLIT)).toEqual([]);
   });
 });

@@ -11,6 +11,7 @@ import { IPeer, Peer } from '../core/peer';
 import { Port } from '../core/port';
 import type { IAdminServer } from '../core/roles';
 import { validate, ValidationError } from '../core/validation-error';
+import { adminUserData } from './private/admin-user-data';
 import { base64UserData, encryptedRootVolume, imageIdFromParameter, IMDSV2_ONLY } from './private/hardened-host';
 import { AL2023_X86_64_PARAMETER } from './app-server-group';
 import type { HostWorkload, ProvisioningStep } from './host-workload';
@@ -18,10 +19,9 @@ import type { HostWorkload, ProvisioningStep } from './host-workload';
 export type { ProvisioningStep } from './host-workload';
 import type { IEncryptionKey } from './encryption-key';
 import { InstanceRole, IGrantable } from './instance-role';
-import type { LoadBalancerTarget } from './load-balancer';
+import type { LoadBalancerTarget } from './load-balancer-target';
 import type { LogShipping } from './log-shipping';
 import type { IAwsNetwork } from './network';
-import { GENERATE_SECRET_FUNCTION, renderCloudConfig, ServiceUnit } from './private/user-data';
 import { SecurityGroup } from './security-group';
 import { instanceTypeAllowed, instanceTypeProblem } from './instance-types';
 import { secretAccess } from './private/iam';
@@ -177,57 +177,14 @@ export class AdminServer extends Construct implements IAdminServer, IGrantable {
           `provisioning.name: got '${badStep?.name}'; allowed: lowercase letters, digits and hyphens, not secrets, setup or scheduler; fix: name the step after what it does, e.g. 'database-user'`,
       },
     ]);
-    const provisioningUnits = provisioning.map((p) => `webcluster-${p.name}.service`);
-    const units: ServiceUnit[] = provisioning.map((p, i) => ({
-      name: `webcluster-${p.name}`,
-      description: p.description,
-      command: `/usr/local/sbin/webcluster-${p.name}`,
-      type: 'oneshot',
-      user: 'root',
-      retryOnFailure: true,
-      // Before the app secrets and without them: a step may create one (the database user's).
-      beforeSecrets: true,
-      after: provisioningUnits.slice(0, i),
-    }));
-    if (props.setupCommand) {
-      units.push({
-        name: 'webcluster-setup',
-        description: 'One-shot setup and migrations',
-        command: props.setupCommand,
-        type: 'oneshot',
-        // Migrations wait for a database that may still be starting on a first deploy.
-        retryOnFailure: true,
-        after: provisioningUnits,
-      });
-    }
-    if (props.schedulerCommand) {
-      units.push({
-        name: 'webcluster-scheduler',
-        description: 'The cluster-wide scheduled-task runner',
-        command: props.schedulerCommand,
-        type: 'simple',
-        after: props.setupCommand ? ['webcluster-setup.service'] : provisioningUnits,
-      });
-    }
-    const workload = props.workload ?? {};
-    const userData = renderCloudConfig({
+    const userData = adminUserData({
       region: net.region,
-      runAsUser: workload.runAsUser ?? 'webapp',
-      appDirectory: workload.appDirectory ?? '/var/www/app',
-      packages: [...new Set(['jq', 'openssl', ...(workload.packages ?? []), ...provisioning.flatMap((p) => p.packages ?? [])])],
-      environment: workload.environment ?? {},
-      secretEnvironment: workload.secretEnvironment ?? {},
-      bootCommands: [
-        ...(generated.length > 0 ? [GENERATE_SECRET_FUNCTION] : []),
-        ...generated.map((arn) => `generate '${arn}' "$(openssl rand -hex 32)"`),
-        ...(props.logShipping?.userDataCommands() ?? []),
-        ...(workload.bootCommands ?? []),
-      ],
-      systemServices: workload.systemServices ?? [],
-      units,
-      requiredMounts: workload.requiredMounts,
-      release: workload.release,
-      files: provisioning.map((p) => ({ path: `/usr/local/sbin/webcluster-${p.name}`, permissions: '0700', content: p.script })),
+      workload: props.workload ?? {},
+      provisioning,
+      setupCommand: props.setupCommand,
+      schedulerCommand: props.schedulerCommand,
+      generatedSecretArns: generated,
+      logShippingCommands: props.logShipping?.userDataCommands() ?? [],
     });
 
     const imageId = imageIdFromParameter(this, props.imageParameter ?? AL2023_X86_64_PARAMETER);

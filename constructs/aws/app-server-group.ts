@@ -10,12 +10,12 @@ import type { IConnections } from '../core/connections';
 import { Peer } from '../core/peer';
 import { Port } from '../core/port';
 import type { IAppServerGroup } from '../core/roles';
-import { validate } from '../core/validation-error';
+import { validate, type ValidationRule } from '../core/validation-error';
 import { base64UserData, encryptedRootMapping, IMDSV2_ONLY } from './private/hardened-host';
 import type { HostWorkload } from './host-workload';
 import type { IEncryptionKey } from './encryption-key';
 import { InstanceRole, IGrantable } from './instance-role';
-import type { LoadBalancerTarget } from './load-balancer';
+import type { LoadBalancerTarget } from './load-balancer-target';
 import type { LogShipping } from './log-shipping';
 import type { IAwsNetwork } from './network';
 import { renderCloudConfig } from './private/user-data';
@@ -149,45 +149,8 @@ export class AppServerGroup extends Construct implements IAppServerGroup, IGrant
     const cpu = props.cpuTargetPercent ?? 60;
     const rootGiB = props.rootVolumeSizeGiB ?? 30;
     const grace = props.healthCheckGraceSec ?? APP_BOOT_GRACE_SEC;
-    validate(this, [
-      {
-        failed: instanceTypeProblem(this.instanceType, 'ec2') !== undefined,
-        message: () =>
-          `instanceType: got '${this.instanceType}' (${instanceTypeProblem(this.instanceType, 'ec2')}); allowed: ${instanceTypeAllowed('ec2')}; fix: use a type offered in ${net.region}, e.g. m7i.large`,
-      },
-      {
-        failed: !Number.isInteger(this.minCapacity) || this.minCapacity < 2,
-        message: () => `minCapacity: got ${this.minCapacity}; allowed: an integer >= 2 (one host is a single point of failure); fix: set minCapacity to 2 or more`,
-      },
-      {
-        failed: !Number.isInteger(this.maxCapacity) || this.maxCapacity < this.minCapacity,
-        message: () => `maxCapacity: got ${this.maxCapacity}; allowed: an integer >= minCapacity (${this.minCapacity}); fix: raise maxCapacity`,
-      },
-      {
-        failed: !Number.isInteger(desired) || desired < this.minCapacity || desired > this.maxCapacity,
-        message: () => `desiredCapacity: got ${desired}; allowed: ${this.minCapacity} to ${this.maxCapacity}; fix: pick a value between minCapacity and maxCapacity`,
-      },
-      {
-        failed: !Number.isInteger(this.workersPerHost) || this.workersPerHost < 0 || this.workersPerHost > 16,
-        message: () => `workersPerHost: got ${this.workersPerHost}; allowed: 0 to 16; fix: pick a value in range`,
-      },
-      {
-        failed: this.workersPerHost > 0 && !props.workerCommand,
-        message: () => `workersPerHost: got ${this.workersPerHost} without a workerCommand; allowed: workers only with a command; fix: set workerCommand or workersPerHost: 0`,
-      },
-      {
-        failed: !(cpu >= 10 && cpu <= 90),
-        message: () => `cpuTargetPercent: got ${cpu}; allowed: 10 to 90; fix: pick a value in range`,
-      },
-      {
-        failed: !Number.isInteger(rootGiB) || rootGiB < 8 || rootGiB > 16384,
-        message: () => `rootVolumeSizeGiB: got ${rootGiB}; allowed: 8 to 16384; fix: pick a value in range`,
-      },
-      {
-        failed: !Number.isInteger(grace) || grace < 60 || grace > 7200,
-        message: () => `healthCheckGraceSec: got ${grace}; allowed: 60 to 7200; fix: use the seconds a host needs from launch to serving, e.g. ${APP_BOOT_GRACE_SEC}`,
-      },
-    ]);
+    const { instanceType, minCapacity, maxCapacity, workersPerHost } = this;
+    validate(this, sizeRules({ region: net.region, instanceType, minCapacity, maxCapacity, desired, workersPerHost, workerCommand: props.workerCommand, cpu, rootGiB, grace }));
     const prefix = `${net.namePrefix}-${id.toLowerCase()}`;
 
     const sg = new SecurityGroup(this, 'SecurityGroup', {
@@ -203,32 +166,7 @@ export class AppServerGroup extends Construct implements IAppServerGroup, IGrant
     props.encryptionKey?.grantEncryptDecrypt(this);
     props.logShipping?.grantShipping(this);
 
-    const workload = props.workload ?? {};
-    const appDirectory = workload.appDirectory ?? '/var/www/app';
-    const userData = renderCloudConfig({
-      region: net.region,
-      runAsUser: workload.runAsUser ?? 'webapp',
-      appDirectory,
-      packages: ['jq', ...(workload.packages ?? [])],
-      environment: workload.environment ?? {},
-      secretEnvironment: workload.secretEnvironment ?? {},
-      bootCommands: [...(props.logShipping?.userDataCommands() ?? []), ...(workload.bootCommands ?? [])],
-      systemServices: workload.systemServices ?? [],
-      requiredMounts: workload.requiredMounts,
-      release: workload.release,
-      units:
-        this.workersPerHost > 0
-          ? [
-              {
-                name: 'webcluster-worker@',
-                description: 'Queue worker %i',
-                command: props.workerCommand as string,
-                type: 'simple',
-                instances: this.workersPerHost,
-              },
-            ]
-          : [],
-    });
+    const userData = appHostUserData(net.region, props.workload ?? {}, props.logShipping?.userDataCommands() ?? [], this.workersPerHost, props.workerCommand);
 
     this.launchTemplate = new LaunchTemplate(this, 'LaunchTemplate', {
       namePrefix: `${prefix}-`,
@@ -282,4 +220,92 @@ export class AppServerGroup extends Construct implements IAppServerGroup, IGrant
       },
     });
   }
+}
+
+/** The app hosts' cloud-config: the workload, the log agent, and `workersPerHost` instances of the worker unit. */
+function appHostUserData(region: string, workload: HostWorkload, logShippingCommands: readonly string[], workersPerHost: number, workerCommand: string | undefined): string {
+  return renderCloudConfig({
+    region,
+    runAsUser: workload.runAsUser ?? 'webapp',
+    appDirectory: workload.appDirectory ?? '/var/www/app',
+    packages: ['jq', ...(workload.packages ?? [])],
+    environment: workload.environment ?? {},
+    secretEnvironment: workload.secretEnvironment ?? {},
+    bootCommands: [...logShippingCommands, ...(workload.bootCommands ?? [])],
+    systemServices: workload.systemServices ?? [],
+    requiredMounts: workload.requiredMounts,
+    release: workload.release,
+    units:
+      workersPerHost > 0
+        ? [
+            {
+              name: 'webcluster-worker@',
+              description: 'Queue worker %i',
+              command: workerCommand as string,
+              type: 'simple',
+              instances: workersPerHost,
+            },
+          ]
+        : [],
+  });
+}
+
+/** The sizes of an AppServerGroup, with their defaults applied. */
+interface SizeInput {
+  readonly region: string;
+  readonly instanceType: string;
+  readonly minCapacity: number;
+  readonly maxCapacity: number;
+  readonly desired: number;
+  readonly workersPerHost: number;
+  readonly workerCommand: string | undefined;
+  /** CPU target, in percent. */
+  readonly cpu: number;
+  readonly rootGiB: number;
+  /** Health check grace period, in seconds. */
+  readonly grace: number;
+}
+
+/** The validation rules of the sizes, in priority order. */
+function sizeRules(input: SizeInput): ValidationRule[] {
+  const { region, instanceType, minCapacity, maxCapacity, desired, workersPerHost, workerCommand, cpu, rootGiB, grace } = input;
+  return [
+    {
+      failed: instanceTypeProblem(instanceType, 'ec2') !== undefined,
+      message: () =>
+        `instanceType: got '${instanceType}' (${instanceTypeProblem(instanceType, 'ec2')}); allowed: ${instanceTypeAllowed('ec2')}; fix: use a type offered in ${region}, e.g. m7i.large`,
+    },
+    {
+      failed: !Number.isInteger(minCapacity) || minCapacity < 2,
+      message: () => `minCapacity: got ${minCapacity}; allowed: an integer >= 2 (one host is a single point of failure); fix: set minCapacity to 2 or more`,
+    },
+    {
+      failed: !Number.isInteger(maxCapacity) || maxCapacity < minCapacity,
+      message: () => `maxCapacity: got ${maxCapacity}; allowed: an integer >= minCapacity (${minCapacity}); fix: raise maxCapacity`,
+    },
+    {
+      failed: !Number.isInteger(desired) || desired < minCapacity || desired > maxCapacity,
+      message: () => `desiredCapacity: got ${desired}; allowed: ${minCapacity} to ${maxCapacity}; fix: pick a value between minCapacity and maxCapacity`,
+    },
+    {
+      failed: !Number.isInteger(workersPerHost) || workersPerHost < 0 || workersPerHost > 16,
+      message: () => `workersPerHost: got ${workersPerHost}; allowed: 0 to 16; fix: pick a value in range`,
+    },
+    {
+      failed: workersPerHost > 0 && !workerCommand,
+      message: () => `workersPerHost: got ${workersPerHost} without a workerCommand; allowed: workers only with a command; fix: set workerCommand or workersPerHost: 0`,
+    },
+    {
+      failed: !(cpu >= 10 && cpu <= 90),
+      message: () => `cpuTargetPercent: got ${cpu}; allowed: 10 to 90; fix: pick a value in range`,
+    },
+    {
+      failed: !Number.isInteger(rootGiB) || rootGiB < 8 || rootGiB > 16384,
+      message: () => `rootVolumeSizeGiB: got ${rootGiB}; allowed: 8 to 16384; fix: pick a value in range`,
+    },
+    {
+      failed: !Number.isInteger(grace) || grace < 60 || grace > 7200,
+      message: () => `healthCheckGraceSec: got ${grace}; allowed: 60 to 7200; fix: use the seconds a host needs from launch to serving, e.g. ${APP_BOOT_GRACE_SEC}`,
+    },
+  ];
 }

@@ -2,29 +2,26 @@
  * DatabaseCluster: an Aurora MySQL cluster with one writer and readers spread over the zones, in the
  * isolated data subnets, with a master password managed by RDS in Secrets Manager.
  */
-import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
-import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance';
-import { RdsClusterParameterGroup } from '@cdktf/provider-aws/lib/rds-cluster-parameter-group';
-import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
+import type { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance';
+import type { RdsClusterParameterGroup } from '@cdktf/provider-aws/lib/rds-cluster-parameter-group';
 import { Construct } from 'constructs';
-import { Token } from '../core/cdktf';
 import type { IConnections } from '../core/connections';
-import { pascalCase } from '../core/names';
 import { Port } from '../core/port';
 import type { Endpoint, IDatabaseCluster } from '../core/roles';
 import { validate } from '../core/validation-error';
 import type { ProvisioningStep } from './host-workload';
 import type { IGrantable } from './instance-role';
-import { ALLOWED_RETENTION_DAYS } from './log-shipping';
 import type { IAwsNetwork } from './network';
-import { assumeRolePolicy, secretAccess } from './private/iam';
+import { appUserScript, appUserSecret } from './private/database-app-user';
+import { databaseClusterRules } from './private/database-cluster-rules';
+import { createDatabaseInstances } from './private/database-instances';
+import { exportLogGroups, LOG_EXPORTS } from './private/database-log-exports';
+import { clusterParameterGroup, mergedParameters } from './private/database-parameters';
+import { secretAccess } from './private/iam';
 import { SecurityGroup } from './security-group';
 import type { IEncryptionKey } from './encryption-key';
-import { instanceTypeAllowed, instanceTypeProblem } from './instance-types';
 
 /** Properties of a {@link DatabaseCluster}. */
 export interface DatabaseClusterProps {
@@ -123,23 +120,6 @@ export interface DatabaseClusterProps {
 
 /** MySQL port of every Aurora MySQL cluster built here. */
 const MYSQL_PORT = 3306;
-/** Cluster parameter group family of Aurora MySQL 3. */
-const PARAMETER_GROUP_FAMILY = 'aurora-mysql8.0';
-/** Parameters every cluster gets; `props.parameters` is merged over them. */
-const BASELINE_PARAMETERS: Readonly<Record<string, string>> = {
-  require_secure_transport: 'ON',
-  character_set_server: 'utf8mb4',
-  collation_server: 'utf8mb4_unicode_ci',
-  // Fill the exported audit and slow-query logs.
-  slow_query_log: '1',
-  long_query_time: '2',
-  server_audit_logging: '1',
-  server_audit_events: 'CONNECT,QUERY_DCL,QUERY_DDL',
-};
-/** Logs the cluster exports to CloudWatch Logs. */
-const LOG_EXPORTS = ['audit', 'error', 'slowquery'] as const;
-/** Longest reader suffix (`-reader-15`) an instance identifier gets on top of the cluster's. */
-const MAX_CLUSTER_ID_LENGTH = 63 - '-reader-15'.length;
 
 /**
  * An encrypted Aurora MySQL cluster in the data subnets: TLS required, IAM authentication on,
@@ -215,93 +195,27 @@ export class DatabaseCluster extends Construct implements IDatabaseCluster {
     const extra = props.parameters ?? {};
     const azs = props.network.availabilityZones;
     const clusterId = `${props.network.namePrefix}-${id.toLowerCase()}`;
-    const badNames = Object.keys(extra).filter((k) => !/^[a-z][a-z0-9_.-]*$/i.test(k));
-    const emptyValues = Object.keys(extra).filter((k) => !Token.isUnresolved(extra[k]) && extra[k].trim() === '');
-    const secureTransport = extra.require_secure_transport;
     const upgrades = props.minorVersionUpgrades ?? 'automatic';
     const appUsername = props.appUser?.username ?? 'app_user';
     const appDatabases = [...new Set([databaseName, ...(props.appUser?.databases ?? [])])];
-    const badAppDatabase = appDatabases.find((d) => !Token.isUnresolved(d) && !/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(d));
     const logRetention = props.logRetentionDays ?? 365;
-    validate(this, [
-      {
-        failed: !Token.isUnresolved(databaseName) && !/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(databaseName),
-        message: () =>
-          `databaseName: got '${databaseName}'; allowed: 1 to 64 letters, digits or underscores, starting with a letter; fix: use e.g. 'app'`,
-      },
-      {
-        failed:
-          !Token.isUnresolved(masterUsername) &&
-          (!/^[A-Za-z][A-Za-z0-9_]{0,15}$/.test(masterUsername) || masterUsername.toLowerCase() === 'rdsadmin'),
-        message: () =>
-          `masterUsername: got '${masterUsername}'; allowed: a MySQL identifier of 1 to 16 letters, digits or underscores, starting with a letter, not 'rdsadmin'; fix: use e.g. 'admin_user'`,
-      },
-      {
-        failed: extra.collation_server !== undefined && !Token.isUnresolved(extra.collation_server) && !/^[A-Za-z0-9_]+$/.test(extra.collation_server),
-        message: () => `parameters.collation_server: got '${extra.collation_server}'; allowed: a MySQL collation name such as utf8mb4_unicode_ci; fix: use a collation of the utf8mb4 character set`,
-      },
-      {
-        failed: props.instanceClass !== undefined && !Token.isUnresolved(props.instanceClass) && instanceTypeProblem(props.instanceClass, 'rds') !== undefined,
-        message: () =>
-          `instanceClass: got '${props.instanceClass}' (${instanceTypeProblem(String(props.instanceClass), 'rds')}); allowed: ${instanceTypeAllowed('rds')}; fix: use a class Aurora MySQL offers, e.g. db.r7g.large`,
-      },
-      {
-        failed: !['automatic', 'terraform'].includes(upgrades),
-        message: () => `minorVersionUpgrades: got '${upgrades}'; allowed: 'automatic' or 'terraform'; fix: use 'automatic' unless you upgrade through Terraform`,
-      },
-      {
-        failed:
-          !Token.isUnresolved(appUsername) &&
-          (!/^[A-Za-z][A-Za-z0-9_]{0,31}$/.test(appUsername) || appUsername === masterUsername || appUsername.toLowerCase().startsWith('rds')),
-        message: () =>
-          `appUser.username: got '${appUsername}'; allowed: 1 to 32 letters, digits or underscores, starting with a letter, not the master user, not starting with 'rds'; fix: use e.g. 'app_user'`,
-      },
-      {
-        failed: badAppDatabase !== undefined,
-        message: () => `appUser.databases: got '${badAppDatabase}'; allowed: 1 to 64 letters, digits or underscores, starting with a letter; fix: use e.g. 'app_dfs'`,
-      },
-      {
-        failed: !Token.isUnresolved(readers) && (!Number.isInteger(readers) || readers < 1 || readers > 15),
-        message: () =>
-          `readers: got ${readers}; allowed: an integer from 1 to 15; fix: keep at least one reader as failover target, at most 15 (Aurora's limit)`,
-      },
-      {
-        failed: !Token.isUnresolved(retention) && (!Number.isInteger(retention) || retention < 7 || retention > 35),
-        message: () => `backupRetentionDays: got ${retention}; allowed: an integer from 7 to 35; fix: keep at least a week of backups`,
-      },
-      {
-        failed: badNames.length > 0,
-        message: () =>
-          `parameters: got invalid name(s) [${badNames.join(', ')}]; allowed: MySQL parameter names (letters, digits, '_', '.', '-'); fix: use the names of the ${PARAMETER_GROUP_FAMILY} parameter group`,
-      },
-      {
-        failed: emptyValues.length > 0,
-        message: () => `parameters: got empty value(s) for [${emptyValues.join(', ')}]; allowed: non-empty values; fix: set a value or drop the entry`,
-      },
-      {
-        failed:
-          secureTransport !== undefined && !Token.isUnresolved(secureTransport) && !['ON', '1'].includes(secureTransport.toUpperCase()),
-        message: () =>
-          `parameters.require_secure_transport: got '${secureTransport}'; allowed: 'ON'; fix: remove the entry, clients must use TLS`,
-      },
-      {
-        failed: !Token.isUnresolved(logRetention) && !ALLOWED_RETENTION_DAYS.includes(logRetention),
-        message: () =>
-          `logRetentionDays: got ${logRetention}; allowed: ${ALLOWED_RETENTION_DAYS.join(', ')} (CloudWatch Logs retention periods); fix: pick the nearest allowed value, e.g. 365`,
-      },
-      {
-        failed: azs.length < 2,
-        message: () =>
-          `network.availabilityZones: got ${azs.length} zone(s) [${azs.join(', ')}]; allowed: at least 2 zones; fix: use a network over two or more zones so readers sit apart from the writer`,
-      },
-      {
-        failed:
-          !Token.isUnresolved(clusterId) &&
-          (clusterId.length > MAX_CLUSTER_ID_LENGTH || !/^[a-z][a-z0-9-]*$/.test(clusterId) || clusterId.includes('--') || clusterId.endsWith('-')),
-        message: () =>
-          `cluster identifier: got '${clusterId}' (from network.namePrefix and construct id); allowed: up to ${MAX_CLUSTER_ID_LENGTH} lowercase letters, digits and single hyphens, starting with a letter; fix: use a shorter namePrefix or a construct id of letters and digits`,
-      },
-    ]);
+    validate(
+      this,
+      databaseClusterRules({
+        databaseName,
+        masterUsername,
+        instanceClass: props.instanceClass,
+        minorVersionUpgrades: upgrades,
+        appUsername,
+        appDatabases,
+        readers,
+        backupRetentionDays: retention,
+        parameters: extra,
+        logRetentionDays: logRetention,
+        availabilityZones: azs,
+        clusterId,
+      }),
+    );
 
     this.clusterIdentifier = clusterId;
     this.minorVersionUpgrades = upgrades;
@@ -316,8 +230,7 @@ export class DatabaseCluster extends Construct implements IDatabaseCluster {
     this.backupRetentionDays = retention;
     this.preventDestroy = props.preventDestroy ?? true;
     this.deletionProtection = props.deletionProtection ?? true;
-    const merged: Record<string, string> = { ...BASELINE_PARAMETERS, ...extra };
-    this.parameters = Object.fromEntries(Object.keys(merged).sort().map((k) => [k, merged[k]]));
+    this.parameters = mergedParameters(extra);
 
     this.securityGroup = new SecurityGroup(this, 'SecurityGroup', {
       network: props.network,
@@ -333,27 +246,48 @@ export class DatabaseCluster extends Construct implements IDatabaseCluster {
       tags: { Name: clusterId },
     });
 
-    this.parameterGroup = new RdsClusterParameterGroup(this, 'ParameterGroup', {
-      namePrefix: `${clusterId}-`,
-      family: PARAMETER_GROUP_FAMILY,
-      description: `Cluster parameters of ${clusterId}`,
-      parameter: Object.entries(this.parameters).map(([name, value]) => ({ name, value, applyMethod: 'pending-reboot' })),
-      lifecycle: { createBeforeDestroy: true },
-    });
+    this.parameterGroup = clusterParameterGroup(this, clusterId, this.parameters);
 
-    this.resource = new RdsCluster(this, 'Resource', {
+    this.resource = this.createCluster(logRetention, props.encryptionKey);
+
+    const instances = createDatabaseInstances(this, {
+      cluster: this.resource,
+      clusterId,
+      subnetGroup: this.subnetGroup,
+      instanceClass: this.instanceClass,
+      availabilityZones: azs,
+      readers,
+      minorVersionUpgrades: upgrades,
+      encryptionKey: props.encryptionKey,
+    });
+    this.writerInstance = instances.writer;
+    this.readerInstances = instances.readers;
+
+    this.writerEndpoint = { hostname: this.resource.endpoint, port: MYSQL_PORT };
+    this.readerEndpoint = { hostname: this.resource.readerEndpoint, port: MYSQL_PORT };
+    this.masterUserSecretArn = this.resource.masterUserSecret.get(0).secretArn;
+    this.appUserSecretArn = appUserSecret(this, clusterId, appUsername, props.encryptionKey).arn;
+  }
+
+  /**
+   * The cluster (`Resource`), after the log groups it exports to: encrypted, IAM authentication,
+   * backups and a final snapshot, protected as {@link preventDestroy} and {@link deletionProtection} say.
+   */
+  private createCluster(logRetentionDays: number, key: IEncryptionKey | undefined): RdsCluster {
+    const clusterId = this.clusterIdentifier;
+    return new RdsCluster(this, 'Resource', {
       clusterIdentifier: clusterId,
       engine: 'aurora-mysql',
       engineVersion: this.engineVersion,
       port: MYSQL_PORT,
-      databaseName,
-      masterUsername,
+      databaseName: this.databaseName,
+      masterUsername: this.masterUsername,
       manageMasterUserPassword: true,
       storageEncrypted: true,
-      ...(props.encryptionKey ? { kmsKeyId: props.encryptionKey.keyArn, masterUserSecretKmsKeyId: props.encryptionKey.keyArn } : {}),
+      ...(key ? { kmsKeyId: key.keyArn, masterUserSecretKmsKeyId: key.keyArn } : {}),
       iamDatabaseAuthenticationEnabled: true,
       deletionProtection: this.deletionProtection,
-      backupRetentionPeriod: retention,
+      backupRetentionPeriod: this.backupRetentionDays,
       preferredBackupWindow: '02:00-03:00',
       preferredMaintenanceWindow: 'sun:04:00-sun:05:00',
       copyTagsToSnapshot: true,
@@ -362,7 +296,7 @@ export class DatabaseCluster extends Construct implements IDatabaseCluster {
       finalSnapshotIdentifier: `${clusterId}-final`,
       enabledCloudwatchLogsExports: [...LOG_EXPORTS],
       // RDS writes into these instead of creating its own groups, which would never expire.
-      dependsOn: exportLogGroups(this, clusterId, logRetention, props.encryptionKey),
+      dependsOn: exportLogGroups(this, clusterId, logRetentionDays, key),
       vpcSecurityGroupIds: [this.securityGroup.securityGroupId],
       dbSubnetGroupName: this.subnetGroup.name,
       dbClusterParameterGroupName: this.parameterGroup.name,
@@ -370,62 +304,15 @@ export class DatabaseCluster extends Construct implements IDatabaseCluster {
       tags: { Name: clusterId },
       // AWS upgrades minor versions itself; without ignore_changes every later plan would try a
       // downgrade, which fails (InvalidParameterCombination).
-      ...(this.preventDestroy || upgrades === 'automatic'
+      ...(this.preventDestroy || this.minorVersionUpgrades === 'automatic'
         ? {
             lifecycle: {
               ...(this.preventDestroy ? { preventDestroy: true } : {}),
-              ...(upgrades === 'automatic' ? { ignoreChanges: ['engine_version'] } : {}),
+              ...(this.minorVersionUpgrades === 'automatic' ? { ignoreChanges: ['engine_version'] } : {}),
             },
           }
         : {}),
     });
-
-    // Enhanced monitoring (OS metrics every 60 s) through the AWS-managed monitoring role policy.
-    const monitoringRole = new IamRole(this, 'MonitoringRole', {
-      namePrefix: `${clusterId.slice(0, 20)}-rds-mon-`,
-      assumeRolePolicy: assumeRolePolicy('monitoring.rds.amazonaws.com'),
-    });
-    new IamRolePolicyAttachment(this, 'MonitoringRolePolicy', {
-      role: monitoringRole.name,
-      policyArn: 'arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole',
-    });
-    const instance = (instanceId: string, identifier: string, az: string, tier: number, dependsOn?: RdsClusterInstance[]) =>
-      new RdsClusterInstance(this, instanceId, {
-        identifier,
-        clusterIdentifier: this.resource.id,
-        engine: this.resource.engine,
-        // No engine_version: Aurora instances run the cluster's version, upgraded through the cluster.
-        instanceClass: this.instanceClass,
-        dbSubnetGroupName: this.subnetGroup.name,
-        availabilityZone: az,
-        promotionTier: tier,
-        publiclyAccessible: false,
-        autoMinorVersionUpgrade: upgrades === 'automatic',
-        performanceInsightsEnabled: true,
-        ...(props.encryptionKey ? { performanceInsightsKmsKeyId: props.encryptionKey.keyArn } : {}),
-        monitoringInterval: 60,
-        monitoringRoleArn: monitoringRole.arn,
-        applyImmediately: false,
-        tags: { Name: identifier },
-        ...(dependsOn ? { dependsOn } : {}),
-      });
-    this.writerInstance = instance('Writer', `${clusterId}-writer`, azs[0], 0);
-    const readerAzs = azs.slice(1);
-    this.readerInstances = Array.from({ length: readers }, (_, i) =>
-      instance(`Reader${i + 1}`, `${clusterId}-reader-${i + 1}`, readerAzs[i % readerAzs.length], Math.min(i + 1, 15), [
-        this.writerInstance,
-      ]),
-    );
-
-    this.writerEndpoint = { hostname: this.resource.endpoint, port: MYSQL_PORT };
-    this.readerEndpoint = { hostname: this.resource.readerEndpoint, port: MYSQL_PORT };
-    this.masterUserSecretArn = this.resource.masterUserSecret.get(0).secretArn;
-    this.appUserSecretArn = new SecretsmanagerSecret(this, 'AppUserSecret', {
-      namePrefix: `${clusterId}/app-user-`,
-      description: `Credentials of the database user '${appUsername}' of ${clusterId}; generated once by the host that provisions the user`,
-      recoveryWindowInDays: 30,
-      ...(props.encryptionKey ? { kmsKeyId: props.encryptionKey.keyArn } : {}),
-    }).arn;
   }
 
   /** Lets `grantee` read the application user's secret (the app and admin hosts). */
@@ -470,67 +357,4 @@ export class DatabaseCluster extends Construct implements IDatabaseCluster {
   public grantSecretRead(grantee: IGrantable): void {
     grantee.grantPrincipal.addToPolicy(secretAccess('ReadDatabaseMasterUser', this.masterUserSecretArn));
   }
-}
-
-/** What the application user's provisioning script needs. */
-interface AppUserScriptSpec {
-  readonly region: string;
-  readonly writerHost: string;
-  readonly port: number;
-  readonly masterSecretArn: string;
-  readonly appSecretArn: string;
-  readonly username: string;
-  readonly databases: readonly string[];
-  /** Collation of the databases it creates (the server's `collation_server`; CREATE DATABASE would otherwise take MySQL 8's utf8mb4 default). */
-  readonly collation: string;
-}
-
-/**
- * The provisioning script (bash, run as root). Passwords never reach a command line: the master
- * password goes to the client through MYSQL_PWD, the SQL through stdin, the new secret through
- * stdin. The generated password is hex, so it needs no quoting in SQL. No `${` or `%{` (Terraform).
- */
-function appUserScript(spec: AppUserScriptSpec): string {
-  const user = `'${spec.username}'@'%'`;
-  return [
-    '#!/bin/bash',
-    `# Creates or updates the database user ${spec.username} of the app; rendered by webcluster, idempotent.`,
-    'set -euo pipefail',
-    `export AWS_DEFAULT_REGION=${spec.region}`,
-    'ca=/etc/webcluster/rds-ca.pem',
-    '[ -s "$ca" ] || curl -fsSL --retry 5 https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem | install -m 0644 /dev/stdin "$ca"',
-    'secret() { aws secretsmanager get-secret-value --secret-id "$1" --query SecretString --output text; }',
-    `master=$(secret '${spec.masterSecretArn}')`,
-    `db() { MYSQL_PWD=$(jq -r .password <<<"$master") mysql --host='${spec.writerHost}' --port=${spec.port} --user="$(jq -r .username <<<"$master")" --ssl-ca="$ca" --ssl-verify-server-cert --batch "$@"; }`,
-    '# The writer may still be starting on a first deploy: wait up to 10 minutes.',
-    'for _ in $(seq 1 60); do if db -e "SELECT 1" >/dev/null 2>&1; then break; fi; sleep 10; done',
-    'db -e "SELECT 1" >/dev/null',
-    '# A new password only when the secret has no value yet; any error stops here (and the unit retries).',
-    `versions=$(aws secretsmanager describe-secret --secret-id '${spec.appSecretArn}' --query 'length(keys(VersionIdsToStages || \`{}\`))' --output text)`,
-    'if [ "$versions" = 0 ]; then password=$(openssl rand -hex 32); new=yes',
-    `else password=$(secret '${spec.appSecretArn}' | jq -er .password); new=no; fi`,
-    'db <<SQL',
-    ...spec.databases.map((d) => `CREATE DATABASE IF NOT EXISTS \\\`${d}\\\` CHARACTER SET utf8mb4 COLLATE ${spec.collation};`),
-    `CREATE USER IF NOT EXISTS ${user} IDENTIFIED BY '$password' REQUIRE SSL;`,
-    `ALTER USER ${user} IDENTIFIED BY '$password' REQUIRE SSL;`,
-    ...spec.databases.map((d) => `GRANT ALL PRIVILEGES ON \\\`${d}\\\`.* TO ${user};`),
-    'SQL',
-    'if [ "$new" = yes ]; then',
-    `  jq -cn --arg u '${spec.username}' --arg p "$password" '{username: $u, password: $p}' | aws secretsmanager put-secret-value --secret-id '${spec.appSecretArn}' --secret-string file:///dev/stdin >/dev/null`,
-    'fi',
-    `echo "database user ${spec.username} ready on ${spec.databases.join(', ')}"`,
-    '',
-  ].join('\n');
-}
-
-/** The log groups RDS exports the cluster's logs to (`/aws/rds/cluster/<id>/<log>`), with a retention. */
-function exportLogGroups(scope: Construct, clusterId: string, retentionDays: number, key?: IEncryptionKey): CloudwatchLogGroup[] {
-  return LOG_EXPORTS.map(
-    (log) =>
-      new CloudwatchLogGroup(scope, `${pascalCase(log)}LogGroup`, {
-        name: `/aws/rds/cluster/${clusterId}/${log}`,
-        retentionInDays: retentionDays,
-        ...(key ? { kmsKeyId: key.keyArn } : {}),
-      }),
-  );
 }

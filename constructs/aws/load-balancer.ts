@@ -1,109 +1,28 @@
 /**
  * LoadBalancer: the internet-facing Application Load Balancer in front of the app and admin hosts.
  */
-import { AcmCertificate } from '@cdktf/provider-aws/lib/acm-certificate';
-import { AcmCertificateValidation } from '@cdktf/provider-aws/lib/acm-certificate-validation';
-import { DataAwsElbServiceAccount } from '@cdktf/provider-aws/lib/data-aws-elb-service-account';
 import { Lb } from '@cdktf/provider-aws/lib/lb';
 import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
 import { LbListenerRule } from '@cdktf/provider-aws/lib/lb-listener-rule';
-import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
-import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
 import { Wafv2WebAclAssociation } from '@cdktf/provider-aws/lib/wafv2-web-acl-association';
 import { Construct } from 'constructs';
-import { TerraformIterator, Token } from '../core/cdktf';
 import { isIpv4Cidr } from '../core/cidr';
-import type { IConnectable, IConnections } from '../core/connections';
+import type { IConnections } from '../core/connections';
 import { Peer } from '../core/peer';
 import { Port } from '../core/port';
 import type { ILoadBalancer } from '../core/roles';
 import { validate } from '../core/validation-error';
+import type { ListenerCertificate } from './listener-certificate';
+import type { LoadBalancerTarget, PathTargetOptions, TargetOptions } from './load-balancer-target';
 import type { IAwsNetwork } from './network';
-import { SecureBucket } from './secure-bucket';
+import { accessLogBucket } from './private/load-balancer-access-logs';
+import { listenerCertificateArn } from './private/load-balancer-certificate';
+import { createTargetGroup, inRange } from './private/load-balancer-target-group';
+import type { SecureBucket } from './secure-bucket';
 import { SecurityGroup } from './security-group';
 
-/** Where the HTTPS listener's certificate comes from. */
-export class ListenerCertificate {
-  /** An existing ACM certificate in the load balancer's region. */
-  public static fromArn(certificateArn: string): ListenerCertificate {
-    return new ListenerCertificate(certificateArn, undefined, undefined);
-  }
-
-  /**
-   * A new ACM certificate for `domainName`, validated through DNS records in a Route 53 hosted
-   * zone; the zone also gets an alias record pointing the domain at the load balancer.
-   */
-  public static dnsValidated(domainName: string, hostedZoneId: string): ListenerCertificate {
-    return new ListenerCertificate(undefined, domainName, hostedZoneId);
-  }
-
-  private constructor(
-    /** ARN of an existing certificate. */
-    public readonly certificateArn: string | undefined,
-    /** Domain of a new certificate. */
-    public readonly domainName: string | undefined,
-    /** Route 53 zone of `domainName`. */
-    public readonly hostedZoneId: string | undefined,
-  ) {}
-}
-
-/** Cookie-based session stickiness. */
-export interface StickinessOptions {
-  /**
-   * Name of the application's own session cookie to follow; the load balancer then uses an
-   * application cookie (`app_cookie`). WebSocket apps such as Steedos need this.
-   * @default - a load-balancer-generated cookie (`lb_cookie`)
-   */
-  readonly cookieName?: string;
-  /**
-   * How long a client stays pinned, in seconds (1 to 604800).
-   * @default 86400
-   */
-  readonly durationSec?: number;
-}
-
-/** Health check and routing of one target group. */
-export interface TargetOptions {
-  /** Port the hosts listen on. @default 80 */
-  readonly port?: number;
-  /** HTTP path that answers 200 when a host is healthy. @default '/' */
-  readonly healthCheckPath?: string;
-  /** Stickiness. @default - none */
-  readonly stickiness?: StickinessOptions;
-}
-
-/** Options of a path-routed target. */
-export interface PathTargetOptions extends TargetOptions {
-  /** Path patterns routed to this target, e.g. `['/admin', '/admin/*']`. */
-  readonly pathPatterns: string[];
-  /** Rule priority, 1 to 49999; this target uses it and the next one (for the deny rule). */
-  readonly priority: number;
-  /**
-   * Client address blocks allowed to use these paths; together with `pathPatterns` at most 5
-   * values (an ALB rule limit). Other clients get 403 for these paths; an empty list denies
-   * everyone (reach the host through Session Manager port forwarding instead).
-   * @default - any client the load balancer admits
-   */
-  readonly sourceCidrs?: string[];
-}
-
-/** A target group hosts register with. */
-export interface LoadBalancerTarget {
-  /**
-   * The load balancer routing to it (this ALB, or another load balancer such as an internal NLB);
-   * the hosts open their port to its connections.
-   */
-  readonly loadBalancer: IConnectable;
-  /** Target group ARN. */
-  readonly targetGroupArn: string;
-  /** Port the hosts listen on. */
-  readonly port: number;
-  /**
-   * Path the target group's health check requests (the hosts must answer it with 200).
-   * @default - not known (a target group created elsewhere)
-   */
-  readonly healthCheckPath?: string;
-}
+export { ListenerCertificate } from './listener-certificate';
+export type { LoadBalancerTarget, PathTargetOptions, StickinessOptions, TargetOptions } from './load-balancer-target';
 
 /** Properties of a {@link LoadBalancer}. */
 export interface LoadBalancerProps {
@@ -237,7 +156,7 @@ export class LoadBalancer extends Construct implements ILoadBalancer {
       this.securityGroup.allowFrom(Peer.ipv4(cidr), Port.tcp(80), 'HTTP from clients (redirected to HTTPS)');
     }
 
-    this.accessLogBucket = this.createAccessLogBucket(prefix, retention, props.deletionProtection ?? true);
+    this.accessLogBucket = accessLogBucket(this, prefix, retention, props.deletionProtection ?? true);
 
     this.resource = new Lb(this, 'Resource', {
       namePrefix: 'wc-',
@@ -270,7 +189,7 @@ export class LoadBalancer extends Construct implements ILoadBalancer {
       ],
     });
 
-    const appTg = this.createTargetGroup('AppTargetGroup', props.appTarget ?? {});
+    const appTg = createTargetGroup(this, 'AppTargetGroup', props.appTarget ?? {}, this.network.vpcId, this.deregistrationDelaySec);
     this.appTarget = {
       loadBalancer: this,
       targetGroupArn: appTg.arn,
@@ -282,7 +201,7 @@ export class LoadBalancer extends Construct implements ILoadBalancer {
       port: 443,
       protocol: 'HTTPS',
       sslPolicy: this.sslPolicy,
-      certificateArn: this.certificateArn(props.certificate),
+      certificateArn: listenerCertificateArn(this, props.certificate, this.resource),
       defaultAction: [{ type: 'forward', targetGroupArn: appTg.arn }],
     });
   }
@@ -317,7 +236,7 @@ export class LoadBalancer extends Construct implements ILoadBalancer {
     this.priorities.add(options.priority);
     this.priorities.add(options.priority + 1);
     const scope = new Construct(this, id);
-    const tg = this.createTargetGroup('TargetGroup', options, scope);
+    const tg = createTargetGroup(scope, 'TargetGroup', options, this.network.vpcId, this.deregistrationDelaySec);
     const sources = options.sourceCidrs;
     if (sources === undefined || sources.length > 0) {
       new LbListenerRule(scope, 'Rule', {
@@ -341,122 +260,4 @@ export class LoadBalancer extends Construct implements ILoadBalancer {
     }
     return { loadBalancer: this, targetGroupArn: tg.arn, port: options.port ?? 80, healthCheckPath: options.healthCheckPath ?? '/' };
   }
-
-  private createTargetGroup(id: string, options: TargetOptions, scope: Construct = this): LbTargetGroup {
-    const port = options.port ?? 80;
-    const stick = options.stickiness;
-    const duration = stick?.durationSec ?? 86400;
-    validate(scope, [
-      {
-        failed: !Number.isInteger(port) || !inRange(port, 1, 65535),
-        message: () => `port: got ${port}; allowed: 1 to 65535; fix: use the port the hosts' web server listens on`,
-      },
-      {
-        failed: !(options.healthCheckPath ?? '/').startsWith('/'),
-        message: () => `healthCheckPath: got '${options.healthCheckPath}'; allowed: an absolute path; fix: start it with '/'`,
-      },
-      {
-        failed: stick !== undefined && !inRange(duration, 1, 604800),
-        message: () => `stickiness.durationSec: got ${duration}; allowed: 1 to 604800; fix: pick a value in range`,
-      },
-      {
-        failed: stick?.cookieName !== undefined && !/^[A-Za-z0-9_.-]{1,128}$/.test(stick.cookieName) ,
-        message: () =>
-          `stickiness.cookieName: got '${stick?.cookieName}'; allowed: 1-128 letters, digits, '_', '.', '-'; fix: use the app's session cookie name`,
-      },
-    ]);
-    return new LbTargetGroup(scope, id, {
-      namePrefix: 'wc-',
-      port,
-      protocol: 'HTTP',
-      targetType: 'instance',
-      vpcId: this.network.vpcId,
-      deregistrationDelay: String(this.deregistrationDelaySec),
-      healthCheck: {
-        enabled: true,
-        path: options.healthCheckPath ?? '/',
-        protocol: 'HTTP',
-        matcher: '200',
-        interval: 15,
-        timeout: 5,
-        healthyThreshold: 2,
-        unhealthyThreshold: 3,
-      },
-      stickiness: stick
-        ? {
-            enabled: true,
-            type: stick.cookieName ? 'app_cookie' : 'lb_cookie',
-            cookieName: stick.cookieName,
-            cookieDuration: duration,
-          }
-        : { enabled: false, type: 'lb_cookie' },
-      lifecycle: { createBeforeDestroy: true },
-    });
-  }
-
-  private certificateArn(cert: ListenerCertificate): string {
-    if (cert.certificateArn !== undefined) return cert.certificateArn;
-    const domain = cert.domainName as string;
-    const zoneId = cert.hostedZoneId as string;
-    const acm = new AcmCertificate(this, 'Certificate', {
-      domainName: domain,
-      validationMethod: 'DNS',
-      keyAlgorithm: 'EC_prime256v1',
-      lifecycle: { createBeforeDestroy: true },
-    });
-    const options = TerraformIterator.fromComplexList(acm.domainValidationOptions, 'domain_name');
-    const records = new Route53Record(this, 'CertificateValidationRecord', {
-      forEach: options,
-      zoneId,
-      name: options.getString('resource_record_name'),
-      type: options.getString('resource_record_type'),
-      records: [options.getString('resource_record_value')],
-      ttl: 60,
-      allowOverwrite: true,
-    });
-    const validation = new AcmCertificateValidation(this, 'CertificateValidation', {
-      certificateArn: acm.arn,
-      validationRecordFqdns: Token.asList(TerraformIterator.fromResources(records).pluckProperty('fqdn')),
-    });
-    // IPv4 only: the load balancer is not dual-stack, so an AAAA alias would point nowhere.
-    new Route53Record(this, 'AliasA', {
-      zoneId,
-      name: domain,
-      type: 'A',
-      alias: { name: this.resource.dnsName, zoneId: this.resource.zoneId, evaluateTargetHealth: true },
-    });
-    return validation.certificateArn;
-  }
-
-  private createAccessLogBucket(prefix: string, retentionDays: number, preventDestroy: boolean): SecureBucket {
-    // ALB access logs support SSE-S3 only.
-    const bucket = new SecureBucket(this, 'AccessLogs', {
-      bucketPrefix: `${prefix}-alb-logs-`,
-      encryption: 's3-managed',
-      expireAfterDays: retentionDays,
-      noncurrentVersionExpirationDays: 7,
-      preventDestroy,
-    });
-    // The regional ELB account (older regions) and the log-delivery service (newer regions) may write.
-    const elbAccount = new DataAwsElbServiceAccount(bucket, 'ElbServiceAccount', {});
-    bucket.addToResourcePolicy({
-      Sid: 'AllowElbLogDeliveryAccount',
-      Effect: 'Allow',
-      Principal: { AWS: elbAccount.arn },
-      Action: 's3:PutObject',
-      Resource: `${bucket.bucketArn}/alb/AWSLogs/*`,
-    });
-    bucket.addToResourcePolicy({
-      Sid: 'AllowElbLogDeliveryService',
-      Effect: 'Allow',
-      Principal: { Service: 'logdelivery.elasticloadbalancing.amazonaws.com' },
-      Action: 's3:PutObject',
-      Resource: `${bucket.bucketArn}/alb/AWSLogs/*`,
-    });
-    return bucket;
-  }
-}
-
-function inRange(n: number, min: number, max: number): boolean {
-  return Number.isFinite(n) && n >= min && n <= max;
 }

@@ -1,26 +1,18 @@
 /**
  * Network: a VPC over N availability zones with public, private-app and isolated-data subnet tiers.
  */
-import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
-import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
+import type { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
-import { Eip } from '@cdktf/provider-aws/lib/eip';
-import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { InternetGateway } from '@cdktf/provider-aws/lib/internet-gateway';
-import { NatGateway } from '@cdktf/provider-aws/lib/nat-gateway';
 import { Route } from '@cdktf/provider-aws/lib/route';
 import { RouteTable } from '@cdktf/provider-aws/lib/route-table';
-import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-association';
-import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { Construct } from 'constructs';
-import { cidrSubnet, parseIpv4Cidr } from '../core/cidr';
+import { parseIpv4Cidr } from '../core/cidr';
 import { validate } from '../core/validation-error';
-import { assumeRolePolicy, fitNamePrefix, IAM_ROLE_NAME_PREFIX_MAX, policyDocument, sourceConditions } from './private/iam';
+import { createFlowLogs } from './private/network-flow-logs';
+import { createZone, type Zone } from './private/network-zone';
 import type { IEncryptionKey } from './encryption-key';
 
 /** What the AWS constructs need to know about the network they are placed in. */
@@ -168,107 +160,35 @@ export class Network extends Construct implements IAwsNetwork {
       tags: { Name: `${props.namePrefix}-data` },
     });
 
-    const publicIds: string[] = [];
-    const appIds: string[] = [];
-    const dataIds: string[] = [];
-    const appRts: RouteTable[] = [];
-    const nats: NatGateway[] = [];
-
-    azs.forEach((az, i) => {
-      const zone = new Construct(this, `Zone${i + 1}`);
-      const pub = new Subnet(zone, 'PublicSubnet', {
-        vpcId: this.vpcId,
-        availabilityZone: az,
-        cidrBlock: cidrSubnet(vpcCidr, 8, i),
-        mapPublicIpOnLaunch: false,
-        tags: { Name: `${props.namePrefix}-public-${az}`, Tier: 'public' },
-      });
-      const app = new Subnet(zone, 'AppSubnet', {
-        vpcId: this.vpcId,
-        availabilityZone: az,
-        cidrBlock: cidrSubnet(vpcCidr, 4, i + 1),
-        tags: { Name: `${props.namePrefix}-app-${az}`, Tier: 'app' },
-      });
-      const data = new Subnet(zone, 'DataSubnet', {
-        vpcId: this.vpcId,
-        availabilityZone: az,
-        cidrBlock: cidrSubnet(vpcCidr, 8, 8 + i),
-        tags: { Name: `${props.namePrefix}-data-${az}`, Tier: 'data' },
-      });
-      publicIds.push(pub.id);
-      appIds.push(app.id);
-      dataIds.push(data.id);
-      new RouteTableAssociation(zone, 'PublicRouteTableAssociation', { subnetId: pub.id, routeTableId: publicRt.id });
-      new RouteTableAssociation(zone, 'DataRouteTableAssociation', { subnetId: data.id, routeTableId: dataRt.id });
-
-      if (this.natGateways === 'per-az' || i === 0) {
-        const eip = new Eip(zone, 'NatEip', { domain: 'vpc', tags: { Name: `${props.namePrefix}-nat-${az}` } });
-        nats.push(
-          new NatGateway(zone, 'NatGateway', {
-            allocationId: eip.allocationId,
-            subnetId: pub.id,
-            tags: { Name: `${props.namePrefix}-${az}` },
-            dependsOn: [igw],
-          }),
-        );
-      }
-      const appRt = new RouteTable(zone, 'AppRouteTable', {
-        vpcId: this.vpcId,
-        tags: { Name: `${props.namePrefix}-app-${az}` },
-      });
-      new Route(zone, 'AppDefaultRoute', {
-        routeTableId: appRt.id,
-        destinationCidrBlock: '0.0.0.0/0',
-        natGatewayId: nats[this.natGateways === 'per-az' ? i : 0].id,
-      });
-      new RouteTableAssociation(zone, 'AppRouteTableAssociation', { subnetId: app.id, routeTableId: appRt.id });
-      appRts.push(appRt);
-    });
-    this.publicSubnetIds = publicIds;
-    this.appSubnetIds = appIds;
-    this.dataSubnetIds = dataIds;
+    const zoneContext = {
+      namePrefix: props.namePrefix,
+      vpcId: this.vpcId,
+      vpcCidr,
+      natGateways: this.natGateways,
+      internetGateway: igw,
+      publicRouteTable: publicRt,
+      dataRouteTable: dataRt,
+    };
+    const zones: Zone[] = [];
+    azs.forEach((az, i) => zones.push(createZone(this, i, az, zoneContext, zones[0]?.natGateway)));
+    this.publicSubnetIds = zones.map((z) => z.publicSubnet.id);
+    this.appSubnetIds = zones.map((z) => z.appSubnet.id);
+    this.dataSubnetIds = zones.map((z) => z.dataSubnet.id);
 
     new VpcEndpoint(this, 'S3Endpoint', {
       vpcId: this.vpcId,
       serviceName: `com.amazonaws.${props.region}.s3`,
       vpcEndpointType: 'Gateway',
-      routeTableIds: [...appRts.map((rt) => rt.id), dataRt.id],
+      routeTableIds: [...zones.map((z) => z.appRouteTable.id), dataRt.id],
       tags: { Name: `${props.namePrefix}-s3` },
     });
 
-    this.flowLogGroup = new CloudwatchLogGroup(this, 'FlowLogGroup', {
-      name: `/webcluster/${props.namePrefix}/vpc-flow-logs`,
-      retentionInDays: retention,
-      ...(props.encryptionKey ? { kmsKeyId: props.encryptionKey.keyArn } : {}),
-    });
-    // Only flow logs of this account and region may use the role (the confused-deputy conditions
-    // the VPC docs recommend; the flow log's id is unknown before it exists, hence the wildcard).
-    const account = new DataAwsCallerIdentity(this, 'Account').accountId;
-    const partition = new DataAwsPartition(this, 'Partition').partition;
-    const flowRole = new IamRole(this, 'FlowLogRole', {
-      namePrefix: fitNamePrefix(`${props.namePrefix}-flowlogs-`, IAM_ROLE_NAME_PREFIX_MAX),
-      assumeRolePolicy: assumeRolePolicy(
-        'vpc-flow-logs.amazonaws.com',
-        sourceConditions(account, `arn:${partition}:ec2:${props.region}:${account}:vpc-flow-log/*`),
-      ),
-    });
-    new IamRolePolicy(this, 'FlowLogPolicy', {
-      role: flowRole.id,
-      policy: policyDocument([
-        {
-          Effect: 'Allow',
-          Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-          Resource: `${this.flowLogGroup.arn}:*`,
-        },
-      ]),
-    });
-    new FlowLog(this, 'FlowLog', {
+    this.flowLogGroup = createFlowLogs(this, {
+      namePrefix: props.namePrefix,
+      region: props.region,
       vpcId: this.vpcId,
-      trafficType: 'ALL',
-      logDestinationType: 'cloud-watch-logs',
-      logDestination: this.flowLogGroup.arn,
-      iamRoleArn: flowRole.arn,
-      maxAggregationInterval: 60,
+      retentionDays: retention,
+      encryptionKey: props.encryptionKey,
     });
   }
 }

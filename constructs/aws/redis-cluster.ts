@@ -175,66 +175,74 @@ export class RedisCluster extends Construct implements IRedisCluster {
       subnetIds: [...props.network.dataSubnetIds],
     });
 
-    const numCacheClusters = 1 + replicas;
     for (const dataClass of classes) {
-      const traits = REDIS_DATA_CLASSES[dataClass];
-      const groupId = `${baseName}-${dataClass}`;
-      const ns = new Construct(this, pascalCase(dataClass));
-
-      const parameterGroup = new ElasticacheParameterGroup(ns, 'ParameterGroup', {
-        name: `${groupId}-${this.parameterGroupFamily}`,
-        family: this.parameterGroupFamily,
-        description: `Parameters of ${groupId}`,
-        // ElastiCache has no AOF on current engines and snapshots are driven by the replication
-        // group's retention, so the eviction policy is the only per-class engine setting.
-        parameter: [{ name: 'maxmemory-policy', value: traits.maxmemoryPolicy }],
-        lifecycle: { createBeforeDestroy: true },
-      });
-
-      // Under /aws/vendedlogs/: log delivery then needs no resource-policy entry per log group
-      // (the account's CloudWatch Logs resource policy is limited to 5120 characters).
-      const slowLog = new CloudwatchLogGroup(ns, 'SlowLogGroup', {
-        name: `/aws/vendedlogs/webcluster/${props.network.namePrefix}/elasticache/${groupId}/slow-log`,
-        retentionInDays: SLOW_LOG_RETENTION_DAYS,
-        ...(props.encryptionKey ? { kmsKeyId: props.encryptionKey.keyArn } : {}),
-      });
-
-      const group = new ElasticacheReplicationGroup(ns, 'Resource', {
-        replicationGroupId: groupId,
-        description: `Valkey for data class '${dataClass}' (maxmemory-policy ${traits.maxmemoryPolicy}, ${traits.durable ? 'durable' : 'ephemeral'})`,
-        engine: ENGINE,
-        engineVersion,
-        nodeType,
-        port,
-        parameterGroupName: parameterGroup.name,
-        subnetGroupName: this.subnetGroup.name,
-        securityGroupIds: [this.securityGroup.securityGroupId],
-        numCacheClusters,
-        preferredCacheClusterAzs: Array.from({ length: numCacheClusters }, (_, i) => azs[i % azs.length]),
-        automaticFailoverEnabled: true,
-        multiAzEnabled: true,
-        atRestEncryptionEnabled: 'true',
-        ...(props.encryptionKey ? { kmsKeyId: props.encryptionKey.keyArn } : {}),
-        transitEncryptionEnabled: true,
-        transitEncryptionMode: 'required',
-        autoMinorVersionUpgrade: 'true',
-        applyImmediately: false,
-        maintenanceWindow: 'sun:05:00-sun:06:00',
-        snapshotRetentionLimit: traits.durable ? retention : 0,
-        ...(traits.durable ? { snapshotWindow: '03:00-04:00', finalSnapshotIdentifier: `${groupId}-final` } : {}),
-        logDeliveryConfiguration: [
-          {
-            destination: slowLog.name,
-            destinationType: 'cloudwatch-logs',
-            logFormat: 'json',
-            logType: 'slow-log',
-          },
-        ],
-        tags: { Name: groupId, DataClass: dataClass },
-        ...(traits.durable && this.preventDestroy ? { lifecycle: { preventDestroy: true } } : {}),
-      });
-      this.groups.set(dataClass, group);
+      this.groups.set(dataClass, this.createReplicationGroup(dataClass, baseName, props.network, props.encryptionKey));
     }
+  }
+
+  /**
+   * The namespace of one data class (`<DataClass>`): its parameter group (the eviction policy), its
+   * slow-log group and its replication group, spread over the zones.
+   */
+  private createReplicationGroup(dataClass: RedisDataClass, baseName: string, network: IAwsNetwork, key: IEncryptionKey | undefined): ElasticacheReplicationGroup {
+    const azs = network.availabilityZones;
+    const numCacheClusters = 1 + this.replicasPerClass;
+    const traits = REDIS_DATA_CLASSES[dataClass];
+    const groupId = `${baseName}-${dataClass}`;
+    const ns = new Construct(this, pascalCase(dataClass));
+
+    const parameterGroup = new ElasticacheParameterGroup(ns, 'ParameterGroup', {
+      name: `${groupId}-${this.parameterGroupFamily}`,
+      family: this.parameterGroupFamily,
+      description: `Parameters of ${groupId}`,
+      // ElastiCache has no AOF on current engines and snapshots are driven by the replication
+      // group's retention, so the eviction policy is the only per-class engine setting.
+      parameter: [{ name: 'maxmemory-policy', value: traits.maxmemoryPolicy }],
+      lifecycle: { createBeforeDestroy: true },
+    });
+
+    // Under /aws/vendedlogs/: log delivery then needs no resource-policy entry per log group
+    // (the account's CloudWatch Logs resource policy is limited to 5120 characters).
+    const slowLog = new CloudwatchLogGroup(ns, 'SlowLogGroup', {
+      name: `/aws/vendedlogs/webcluster/${network.namePrefix}/elasticache/${groupId}/slow-log`,
+      retentionInDays: SLOW_LOG_RETENTION_DAYS,
+      ...(key ? { kmsKeyId: key.keyArn } : {}),
+    });
+
+    return new ElasticacheReplicationGroup(ns, 'Resource', {
+      replicationGroupId: groupId,
+      description: `Valkey for data class '${dataClass}' (maxmemory-policy ${traits.maxmemoryPolicy}, ${traits.durable ? 'durable' : 'ephemeral'})`,
+      engine: ENGINE,
+      engineVersion: this.engineVersion,
+      nodeType: this.nodeType,
+      port: this.port,
+      parameterGroupName: parameterGroup.name,
+      subnetGroupName: this.subnetGroup.name,
+      securityGroupIds: [this.securityGroup.securityGroupId],
+      numCacheClusters,
+      preferredCacheClusterAzs: Array.from({ length: numCacheClusters }, (_, i) => azs[i % azs.length]),
+      automaticFailoverEnabled: true,
+      multiAzEnabled: true,
+      atRestEncryptionEnabled: 'true',
+      ...(key ? { kmsKeyId: key.keyArn } : {}),
+      transitEncryptionEnabled: true,
+      transitEncryptionMode: 'required',
+      autoMinorVersionUpgrade: 'true',
+      applyImmediately: false,
+      maintenanceWindow: 'sun:05:00-sun:06:00',
+      snapshotRetentionLimit: traits.durable ? this.snapshotRetentionDays : 0,
+      ...(traits.durable ? { snapshotWindow: '03:00-04:00', finalSnapshotIdentifier: `${groupId}-final` } : {}),
+      logDeliveryConfiguration: [
+        {
+          destination: slowLog.name,
+          destinationType: 'cloudwatch-logs',
+          logFormat: 'json',
+          logType: 'slow-log',
+        },
+      ],
+      tags: { Name: groupId, DataClass: dataClass },
+      ...(traits.durable && this.preventDestroy ? { lifecycle: { preventDestroy: true } } : {}),
+    });
   }
 
   /** The replication group of one data class; throws for a class the cluster does not serve. */
