@@ -2,16 +2,17 @@
  * The scripts, units and configuration files the profiles ship as templates (stacks/<backend>/profiles/assets/),
  * as the profiles render them: every shell script passes shellcheck (a missing shellcheck fails the test:
  * .ci/run installs it), the systemd unit passes `systemd-analyze verify` (Debian systemd, which .ci/run installs), and
- * every template is filled in completely. nginx is not installed here, so nginx-php.conf is checked only
- * through the synth snapshots (the rendered text is byte-identical to the one they hold).
+ * every template is filled in completely; the nginx configuration of each PHP profile passes `nginx -t`
+ * (Debian nginx, which .ci/run installs with its service kept from starting).
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { ibexaCacheRedisTlsYaml, ibexaVmScripts } from '../../stacks/aws/profiles/ezplatform';
+import { EZPLATFORM_NGINX_OPTIONS, ibexaCacheRedisTlsYaml, ibexaVmScripts } from '../../stacks/aws/profiles/ezplatform';
 import { nginxPhpConf } from '../../stacks/aws/profiles/php-vm';
+import { SHOPWARE_NGINX_OPTIONS } from '../../stacks/aws/profiles/shopware';
 import { steedosVmFiles } from '../../stacks/aws/profiles/steedos';
 import { ibexaContainerInitScript } from '../../stacks/docker/profiles/ezplatform';
 
@@ -114,5 +115,24 @@ test('the Steedos web unit passes systemd-analyze verify (Debian systemd, instal
   expect(fs.readFileSync(unit, 'utf8')).toContain(`ExecStart=${start} web`);
   const result = spawnSync('systemd-analyze', ['verify', '--man=no', unit], { encoding: 'utf8' });
   expect(result.stdout + result.stderr).toBe('');
+  expect(result.status).toBe(0);
+});
+
+test.each([
+  ['shopware', SHOPWARE_NGINX_OPTIONS],
+  ['ezplatform', EZPLATFORM_NGINX_OPTIONS],
+])('the %s nginx.conf passes nginx -t (Debian nginx, installed by .ci/run)', (name, options) => {
+  const version = spawnSync('nginx', ['-v'], { encoding: 'utf8' });
+  if (version.error || version.status !== 0) throw new Error('nginx not found: install Debian nginx (apt-get install nginx-light), as .ci/run does');
+  // Stand-ins, here only: Amazon Linux's nginx runs as the user nginx (Debian's as www-data), and the
+  // relative `include fastcgi_params` is read next to the configuration file.
+  const dir = fs.mkdtempSync(path.join(tmp, `nginx-${name}-`));
+  fs.copyFileSync('/etc/nginx/fastcgi_params', path.join(dir, 'fastcgi_params'));
+  const conf = path.join(dir, 'nginx.conf');
+  const rendered = nginxPhpConf(options);
+  expect(rendered).toMatch(/^user nginx;$/m);
+  fs.writeFileSync(conf, rendered.replace(/^user nginx;$/m, 'user www-data;').replace(/^error_log .*$/m, `error_log ${dir}/error.log;`).replace(/^pid .*$/m, `pid ${dir}/nginx.pid;`));
+  const result = spawnSync('nginx', ['-t', '-q', '-p', dir, '-c', conf], { encoding: 'utf8' });
+  expect(result.stderr).toBe('');
   expect(result.status).toBe(0);
 });

@@ -29,7 +29,7 @@ const ASSETS_DIR = path.join(__dirname, 'assets');
  * for the (missing) local file. Apache equivalent, for images.app built on Apache:
  *   RewriteRule ^/var/([^/]+/)?storage/images(-versioned)?/.* /index.php [L]
  */
-const NGINX_OPTIONS: NginxPhpOptions = {
+export const EZPLATFORM_NGINX_OPTIONS: NginxPhpOptions = {
   title: 'nginx for Ibexa DXP, rendered by webcluster (stacks/profiles/ezplatform.ts)',
   appDir: APP_DIR,
   rules: [
@@ -97,8 +97,8 @@ export const EZPLATFORM_VM_PROFILE: VmAppProfile = {
       // Aurora requires TLS (require_secure_transport): trust the RDS CA bundle.
       'curl -fsSL https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem -o /etc/webcluster/rds-ca.pem',
       ...phpFpmBootCommands(['memory_limit = 512M', 'upload_max_filesize = 100M', 'post_max_size = 100M']),
-      // nginx with the DFS image rewrite (see NGINX_OPTIONS).
-      writeFile('/etc/nginx/nginx.conf', nginxPhpConf(NGINX_OPTIONS), '0644'),
+      // nginx with the DFS image rewrite (see EZPLATFORM_NGINX_OPTIONS).
+      writeFile('/etc/nginx/nginx.conf', nginxPhpConf(EZPLATFORM_NGINX_OPTIONS), '0644'),
       writeFile('/etc/webcluster/ibexa-dfs-schema.sql', DFS_SCHEMA_SQL, '0644'),
       ...Object.entries(ibexaVmScripts()).map(([file, text]) => writeFile(file, text, '0755')),
       'install -d -o webapp -g webapp /var/log/webcluster',

@@ -10,7 +10,8 @@ const APP_DIR = '/var/www/app';
 const CONSOLE = `/usr/bin/php ${APP_DIR}/bin/console`;
 
 /** nginx in front of PHP-FPM for Shopware's front controller (public/index.php). */
-const NGINX_OPTIONS: NginxPhpOptions = { title: 'nginx for Shopware 6, rendered by webcluster (stacks/profiles/shopware.ts)', appDir: APP_DIR };
+/** The nginx configuration of the VMs (`/etc/nginx/nginx.conf`). */
+export const SHOPWARE_NGINX_OPTIONS: NginxPhpOptions = { title: 'nginx for Shopware 6, rendered by webcluster (stacks/profiles/shopware.ts)', appDir: APP_DIR };
 
 /**
  * Shopware 6.6/6.7 on AWS VMs: Aurora MySQL, ElastiCache, S3, workers consuming
@@ -37,7 +38,7 @@ export const SHOPWARE_VM_PROFILE: VmAppProfile = {
         'upload_max_filesize = 100M',
         'post_max_size = 100M',
       ]),
-      writeFile('/etc/nginx/nginx.conf', nginxPhpConf(NGINX_OPTIONS), '0644'),
+      writeFile('/etc/nginx/nginx.conf', nginxPhpConf(SHOPWARE_NGINX_OPTIONS), '0644'),
       'install -d -o webapp -g webapp /var/log/webcluster',
     ],
     environment: () => ({ DATABASE_SSL_CA: '/etc/webcluster/rds-ca.pem' }),
