@@ -2,11 +2,13 @@
  * SharedStorage (Docker): MinIO (S3-compatible) on the internal backend network with a one-shot
  * task that creates the buckets, plus named volumes for POSIX shares on a single host.
  */
+import * as path from 'path';
 import { Construct } from 'constructs';
 import { pascalCase } from '../core/names';
 import { Port } from '../core/port';
 import type { Endpoint, IBucket, ISharedStorage } from '../core/roles';
 import { quotedList, sharedStorageRules } from '../core/shared-storage-rules';
+import { renderTemplateFile } from '../core/template';
 import { terraformLiteral } from '../core/terraform-literal';
 import { validate, ValidationError, type ValidationRule } from '../core/validation-error';
 import { DockerConnections } from './docker-connections';
@@ -261,8 +263,11 @@ function dockerStorageRules(props: SharedStorageProps): ValidationRule[] {
   );
 }
 
+/** The bucket set-up script's template, `assets/bucket-init.sh` next to this file. */
+export const BUCKET_INIT_SCRIPT = path.join(__dirname, 'assets', 'bucket-init.sh');
+
 /**
- * The bucket set-up as a POSIX shell script for `sh -c`: plain S3 requests signed by curl
+ * The bucket set-up as a POSIX shell script for `sh -c` (the template {@link BUCKET_INIT_SCRIPT}): plain S3 requests signed by curl
  * (`--aws-sigv4`), so any S3 server works. Idempotent: an existing bucket of ours is kept, the
  * policy is set (public read) or removed (private) on every run. Reads `S3_ENDPOINT`, `S3_REGION`,
  * `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`; prints the server's answer when a request fails.
@@ -274,38 +279,12 @@ export function bucketInitScript(buckets: readonly IBucket[]): string {
       Version: '2012-10-17',
       Statement: [{ Effect: 'Allow', Principal: { AWS: ['*'] }, Action: ['s3:GetObject'], Resource: [`arn:aws:s3:::${bucket}/*`] }],
     });
-  return [
-    'set -eu',
-    'out=$(mktemp)',
-    '# s3 METHOD PATH [BODY]: one signed request; prints the HTTP status, keeps the answer in $out.',
-    's3() {',
-    '  if [ $# -ge 3 ]; then body=$3; else body=; fi',
-    '  hash=$(printf %s "$body" | sha256sum | cut -d" " -f1)',
-    '  curl -sS -o "$out" -w "%{http_code}" -X "$1" --data-binary "$body" \\',
-    '    --aws-sigv4 "aws:amz:$S3_REGION:s3" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" \\',
-    '    -H "x-amz-content-sha256: $hash" "$S3_ENDPOINT$2"',
-    '}',
-    '# expect WHAT STATUS ALLOWED...: fails with the answer unless STATUS is one of ALLOWED.',
-    'expect() {',
-    '  what=$1 status=$2',
-    '  shift 2',
-    '  for ok in "$@"; do [ "$status" = "$ok" ] && return 0; done',
-    '  echo "$what failed: HTTP $status" >&2',
-    '  cat "$out" >&2',
-    '  exit 1',
-    '}',
-    '# create BUCKET: creates it unless it exists and is ours.',
-    'create() {',
-    '  status=$(s3 PUT "/$1")',
-    '  if [ "$status" = 409 ] && grep -q BucketAlreadyOwnedByYou "$out"; then status=200; fi',
-    '  expect "creating bucket $1" "$status" 200',
-    '}',
-    ...buckets.flatMap((b) => [
-      `create ${b.bucketName}`,
-      b.publicRead
-        ? `expect "public-read policy of ${b.bucketName}" "$(s3 PUT "/${b.bucketName}?policy" '${policy(b.bucketName)}')" 200 204`
-        : `expect "removing the policy of ${b.bucketName}" "$(s3 DELETE "/${b.bucketName}?policy")" 200 204 404`,
-    ]),
-    `echo "buckets ready: ${buckets.map((b) => b.bucketName).join(' ')}"`,
-  ].join('\n');
+  const requests = buckets.flatMap((b) => [
+    `create ${b.bucketName}`,
+    b.publicRead
+      ? `expect "public-read policy of ${b.bucketName}" "$(s3 PUT "/${b.bucketName}?policy" '${policy(b.bucketName)}')" 200 204`
+      : `expect "removing the policy of ${b.bucketName}" "$(s3 DELETE "/${b.bucketName}?policy")" 200 204 404`,
+  ]);
+  // `sh -c` takes the text without a final line break, as it always has.
+  return renderTemplateFile(BUCKET_INIT_SCRIPT, { buckets: requests, bucketNames: buckets.map((b) => b.bucketName).join(' ') }).replace(/\n$/, '');
 }

@@ -5,7 +5,8 @@ import { Service } from '@cdktf/provider-docker/lib/service';
 import { Volume } from '@cdktf/provider-docker/lib/volume';
 import { Testing, TerraformStack } from 'cdktf';
 import { DockerCluster } from '../../../constructs/docker/docker-cluster';
-import { SharedStorage, SharedStorageProps } from '../../../constructs/docker/shared-storage';
+import { spawnSync } from 'child_process';
+import { bucketInitScript, SharedStorage, SharedStorageProps } from '../../../constructs/docker/shared-storage';
 import { SwarmRuntime } from '../../../constructs/docker/swarm-runtime';
 import { Workload } from '../../../constructs/docker/workload';
 import { resourcesOf, synthJson } from '../../util';
@@ -215,5 +216,32 @@ describe('SharedStorage (Docker, swarm)', () => {
 
   test('fails when a debug port is asked for on swarm', () => {
     expect(() => new SharedStorage(stack, 'Storage', { cluster, buckets: BUCKETS, debugPort: 19000 })).toThrow(/debugPort: got 19000 on a swarm runtime/);
+  });
+});
+
+describe('the bucket set-up script (assets/bucket-init.sh)', () => {
+  const buckets = [
+    { id: 'public', bucketName: 'shop-public', folders: ['media'], publicRead: true },
+    { id: 'private', bucketName: 'shop-private', folders: ['files'], publicRead: false },
+  ];
+  const script = bucketInitScript(buckets);
+
+  test('creates every bucket, sets the public one\'s read policy and removes the private one\'s, without a final line break', () => {
+    expect(script.split('\n').filter((l) => /^(create|expect) /.test(l))).toEqual([
+      'create shop-public',
+      `expect "public-read policy of shop-public" "$(s3 PUT "/shop-public?policy" '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":["*"]},"Action":["s3:GetObject"],"Resource":["arn:aws:s3:::shop-public/*"]}]}')" 200 204`,
+      'create shop-private',
+      'expect "removing the policy of shop-private" "$(s3 DELETE "/shop-private?policy")" 200 204 404',
+    ]);
+    expect(script.endsWith('echo "buckets ready: shop-public shop-private"')).toBe(true);
+    expect(script).not.toMatch(/\{\{/);
+  });
+
+  test('passes shellcheck as a POSIX sh script (it runs as sh -c)', () => {
+    const version = spawnSync('shellcheck', ['--version'], { encoding: 'utf8' });
+    if (version.error || version.status !== 0) throw new Error('shellcheck is not installed (Debian: apt-get install shellcheck); it checks the shipped scripts');
+    const result = spawnSync('shellcheck', ['--shell=sh', '-'], { input: script, encoding: 'utf8' });
+    expect(result.stdout + result.stderr).toBe('');
+    expect(result.status).toBe(0);
   });
 });
