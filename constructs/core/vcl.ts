@@ -3,9 +3,9 @@
  * our code for both backends (AWS: written to the cache hosts by cloud-init; Docker: uploaded into the
  * Varnish container).
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import { Fn, Token } from './cdktf';
+import { readAsset, renderTemplate, TemplateSections, TemplateValues } from './template';
 
 /** Path Varnish answers itself with 200 (load balancer health checks of the cache nodes). */
 export const VARNISH_HEALTH_PATH = '/_varnish/health';
@@ -37,8 +37,6 @@ export interface VarnishVclOptions {
 /** The template, `assets/cache.vcl` next to this file (also in dist/ and lib/, scripts/copy-assets.js). */
 export const VCL_TEMPLATE_PATH = path.join(__dirname, 'assets', 'cache.vcl');
 
-let template: string | undefined;
-
 /**
  * A VCL with the contract of Ibexa's reference configuration (`vendor/ibexa/http-cache/docs/varnish/vcl/varnish7.vcl`,
  * FOSHttpCache): tag invalidation with `PURGEKEYS` and the xkey vmod, `PURGE` of one URL, `BAN` by
@@ -50,10 +48,9 @@ let template: string | undefined;
  * The text is the template `assets/cache.vcl` (read once at synth), filled in by {@link renderVclTemplate}.
  */
 export function renderVarnishVcl(options: VarnishVclOptions): string {
-  template ??= fs.readFileSync(VCL_TEMPLATE_PATH, 'utf8');
   const probe = options.backendProbePath;
   return renderVclTemplate(
-    template,
+    readAsset(VCL_TEMPLATE_PATH),
     {
       owner: options.owner,
       backendHost: options.backendHost,
@@ -67,32 +64,11 @@ export function renderVarnishVcl(options: VarnishVclOptions): string {
 }
 
 /**
- * Fills in a template in the notation of `assets/cache.vcl`: lines `{{! ... }}` are dropped; a
- * section marker (`{{#name}}`, `{{/name}}`) alone on its line takes its line break with it, and the
- * text between the two is kept only when `sections[name]` is true; `{{name}}` alone on a line with a
- * list value becomes one line per item (none for an empty list), `{{name}}` elsewhere the string
- * value. Values are inserted as they are (Terraform tokens too), in one pass. A name the template
- * uses but the code does not give is a programming error and throws.
+ * Fills in a template in the notation of `assets/cache.vcl`, {@link renderTemplate} (errors name the
+ * `VCL template`).
  */
-export function renderVclTemplate(text: string, values: Readonly<Record<string, string | readonly string[]>>, sections: Readonly<Record<string, boolean>>): string {
-  const known = (table: object, name: string): void => {
-    if (!Object.prototype.hasOwnProperty.call(table, name)) throw new Error(`VCL template: no value for {{${name}}}`);
-  };
-  return text
-    .replace(/^\{\{!.*\}\}\n/gm, '')
-    .replace(/^(\{\{[#/]\w+\}\})\n/gm, '$1')
-    .replace(/\{\{#(\w+)\}\}([\s\S]*?)\{\{\/\1\}\}/g, (_m, name: string, body: string) => {
-      known(sections, name);
-      return sections[name] ? body : '';
-    })
-    .replace(/^\{\{(\w+)\}\}\n|\{\{(\w+)\}\}/gm, (_m, lineName: string | undefined, name: string | undefined) => {
-      const key = (lineName ?? name) as string;
-      known(values, key);
-      const value = values[key];
-      if (typeof value === 'string') return lineName === undefined ? value : `${value}\n`;
-      if (lineName === undefined) throw new Error(`VCL template: the list {{${key}}} must stand alone on its line`);
-      return value.map((line) => `${line}\n`).join('');
-    });
+export function renderVclTemplate(text: string, values: TemplateValues, sections: TemplateSections): string {
+  return renderTemplate(text, values, sections, 'VCL template');
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { awsAsset } from './assets';
 
 /** An environment variable whose value is read from Secrets Manager on the host at boot. */
 export interface SecretEnvironmentVariable {
@@ -119,14 +120,7 @@ const ENV_FILE = '/etc/webcluster/app.env';
  * yet. Any other outcome (throttling, IAM not yet propagated, network) is retried and never leads to
  * a new value, which would break every node still using the old one.
  */
-export const GENERATE_SECRET_FUNCTION = [
-  'generate() {',
-  '  local versions=""',
-  "  for _ in $(seq 1 30); do versions=$(aws secretsmanager describe-secret --secret-id \"$1\" --query 'length(keys(VersionIdsToStages || `{}`))' --output text 2>/dev/null) && break; sleep 10; done",
-  '  [ -n "$versions" ] || { echo "cannot describe secret $1" >&2; return 1; }',
-  '  if [ "$versions" = "0" ]; then aws secretsmanager put-secret-value --secret-id "$1" --secret-string "$2" >/dev/null; fi',
-  '}',
-].join('\n');
+export const GENERATE_SECRET_FUNCTION = awsAsset('app-host/generate-secret.sh').replace(/\n$/, '');
 
 const SECRETS_FILE = '/etc/webcluster/secrets.env';
 const UNIT_LOG_DIR = '/var/log/webcluster';
