@@ -13,7 +13,7 @@ export interface CloudConfigFile {
   readonly content: string;
 }
 
-/** A `write_files` entry: `path`, `permissions`, `content`, in that order (the rendered JSON keeps it). */
+/** A `write_files` entry: `path`, `permissions`, `content`, in that order (the rendered JSON keeps the order of each entry's keys). */
 export function writeFile(path: string, permissions: string, content: string): CloudConfigFile {
   return { path, permissions, content };
 }
@@ -36,7 +36,7 @@ export function renderCloudConfigDocument(doc: CloudConfigDocument): string {
   const json = {
     package_update: true,
     packages: [...doc.packages],
-    write_files: doc.files.map((f) => writeFile(f.path, f.permissions, f.content)),
+    write_files: [...doc.files],
     runcmd: [...doc.runcmd],
   };
   return `#cloud-config\n${JSON.stringify(json, null, 1)}\n`;
