@@ -150,6 +150,8 @@ describe('npm pack → install into a fresh consumer → tsc → synth (npm run 
     const scripts = [
       ...fs.readdirSync(path.join(root, 'constructs', 'docker', 'scripts', 'backup')).map((f) => `lib/constructs/docker/scripts/backup/${f}`),
       'lib/constructs/core/assets/cache.vcl',
+      'lib/constructs/aws/assets/mongodb/member-setup.sh',
+      'lib/constructs/aws/assets/app-host/fetch-secrets.sh',
     ];
     expect(scripts.length).toBeGreaterThan(1);
     expect(scripts.filter((f) => !files.includes(f))).toEqual([]);
