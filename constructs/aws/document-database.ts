@@ -6,8 +6,8 @@ import type { EbsVolume } from '@cdktf/provider-aws/lib/ebs-volume';
 import type { Instance } from '@cdktf/provider-aws/lib/instance';
 import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
-import { SsmAssociation } from '@cdktf/provider-aws/lib/ssm-association';
-import { SsmDocument } from '@cdktf/provider-aws/lib/ssm-document';
+import type { SsmAssociation } from '@cdktf/provider-aws/lib/ssm-association';
+import type { SsmDocument } from '@cdktf/provider-aws/lib/ssm-document';
 import { Construct } from 'constructs';
 import { TerraformStack, Token } from '../core/cdktf';
 import type { IConnections } from '../core/connections';
@@ -23,8 +23,8 @@ import type { LogShipping } from './log-shipping';
 import type { IAwsNetwork } from './network';
 import { validateDocumentDatabase } from './private/document-database-rules';
 import { secretAccess } from './private/iam';
-import { ADMIN_USER, MONGO_PORT, REPLICA_SET_TAG, ReplicaSetSpec, setupDocumentContent } from './private/replica-set-host';
-import { createReplicaSetMembers, createSnapshotPolicy } from './private/replica-set-members';
+import { ADMIN_USER, MONGO_PORT, ReplicaSetSpec } from './private/replica-set-host';
+import { createReplicaSetMembers, createSetupRollout, createSnapshotPolicy } from './private/replica-set-members';
 import { SecurityGroup } from './security-group';
 
 /** Properties of a {@link DocumentDatabase}. */
@@ -289,24 +289,9 @@ export class DocumentDatabase extends Construct implements IDocumentDatabase, IG
     this.hosts = this.members.map((m) => `${m.hostname}:${m.port}`).join(',');
 
     // Later configuration changes: the same setup script, one member at a time.
-    this.setupDocument = new SsmDocument(this, 'SetupDocument', {
-      name: documentName,
-      documentType: 'Command',
-      documentFormat: 'JSON',
-      content: setupDocumentContent(spec, prefix),
-    });
-    this.setupAssociation = new SsmAssociation(this, 'SetupAssociation', {
-      name: this.setupDocument.name,
-      associationName: documentName,
-      // A new content is a new version that the provider makes the default: the association changes and runs again.
-      documentVersion: this.setupDocument.defaultVersion,
-      targets: [{ key: `tag:${REPLICA_SET_TAG}`, values: [prefix] }],
-      maxConcurrency: '1',
-      maxErrors: '0',
-      complianceSeverity: 'HIGH',
-      // After the members carry their tags and their names resolve.
-      dependsOn: [...instances, ...records],
-    });
+    const rollout = createSetupRollout(this, { documentName, prefix, spec, dependsOn: [...instances, ...records] });
+    this.setupDocument = rollout.document;
+    this.setupAssociation = rollout.association;
 
     createSnapshotPolicy(this, prefix, volumeTag, retention);
   }

@@ -1,6 +1,6 @@
 /**
  * The member hosts of a DocumentDatabase: per member an instance, its data volume and attachment and
- * its stable name, plus the daily snapshots of the data volumes.
+ * its stable name; the rollout of setup changes to live members; the daily snapshots of the data volumes.
  */
 import { DlmLifecyclePolicy } from '@cdktf/provider-aws/lib/dlm-lifecycle-policy';
 import { EbsVolume } from '@cdktf/provider-aws/lib/ebs-volume';
@@ -8,13 +8,16 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { Instance } from '@cdktf/provider-aws/lib/instance';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
+import { SsmAssociation } from '@cdktf/provider-aws/lib/ssm-association';
+import { SsmDocument } from '@cdktf/provider-aws/lib/ssm-document';
 import { VolumeAttachment } from '@cdktf/provider-aws/lib/volume-attachment';
 import { Construct } from 'constructs';
+import type { ITerraformDependable } from '../../core/cdktf';
 import type { IEncryptionKey } from '../encryption-key';
 import type { IAwsNetwork } from '../network';
 import { base64UserData, encryptedRootVolume, IMDSV2_ONLY } from './hardened-host';
 import { assumeRolePolicy, fitNamePrefix, IAM_ROLE_NAME_PREFIX_MAX } from './iam';
-import { DATA_DEVICE, DATA_VOLUME_TAG, MEMBER_NAME_TAG, memberCloudConfig, REPLICA_SET_TAG, ReplicaSetSpec } from './replica-set-host';
+import { DATA_DEVICE, DATA_VOLUME_TAG, MEMBER_NAME_TAG, memberCloudConfig, REPLICA_SET_TAG, ReplicaSetSpec, setupDocumentContent } from './replica-set-host';
 
 /** What every member shares. */
 export interface ReplicaSetMembersOptions {
@@ -101,6 +104,42 @@ export function createReplicaSetMembers(scope: Construct, o: ReplicaSetMembersOp
     members.volumes.push(volume);
   });
   return members;
+}
+
+/** The setup document and its association. */
+export interface SetupRollout {
+  readonly document: SsmDocument;
+  readonly association: SsmAssociation;
+}
+
+/**
+ * `SetupDocument` (SSM Command document named `documentName` with the member setup) and
+ * `SetupAssociation` in `scope`: it targets the members by their replica set tag (`prefix`), one at a
+ * time, stopping at the first failure, after `dependsOn` (the members and their names).
+ */
+export function createSetupRollout(
+  scope: Construct,
+  o: { readonly documentName: string; readonly prefix: string; readonly spec: ReplicaSetSpec; readonly dependsOn: ITerraformDependable[] },
+): SetupRollout {
+  const document = new SsmDocument(scope, 'SetupDocument', {
+    name: o.documentName,
+    documentType: 'Command',
+    documentFormat: 'JSON',
+    content: setupDocumentContent(o.spec, o.prefix),
+  });
+  const association = new SsmAssociation(scope, 'SetupAssociation', {
+    name: document.name,
+    associationName: o.documentName,
+    // A new content is a new version that the provider makes the default: the association changes and runs again.
+    documentVersion: document.defaultVersion,
+    targets: [{ key: `tag:${REPLICA_SET_TAG}`, values: [o.prefix] }],
+    maxConcurrency: '1',
+    maxErrors: '0',
+    complianceSeverity: 'HIGH',
+    // After the members carry their tags and their names resolve.
+    dependsOn: o.dependsOn,
+  });
+  return { document, association };
 }
 
 /** Daily snapshots of the volumes tagged `webcluster:snapshots = volumeTag`, kept `retentionDays` (Data Lifecycle Manager). */

@@ -3,10 +3,6 @@
  * host): packages, files and boot commands, without the app environment and secrets of app hosts.
  */
 import { CloudConfigFile, renderCloudConfigDocument } from './cloud-config';
-import { INSTALL_MULTI_USER, renderSystemdUnit } from './systemd-unit';
-
-/** A file written by cloud-init. */
-export type ServiceHostFile = CloudConfigFile;
 
 /** What an infrastructure host installs and runs at first boot. */
 export interface ServiceHostSpec {
@@ -15,7 +11,7 @@ export interface ServiceHostSpec {
   /** OS packages (Amazon Linux 2023 names). */
   readonly packages: readonly string[];
   /** Files to write before the commands run. */
-  readonly files: readonly ServiceHostFile[];
+  readonly files: readonly CloudConfigFile[];
   /** Commands run as root, in order, after the packages are installed. */
   readonly commands: readonly string[];
 }
@@ -30,7 +26,3 @@ export function renderServiceHostConfig(spec: ServiceHostSpec): string {
   });
 }
 
-/** A systemd unit file from its `[Unit]` and `[Service]` lines, started at boot (`renderSystemdUnit`). */
-export function systemdUnit(sections: { readonly unit: readonly string[]; readonly service: readonly string[] }): string {
-  return renderSystemdUnit({ Unit: sections.unit, Service: sections.service, Install: INSTALL_MULTI_USER });
-}

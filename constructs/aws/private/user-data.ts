@@ -3,9 +3,9 @@
  * that reads Secrets Manager at boot (so no secret is ever in Terraform JSON or state), systemd
  * units for long-running services and one-shot tasks, and extra boot commands.
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import { ENV_FILE, SECRETS_FILE, SECRETS_UNIT, ServiceUnit, systemServiceDropIn, UNIT_LOG_DIR, unitFile } from './app-units';
+import { readAsset } from '../../core/template';
 import { awsAsset } from './assets';
 import { renderCloudConfigDocument, writeFile } from './cloud-config';
 import { SecretEnvironmentVariable, secretsScript } from './secrets-fetcher';
@@ -33,7 +33,7 @@ export const RELEASE_UNIT = 'webcluster-release';
 
 /** The release script (constructs/aws/scripts/release/webcluster-release), read at synth time. */
 export function releaseScript(): string {
-  return fs.readFileSync(path.join(__dirname, '..', 'scripts', 'release', 'webcluster-release'), 'utf8');
+  return readAsset(path.join(__dirname, '..', 'scripts', 'release', 'webcluster-release'));
 }
 
 /** Everything a host's user data contains. */
@@ -97,20 +97,19 @@ function withRelease(spec: HostBootSpec): HostBootSpec {
     type: 'oneshot',
     user: 'root',
   };
-  const config = [
-    `RELEASE_BUCKET=${release.bucketName}`,
-    `APP_DIR=${spec.appDirectory}`,
-    `APP_USER=${spec.runAsUser}`,
-    `RESTART_SERVICES='${spec.systemServices.map((s) => `${s}.service`).join(' ')}'`,
-    '',
-  ].join('\n');
+  const config = awsAsset('app-host/release.env', {
+    bucket: release.bucketName,
+    appDirectory: spec.appDirectory,
+    user: spec.runAsUser,
+    services: spec.systemServices.map((s) => `${s}.service`).join(' '),
+  });
   return {
     ...spec,
     units: [unit, ...spec.units.map((u) => (u.beforeSecrets === true ? u : { ...u, after: [`${RELEASE_UNIT}.service`, ...(u.after ?? [])] }))],
     files: [
-      { path: RELEASE_SCRIPT_PATH, permissions: '0750', content: releaseScript() },
-      { path: '/etc/webcluster/release.env', permissions: '0640', content: config },
-      ...(release.hook !== undefined ? [{ path: '/etc/webcluster/release-hook', permissions: '0750', content: `#!/bin/bash\nset -euo pipefail\n${release.hook}\n` }] : []),
+      writeFile(RELEASE_SCRIPT_PATH, '0750', releaseScript()),
+      writeFile('/etc/webcluster/release.env', '0640', config),
+      ...(release.hook !== undefined ? [writeFile('/etc/webcluster/release-hook', '0750', awsAsset('app-host/release-hook.sh', { hook: release.hook }))] : []),
       ...(spec.files ?? []),
     ],
   };
