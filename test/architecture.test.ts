@@ -13,8 +13,7 @@
  *   cycle of design).
  * And the size rules, read with the same parser: no source file (every .ts file git tracks outside
  * test/, declaration files aside) over 400 lines, no constructor, function, method or function
- * assigned to a variable or field over 120 lines; the files still being split are allow-listed at
- * their current sizes, and the list can only shrink.
+ * assigned to a variable or field over 120 lines, with no exceptions.
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -269,25 +268,6 @@ interface Oversize {
   readonly limit: number;
 }
 
-/** Ceilings of a file still being split: its current sizes, which may only go down. */
-interface Allowance {
-  /** The file's lines, when over {@link MAX_FILE_LINES}. */
-  readonly lines?: number;
-  /** Lines of each function over {@link MAX_FUNCTION_LINES}, by {@link Oversize.name}. */
-  readonly functions?: Readonly<Record<string, number>>;
-}
-
-/**
- * The files not yet split (issue 13), at their sizes when the rule came in. Remove an entry, or one of
- * its functions, once it is within the limits (a test fails while an entry is no longer needed); never
- * add one or raise a number.
- */
-const NOT_YET_SPLIT: Readonly<Record<string, Allowance>> = {
-  'constructs/aws/document-database.ts': { lines: 741, functions: { 'DocumentDatabase.constructor': 251 } },
-  'constructs/aws/http-cache.ts': { lines: 436, functions: { 'HttpCache.constructor': 208 } },
-  'constructs/aws/search-service.ts': { lines: 428, functions: { 'SearchService.constructor': 169 } },
-};
-
 /** Lines of a text as `wc -l` counts them (a last line without a line break counts too). */
 function lineCount(text: string): number {
   const breaks = text.split('\n').length - 1;
@@ -330,32 +310,9 @@ function oversizes(file: string, text: string): Oversize[] {
   return found;
 }
 
-/** The ceiling `allowed` sets for one oversize, if any. */
-function ceiling(o: Oversize, allowed: Readonly<Record<string, Allowance>>): number | undefined {
-  const entry = allowed[o.file];
-  return o.name === 'file' ? entry?.lines : entry?.functions?.[o.name];
-}
-
-/** One line per oversize the allow-list does not cover: `file:line name is N lines (limit L)`. */
-function sizeViolations(found: readonly Oversize[], allowed: Readonly<Record<string, Allowance>>): string[] {
-  return found.flatMap((o) => {
-    const max = ceiling(o, allowed);
-    if (max !== undefined && o.lines <= max) return [];
-    const what = o.name === 'file' ? 'the file' : o.name;
-    const grew = max === undefined ? '' : `; allow-listed while being split at ${max} lines, which may only go down`;
-    return [`${o.file}:${o.line} ${what} is ${o.lines} lines (limit ${o.limit}${grew}); fix: split it by responsibility`];
-  });
-}
-
-/** One line per allow-list entry (a file's lines, or one function) that no oversize needs any more. */
-function staleAllowances(found: readonly Oversize[], allowed: Readonly<Record<string, Allowance>>): string[] {
-  const needed = new Set(found.map((o) => `${o.file} ${o.name}`));
-  return Object.entries(allowed).flatMap(([file, entry]) => {
-    const names = [...(entry.lines !== undefined ? ['file'] : []), ...Object.keys(entry.functions ?? {})];
-    return names
-      .filter((name) => !needed.has(`${file} ${name}`))
-      .map((name) => `${file}: '${name}' is within the limits now; fix: remove it from NOT_YET_SPLIT (the list only shrinks)`);
-  });
+/** One line per oversize: `file:line name is N lines (limit L); fix: ...`. */
+function sizeViolations(found: readonly Oversize[]): string[] {
+  return found.map((o) => `${o.file}:${o.line} ${o.name === 'file' ? 'the file' : o.name} is ${o.lines} lines (limit ${o.limit}); fix: split it by responsibility`);
 }
 
 /** Every .ts file git tracks outside test/, declaration files aside, relative to the root. */
@@ -402,25 +359,18 @@ describe('size rules, checked on a made-up source', () => {
     expect(oversizes('small.ts', 'const a = 1;\n'.repeat(400))).toEqual([]);
   });
 
-  test('the failure names file:line and the size; the allow-list covers up to its ceiling only', () => {
-    const allowed = { 'made-up.ts': { lines: lineCount(text), functions: { 'Host.constructor': 130, arrow: 139 } } };
-    expect(sizeViolations(found, allowed)).toEqual([
+  test('the failure names file:line and the size', () => {
+    expect(sizeViolations(found)).toEqual([
+      `made-up.ts:1 the file is ${lineCount(text)} lines (limit 400); fix: split it by responsibility`,
       'made-up.ts:122 overLimit is 121 lines (limit 120); fix: split it by responsibility',
+      'made-up.ts:244 Host.constructor is 130 lines (limit 120); fix: split it by responsibility',
       'made-up.ts:374 Host.build is 122 lines (limit 120); fix: split it by responsibility',
       'made-up.ts:506 Host.field is 125 lines (limit 120); fix: split it by responsibility',
-      'made-up.ts:632 arrow is 140 lines (limit 120; allow-listed while being split at 139 lines, which may only go down); fix: split it by responsibility',
+      'made-up.ts:632 arrow is 140 lines (limit 120); fix: split it by responsibility',
       'made-up.ts:772 expression is 121 lines (limit 120); fix: split it by responsibility',
     ]);
-    expect(sizeViolations(found, {})).toContain(`made-up.ts:1 the file is ${lineCount(text)} lines (limit 400); fix: split it by responsibility`);
   });
 
-  test('an allow-list entry no longer needed is reported', () => {
-    const allowed = { 'made-up.ts': { lines: 999, functions: { 'Host.constructor': 130, atLimit: 120 } }, 'gone.ts': { lines: 500 } };
-    expect(staleAllowances(found, allowed)).toEqual([
-      "made-up.ts: 'atLimit' is within the limits now; fix: remove it from NOT_YET_SPLIT (the list only shrinks)",
-      "gone.ts: 'file' is within the limits now; fix: remove it from NOT_YET_SPLIT (the list only shrinks)",
-    ]);
-  });
 });
 
 describe('size rules of the sources', () => {
@@ -432,11 +382,7 @@ describe('size rules of the sources', () => {
     expect(files.filter((f) => f.startsWith('test/') || f.endsWith('.d.ts'))).toEqual([]);
   });
 
-  test(`no file over ${MAX_FILE_LINES} lines, no function over ${MAX_FUNCTION_LINES} (but the allow-listed ones, not above their ceilings)`, () => {
-    expect(sizeViolations(found, NOT_YET_SPLIT)).toEqual([]);
-  });
-
-  test('every allow-list entry is still needed (the list only shrinks)', () => {
-    expect(staleAllowances(found, NOT_YET_SPLIT)).toEqual([]);
+  test(`no file over ${MAX_FILE_LINES} lines, no function over ${MAX_FUNCTION_LINES}`, () => {
+    expect(sizeViolations(found)).toEqual([]);
   });
 });

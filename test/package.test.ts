@@ -153,6 +153,8 @@ describe('npm pack → install into a fresh consumer → tsc → synth (npm run 
       ...['aws', 'docker'].flatMap((backend) =>
         fs.readdirSync(path.join(root, 'stacks', backend, 'profiles', 'assets')).map((f) => `lib/stacks/${backend}/profiles/assets/${f}`),
       ),
+      'lib/constructs/aws/assets/mongodb/member-setup.sh',
+      'lib/constructs/aws/assets/app-host/fetch-secrets.sh',
     ];
     expect(scripts.length).toBeGreaterThan(1);
     expect(scripts.filter((f) => !files.includes(f))).toEqual([]);

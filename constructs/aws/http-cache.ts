@@ -2,47 +2,30 @@
  * HttpCache (AWS): a Varnish tier between the internet-facing load balancer and the app hosts, with
  * purges allowed only from the app networks.
  */
-import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group';
+import type { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group';
 import { DataAwsSubnet } from '@cdktf/provider-aws/lib/data-aws-subnet';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
-import { Lb } from '@cdktf/provider-aws/lib/lb';
-import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
-import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
+import type { Lb } from '@cdktf/provider-aws/lib/lb';
 import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone';
 import { Construct } from 'constructs';
-import { Fn, Token } from '../core/cdktf';
-import { isIpv4Cidr } from '../core/cidr';
 import { Peer } from '../core/peer';
 import { Port } from '../core/port';
 import type { IHttpCache } from '../core/roles';
-import { validate } from '../core/validation-error';
-import { renderVarnishVcl, VARNISH_CONTAINER_PORT, VARNISH_HEALTH_PATH } from '../core/vcl';
-import { imageRefProblem } from '../core/image-ref';
-import { base64UserData, encryptedRootMapping, IMDSV2_ONLY } from './private/hardened-host';
+import { renderVarnishVcl, VARNISH_HEALTH_PATH } from '../core/vcl';
+import { encryptedRootMapping, base64UserData, IMDSV2_ONLY } from './private/hardened-host';
 import { AL2023_X86_64_PARAMETER } from './app-server-group';
 import { InstanceRole, IGrantable } from './instance-role';
 import type { LoadBalancerTarget } from './load-balancer';
 import type { IAwsNetwork } from './network';
-import { renderServiceHostConfig, systemdUnit } from './private/service-host';
+import { createCacheBackend } from './private/cache-backend';
+import { cacheNodeConfig, DEFAULT_AWS_VARNISH_IMAGE } from './private/cache-node-host';
+import { createNodeGroups } from './private/cache-node-groups';
+import { validateHttpCache } from './private/http-cache-rules';
 import { SecurityGroup } from './security-group';
 import type { IEncryptionKey } from './encryption-key';
-import { instanceTypeAllowed, instanceTypeProblem } from './instance-types';
 
-/**
- * Default Varnish image: the official image (which ships varnish-modules with xkey, and vmod_dynamic)
- * through its ECR Public mirror, so cache nodes behind NAT do not hit Docker Hub's pull limits.
- */
-export const DEFAULT_AWS_VARNISH_IMAGE = 'public.ecr.aws/docker/library/varnish:7.6.1';
+export { DEFAULT_AWS_VARNISH_IMAGE };
 
-/** Instance tag (read through instance metadata) that tells a cache node its number. */
-const NODE_TAG = 'VarnishNode';
-
-/**
- * Seconds a new node gets before its load balancer health check counts (the groups' grace period
- * and the instance warmup of refreshes): boot, Docker install, registering its name (retried for
- * up to 5 minutes while Route 53 settles) and the image pull.
- */
-const NODE_BOOT_SEC = 600;
 
 /** Properties of an {@link HttpCache}. */
 export interface HttpCacheProps {
@@ -195,53 +178,18 @@ export class HttpCache extends Construct implements IHttpCache, IGrantable {
     this.cacheSizeMiB = props.cacheSizeMiB ?? 4096;
     this.port = props.target.port;
     const rootGiB = props.rootVolumeSizeGiB ?? 30;
-    const imageProblem = imageRefProblem(this.image);
-    const badCidr = (props.invalidatorCidrs ?? []).find((c) => !Token.isUnresolved(c) && !isIpv4Cidr(c));
-    const targetHealthPath = props.target.healthCheckPath;
-    validate(this, [
-      {
-        failed: targetHealthPath !== undefined && targetHealthPath !== VARNISH_HEALTH_PATH,
-        message: () =>
-          `target.healthCheckPath: got '${targetHealthPath}'; allowed: '${VARNISH_HEALTH_PATH}' (answered by Varnish itself; a check through it to the app would make the nodes' ELB health checks replace every cache node while the app is down); fix: give the load balancer target healthCheckPath '${VARNISH_HEALTH_PATH}'`,
-      },
-      {
-        failed: !Number.isInteger(this.nodes) || this.nodes < 2 || this.nodes > 10,
-        message: () => `nodes: got ${this.nodes}; allowed: an integer from 2 to 10; fix: run at least two cache nodes so one can fail`,
-      },
-      {
-        failed: !Number.isInteger(appPort) || appPort < 1 || appPort > 65535,
-        message: () => `appPort: got ${appPort}; allowed: 1 to 65535; fix: use the port the app hosts' web server listens on`,
-      },
-      {
-        failed: !/^\/[A-Za-z0-9._~%/-]*$/.test(healthPath),
-        message: () => `appHealthCheckPath: got '${healthPath}'; allowed: an absolute path of letters, digits and . _ ~ % / -; fix: start it with '/'`,
-      },
-      {
-        failed: props.invalidatorCidrs !== undefined && props.invalidatorCidrs.length === 0,
-        message: () => 'invalidatorCidrs: got []; allowed: one or more IPv4 CIDR blocks of the app nodes; fix: leave it out for the app subnets',
-      },
-      {
-        failed: badCidr !== undefined,
-        message: () => `invalidatorCidrs: got '${badCidr}'; allowed: IPv4 CIDR blocks with zero host bits; fix: write it like 10.0.16.0/20`,
-      },
-      {
-        failed: imageProblem !== undefined,
-        message: () => `image: got '${this.image}' (${imageProblem}); allowed: an image pinned by tag or digest; fix: use e.g. '${DEFAULT_AWS_VARNISH_IMAGE}'`,
-      },
-      {
-        failed: instanceTypeProblem(this.instanceType, 'ec2') !== undefined,
-        message: () =>
-          `instanceType: got '${this.instanceType}' (${instanceTypeProblem(this.instanceType, 'ec2')}); allowed: ${instanceTypeAllowed('ec2')}; fix: use a type offered in ${net.region}, e.g. m7i.large`,
-      },
-      {
-        failed: !Number.isInteger(this.cacheSizeMiB) || this.cacheSizeMiB < 64 || this.cacheSizeMiB > 1048576,
-        message: () => `cacheSizeMiB: got ${this.cacheSizeMiB}; allowed: an integer from 64 to 1048576; fix: use about 3/4 of the instance memory, e.g. 4096 on m7i.large`,
-      },
-      {
-        failed: !Number.isInteger(rootGiB) || rootGiB < 8 || rootGiB > 16384,
-        message: () => `rootVolumeSizeGiB: got ${rootGiB}; allowed: 8 to 16384; fix: pick a value in range`,
-      },
-    ]);
+    validateHttpCache(this, {
+      network: net,
+      invalidatorCidrs: props.invalidatorCidrs,
+      targetHealthPath: props.target.healthCheckPath,
+      nodes: this.nodes,
+      appPort,
+      healthPath,
+      image: this.image,
+      instanceType: this.instanceType,
+      cacheSizeMiB: this.cacheSizeMiB,
+      rootGiB,
+    });
     const prefix = `${net.namePrefix}-${id.toLowerCase()}`;
 
     this.connections = new SecurityGroup(this, 'SecurityGroup', {
@@ -253,52 +201,17 @@ export class HttpCache extends Construct implements IHttpCache, IGrantable {
     this.connections.allowTo(Peer.anyIpv4(), Port.tcp(443), 'HTTPS to AWS APIs, the image registry and OS package repositories');
 
     // The internal load balancer Varnish forwards to; the app hosts register with its target group.
-    const backend = new Construct(this, 'Backend');
-    const backendSg = new SecurityGroup(backend, 'SecurityGroup', {
+    const backend = createCacheBackend(this, {
       network: net,
-      description: `Internal load balancer from the HTTP cache to the app hosts of ${net.namePrefix}`,
-      defaultPort: Port.tcp(appPort),
+      prefix,
+      cacheNodes: this.connections,
+      appPort,
+      healthPath,
+      deletionProtection: props.deletionProtection ?? true,
     });
-    backendSg.allowFrom(this.connections, Port.tcp(appPort), 'HTTP from the cache nodes');
-    this.backendLoadBalancer = new Lb(backend, 'Resource', {
-      namePrefix: 'wc-',
-      loadBalancerType: 'network',
-      internal: true,
-      subnets: [...net.appSubnetIds],
-      securityGroups: [backendSg.securityGroupId],
-      enableCrossZoneLoadBalancing: true,
-      enableDeletionProtection: props.deletionProtection ?? true,
-      tags: { Name: `${prefix}-backend` },
-    });
+    this.backendLoadBalancer = backend.loadBalancer;
     this.backendDnsName = this.backendLoadBalancer.dnsName;
-    const appTargetGroup = new LbTargetGroup(backend, 'TargetGroup', {
-      namePrefix: 'wc-',
-      port: appPort,
-      protocol: 'TCP',
-      targetType: 'instance',
-      vpcId: net.vpcId,
-      // The app hosts then see the load balancer's address and admit its security group only.
-      preserveClientIp: 'false',
-      deregistrationDelay: '60',
-      healthCheck: {
-        enabled: true,
-        protocol: 'HTTP',
-        path: healthPath,
-        matcher: '200',
-        interval: 10,
-        timeout: 5,
-        healthyThreshold: 2,
-        unhealthyThreshold: 3,
-      },
-      lifecycle: { createBeforeDestroy: true },
-    });
-    new LbListener(backend, 'Listener', {
-      loadBalancerArn: this.backendLoadBalancer.arn,
-      port: appPort,
-      protocol: 'TCP',
-      defaultAction: [{ type: 'forward', targetGroupArn: appTargetGroup.arn }],
-    });
-    this.appTarget = { loadBalancer: backendSg, targetGroupArn: appTargetGroup.arn, port: appPort, healthCheckPath: healthPath };
+    this.appTarget = backend.appTarget;
 
     // Stable names of the nodes, each pointed at its instance by the node itself.
     this.zoneName = `httpcache.${net.namePrefix}.internal`;
@@ -336,15 +249,14 @@ export class HttpCache extends Construct implements IHttpCache, IGrantable {
       invalidatorCidrs: this.invalidatorCidrs,
     });
 
-    const userData = renderServiceHostConfig({
+    const userData = cacheNodeConfig({
       region: net.region,
-      packages: ['docker'],
-      files: [
-        { path: '/etc/varnish/default.vcl', permissions: '0644', content: this.vcl },
-        { path: '/usr/local/sbin/webcluster-register-node', permissions: '0750', content: registerScript(this.zoneName, this.zone.zoneId) },
-        { path: '/etc/systemd/system/varnish.service', permissions: '0644', content: varnishUnit(this.image, this.port, this.cacheSizeMiB) },
-      ],
-      commands: ['systemctl enable --now docker', '/usr/local/sbin/webcluster-register-node', 'systemctl daemon-reload', 'systemctl enable --now varnish.service'],
+      vcl: this.vcl,
+      zoneName: this.zoneName,
+      zoneId: this.zone.zoneId,
+      image: this.image,
+      port: this.port,
+      cacheSizeMiB: this.cacheSizeMiB,
     });
 
     this.launchTemplate = new LaunchTemplate(this, 'LaunchTemplate', {
@@ -366,71 +278,6 @@ export class HttpCache extends Construct implements IHttpCache, IGrantable {
       ],
     });
 
-    const subnets = net.appSubnetIds;
-    this.groups = names.map((_, i) => {
-      const node = new Construct(this, `Node${i + 1}`);
-      return new AutoscalingGroup(node, 'Resource', {
-        namePrefix: `${prefix}-${i + 1}-`,
-        minSize: 1,
-        maxSize: 1,
-        desiredCapacity: 1,
-        vpcZoneIdentifier: [subnets[i % subnets.length]],
-        targetGroupArns: [props.target.targetGroupArn],
-        healthCheckType: 'ELB',
-        healthCheckGracePeriod: NODE_BOOT_SEC,
-        launchTemplate: { id: this.launchTemplate.id, version: Fn.tostring(this.launchTemplate.latestVersion) },
-        // A replacement starts, registers its name and warms up before the old node goes.
-        instanceMaintenancePolicy: { minHealthyPercentage: 100, maxHealthyPercentage: 200 },
-        instanceRefresh: {
-          strategy: 'Rolling',
-          preferences: { minHealthyPercentage: 100, maxHealthyPercentage: 200, instanceWarmup: String(NODE_BOOT_SEC), autoRollback: true },
-        },
-        tag: [
-          { key: 'Name', value: `${prefix}-${i + 1}`, propagateAtLaunch: true },
-          { key: NODE_TAG, value: String(i + 1), propagateAtLaunch: true },
-        ],
-      });
-    });
+    this.groups = createNodeGroups(this, { prefix, subnetIds: net.appSubnetIds, nodes: this.nodes, targetGroupArn: props.target.targetGroupArn, launchTemplate: this.launchTemplate });
   }
-}
-
-/** Points `node-<n>.<zone>` at this instance (n from the instance's tag), retrying while Route 53 settles. */
-function registerScript(zoneName: string, zoneId: string): string {
-  return [
-    '#!/bin/bash',
-    '# Points this cache node\'s stable name at its private address, so the app can purge every node by name.',
-    'set -euo pipefail',
-    'token=$(curl -fsS -X PUT -H "X-aws-ec2-metadata-token-ttl-seconds: 300" http://169.254.169.254/latest/api/token)',
-    'imds() { curl -fsS -H "X-aws-ec2-metadata-token: $token" "http://169.254.169.254/latest/meta-data/$1"; }',
-    `node=$(imds tags/instance/${NODE_TAG})`,
-    'address=$(imds local-ipv4)',
-    `name="node-$node.${zoneName}"`,
-    'batch=$(printf \'{"Changes":[{"Action":"UPSERT","ResourceRecordSet":{"Name":"%s","Type":"A","TTL":30,"ResourceRecords":[{"Value":"%s"}]}}]}\' "$name" "$address")',
-    'for _ in $(seq 1 30); do',
-    `  if aws route53 change-resource-record-sets --hosted-zone-id '${zoneId}' --change-batch "$batch" >/dev/null; then exit 0; fi`,
-    '  sleep 10',
-    'done',
-    'echo "could not register $name" >&2',
-    'exit 1',
-    '',
-  ].join('\n');
-}
-
-/** Varnish as a container under systemd, publishing the container port on the target port. */
-function varnishUnit(image: string, hostPort: number, cacheSizeMiB: number): string {
-  return systemdUnit({
-    unit: ['Description=Varnish HTTP cache (container)', 'After=docker.service network-online.target', 'Requires=docker.service', 'Wants=network-online.target'],
-    service: [
-      'ExecStartPre=-/usr/bin/docker rm -f varnish',
-      // Published through the engine's DNAT, so Varnish sees the real client addresses (the VCL ACL needs them).
-      `ExecStart=/usr/bin/docker run --rm --name varnish --publish ${hostPort}:${VARNISH_CONTAINER_PORT} --ulimit nofile=131072:131072 ` +
-        `--volume /etc/varnish/default.vcl:/etc/varnish/default.vcl:ro --entrypoint varnishd ${image} ` +
-        `-F -a :${VARNISH_CONTAINER_PORT} -f /etc/varnish/default.vcl -s malloc,${cacheSizeMiB}m`,
-      'ExecStop=/usr/bin/docker stop varnish',
-      'Restart=always',
-      'RestartSec=5',
-      // The first start pulls the image.
-      'TimeoutStartSec=600',
-    ],
-  });
 }

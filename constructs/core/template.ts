@@ -1,21 +1,14 @@
 /**
- * Text templates shipped as files (`assets/` folders, copied next to the JavaScript by
- * scripts/copy-assets.js) and filled in at synth: the Varnish configuration (vcl.ts), the scripts,
- * units and configuration files the stacks write onto hosts.
+ * The template notation of the files our constructs ship (the VCL, the hosts' scripts, configuration
+ * files and systemd units under `assets/` folders), and reading such a file once per process.
  */
 import * as fs from 'fs';
 
-const cache = new Map<string, string>();
+/** Values of a template: a string for `{{name}}`, a list for a `{{name}}` line that becomes one line per item. */
+export type TemplateValues = Readonly<Record<string, string | readonly string[]>>;
 
-/** The text of a template file, read once per synth (later calls return the same text). */
-export function readTemplate(file: string): string {
-  let text = cache.get(file);
-  if (text === undefined) {
-    text = fs.readFileSync(file, 'utf8');
-    cache.set(file, text);
-  }
-  return text;
-}
+/** Sections of a template (`{{#name}}` ... `{{/name}}`), kept when true. */
+export type TemplateSections = Readonly<Record<string, boolean>>;
 
 /**
  * Fills in a template: lines `{{! ... }}` are dropped; a section marker (`{{#name}}`, `{{/name}}`)
@@ -23,16 +16,11 @@ export function readTemplate(file: string): string {
  * `sections[name]` is true; `{{name}}` alone on a line with a list value becomes one line per item
  * (none for an empty list), `{{name}}` elsewhere the string value. Values are inserted as they are
  * (Terraform tokens too), in one pass. A name the template uses but the code does not give is a
- * programming error and throws, its message starting with `label`.
+ * programming error and throws; `kind` names the template in that error (e.g. `VCL template`).
  */
-export function renderTemplate(
-  text: string,
-  values: Readonly<Record<string, string | readonly string[]>>,
-  sections: Readonly<Record<string, boolean>> = {},
-  label = 'template',
-): string {
+export function renderTemplate(text: string, values: TemplateValues, sections: TemplateSections = {}, kind = 'template'): string {
   const known = (table: object, name: string): void => {
-    if (!Object.prototype.hasOwnProperty.call(table, name)) throw new Error(`${label}: no value for {{${name}}}`);
+    if (!Object.prototype.hasOwnProperty.call(table, name)) throw new Error(`${kind}: no value for {{${name}}}`);
   };
   return text
     .replace(/^\{\{!.*\}\}\n/gm, '')
@@ -46,16 +34,24 @@ export function renderTemplate(
       known(values, key);
       const value = values[key];
       if (typeof value === 'string') return lineName === undefined ? value : `${value}\n`;
-      if (lineName === undefined) throw new Error(`${label}: the list {{${key}}} must stand alone on its line`);
+      if (lineName === undefined) throw new Error(`${kind}: the list {{${key}}} must stand alone on its line`);
       return value.map((line) => `${line}\n`).join('');
     });
 }
 
-/** The template file `file` (read once per synth) filled in with `values` and `sections` ({@link renderTemplate}). */
-export function renderTemplateFile(
-  file: string,
-  values: Readonly<Record<string, string | readonly string[]>> = {},
-  sections: Readonly<Record<string, boolean>> = {},
-): string {
-  return renderTemplate(readTemplate(file), values, sections, `template ${file}`);
+const cache = new Map<string, string>();
+
+/** The text of a shipped file (`assets/...`), read from disk once per process. */
+export function readAsset(file: string): string {
+  let text = cache.get(file);
+  if (text === undefined) {
+    text = fs.readFileSync(file, 'utf8');
+    cache.set(file, text);
+  }
+  return text;
+}
+
+/** The shipped template `file` (read once per process, {@link readAsset}) filled in with `values` and `sections` ({@link renderTemplate}; errors name the file). */
+export function renderTemplateFile(file: string, values: TemplateValues = {}, sections: TemplateSections = {}): string {
+  return renderTemplate(readAsset(file), values, sections, `template ${file}`);
 }

@@ -5,7 +5,7 @@
  */
 import * as path from 'path';
 import { Fn, Token } from './cdktf';
-import { readTemplate, renderTemplate } from './template';
+import { readAsset, renderTemplate, TemplateSections, TemplateValues } from './template';
 
 /** Path Varnish answers itself with 200 (load balancer health checks of the cache nodes). */
 export const VARNISH_HEALTH_PATH = '/_varnish/health';
@@ -50,7 +50,7 @@ export const VCL_TEMPLATE_PATH = path.join(__dirname, 'assets', 'cache.vcl');
 export function renderVarnishVcl(options: VarnishVclOptions): string {
   const probe = options.backendProbePath;
   return renderVclTemplate(
-    readTemplate(VCL_TEMPLATE_PATH),
+    readAsset(VCL_TEMPLATE_PATH),
     {
       owner: options.owner,
       backendHost: options.backendHost,
@@ -64,10 +64,10 @@ export function renderVarnishVcl(options: VarnishVclOptions): string {
 }
 
 /**
- * Fills in a template in the notation of `assets/cache.vcl` ({@link renderTemplate}, whose errors
- * here start with `VCL template`).
+ * Fills in a template in the notation of `assets/cache.vcl`, {@link renderTemplate} (errors name the
+ * `VCL template`).
  */
-export function renderVclTemplate(text: string, values: Readonly<Record<string, string | readonly string[]>>, sections: Readonly<Record<string, boolean>>): string {
+export function renderVclTemplate(text: string, values: TemplateValues, sections: TemplateSections): string {
   return renderTemplate(text, values, sections, 'VCL template');
 }
 

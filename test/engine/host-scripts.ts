@@ -13,7 +13,7 @@ export interface HostScript {
 }
 
 /** Replaces every Terraform interpolation (`${...}`, nested braces included) with `TFVALUE`. */
-function withoutInterpolations(text: string): string {
+export function withoutInterpolations(text: string): string {
   let out = '';
   for (let i = 0; i < text.length; i++) {
     if (text[i] === '$' && text[i + 1] === '{' && text[i - 1] !== '$') {
