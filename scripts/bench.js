@@ -1,65 +1,33 @@
 #!/usr/bin/env node
 /**
- * Benchmark: wall time and peak RSS of synthesizing every default stack (`npm run synth`'s command),
- * and of a `cdktf init`-style project (ts-node with type-checking + the barrel import of
- * @cdktf/provider-aws, one trivial stack) for comparison.
+ * Benchmark of issue 14, every figure against its target, all measured in this one run:
  *
- *   npm run bench                 # 5 runs of ours, 1 of the baseline
- *   npm run bench -- --runs 10 --no-baseline
+ * (a) `npm run synth`'s two steps (scripts/build.js, then dist/main.js, as package.json runs them)
+ *     against a `cdktf init`-style project (ts-node with type-checking + the barrel import of
+ *     @cdktf/provider-aws, one trivial stack): at least 15 times faster, at most 200 MiB peak RSS;
+ * (b) synth of 10, 25 and 50 environments (scripts/bench/environments.js): 50 in at most 5 s, and
+ *     linear: the cost of each environment past 25 at most 1.25 times that between 10 and 25;
+ * (c) `npx cdktf synth` (node_modules/.bin/cdktf, TF_CLI_CONFIG_FILE unset, output into a temporary
+ *     directory) at most 2 times `npm run synth`.
+ *
+ *   npm run bench                                 # 5 runs each (3 of the CLI and the environments)
+ *   npm run bench -- --runs 10 --no-baseline --no-cli --no-environments
  */
-const { spawnSync } = require('child_process');
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
+const { formatSummary, measure, repeat, seconds, summary, verdict } = require('./bench/measure');
+const { environmentFigures } = require('./bench/scaling');
 
 const root = path.resolve(__dirname, '..');
 const args = process.argv.slice(2);
-const runs = Number(args[args.indexOf('--runs') + 1]) || 5;
-const baseline = !args.includes('--no-baseline');
+const option = (name, fallback) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) || fallback : fallback);
+const runs = option('--runs', 5);
+const slowRuns = option('--slow-runs', 3);
+const synthScript = require(path.join(root, 'package.json')).scripts.synth;
+const here = { cwd: root };
 
-function measure(label, argv, cwd, extraEnv) {
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'webcluster-bench-'));
-  const rssFile = path.join(out, 'rss');
-  const env = { ...process.env, CDKTF_OUTDIR: path.join(out, 'cdktf.out'), WEBCLUSTER_RSS_FILE: rssFile, ...extraEnv };
-  const started = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ['--require', path.join(__dirname, 'report-rss.js'), ...argv], { cwd, env, encoding: 'utf8' });
-  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-  if (r.status !== 0) {
-    process.stderr.write(r.stderr);
-    throw new Error(`${label} exited with ${r.status}`);
-  }
-  const rssMiB = Number(fs.readFileSync(rssFile, 'utf8')) / 1024;
-  const stacks = fs.existsSync(path.join(out, 'cdktf.out', 'stacks')) ? fs.readdirSync(path.join(out, 'cdktf.out', 'stacks')).length : 0;
-  fs.rmSync(out, { recursive: true, force: true });
-  return { wallMs, rssMiB, stacks };
-}
-
-function summarize(label, samples) {
-  const walls = samples.map((s) => s.wallMs).sort((a, b) => a - b);
-  const rss = Math.max(...samples.map((s) => s.rssMiB));
-  const median = walls[Math.floor(walls.length / 2)];
-  console.log(
-    `${label.padEnd(44)} runs=${samples.length} stacks=${samples[0].stacks} wall median=${(median / 1000).toFixed(2)}s min=${(walls[0] / 1000).toFixed(2)}s max=${(walls[walls.length - 1] / 1000).toFixed(2)}s peak RSS=${rss.toFixed(0)} MiB`,
-  );
-}
-
-// `npm run synth` = transpile (scripts/build.js) + synthesize (dist/main.js); measured apart and summed.
-const builds = [];
-const synths = [];
-measure('warm-up', [path.join(__dirname, 'build.js')], root, {});
-measure('warm-up', ['dist/main.js'], root, {});
-for (let i = 0; i < runs; i++) {
-  builds.push(measure('build', [path.join(__dirname, 'build.js')], root, {}));
-  synths.push(measure('synth', ['dist/main.js'], root, {}));
-}
-summarize('webcluster: transpile (esbuild)', builds);
-summarize('webcluster: synth all default stacks', synths);
-summarize(
-  'webcluster: npm run synth (both steps)',
-  synths.map((s, i) => ({ wallMs: s.wallMs + builds[i].wallMs, rssMiB: Math.max(s.rssMiB, builds[i].rssMiB), stacks: s.stacks })),
-);
-
-if (baseline) {
+// The baseline: a separate cdktf-init-style project, type-checked by ts-node, one trivial stack.
+function measureBaseline() {
   const dir = fs.mkdtempSync(path.join(root, '.bench-baseline-'));
   try {
     fs.writeFileSync(
@@ -86,9 +54,45 @@ if (baseline) {
       JSON.stringify({ compilerOptions: { target: 'ES2018', module: 'commonjs', strict: true, skipLibCheck: true, types: [] }, files: ['main.ts'] }),
     );
     const tsNode = require.resolve('ts-node/dist/bin.js');
-    const base = [measure('baseline', [tsNode, '--project', path.join(dir, 'tsconfig.json'), path.join(dir, 'main.ts')], dir, { TS_NODE_CACHE: 'false' })];
-    summarize('cdktf init-style (ts-node + barrel import)', base);
+    const command = [process.execPath, tsNode, '--project', path.join(dir, 'tsconfig.json'), path.join(dir, 'main.ts')];
+    return summary([measure('baseline', command, { cwd: dir, env: { TS_NODE_CACHE: 'false' } })]);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+const print = (line) => console.log(line);
+
+// (a) npm run synth's two steps, apart and as the script runs them.
+const build = summary(repeat(runs, 'transpile', [process.execPath, path.join(__dirname, 'build.js')], here));
+const synth = summary(repeat(runs, 'synth', [process.execPath, 'dist/main.js'], here));
+const npmSynth = summary(repeat(runs, 'npm run synth', ['/bin/sh', '-c', synthScript], here));
+print('(a) npm run synth of the default stacks');
+print(formatSummary('  transpile: node scripts/build.js', build));
+print(formatSummary('  synth: node dist/main.js', synth));
+print(formatSummary(`  both steps: ${synthScript}`, npmSynth));
+if (!args.includes('--no-baseline')) {
+  const base = measureBaseline();
+  print(formatSummary('  baseline: cdktf init-style (ts-node + barrel import)', base));
+  const ratio = base.wallMs / npmSynth.wallMs;
+  print(verdict(ratio >= 15, `speed-up over the baseline ${ratio.toFixed(1)}x (target >= 15x)`));
+}
+print(verdict(npmSynth.rssMiB <= 200, `peak RSS ${npmSynth.rssMiB.toFixed(0)} MiB (target <= 200 MiB)`));
+
+// (b) many environments.
+if (!args.includes('--no-environments')) {
+  print('(b) synth of N environments (node dist/main.js, WEBCLUSTER_CONFIG with N environments of the default mix)');
+  for (const line of environmentFigures(slowRuns, [10, 25, 50])) print(line);
+}
+
+// (c) the cdktf CLI against npm run synth, both through their launchers.
+if (!args.includes('--no-cli')) {
+  const cli = path.join(root, 'node_modules', '.bin', 'cdktf');
+  const npm = summary(repeat(slowRuns, 'npm run synth', ['npm', 'run', '--silent', 'synth'], here));
+  const viaCli = summary(repeat(slowRuns, 'cdktf synth', ['npx', '--no-install', 'cdktf', 'synth'], { ...here, unset: ['TF_CLI_CONFIG_FILE'], outputArgs: (dir) => ['--output', dir] }));
+  print(`(c) cdktf synth (${path.relative(root, cli)}) against npm run synth`);
+  print(formatSummary('  npm run synth', npm));
+  print(formatSummary('  npx cdktf synth --output <tmp>', viaCli));
+  const ratio = viaCli.wallMs / npm.wallMs;
+  print(verdict(ratio <= 2, `cdktf synth / npm run synth ${ratio.toFixed(2)} (target <= 2); ${seconds(viaCli.wallMs)} against ${seconds(npm.wallMs)}`));
 }

@@ -1,0 +1,56 @@
+/**
+ * Figure (b) of scripts/bench.js: synth of N environments, 50 of them within 5 s, and linear in N.
+ *
+ * Linear means each further environment costs the same: the cost per environment between the largest
+ * two sizes, (t(50) - t(25)) / 25, is at most 1.25 times that between the smallest two,
+ * (t(25) - t(10)) / 15. A least-squares line over all sizes is printed with it.
+ */
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { writeEnvironmentsConfig } = require('./environments');
+const { formatSummary, repeat, summary, verdict } = require('./measure');
+
+const root = path.resolve(__dirname, '..', '..');
+
+/** Slope and intercept (ms) of the least-squares line through (n, ms). */
+function leastSquares(points) {
+  const n = points.length;
+  const mx = points.reduce((s, p) => s + p.n, 0) / n;
+  const my = points.reduce((s, p) => s + p.ms, 0) / n;
+  const slope = points.reduce((s, p) => s + (p.n - mx) * (p.ms - my), 0) / points.reduce((s, p) => s + (p.n - mx) ** 2, 0);
+  return { slope, intercept: my - slope * mx };
+}
+
+/** Lines of figure (b) for the given sizes (ascending, at least three). */
+function environmentFigures(runs, sizes) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'webcluster-bench-envs-'));
+  const lines = [];
+  try {
+    const points = sizes.map((n) => {
+      const config = writeEnvironmentsConfig(dir, n);
+      const s = summary(repeat(runs, `${n} environments`, [process.execPath, 'dist/main.js'], { cwd: root, env: { WEBCLUSTER_CONFIG: config } }));
+      lines.push(formatSummary(`  ${n} environments`, s));
+      return { n, ms: s.wallMs, rssMiB: s.rssMiB };
+    });
+    const [a, b] = points.slice(-2);
+    const [c, d] = points.slice(0, 2);
+    const last = points[points.length - 1];
+    const marginalHigh = (b.ms - a.ms) / (b.n - a.n);
+    const marginalLow = (d.ms - c.ms) / (d.n - c.n);
+    const fit = leastSquares(points);
+    lines.push(verdict(last.ms <= 5000, `${last.n} environments in ${(last.ms / 1000).toFixed(2)} s (target <= 5 s), peak RSS ${last.rssMiB.toFixed(0)} MiB`));
+    lines.push(
+      verdict(
+        marginalHigh <= 1.25 * marginalLow,
+        `linear: ${marginalHigh.toFixed(0)} ms per environment from ${a.n} to ${b.n}, ${marginalLow.toFixed(0)} ms from ${c.n} to ${d.n} ` +
+          `(ratio ${(marginalHigh / marginalLow).toFixed(2)}, target <= 1.25); least squares ${fit.intercept.toFixed(0)} ms + ${fit.slope.toFixed(0)} ms per environment`,
+      ),
+    );
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return lines;
+}
+
+module.exports = { environmentFigures, leastSquares };
