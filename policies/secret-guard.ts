@@ -81,8 +81,20 @@ const NOT_SECRET_LAST = new Set([
   'format',
 ]);
 
+/** Answers of {@link isSecretName} so far: the same keys and variable names recur in every stack. */
+const secretNameCache = new Map<string, boolean>();
+
 /** Whether a key or variable name looks like it holds a secret. */
 export function isSecretName(name: string): boolean {
+  let known = secretNameCache.get(name);
+  if (known === undefined) {
+    known = computeIsSecretName(name);
+    secretNameCache.set(name, known);
+  }
+  return known;
+}
+
+function computeIsSecretName(name: string): boolean {
   const segments = name
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .toLowerCase()
@@ -118,25 +130,41 @@ const ENV_ENTRY = /(?:^|[\s"'`;])(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"
 const FIX_KEY = 'pass it as a sensitive TerraformVariable (TF_VAR_...), generate it (random_password) or let the service manage it (e.g. manage_master_user_password), and read it at runtime';
 const FIX_ENV = 'read the value at runtime (Secrets Manager, a Docker/Swarm secret file with <NAME>_FILE, or a sensitive TerraformVariable reference)';
 
-/** Findings in one string; `key` is the JSON key it is the value of. */
-function stringFindings(value: string, key: string | undefined, pathText: string, stack: string): SecretFinding[] {
-  const found: SecretFinding[] = [];
+/** What one string holds: kind and fix of each finding; `key` is the JSON key it is the value of. */
+function stringProblems(value: string, key: string | undefined): { kind: string; fix: string }[] {
+  const found: { kind: string; fix: string }[] = [];
   const add = (kind: string, fix: string): void => {
-    found.push({ stack, path: pathText, kind, fix });
+    found.push({ kind, fix });
   };
   if (key !== undefined && isSecretName(key) && isLiteralValue(value)) add(`literal value for '${key}'`, FIX_KEY);
-  if (PEM_PRIVATE_KEY.test(value)) add('a PEM private key block', 'keep private keys out of the configuration; store them in Secrets Manager or a secret file and read them at runtime');
-  if (AWS_ACCESS_KEY_ID.test(value)) add('an AWS access key id (AKIA/ASIA...)', 'remove the access key and use an instance or task role (OIDC in CI); rotate the key, it is compromised');
-  const url = URL_CREDENTIALS.exec(value);
+  // Each pattern below needs the text tested first (`PRIVATE KEY`, `AKIA`/`ASIA`, `://` and `@`, `=`):
+  // most strings have none of them, and the output holds long scripts.
+  if (value.includes('PRIVATE KEY') && PEM_PRIVATE_KEY.test(value)) {
+    add('a PEM private key block', 'keep private keys out of the configuration; store them in Secrets Manager or a secret file and read them at runtime');
+  }
+  if ((value.includes('AKIA') || value.includes('ASIA')) && AWS_ACCESS_KEY_ID.test(value)) {
+    add('an AWS access key id (AKIA/ASIA...)', 'remove the access key and use an instance or task role (OIDC in CI); rotate the key, it is compromised');
+  }
+  const url = value.includes('://') && value.includes('@') ? URL_CREDENTIALS.exec(value) : null;
   if (url && isLiteralValue(url[1])) add('a password in a URL (scheme://user:password@host)', FIX_ENV);
+  if (!value.includes('=')) return found;
   const secretVariables = new Set<string>();
   for (const line of value.split(/\r?\n|\\n/)) {
+    if (!line.includes('=')) continue;
     for (const m of line.matchAll(ENV_ENTRY)) {
       if (isSecretName(m[1]) && isLiteralValue(m[2])) secretVariables.add(m[1]);
     }
   }
   for (const name of secretVariables) add(`literal value for the secret-looking variable ${name}`, FIX_ENV);
   return found;
+}
+
+/** Findings in one string, at `pathText()` (only computed when there is one). */
+function stringFindings(value: string, key: string | undefined, pathText: () => string, stack: string): SecretFinding[] {
+  const problems = stringProblems(value, key);
+  if (problems.length === 0) return [];
+  const at = pathText();
+  return problems.map(({ kind, fix }) => ({ stack, path: at, kind, fix }));
 }
 
 /** `resource.aws_db_instance.Db_1234.password`, `env[3]`, `tags["a:b"]`. */
@@ -164,26 +192,34 @@ function effectiveKey(segments: readonly (string | number)[]): string | undefine
 /** Literal secrets in a synthesized JSON document (a stack's `cdk.tf.json`, or any JSON). */
 export function findSecrets(json: unknown, stack: string): SecretFinding[] {
   const found: SecretFinding[] = [];
-  const walk = (value: unknown, segments: (string | number)[]): void => {
+  // The path of the value being walked, one array for the whole walk (copied only for a finding).
+  const segments: (string | number)[] = [];
+  const walk = (value: unknown): void => {
     if (typeof value === 'string') {
-      found.push(...stringFindings(value, effectiveKey(segments), formatJsonPath(segments), stack));
+      found.push(...stringFindings(value, effectiveKey(segments), () => formatJsonPath(segments), stack));
     } else if (Array.isArray(value)) {
-      value.forEach((v, i) => walk(v, [...segments, i]));
+      for (let i = 0; i < value.length; i++) {
+        segments.push(i);
+        walk(value[i]);
+        segments.pop();
+      }
     } else if (typeof value === 'object' && value !== null) {
       for (const [k, v] of Object.entries(value)) {
         // The top-level "//" block is cdktf's bookkeeping (construct paths, output names); Terraform ignores it.
         if (segments.length === 0 && k === '//') continue;
-        walk(v, [...segments, k]);
+        segments.push(k);
+        walk(v);
+        segments.pop();
       }
     }
   };
-  walk(json, []);
+  walk(json);
   return found;
 }
 
 /** Literal secrets in a text file, by line. */
 export function findSecretsInText(text: string, stack: string): SecretFinding[] {
-  return text.split(/\r?\n/).flatMap((line, i) => stringFindings(line, undefined, `line ${i + 1}`, stack));
+  return text.split(/\r?\n/).flatMap((line, i) => stringFindings(line, undefined, () => `line ${i + 1}`, stack));
 }
 
 function filesUnder(dir: string): string[] {
