@@ -5,7 +5,7 @@
  * Docker) and for escape hatches (`addOverride`), which the `<attr>Input` getters do not see.
  */
 import type { IConstruct } from 'constructs';
-import { DefaultTokenResolver, StringConcat, TerraformDataSource, TerraformResource, TerraformStack, Tokenization } from '../../constructs/core/cdktf';
+import { DefaultTokenResolver, StringConcat, TerraformDataSource, TerraformResource, TerraformStack, Token, Tokenization } from '../../constructs/core/cdktf';
 
 const RESOLVER = new DefaultTokenResolver(new StringConcat());
 
@@ -73,12 +73,39 @@ function computeView(node: TerraformResource | TerraformDataSource): TfElement {
   const isData = TerraformDataSource.isTerraformDataSource(node);
   const type = node.terraformResourceType;
   const name = node.friendlyUniqueId;
-  const json = Tokenization.resolve(node.toTerraform(), { scope: TerraformStack.of(node), resolver: RESOLVER }) as Record<
-    string,
-    Record<string, Record<string, Attrs>> | undefined
-  >;
-  const body = json[isData ? 'data' : 'resource']?.[type]?.[name] ?? {};
-  return { node, type, name, address: `${isData ? 'data.' : ''}${type}.${name}`, attrs: body };
+  const json = node.toTerraform() as Record<string, Record<string, Record<string, Attrs>> | undefined>;
+  const body = json[isData ? 'data' : 'resource']?.[type]?.[name];
+  const attrs = body === undefined ? {} : resolvedAttrs(body, TerraformStack.of(node));
+  return { node, type, name, address: `${isData ? 'data.' : ''}${type}.${name}`, attrs };
+}
+
+/**
+ * The attributes of a resource as resolving the whole block would give them, each resolved when a
+ * rule first reads it: rules read a few attributes, and resolving the rest (user data, files of
+ * containers) was most of the pack's time. Keys that resolve to nothing are absent, as when the
+ * block is resolved whole; a block that is a token itself or has token keys is resolved whole.
+ */
+function resolvedAttrs(body: Attrs, scope: TerraformStack): Attrs {
+  const resolve = (value: unknown): unknown => Tokenization.resolve(value, { scope, resolver: RESOLVER });
+  if (Tokenization.isResolvable(body) || Object.keys(body).some((k) => Token.isUnresolved(k))) return resolve(body) as Attrs;
+  const resolved = new Map<string, unknown>();
+  const valueOf = (key: string | symbol): unknown => {
+    if (typeof key !== 'string' || !Object.prototype.hasOwnProperty.call(body, key)) return undefined;
+    if (!resolved.has(key)) resolved.set(key, resolve(body[key]));
+    return resolved.get(key);
+  };
+  return new Proxy<Record<string, unknown>>(
+    {},
+    {
+      get: (_target, key) => valueOf(key),
+      has: (_target, key) => valueOf(key) !== undefined,
+      ownKeys: () => Object.keys(body).filter((k) => valueOf(k) !== undefined),
+      getOwnPropertyDescriptor: (_target, key) => {
+        const value = valueOf(key);
+        return value === undefined ? undefined : { value, enumerable: true, configurable: true, writable: false };
+      },
+    },
+  );
 }
 
 /** Every resource of `type` in the stack of `scope`. */
