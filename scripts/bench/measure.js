@@ -70,7 +70,7 @@ const seconds = (ms) => `${(ms / 1000).toFixed(2)} s`;
 /** One line: label, median wall (min-max), peak RSS, stacks. */
 function formatSummary(label, s) {
   const spread = s.runs > 1 ? ` (${seconds(s.minMs)}-${seconds(s.maxMs)}, ${s.runs} runs)` : ' (1 run)';
-  return `${label.padEnd(58)} ${seconds(s.wallMs).padStart(8)}${spread}  peak RSS ${s.rssMiB.toFixed(0)} MiB  stacks ${s.stacks}`;
+  return `${label.padEnd(60)} ${seconds(s.wallMs).padStart(8)}${spread}  peak RSS ${s.rssMiB.toFixed(0)} MiB  stacks ${s.stacks}`;
 }
 
 /** `PASS`/`FAIL` line of a target. */
