@@ -15,7 +15,7 @@
  */
 const fs = require('fs');
 const path = require('path');
-const { formatSummary, measure, repeat, seconds, summary, verdict } = require('./bench/measure');
+const { formatSummary, measure, ratios, repeat, seconds, summary, verdict } = require('./bench/measure');
 const { environmentFigures } = require('./bench/scaling');
 
 const root = path.resolve(__dirname, '..');
@@ -82,8 +82,7 @@ if (!args.includes('--no-baseline')) {
   const base = measureBaseline();
   print(formatSummary('  baseline: cdktf init-style (ts-node + barrel import)', base));
   for (const [what, s] of [['', npmSynth], [' after a change', coldSynth]]) {
-    const ratio = base.wallMs / s.wallMs;
-    print(verdict(ratio >= 15, `speed-up over the baseline${what} ${ratio.toFixed(1)}x (target >= 15x)`));
+    print(verdict(base.wallMs / s.wallMs >= 15, `speed-up over the baseline${what} ${ratios(base, s)} (target >= 15x, wall)`));
   }
 }
 print(verdict(Math.max(npmSynth.rssMiB, coldSynth.rssMiB) <= 200, `peak RSS ${Math.max(npmSynth.rssMiB, coldSynth.rssMiB).toFixed(0)} MiB (target <= 200 MiB)`));
@@ -102,6 +101,5 @@ if (!args.includes('--no-cli')) {
   print(`(c) cdktf synth (${path.relative(root, cli)}) against npm run synth`);
   print(formatSummary('  npm run synth', npm));
   print(formatSummary('  npx cdktf synth --output <tmp>', viaCli));
-  const ratio = viaCli.wallMs / npm.wallMs;
-  print(verdict(ratio <= 2, `cdktf synth / npm run synth ${ratio.toFixed(2)} (target <= 2); ${seconds(viaCli.wallMs)} against ${seconds(npm.wallMs)}`));
+  print(verdict(viaCli.wallMs / npm.wallMs <= 2, `cdktf synth / npm run synth ${ratios(viaCli, npm, 2)} (target <= 2x, wall); ${seconds(viaCli.wallMs)} against ${seconds(npm.wallMs)}`));
 }

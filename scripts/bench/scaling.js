@@ -1,9 +1,12 @@
 /**
- * Figure (b) of scripts/bench.js: synth of N environments, 50 of them within 5 s, and linear in N.
+ * Figure (b) of scripts/bench.js: synth of N environments, 50 of them within 5 s (wall), and linear
+ * in N.
  *
  * Linear means each further environment costs the same: the cost per environment between the largest
  * two sizes, (t(50) - t(25)) / 25, is at most 1.25 times that between the smallest two,
- * (t(25) - t(10)) / 15. A least-squares line over all sizes is printed with it.
+ * (t(25) - t(10)) / 15, with t the median CPU time (wall time where the CPU time is not known: on a
+ * busy machine wall time mostly measures the other processes). A least-squares line over all sizes
+ * is printed with it.
  */
 const fs = require('fs');
 const os = require('os');
@@ -31,7 +34,7 @@ function environmentFigures(runs, sizes) {
       const config = writeEnvironmentsConfig(dir, n);
       const s = summary(repeat(runs, `${n} environments`, [process.execPath, 'dist/main.js'], { cwd: root, env: { WEBCLUSTER_CONFIG: config } }));
       lines.push(formatSummary(`  ${n} environments`, s));
-      return { n, ms: s.wallMs, rssMiB: s.rssMiB };
+      return { n, ms: s.cpuMs ?? s.wallMs, wallMs: s.wallMs, rssMiB: s.rssMiB };
     });
     const [a, b] = points.slice(-2);
     const [c, d] = points.slice(0, 2);
@@ -39,11 +42,12 @@ function environmentFigures(runs, sizes) {
     const marginalHigh = (b.ms - a.ms) / (b.n - a.n);
     const marginalLow = (d.ms - c.ms) / (d.n - c.n);
     const fit = leastSquares(points);
-    lines.push(verdict(last.ms <= 5000, `${last.n} environments in ${(last.ms / 1000).toFixed(2)} s (target <= 5 s), peak RSS ${last.rssMiB.toFixed(0)} MiB`));
+    const metric = last.ms === last.wallMs ? 'wall' : 'CPU';
+    lines.push(verdict(last.wallMs <= 5000, `${last.n} environments in ${(last.wallMs / 1000).toFixed(2)} s (target <= 5 s, wall), peak RSS ${last.rssMiB.toFixed(0)} MiB`));
     lines.push(
       verdict(
         marginalHigh <= 1.25 * marginalLow,
-        `linear: ${marginalHigh.toFixed(0)} ms per environment from ${a.n} to ${b.n}, ${marginalLow.toFixed(0)} ms from ${c.n} to ${d.n} ` +
+        `linear (${metric}): ${marginalHigh.toFixed(0)} ms per environment from ${a.n} to ${b.n}, ${marginalLow.toFixed(0)} ms from ${c.n} to ${d.n} ` +
           `(ratio ${(marginalHigh / marginalLow).toFixed(2)}, target <= 1.25); least squares ${fit.intercept.toFixed(0)} ms + ${fit.slope.toFixed(0)} ms per environment`,
       ),
     );
