@@ -26,10 +26,7 @@ const ROOT = path.resolve(__dirname, '..');
 type ImportGraph = ReadonlyMap<string, readonly string[]>;
 
 const parsedFiles = new Map<string, { readonly text: string; readonly source: ts.SourceFile }>();
-/**
- * `text` parsed (with parent nodes) as the file `fileName`; a project file is parsed once for both the
- * import and the size rules.
- */
+/** `text` parsed (with parent nodes) as `fileName`: once per project file for the import and the size rules. */
 function parse(fileName: string, text: string): ts.SourceFile {
   const key = path.resolve(ROOT, fileName);
   const known = parsedFiles.get(key);
@@ -77,7 +74,6 @@ const rel = (file: string): string => path.relative(ROOT, file).split(path.sep).
 /** Every project .ts file and the project .ts files it imports, resolved as the compiler resolves them. */
 function sourceImportGraph(): ImportGraph {
   const { options, files } = projectFiles();
-  // One resolution cache for the whole graph: the same packages are looked up from every file.
   const cache = ts.createModuleResolutionCache(ROOT, (f) => f, options);
   const graph = new Map<string, string[]>();
   for (const file of files) {
