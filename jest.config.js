@@ -9,6 +9,8 @@ module.exports = {
   transform: { '^.+\\.ts$': '<rootDir>/test/esbuild-transform.js' },
   setupFilesAfterEnv: ['<rootDir>/test/setup.js'],
   maxWorkers: 2,
+  // The slowest files first also when jest has no timings of an earlier run (test/sequencer.js).
+  testSequencer: '<rootDir>/test/sequencer.js',
   clearMocks: true,
   reporters: ['default', '<rootDir>/test/summary-reporter.js'],
 };

@@ -25,9 +25,20 @@ const ROOT = path.resolve(__dirname, '..');
 /** A project file (path relative to the root, `/`-separated) and the project files it imports. */
 type ImportGraph = ReadonlyMap<string, readonly string[]>;
 
+const parsedFiles = new Map<string, { readonly text: string; readonly source: ts.SourceFile }>();
+/** `text` parsed (with parent nodes) as `fileName`: once per project file for the import and the size rules. */
+function parse(fileName: string, text: string): ts.SourceFile {
+  const key = path.resolve(ROOT, fileName);
+  const known = parsedFiles.get(key);
+  if (known !== undefined && known.text === text) return known.source;
+  const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  parsedFiles.set(key, { text, source });
+  return source;
+}
+
 /** The module specifiers a source text names: import/export ... from, import = require, require(), import(), import('x').T. */
 function moduleSpecifiers(fileName: string, text: string): string[] {
-  const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  const source = parse(fileName, text);
   const specifiers: string[] = [];
   const literal = (node: ts.Node | undefined): void => {
     if (node && ts.isStringLiteralLike(node)) specifiers.push(node.text);
@@ -63,10 +74,11 @@ const rel = (file: string): string => path.relative(ROOT, file).split(path.sep).
 /** Every project .ts file and the project .ts files it imports, resolved as the compiler resolves them. */
 function sourceImportGraph(): ImportGraph {
   const { options, files } = projectFiles();
+  const cache = ts.createModuleResolutionCache(ROOT, (f) => f, options);
   const graph = new Map<string, string[]>();
   for (const file of files) {
     const targets = moduleSpecifiers(file, fs.readFileSync(file, 'utf8')).flatMap((specifier) => {
-      const resolved = ts.resolveModuleName(specifier, file, options, ts.sys).resolvedModule;
+      const resolved = ts.resolveModuleName(specifier, file, options, ts.sys, cache).resolvedModule;
       if (!resolved || resolved.isExternalLibraryImport) return [];
       const target = rel(path.resolve(resolved.resolvedFileName));
       return target.startsWith('..') || !/\.tsx?$/.test(target) || target.endsWith('.d.ts') ? [] : [target];
@@ -295,7 +307,7 @@ function oversizes(file: string, text: string): Oversize[] {
   const found: Oversize[] = [];
   const fileLines = lineCount(text);
   if (fileLines > MAX_FILE_LINES) found.push({ file, line: 1, name: 'file', lines: fileLines, limit: MAX_FILE_LINES });
-  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const source = parse(file, text);
   const lineOf = (pos: number): number => source.getLineAndCharacterOfPosition(pos).line + 1;
   const visit = (node: ts.Node): void => {
     const name = functionName(node, source);

@@ -1,7 +1,9 @@
 /**
- * scripts/plan-guard.js, run as CI runs it (a child process) on realistic `terraform show -json`
- * plans: it flags every plan that deletes or replaces a resource whose loss cannot be undone, and
- * no other; every resource type of the default stacks is classified.
+ * scripts/plan-guard.js on realistic `terraform show -json` plans: it flags every plan that deletes or
+ * replaces a resource whose loss cannot be undone, and no other; every resource type of the default
+ * stacks is classified. The script runs in-process with a process of its own (arguments, environment,
+ * standard input, output and exit code; a node start per case made this one of the slowest files), and
+ * the last tests run it as CI does, as a child process, and expect the same output and exit codes.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -20,14 +22,41 @@ interface Run {
   readonly stderr: string;
 }
 
-function guard(args: string[], options: { input?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Run {
-  const r = spawnSync(process.execPath, [SCRIPT, ...args], {
-    cwd: options.cwd ?? ROOT,
-    input: options.input,
-    env: { ...process.env, WEBCLUSTER_CONFIG: '', ...options.env },
-    encoding: 'utf8',
-  });
+interface GuardOptions {
+  readonly input?: string;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** The guard as CI runs it: `node scripts/plan-guard.js args` in the repository root. */
+function guardProcess(args: string[], options: GuardOptions = {}): Run {
+  const r = spawnSync(process.execPath, [SCRIPT, ...args], { cwd: ROOT, input: options.input, env: { ...process.env, WEBCLUSTER_CONFIG: '', ...options.env }, encoding: 'utf8' });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The script as the body of a CommonJS module function (its `#!` line kept as a comment). */
+const SCRIPT_MODULE = new Function('exports', 'require', 'module', '__filename', '__dirname', 'process', fs.readFileSync(SCRIPT, 'utf8').replace(/^#!/, '//')) as (...args: unknown[]) => void;
+
+/**
+ * The guard run in this process as its own main module, with a process of its own: `args` after the
+ * script, the environment, `input` on standard input (fd 0), what it writes, its exit code (the jest
+ * worker's cwd is the repository root, as for the child process).
+ */
+function guard(args: string[], options: GuardOptions = {}): Run {
+  expect(process.cwd()).toBe(ROOT);
+  let stdout = '';
+  let stderr = '';
+  const own = {
+    argv: [process.execPath, SCRIPT, ...args],
+    env: { ...process.env, WEBCLUSTER_CONFIG: '', ...options.env },
+    exitCode: undefined as number | undefined,
+    stdout: { write: (s: string): boolean => ((stdout += s), true) },
+    stderr: { write: (s: string): boolean => ((stderr += s), true) },
+  };
+  const readFileSync = (file: fs.PathOrFileDescriptor, ...rest: unknown[]): unknown => (file === 0 ? (options.input ?? '') : (fs.readFileSync as (...a: unknown[]) => unknown)(file, ...rest));
+  const module = { exports: {} };
+  const load = Object.assign((name: string): unknown => (name === 'fs' ? { ...fs, readFileSync } : require(name)), { main: module });
+  SCRIPT_MODULE(module.exports, load, module, SCRIPT, path.dirname(SCRIPT), own);
+  return { status: own.exitCode ?? 0, stdout, stderr };
 }
 
 const plan = (name: string): string => path.join(PLANS, name);
@@ -244,5 +273,18 @@ describe('classification of resource types', () => {
     expect(types).toContain('docker_service');
     const unclassified = [...types].filter((t) => !irreversible.includes(t) && !(t in RECREATABLE_RESOURCE_TYPES)).sort();
     expect(unclassified).toEqual([]);
+  });
+});
+
+describe('as CI runs it: a child process, with the same output and exit code as in-process', () => {
+  test.each([
+    ['a plan that passes', [plan('create-only.json')], {}],
+    ['a plan that fails', [plan('replace-db-cluster.json')], {}],
+    ['a plan on standard input', ['-'], { input: fs.readFileSync(plan('delete-bucket.json'), 'utf8') }],
+    ['a usage error', ['--stack'], {}],
+  ])('%s', (_name, args: string[], options: GuardOptions) => {
+    const outside = guardProcess(args, options);
+    expect(outside.stdout + outside.stderr).not.toBe('');
+    expect(outside).toEqual(guard(args, options));
   });
 });

@@ -18,9 +18,50 @@ function sourceFiles(dir: string): string[] {
     .flatMap((e) => (e.isDirectory() ? sourceFiles(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
 }
 
+/** The sources both checks read. */
+const FILES = ['constructs', 'stacks'].flatMap((d) => sourceFiles(path.join(root, d)));
+
+/** A made-up source with one omittable props field and one omittable props parameter, for the self-check. */
+const SAMPLE = [
+  'interface Options { readonly a?: string; readonly b?: number }',
+  'export interface SampleProps { readonly options: Options; readonly name: string; readonly tags: Record<string, string>; readonly list: Options[] }',
+  'export interface LooseProps { readonly options?: Options }',
+  'export class Sample { constructor(_props: LooseProps) {} }',
+  'export class Fine { constructor(_props: LooseProps = {}) {} }',
+  '',
+].join('\n');
+
+let checked: { program: ts.Program; sample: string } | undefined;
+let sampleDir: string | undefined;
+/**
+ * One program (parsed with parent nodes, as the JSDoc check needs) over the sources and the sample,
+ * built once: the parse and the type checker are most of this file's time.
+ */
+function sharedProgram(): { program: ts.Program; sample: string } {
+  if (checked === undefined) {
+    sampleDir = fs.mkdtempSync(path.join(os.tmpdir(), 'webcluster-props-check-'));
+    const sample = path.join(sampleDir, 'sample.ts');
+    fs.writeFileSync(sample, SAMPLE);
+    const config = ts.getParsedCommandLineOfConfigFile(path.join(root, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });
+    if (config === undefined) throw new Error('tsconfig.json could not be read');
+    const program = ts.createProgram({ rootNames: [...FILES, sample], options: config.options, host: ts.createCompilerHost(config.options, true) });
+    checked = { program, sample };
+  }
+  return checked;
+}
+afterAll(() => {
+  if (sampleDir !== undefined) fs.rmSync(sampleDir, { recursive: true, force: true });
+});
+
+/** A file of the shared program. */
+function sourceFileOf(program: ts.Program, file: string): ts.SourceFile {
+  const sf = program.getSourceFile(file);
+  if (sf === undefined) throw new Error(`${file} is not in the program`);
+  return sf;
+}
+
 function undocumentedFields(file: string): string[] {
-  const text = fs.readFileSync(file, 'utf8');
-  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true);
+  const sf = sourceFileOf(sharedProgram().program, file);
   const problems: string[] = [];
   sf.forEachChild((node) => {
     if (!ts.isInterfaceDeclaration(node) || !node.name.text.endsWith('Props')) return;
@@ -42,15 +83,13 @@ function undocumentedFields(file: string): string[] {
 }
 
 describe('Props documentation', () => {
-  const files = ['constructs', 'stacks'].flatMap((d) => sourceFiles(path.join(root, d)));
-
   test('finds the Props interfaces', () => {
-    const count = files.map((f) => (fs.readFileSync(f, 'utf8').match(/export interface \w+Props\b/g) ?? []).length).reduce((a, b) => a + b, 0);
+    const count = FILES.map((f) => (fs.readFileSync(f, 'utf8').match(/export interface \w+Props\b/g) ?? []).length).reduce((a, b) => a + b, 0);
     expect(count).toBeGreaterThanOrEqual(10);
   });
 
   test('every Props field has JSDoc and every optional one a @default', () => {
-    expect(files.flatMap(undocumentedFields)).toEqual([]);
+    expect(FILES.flatMap(undocumentedFields)).toEqual([]);
   });
 });
 
@@ -64,14 +103,11 @@ function onlyOptionalFields(checker: ts.TypeChecker, type: ts.Type): boolean {
 
 /** Required props that could be left out: `<file>: <Props>.<field>` and `<file>: <Class> constructor(<param>)`. */
 function requiredButOmittable(files: readonly string[]): string[] {
-  const config = ts.getParsedCommandLineOfConfigFile(path.join(root, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });
-  if (config === undefined) throw new Error('tsconfig.json could not be read');
-  const program = ts.createProgram([...files], config.options);
+  const { program } = sharedProgram();
   const checker = program.getTypeChecker();
   const problems: string[] = [];
   for (const file of files) {
-    const sf = program.getSourceFile(file);
-    if (sf === undefined) throw new Error(`${file} is not in the program`);
+    const sf = sourceFileOf(program, file);
     const where = path.relative(root, file);
     sf.forEachChild((node) => {
       if (ts.isInterfaceDeclaration(node) && node.name.text.endsWith('Props')) {
@@ -97,33 +133,15 @@ function requiredButOmittable(files: readonly string[]): string[] {
 }
 
 describe('props that need nothing are optional', () => {
-  const files = ['constructs', 'stacks'].flatMap((d) => sourceFiles(path.join(root, d)));
-
   test('no required Props field whose type has only optional fields, no required props parameter of that kind', () => {
-    expect(requiredButOmittable(files)).toEqual([]);
+    expect(requiredButOmittable(FILES)).toEqual([]);
   });
 
   test('the check finds both kinds', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'webcluster-props-check-'));
-    try {
-      const file = path.join(dir, 'sample.ts');
-      fs.writeFileSync(
-        file,
-        [
-          'interface Options { readonly a?: string; readonly b?: number }',
-          'export interface SampleProps { readonly options: Options; readonly name: string; readonly tags: Record<string, string>; readonly list: Options[] }',
-          'export interface LooseProps { readonly options?: Options }',
-          'export class Sample { constructor(_props: LooseProps) {} }',
-          'export class Fine { constructor(_props: LooseProps = {}) {} }',
-          '',
-        ].join('\n'),
-      );
-      expect(requiredButOmittable([file])).toEqual([
-        `${path.relative(root, file)}: SampleProps.options is required, but its type Options has only optional fields`,
-        `${path.relative(root, file)}: Sample constructor(_props) is required, but LooseProps has only optional fields`,
-      ]);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    const { sample } = sharedProgram();
+    expect(requiredButOmittable([sample])).toEqual([
+      `${path.relative(root, sample)}: SampleProps.options is required, but its type Options has only optional fields`,
+      `${path.relative(root, sample)}: Sample constructor(_props) is required, but LooseProps has only optional fields`,
+    ]);
   });
 });

@@ -1,15 +1,22 @@
 /**
- * `npm run release`: the calls it makes to the aws CLI (a fake on PATH, test/fixtures/fake-aws, that
- * records each call and answers with canned JSON), in order, with the progress it prints, and the
- * stop at the first failure, one test per failure mode.
+ * `npm run release`: the calls it makes to the aws CLI (a fake, test/fixtures/fake-aws, that records
+ * each call and answers with canned JSON), in order, with the progress it prints, and the stop at the
+ * first failure, one test per failure mode. The fakes run in-process (a node start per call made this
+ * file the slowest of the suite); the last tests run the same releases through real processes with
+ * the fakes on PATH and expect the same calls, output and exit codes.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
 import { runRelease } from '../release';
-import { asyncProcessRunner, processRunner } from '../release/commands';
+import { asyncProcessRunner, type AsyncCommandRunner, type CommandResult, type CommandRunner, processRunner } from '../release/commands';
 
+/** The fakes of test/fixtures/fake-aws as functions. */
+const fake = require('./fixtures/fake-aws/fake') as {
+  aws(args: string[], stdin: string | undefined, env: NodeJS.ProcessEnv): CommandResult;
+  terraform(args: string[], cwd: string, env: NodeJS.ProcessEnv): CommandResult;
+};
 const FAKES = path.join(__dirname, 'fixtures', 'fake-aws');
 const NOW = new Date('2026-11-26T12:00:00.000Z');
 const BUCKET = 's3://shopware-aws-private-20261120093000000000000002/releases';
@@ -39,12 +46,24 @@ interface Call {
   readonly stack?: string;
 }
 
-async function release(argv: string[], fake: Record<string, string> = {}): Promise<{ code: number; out: string[]; err: string[]; calls: Call[] }> {
+/** Runs the fakes in this process, as the process runners would run them from PATH. */
+function inProcess(env: NodeJS.ProcessEnv): { run: CommandRunner; runAsync: AsyncCommandRunner } {
+  const run: CommandRunner = (command, args, input, cwd) => {
+    if (command === 'aws') return fake.aws([...args], input ?? '', env);
+    if (command === 'terraform') return fake.terraform([...args], cwd ?? process.cwd(), env);
+    return { status: 127, stdout: '', stderr: `${command}: not found on PATH` };
+  };
+  return { run, runAsync: async (command, args, cwd, _quiet, input) => run(command, args, input, cwd) };
+}
+
+/** A release with the fakes in-process, or as `processes` found on PATH (the real runners). */
+async function release(argv: string[], fakeEnv: Record<string, string> = {}, processes = false): Promise<{ code: number; out: string[]; err: string[]; calls: Call[] }> {
   const log = path.join(dir, 'calls.jsonl');
-  const env = { ...process.env, PATH: `${FAKES}:${process.env.PATH}`, FAKE_AWS_LOG: log, CDKTF_OUTDIR: path.join(dir, 'out'), WEBCLUSTER_RELEASE_POLL_SECONDS: '0', ...fake };
+  const env = { ...process.env, PATH: `${FAKES}:${process.env.PATH}`, FAKE_AWS_LOG: log, CDKTF_OUTDIR: path.join(dir, 'out'), WEBCLUSTER_RELEASE_POLL_SECONDS: '0', ...fakeEnv };
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runRelease(argv, { env, run: processRunner(env), runAsync: asyncProcessRunner(env, (l) => out.push(`      ${l}`)), out: (l) => out.push(l), err: (l) => err.push(l), now: () => NOW, sleep: async () => undefined });
+  const runners = processes ? { run: processRunner(env), runAsync: asyncProcessRunner(env, (l) => out.push(`      ${l}`)) } : inProcess(env);
+  const code = await runRelease(argv, { env, ...runners, out: (l) => out.push(l), err: (l) => err.push(l), now: () => NOW, sleep: async () => undefined });
   const calls = fs.existsSync(log) ? fs.readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Call) : [];
   return { code, out, err, calls };
 }
@@ -282,5 +301,27 @@ describe('npm run release refuses bad arguments before any call (exit 2)', () =>
     expect(err).toHaveLength(1);
     expect(err[0].startsWith(line)).toBe(true);
     expect(calls).toEqual([]);
+  });
+});
+
+describe('npm run release through real processes (the fakes on PATH, the runners of npm run release)', () => {
+  /** Forgets the calls of the run before (the log and the fakes' counters beside it). */
+  const forget = (): void => {
+    for (const f of fs.readdirSync(dir).filter((x) => x.startsWith('calls.jsonl'))) fs.rmSync(path.join(dir, f));
+  };
+
+  test.each([
+    // Every service, standard input (releases/current) and the folder terraform runs in.
+    ['a first release', {}],
+    // An exit status and standard error of aws, and of terraform.
+    ['a failed upload', { FAKE_AWS_FAIL: 'upload' }],
+    ['terraform output failing', { FAKE_TF_FAIL: '1' }],
+  ])('%s: the same calls, output and exit code as in-process', async (_name, fakeEnv: Record<string, string>) => {
+    const argv = ['shopware-aws', artifact];
+    const inside = await release(argv, fakeEnv);
+    forget();
+    const outside = await release(argv, fakeEnv, true);
+    expect(outside.calls.length).toBeGreaterThan(0);
+    expect(outside).toEqual(inside);
   });
 });

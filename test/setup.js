@@ -1,2 +1,3 @@
-// Registers cdktf's jest matchers (toHaveResourceWithProperties, ...).
-require('cdktf').Testing.setupJest();
+// Registers cdktf's jest matchers (toHaveResourceWithProperties, ...). Loaded from the adapter itself,
+// what Testing.setupJest() calls, so a test file that never touches cdktf does not load all of it.
+require('cdktf/lib/testing/adapters/jest').setupJest();
