@@ -18,6 +18,7 @@ import { InstanceRole, IGrantable } from './instance-role';
 import type { LoadBalancerTarget } from './load-balancer-target';
 import type { LogShipping } from './log-shipping';
 import type { IAwsNetwork } from './network';
+import { launchBeforeTerminate } from './private/launch-before-terminate';
 import { renderCloudConfig } from './private/user-data';
 import { SecurityGroup } from './security-group';
 import { instanceTypeAllowed, instanceTypeProblem } from './instance-types';
@@ -196,13 +197,7 @@ export class AppServerGroup extends Construct implements IAppServerGroup, IGrant
       healthCheckType: 'ELB',
       healthCheckGracePeriod: grace,
       launchTemplate: { id: this.launchTemplate.id, version: Fn.tostring(this.launchTemplate.latestVersion) },
-      // Launch before terminate, for refreshes and for replacements of unhealthy hosts alike: with
-      // 2 hosts, a minimum of 90 % would terminate one first and halve the capacity.
-      instanceMaintenancePolicy: { minHealthyPercentage: 100, maxHealthyPercentage: 200 },
-      instanceRefresh: {
-        strategy: 'Rolling',
-        preferences: { minHealthyPercentage: 100, maxHealthyPercentage: 200, instanceWarmup: String(grace), autoRollback: true },
-      },
+      ...launchBeforeTerminate(grace),
       enabledMetrics: ['GroupDesiredCapacity', 'GroupInServiceInstances', 'GroupMinSize', 'GroupMaxSize', 'GroupTotalInstances'],
       tag: [{ key: 'Name', value: prefix, propagateAtLaunch: true }],
       lifecycle: { ignoreChanges: ['desired_capacity'] },

@@ -7,6 +7,7 @@ import type { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { Construct } from 'constructs';
 import { Fn } from '../../core/cdktf';
 import { NODE_TAG } from './cache-node-host';
+import { launchBeforeTerminate } from './launch-before-terminate';
 
 /**
  * Seconds a new node gets before its load balancer health check counts (the groups' grace period
@@ -42,11 +43,7 @@ export function createNodeGroups(scope: Construct, o: NodeGroupsOptions): Autosc
       healthCheckGracePeriod: NODE_BOOT_SEC,
       launchTemplate: { id: o.launchTemplate.id, version: Fn.tostring(o.launchTemplate.latestVersion) },
       // A replacement starts, registers its name and warms up before the old node goes.
-      instanceMaintenancePolicy: { minHealthyPercentage: 100, maxHealthyPercentage: 200 },
-      instanceRefresh: {
-        strategy: 'Rolling',
-        preferences: { minHealthyPercentage: 100, maxHealthyPercentage: 200, instanceWarmup: String(NODE_BOOT_SEC), autoRollback: true },
-      },
+      ...launchBeforeTerminate(NODE_BOOT_SEC),
       tag: [
         { key: 'Name', value: `${o.prefix}-${i + 1}`, propagateAtLaunch: true },
         { key: NODE_TAG, value: String(i + 1), propagateAtLaunch: true },
