@@ -5,7 +5,6 @@
  * every template is filled in completely; the nginx configuration of each PHP profile passes `nginx -t`
  * (Debian nginx, which .ci/run installs with its service kept from starting).
  */
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -15,6 +14,7 @@ import { nginxPhpConf } from '../../stacks/aws/profiles/php-vm';
 import { SHOPWARE_NGINX_OPTIONS } from '../../stacks/aws/profiles/shopware';
 import { steedosVmFiles } from '../../stacks/aws/profiles/steedos';
 import { ibexaContainerInitScript } from '../../stacks/docker/profiles/ezplatform';
+import { runTool } from '../tools';
 
 const ROOT = path.resolve(__dirname, '../..');
 const STEEDOS_START = '/usr/local/sbin/steedos-start';
@@ -78,13 +78,11 @@ test('every asset under stacks/ is rendered here, completely', () => {
 });
 
 test.each(Object.entries(RENDERED).filter(([, r]) => r.shell !== undefined))('%s passes shellcheck', (file, { text: rendered, shell }) => {
-  const version = spawnSync('shellcheck', ['--version'], { encoding: 'utf8' });
-  if (version.error || version.status !== 0) throw new Error('shellcheck is not installed (Debian: apt-get install shellcheck); it checks the shipped scripts');
   const script = path.join(tmp, path.basename(file));
   fs.writeFileSync(script, rendered);
   const exclude = ACCEPTED[file] ? [`--exclude=${ACCEPTED[file].join(',')}`] : [];
-  const result = spawnSync('shellcheck', [`--shell=${shell}`, ...exclude, script], { encoding: 'utf8' });
-  expect(result.stdout + result.stderr).toBe('');
+  const result = runTool('shellcheck', [`--shell=${shell}`, ...exclude, script]);
+  expect(result.output).toBe('');
   expect(result.status).toBe(0);
 });
 
@@ -105,16 +103,14 @@ test('the Redis TLS cache pool is YAML with one cache.pool tag', () => {
 });
 
 test('the Steedos web unit passes systemd-analyze verify (Debian systemd, installed by .ci/run)', () => {
-  const version = spawnSync('systemd-analyze', ['--version'], { encoding: 'utf8' });
-  if (version.error || version.status !== 0) throw new Error('systemd-analyze not found: install Debian systemd (apt-get install systemd), as .ci/run does');
   // verify checks that ExecStart exists and is executable: a stand-in for steedos-start, here only.
   const start = path.join(tmp, 'steedos-start');
   fs.writeFileSync(start, '#!/bin/sh\n', { mode: 0o755 });
   const unit = path.join(tmp, 'webcluster-app.service');
   fs.writeFileSync(unit, RENDERED['stacks/aws/profiles/assets/steedos-web.service'].text.replace(`ExecStart=${STEEDOS_START} `, `ExecStart=${start} `).replace('WorkingDirectory=/var/www/app', `WorkingDirectory=${tmp}`));
   expect(fs.readFileSync(unit, 'utf8')).toContain(`ExecStart=${start} web`);
-  const result = spawnSync('systemd-analyze', ['verify', '--man=no', unit], { encoding: 'utf8' });
-  expect(result.stdout + result.stderr).toBe('');
+  const result = runTool('systemd-analyze', ['verify', '--man=no', unit]);
+  expect(result.output).toBe('');
   expect(result.status).toBe(0);
 });
 
@@ -122,8 +118,6 @@ test.each([
   ['shopware', SHOPWARE_NGINX_OPTIONS],
   ['ezplatform', EZPLATFORM_NGINX_OPTIONS],
 ])('the %s nginx.conf passes nginx -t (Debian nginx, installed by .ci/run)', (name, options) => {
-  const version = spawnSync('nginx', ['-v'], { encoding: 'utf8' });
-  if (version.error || version.status !== 0) throw new Error('nginx not found: install Debian nginx (apt-get install nginx-light), as .ci/run does');
   // Stand-ins, here only: Amazon Linux's nginx runs as the user nginx (Debian's as www-data), and the
   // relative `include fastcgi_params` is read next to the configuration file.
   const dir = fs.mkdtempSync(path.join(tmp, `nginx-${name}-`));
@@ -132,7 +126,7 @@ test.each([
   const rendered = nginxPhpConf(options);
   expect(rendered).toMatch(/^user nginx;$/m);
   fs.writeFileSync(conf, rendered.replace(/^user nginx;$/m, 'user www-data;').replace(/^error_log .*$/m, `error_log ${dir}/error.log;`).replace(/^pid .*$/m, `pid ${dir}/nginx.pid;`));
-  const result = spawnSync('nginx', ['-t', '-q', '-p', dir, '-c', conf], { encoding: 'utf8' });
-  expect(result.stderr).toBe('');
+  const result = runTool('nginx', ['-t', '-q', '-p', dir, '-c', conf]);
+  expect(result.output).toBe('');
   expect(result.status).toBe(0);
 });

@@ -6,7 +6,6 @@
  * shellcheck or systemd-analyze fails the tests (Debian: shellcheck, systemd; .ci/run installs both);
  * nothing is skipped.
  */
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -21,6 +20,7 @@ import { AWS_ASSETS_DIR } from '../../../constructs/aws/private/assets';
 import { VARNISH_HEALTH_PATH } from '../../../constructs/core/vcl';
 import { hostScripts, withoutInterpolations } from '../../engine/host-scripts';
 import { makeNetwork, makeStack, synthJson, SynthJson } from '../../util';
+import { runTool } from '../../tools';
 
 const CERT_ARN = 'arn:aws:acm:eu-central-1:123456789012:certificate/abc';
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-central-1:123456789012:secret:app-AbCdEf';
@@ -31,13 +31,6 @@ function assetFiles(dir = AWS_ASSETS_DIR): string[] {
     .readdirSync(dir, { withFileTypes: true })
     .flatMap((e) => (e.isDirectory() ? assetFiles(path.join(dir, e.name)) : [path.relative(AWS_ASSETS_DIR, path.join(dir, e.name))]))
     .sort();
-}
-
-/** Runs a tool that must be installed; fails (never skips) with how to get it when it is not. */
-function tool(command: string, args: string[], options: { input?: string; env?: NodeJS.ProcessEnv } = {}): { status: number; output: string } {
-  const r = spawnSync(command, args, { encoding: 'utf8', input: options.input, env: options.env ?? process.env });
-  if (r.error) throw new Error(`${command} is not installed (Debian: apt-get install ${command === 'shellcheck' ? 'shellcheck' : 'systemd'}); it checks the files the AWS hosts receive`);
-  return { status: r.status ?? 1, output: `${r.stdout}${r.stderr}` };
 }
 
 /**
@@ -128,7 +121,7 @@ function verifyUnits(units: Map<string, string>): string {
     // Drop-ins are verified with the unit they change (a stub for a system service such as nginx).
     const names = [...units.keys()].map((file) => file.split('/')[0].replace(/\.d$/, ''));
     for (const name of names) if (!fs.existsSync(path.join(unitDir, name))) fs.writeFileSync(path.join(unitDir, name), `[Service]\nExecStart=${path.join(bin, 'stand-in')}\n`);
-    const r = tool('systemd-analyze', ['verify', '--man=no', ...new Set(names)], { env: { ...process.env, SYSTEMD_UNIT_PATH: `${unitDir}:`, SYSTEMD_LOG_COLOR: '0' } });
+    const r = runTool('systemd-analyze', ['verify', '--man=no', ...new Set(names)], { env: { ...process.env, SYSTEMD_UNIT_PATH: `${unitDir}:`, SYSTEMD_LOG_COLOR: '0' } });
     return r.status === 0 && r.output.trim() === '' ? '' : `exit ${r.status}:\n${r.output.split(dir).join('<tmp>')}`;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -145,7 +138,7 @@ describe('files of the AWS hosts (constructs/aws/assets)', () => {
   });
 
   test.each(shell)('%s passes shellcheck', (file) => {
-    const r = tool('shellcheck', ['--shell=bash', '-'], { input: shellcheckable(fs.readFileSync(path.join(AWS_ASSETS_DIR, file), 'utf8')) });
+    const r = runTool('shellcheck', ['--shell=bash', '-'], { input: shellcheckable(fs.readFileSync(path.join(AWS_ASSETS_DIR, file), 'utf8')) });
     expect(r.output).toBe('');
     expect(r.status).toBe(0);
   });
@@ -175,7 +168,7 @@ describe('what the AWS host constructs write', () => {
     const scripts = hostScripts(json);
     expect(scripts.length).toBeGreaterThanOrEqual(15);
     const findings = scripts.flatMap((script) => {
-      const r = tool('shellcheck', ['--shell=bash', '--exclude=SC2016', '--format=gcc', '-'], { input: script.text });
+      const r = runTool('shellcheck', ['--shell=bash', '--exclude=SC2016', '--format=gcc', '-'], { input: script.text });
       return r.output.split('\n').filter((line) => line.trim() !== '').map((line) => `${script.origin}: ${line.replace(/^-:/, '')}`);
     });
     expect(findings).toEqual([]);

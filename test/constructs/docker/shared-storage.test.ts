@@ -5,10 +5,10 @@ import { Service } from '@cdktf/provider-docker/lib/service';
 import { Volume } from '@cdktf/provider-docker/lib/volume';
 import { Testing, TerraformStack } from 'cdktf';
 import { DockerCluster } from '../../../constructs/docker/docker-cluster';
-import { spawnSync } from 'child_process';
 import { bucketInitScript, SharedStorage, SharedStorageProps } from '../../../constructs/docker/shared-storage';
 import { SwarmRuntime } from '../../../constructs/docker/swarm-runtime';
 import { Workload } from '../../../constructs/docker/workload';
+import { runTool } from '../../tools';
 import { resourcesOf, synthJson } from '../../util';
 
 function makeStack(): TerraformStack {
@@ -238,10 +238,8 @@ describe('the bucket set-up script (assets/bucket-init.sh)', () => {
   });
 
   test('passes shellcheck as a POSIX sh script (it runs as sh -c)', () => {
-    const version = spawnSync('shellcheck', ['--version'], { encoding: 'utf8' });
-    if (version.error || version.status !== 0) throw new Error('shellcheck is not installed (Debian: apt-get install shellcheck); it checks the shipped scripts');
-    const result = spawnSync('shellcheck', ['--shell=sh', '-'], { input: script, encoding: 'utf8' });
-    expect(result.stdout + result.stderr).toBe('');
+    const result = runTool('shellcheck', ['--shell=sh', '-'], { input: script });
+    expect(result.output).toBe('');
     expect(result.status).toBe(0);
   });
 });
