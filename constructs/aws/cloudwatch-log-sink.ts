@@ -4,6 +4,8 @@
  */
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import type { Construct } from 'constructs';
+// Loaded for its effect: cdktf's per-token stack traces off before this construct creates a token.
+import '../core/cdktf';
 import { pascalCase } from '../core/names';
 import type { ILogSink, LogSinkBinding, LogSinkContext } from './log-sink';
 import type { PolicyStatement } from './private/iam';

@@ -9,6 +9,8 @@ import { RouteTable } from '@cdktf/provider-aws/lib/route-table';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { Construct } from 'constructs';
+// Loaded for its effect: cdktf's per-token stack traces off before this construct creates a token.
+import '../core/cdktf';
 import { parseIpv4Cidr } from '../core/cidr';
 import { validate } from '../core/validation-error';
 import { createFlowLogs } from './private/network-flow-logs';
