@@ -119,30 +119,21 @@ function modulesMissingTheLayer(files: readonly string[], read: (rel: string) =>
     }
     return specs;
   };
-  const loadsLayer = (rel: string): boolean => {
-    const seen = new Set<string>();
-    const stack = [rel];
-    while (stack.length > 0) {
-      const f = stack.pop() as string;
-      if (f === LAYER) return true;
-      if (seen.has(f)) continue;
-      seen.add(f);
-      stack.push(...importsOf(f).flatMap((s) => resolveProjectFile(f, s, exists) ?? []));
-    }
-    return false;
-  };
-  const createsResources = (rel: string): boolean => {
+  /** Whether `rel`, or a project file it loads at run time, satisfies `test`. */
+  const reaches = (rel: string, test: (f: string) => boolean): boolean => {
     const seen = new Set<string>();
     const stack = [rel];
     while (stack.length > 0) {
       const f = stack.pop() as string;
       if (seen.has(f)) continue;
       seen.add(f);
-      if (importsOf(f).some((s) => s.startsWith('@cdktf/provider-'))) return true;
+      if (test(f)) return true;
       stack.push(...importsOf(f).flatMap((s) => resolveProjectFile(f, s, exists) ?? []));
     }
     return false;
   };
+  const loadsLayer = (rel: string): boolean => reaches(rel, (f) => f === LAYER);
+  const createsResources = (rel: string): boolean => reaches(rel, (f) => importsOf(f).some((s) => s.startsWith('@cdktf/provider-')));
   return files
     .filter((rel) => !rel.includes('/private/') && createsResources(rel) && !loadsLayer(rel))
     .map((rel) => `${rel}: creates provider resources without loading ${LAYER}; add import '<relative path>/core/cdktf' (it turns off cdktf's per-token stack traces)`);
