@@ -13,6 +13,8 @@ import * as path from 'path';
 
 const root = path.resolve(__dirname, '..');
 const LAYER = 'constructs/core/cdktf.ts';
+/** The part of the layer that turns cdktf's per-token stack traces off; the layer loads it before cdktf. */
+const STACK_TRACES = 'constructs/core/token-stack-traces.ts';
 
 /** Not sources: dependencies, build and synth outputs, generated docs. */
 const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'lib', 'coverage', 'bench-out', '.gen', '.terraform', 'docs/api']);
@@ -21,6 +23,7 @@ const SOURCE_RE = /\.(ts|tsx|mts|cts|js|mjs|cjs)$/;
 /** Files (or folders, ending in `/`) allowed to import cdktf, and why. */
 const ALLOWED: Readonly<Record<string, string>> = {
   [LAYER]: 'the layer itself',
+  [STACK_TRACES]: "the layer's switch for cdktf's per-token stack traces",
   'test/': 'tests use Testing and the jest matchers (the brief of issue 7 exempts test/)',
   'examples/': 'user-side code: the docs example and the consumer project import cdktf as an app of their own does',
   'scripts/bench.js': 'writes the source of a separate cdktf-init-style project as a string (the baseline it measures)',
@@ -77,8 +80,15 @@ describe('cdktf imports go through constructs/core/cdktf.ts', () => {
     expect(offenders).toEqual([]);
   });
 
-  test('the layer re-exports from the cdktf package, and reaches into its stack-trace module only (setTokenStackTraces)', () => {
-    expect(new Set(cdktfImports(fs.readFileSync(path.join(root, LAYER), 'utf8')))).toEqual(new Set(['cdktf', 'cdktf/lib/tokens/private/stack-trace']));
+  test('the layer re-exports from the cdktf package, and its switch reaches into the stack-trace module only (setTokenStackTraces)', () => {
+    expect(new Set(cdktfImports(fs.readFileSync(path.join(root, LAYER), 'utf8')))).toEqual(new Set(['cdktf']));
+    expect(cdktfImports(fs.readFileSync(path.join(root, STACK_TRACES), 'utf8'))).toEqual(['cdktf/lib/tokens/private/stack-trace']);
+  });
+
+  test('the layer loads the switch before the cdktf package, which creates a token while it loads', () => {
+    const specs = runtimeImports(fs.readFileSync(path.join(root, LAYER), 'utf8'));
+    expect(specs.indexOf('./token-stack-traces')).toBe(0);
+    expect(specs.indexOf('cdktf')).toBeGreaterThan(0);
   });
 });
 
