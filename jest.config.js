@@ -8,6 +8,9 @@ module.exports = {
   testPathIgnorePatterns: ['/test/engine/', ...(process.env.WEBCLUSTER_PACKAGE_TEST ? [] : ['/test/package.test.ts'])],
   transform: { '^.+\\.ts$': '<rootDir>/test/esbuild-transform.js' },
   setupFilesAfterEnv: ['<rootDir>/test/setup.js'],
+  // A directory for one run: the default stacks are synthesized once and shared (test/stacks/default-stacks.ts).
+  globalSetup: '<rootDir>/test/global-setup.js',
+  globalTeardown: '<rootDir>/test/global-teardown.js',
   maxWorkers: 2,
   // The slowest files first also when jest has no timings of an earlier run (test/sequencer.js).
   testSequencer: '<rootDir>/test/sequencer.js',

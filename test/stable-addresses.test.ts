@@ -5,14 +5,11 @@
  *
  *   UPDATE_STABLE_ADDRESSES=1 npm test     # rewrite the list after an intended change
  */
-import { TerraformStack, Testing } from 'cdktf';
 import * as fs from 'fs';
 import * as path from 'path';
-import { loadConfigFile } from '../config/load';
 import { STATEFUL_RESOURCE_TYPES } from '../policies/stateful';
-import { addEnvironmentStacks } from '../stacks/from-config';
+import { synthDefaultStacks } from './stacks/default-stacks';
 
-const ROOT = path.resolve(__dirname, '..');
 const LIST = path.join(__dirname, 'stable-addresses.json');
 const STATEFUL: readonly string[] = STATEFUL_RESOURCE_TYPES;
 
@@ -30,18 +27,14 @@ interface SynthesizedStack {
 
 /** Stateful addresses of each default stack, as synthesized. */
 function currentAddresses(): Record<string, StackAddresses> {
-  const { config, fileLabel } = loadConfigFile(path.join(ROOT, 'webcluster.yaml'));
-  const app = Testing.app();
-  addEnvironmentStacks(app, config, fileLabel);
   return Object.fromEntries(
-    config.environments.map((env) => {
-      const stack = app.node.findChild(env.name) as TerraformStack;
-      const tf = JSON.parse(Testing.synth(stack)) as SynthesizedStack;
+    synthDefaultStacks().map(({ name, json }) => {
+      const tf = json as unknown as SynthesizedStack;
       const addresses = Object.entries(tf.resource ?? {})
         .filter(([type]) => STATEFUL.includes(type))
         .flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`))
         .sort();
-      return [env.name, { addresses, movedFrom: (tf.moved ?? []).map((m) => m.from) }];
+      return [name, { addresses, movedFrom: (tf.moved ?? []).map((m) => m.from) }];
     }),
   );
 }

@@ -3,32 +3,15 @@
  * account (issue 11). Each block checks every default AWS stack of webcluster.yaml, so a construct
  * added later is held to the same rule.
  */
-import { TerraformStack, Testing } from 'cdktf';
-import * as path from 'path';
-import { loadConfigFile } from '../../config/load';
-import { addEnvironmentStacks } from '../../stacks/from-config';
 import { SynthJson, writtenFile } from '../util';
-
-const CONFIG = path.resolve(__dirname, '..', '..', 'webcluster.yaml');
-
-/** The default AWS stacks, synthesized once. */
-function defaultAwsStacks(): { name: string; json: SynthJson }[] {
-  const { config, fileLabel } = loadConfigFile(CONFIG);
-  const environments = config.environments.filter((env) => env.backend === 'aws');
-  const app = Testing.app();
-  addEnvironmentStacks(app, { ...config, environments }, fileLabel);
-  return environments.map((env) => ({
-    name: env.name,
-    json: JSON.parse(Testing.synth(app.node.findChild(env.name) as TerraformStack)) as SynthJson,
-  }));
-}
+import { synthDefaultStacks } from './default-stacks';
 
 /** Every resource of `type` in `json` with its Terraform name. */
 function named(json: SynthJson, type: string): [string, Record<string, unknown>][] {
   return Object.entries(json.resource[type] ?? {});
 }
 
-const STACKS = defaultAwsStacks();
+const STACKS = synthDefaultStacks('aws');
 
 test('the default configuration has the three AWS stacks', () => {
   expect(STACKS.map((s) => s.name).sort()).toEqual(['ezplatform-aws', 'shopware-aws', 'steedos-aws']);

@@ -8,6 +8,7 @@ import * as path from 'path';
 import { loadConfigFile } from '../../config/load';
 import { addEnvironmentStacks } from '../../stacks/from-config';
 import { TERRAFORM_MIN_VERSION, TERRAFORM_S3_LOCKFILE_MIN_VERSION } from '../../stacks/terraform-settings';
+import { synthDefaultStacks } from './default-stacks';
 
 const CONFIG = path.resolve(__dirname, '..', '..', 'webcluster.yaml');
 
@@ -63,8 +64,8 @@ function requiredBy(tf: Record<string, unknown>): { version: string; reasons: st
   return { version, reasons };
 }
 
-/** Every stack of the default configuration with `change` applied to each environment. */
-function synthesized(change: Record<string, unknown> = {}, backend?: 'aws' | 'docker'): { name: string; tf: Record<string, unknown> }[] {
+/** Every stack of the default configuration of `backend` (all when not given) with `change` applied to each environment. */
+function synthesized(change: Record<string, unknown>, backend?: 'aws' | 'docker'): { name: string; tf: Record<string, unknown> }[] {
   const { config, fileLabel } = loadConfigFile(CONFIG);
   const environments = config.environments.filter((env) => backend === undefined || env.backend === backend).map((env) => ({ ...env, ...change }) as typeof env);
   const app = Testing.app();
@@ -77,7 +78,7 @@ function synthesized(change: Record<string, unknown> = {}, backend?: 'aws' | 'do
 const S3_STATE = { type: 's3', bucket: 'state-bucket', key: 'env/terraform.tfstate', region: 'eu-central-1', encrypt: true, useLockfile: true };
 
 describe.each([
-  ['the default stacks', synthesized()],
+  ['the default stacks', synthDefaultStacks().map(({ name, json }) => ({ name, tf: json as unknown as Record<string, unknown> }))],
   ['split AWS stacks with the S3 backend and its lockfile', synthesized({ stateBackend: S3_STATE, split: true }, 'aws')],
   ['Docker stacks with the S3 backend and its lockfile', synthesized({ stateBackend: S3_STATE }, 'docker')],
 ])('%s', (_label, stacks) => {
