@@ -8,10 +8,12 @@
  * (b) synth of 10, 25 and 50 environments (scripts/bench/environments.js): 50 in at most 5 s, and
  *     linear: the cost of each environment past 25 at most 1.25 times that between 10 and 25;
  * (c) `npx cdktf synth` (node_modules/.bin/cdktf, TF_CLI_CONFIG_FILE unset, output into a temporary
- *     directory) at most 2 times `npm run synth`.
+ *     directory) at most 2 times `npm run synth`;
+ * (d) `npm test`, the README's test command (jest with 2 workers, every unit test): at most 30 s on a
+ *     2-core machine.
  *
- *   npm run bench                                 # 5 runs each (3 of the CLI and the environments)
- *   npm run bench -- --runs 10 --no-baseline --no-cli --no-environments
+ *   npm run bench                                 # 5 runs each (3 of the CLI and the environments, 1 of npm test)
+ *   npm run bench -- --runs 10 --no-baseline --no-cli --no-environments --no-test --test-runs 3
  */
 const fs = require('fs');
 const path = require('path');
@@ -23,6 +25,7 @@ const args = process.argv.slice(2);
 const option = (name, fallback) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) || fallback : fallback);
 const runs = option('--runs', 5);
 const slowRuns = option('--slow-runs', 3);
+const testRuns = option('--test-runs', 1);
 const synthScript = require(path.join(root, 'package.json')).scripts.synth;
 const here = { cwd: root };
 
@@ -102,4 +105,12 @@ if (!args.includes('--no-cli')) {
   print(formatSummary('  npm run synth', npm));
   print(formatSummary('  npx cdktf synth --output <tmp>', viaCli));
   print(verdict(viaCli.wallMs / npm.wallMs <= 2, `cdktf synth / npm run synth ${ratios(viaCli, npm, 2)} (target <= 2x, wall); ${seconds(viaCli.wallMs)} against ${seconds(npm.wallMs)}`));
+}
+
+// (d) the unit tests as the README runs them (jest's transform cache as an earlier run left it).
+if (!args.includes('--no-test')) {
+  const tests = summary(Array.from({ length: testRuns }, () => measure('npm test', ['npm', 'test', '--silent'], { ...here, unset: ['CDKTF_OUTDIR'] })));
+  print(`(d) npm test on ${require('os').availableParallelism()} cores`);
+  print(formatSummary('  npm test', tests));
+  print(verdict(tests.wallMs <= 30_000, `npm test ${seconds(tests.wallMs)} (target <= 30 s, wall)`));
 }
