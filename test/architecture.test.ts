@@ -1,6 +1,6 @@
 /**
- * The import rules of the sources (issue 13), read with the TypeScript compiler's own parser and
- * module resolution:
+ * The import rules of the sources (issue 13), read with the TypeScript compiler's own import scanner
+ * and module resolution:
  * - constructs/aws and constructs/docker never import each other: what both backends share lives in
  *   constructs/core;
  * - constructs/core imports nothing of the project outside constructs/core (neither backend, nor the
@@ -11,7 +11,7 @@
  *   backend adds files and edits no profile or tier;
  * - no import cycles among the project's .ts files (type-only imports count: a cycle of types is a
  *   cycle of design).
- * And the size rules, read with the same parser: no source file (every .ts file git tracks outside
+ * And the size rules, read with the compiler's parser: no source file (every .ts file git tracks outside
  * test/, declaration files aside) over 400 lines, no constructor, function, method or function
  * assigned to a variable or field over 120 lines, with no exceptions.
  */
@@ -25,38 +25,20 @@ const ROOT = path.resolve(__dirname, '..');
 /** A project file (path relative to the root, `/`-separated) and the project files it imports. */
 type ImportGraph = ReadonlyMap<string, readonly string[]>;
 
-const parsedFiles = new Map<string, { readonly text: string; readonly source: ts.SourceFile }>();
-/** `text` parsed (with parent nodes) as `fileName`: once per project file for the import and the size rules. */
+/** `text` parsed (with parent nodes) as `fileName`. */
 function parse(fileName: string, text: string): ts.SourceFile {
-  const key = path.resolve(ROOT, fileName);
-  const known = parsedFiles.get(key);
-  if (known !== undefined && known.text === text) return known.source;
-  const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
-  parsedFiles.set(key, { text, source });
-  return source;
+  return ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
 }
 
-/** The module specifiers a source text names: import/export ... from, import = require, require(), import(), import('x').T. */
-function moduleSpecifiers(fileName: string, text: string): string[] {
-  const source = parse(fileName, text);
-  const specifiers: string[] = [];
-  const literal = (node: ts.Node | undefined): void => {
-    if (node && ts.isStringLiteralLike(node)) specifiers.push(node.text);
-  };
-  const visit = (node: ts.Node): void => {
-    if (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) literal(node.moduleSpecifier);
-    else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) literal(node.moduleReference.expression);
-    else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) literal(node.argument.literal);
-    else if (ts.isCallExpression(node) && (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === 'require'))) {
-      literal(node.arguments[0]);
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(source);
-  return specifiers;
+/**
+ * The module specifiers a source text names: import/export ... from, import = require, require(),
+ * import(), import('x').T. Read with the compiler's own import scanner (what the language service uses
+ * to find a file's imports), which does not build the syntax tree: the graph covers the tests too.
+ */
+function moduleSpecifiers(_fileName: string, text: string): string[] {
+  return ts.preProcessFile(text, true, true).importedFiles.map((f) => f.fileName);
 }
 
-/** The compiler options and files of tsconfig.json, plus the build scripts written in TypeScript (scripts/ and its folders). */
 function projectFiles(): { options: ts.CompilerOptions; files: string[] } {
   const configFile = path.join(ROOT, 'tsconfig.json');
   const read = ts.readConfigFile(configFile, (f) => ts.sys.readFile(f));
