@@ -8,6 +8,7 @@ import { loadConfigFile } from '../../config/load';
 import { EncryptionKey } from '../../constructs/aws/encryption-key';
 import { addEnvironmentStacks } from '../../stacks/from-config';
 import { makeStack, SynthJson } from '../util';
+import { synthDefaultStacks } from './default-stacks';
 
 const CONFIG = path.resolve(__dirname, '..', '..', 'webcluster.yaml');
 const KEY_ARN = 'arn:aws:kms:eu-central-1:123456789012:key/0a1b2c3d-1111-2222-3333-444455556666';
@@ -45,7 +46,7 @@ const KEYED: Record<string, (r: Record<string, unknown>) => unknown[]> = {
 };
 
 describe('without encryptionKey (the default)', () => {
-  test.each(awsStacks({}))('$name creates no key and names none', ({ json }) => {
+  test.each(synthDefaultStacks('aws'))('$name creates no key and names none', ({ json }) => {
     expect(json.resource.aws_kms_key).toBeUndefined();
     expect(JSON.stringify(json.resource)).not.toContain('kms_key_id');
   });
