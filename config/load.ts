@@ -17,16 +17,19 @@ export const CONFIG_ENV_VAR = 'WEBCLUSTER_CONFIG';
 /** File name used when neither a path nor the environment variable is given. */
 export const DEFAULT_CONFIG_FILE = 'webcluster.yaml';
 
-/** The file `loadConfig(path)` reads: `path`, else `$WEBCLUSTER_CONFIG`, else `<cwd>/webcluster.yaml`. */
-export function resolveConfigPath(path?: string): string {
+/**
+ * The file `loadConfig(path)` reads: `path`, else `$WEBCLUSTER_CONFIG`, else `<cwd>/webcluster.yaml`.
+ * @param cwd the directory a relative path is resolved against (default: the working directory)
+ */
+export function resolveConfigPath(path?: string, cwd: string = process.cwd()): string {
   const fromEnv = process.env[CONFIG_ENV_VAR];
-  const chosen = path ?? (fromEnv !== undefined && fromEnv !== '' ? fromEnv : undefined) ?? nodePath.join(process.cwd(), DEFAULT_CONFIG_FILE);
-  return nodePath.resolve(chosen);
+  const chosen = path ?? (fromEnv !== undefined && fromEnv !== '' ? fromEnv : undefined) ?? nodePath.join(cwd, DEFAULT_CONFIG_FILE);
+  return nodePath.resolve(cwd, chosen);
 }
 
-/** How a file is named in problems: relative to the working directory when inside it, else absolute. */
-function fileLabel(file: string): string {
-  const rel = nodePath.relative(process.cwd(), file);
+/** How a file is named in problems: relative to `cwd` when inside it, else absolute. */
+function fileLabel(file: string, cwd: string): string {
+  const rel = nodePath.relative(cwd, file);
   return rel !== '' && !rel.startsWith('..') && !nodePath.isAbsolute(rel) ? rel : file;
 }
 
@@ -111,11 +114,13 @@ export interface LoadedConfig {
 /**
  * Like {@link loadConfig}, and also returns the file label, for callers that report later problems
  * (e.g. the stack layer) against the same file.
+ * @param cwd the directory a relative path is resolved against and the label is relative to (default:
+ *   the working directory; the app passes its own, see stacks/synth-app.ts)
  * @throws ConfigError listing every problem, one line each
  */
-export function loadConfigFile(path?: string): LoadedConfig {
-  const file = resolveConfigPath(path);
-  const label = fileLabel(file);
+export function loadConfigFile(path?: string, cwd: string = process.cwd()): LoadedConfig {
+  const file = resolveConfigPath(path, cwd);
+  const label = fileLabel(file, cwd);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

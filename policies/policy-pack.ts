@@ -5,8 +5,8 @@
  *
  *   Aspects.of(stack).add(new PolicyPack());          // errors then fail app.synth()
  *
- * The bundled app (main.ts) calls {@link PolicyPack.check} before synthesizing, to print one line per
- * finding and stop before anything is written.
+ * The bundled app (main.ts; its work is stacks/synth-app.ts) calls {@link PolicyPack.check} before
+ * synthesizing, to print one line per finding and stop before anything is written.
  */
 import type { IConstruct } from 'constructs';
 import { Annotations, type IAspect, TerraformStack } from '../constructs/core/cdktf';

@@ -2,7 +2,9 @@
  * More malformed configurations (on top of test/config/load.test.ts): VPC blocks, suppressions of
  * policy findings, Docker images, sizes and lists. Each gives one line per problem naming the field,
  * the value, what is allowed and how to fix it. The second part runs the bundled app on some of them:
- * exit 1, the same lines prefixed with `error: `, and no cdktf.out written.
+ * exit 1, the same lines prefixed with `error: `, and no cdktf.out written. It runs the app in-process
+ * (stacks/synth-app.ts, as main.ts does); test/main.test.ts runs the real process and checks that both
+ * agree.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -10,7 +12,7 @@ import * as path from 'path';
 import { stringify } from 'yaml';
 import { parseConfig } from '../../config/load';
 import { problemsOf as problemsOfText, withoutLine } from './problems';
-import { buildApp, type BuiltApp } from '../fixtures/built-app';
+import { runAppInProcess } from '../fixtures/app-in-process';
 
 const FILE = 'webcluster.yaml';
 
@@ -208,12 +210,7 @@ describe('malformed configurations: one line per problem', () => {
 });
 
 describe('the bundled app on malformed configurations', () => {
-  let app: BuiltApp;
   let tmp: string;
-  beforeAll(() => {
-    app = buildApp();
-  });
-  afterAll(() => app.dispose());
   beforeEach(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'webcluster-bad-'));
   });
@@ -231,7 +228,7 @@ describe('the bundled app on malformed configurations', () => {
       fs.mkdirSync(out);
       fs.writeFileSync(path.join(out, 'marker'), 'previous');
     }
-    const r = app.run(config, out);
+    const r = runAppInProcess(config, out);
     expect(r.status).toBe(1);
     const lines = r.stderr.trimEnd().split('\n');
     expect(lines).toHaveLength(expected.length);
@@ -264,7 +261,7 @@ describe('the bundled app on malformed configurations', () => {
     const config = path.join(tmp, FILE);
     fs.writeFileSync(config, yamlOf(awsEnv({ allowDestroy: true, policy: { suppressions: [SUPPRESSION] } })));
     const out = path.join(tmp, 'cdktf.out');
-    const r = app.run(config, out);
+    const r = runAppInProcess(config, out);
     expect(r.status).toBe(0);
     expect(r.stderr.trimEnd().split('\n')).toEqual([
       "warning: webcluster.yaml: environments[0].policy.suppressions[0]: [WC-AWS-011] 'Redis/**' matched no finding in shop-dev; " +
