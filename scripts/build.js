@@ -10,6 +10,9 @@
  * under the source folders, assets included, of this script, scripts/copy-assets.js, tsconfig.json
  * and package.json, and esbuild's version; recorded in dist/.build-inputs) with every output file
  * there. Any change rebuilds dist/ whole. `--force` rebuilds anyway.
+ *
+ *   node scripts/build.js [--force]
+ *   require('./build').build({ force })   # in-process (scripts/synth.js, the tests)
  */
 const crypto = require('crypto');
 const fs = require('fs');
@@ -47,15 +50,16 @@ function inputsHash() {
 /** The output file of each source. */
 const outputs = (entries) => entries.map((rel) => path.join(outDir, rel.replace(/\.ts$/, '.js')));
 
-const entries = sources.flatMap((rel) => collect(rel, isSource));
-const hash = inputsHash();
-const upToDate =
-  !process.argv.includes('--force') &&
-  fs.existsSync(INPUTS_FILE) &&
-  fs.readFileSync(INPUTS_FILE, 'utf8') === hash &&
-  outputs(entries).every((file) => fs.existsSync(file));
-
-if (!upToDate) {
+/**
+ * Builds dist/ unless it is up to date (or `force`); returns whether it built. Run as a script, `--force`
+ * sets `force`; scripts/synth.js and the tests call it in-process.
+ */
+function build({ force = false } = {}) {
+  const entries = sources.flatMap((rel) => collect(rel, isSource));
+  const hash = inputsHash();
+  const upToDate =
+    !force && fs.existsSync(INPUTS_FILE) && fs.readFileSync(INPUTS_FILE, 'utf8') === hash && outputs(entries).every((file) => fs.existsSync(file));
+  if (upToDate) return false;
   const esbuild = require('esbuild');
   const { copyAssets } = require('./copy-assets');
   fs.rmSync(outDir, { recursive: true, force: true });
@@ -73,4 +77,9 @@ if (!upToDate) {
   copyAssets(outDir);
   // Last, so that an interrupted build is not taken for an up-to-date one.
   fs.writeFileSync(INPUTS_FILE, hash);
+  return true;
 }
+
+module.exports = { build };
+
+if (require.main === module) build({ force: process.argv.includes('--force') });

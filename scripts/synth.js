@@ -4,5 +4,5 @@
  * node process instead of two (one process start-up less per synth). scripts/build.js transpiles the
  * sources into dist/, dist/main.js synthesizes.
  */
-require('./build');
+require('./build').build();
 require('../dist/main');
