@@ -2,20 +2,22 @@
 // (and files that failed before them), which keeps both workers busy to the end. Without them (a fresh
 // clone, a CI job without the cache directory) it orders by file size, and the slowest files, which
 // spawn processes and are small, would start last and run alone. Then the files below go first, slowest
-// first (per-file CPU seconds on the 2-core machine, issue 14: cdktf-cli 10, main 3.3, plan-guard 3.3,
-// props-docs 3, bad-input 2.5 since it runs the app in-process, release 2.4, vcl 2, architecture 2); the
-// others keep jest's order.
+// first (seconds per file in a 2-worker run on the 2-core machine, issue 14: cdktf-cli 7.6, release 3.2,
+// main 3.1, build-script 2.9, vcl 2.8, list-stacks 2.8, props-docs 2.5, encryption-key 1.5, host-assets
+// 1.4, architecture 1.3); the others keep jest's order.
 const path = require('path');
 const Sequencer = require('@jest/test-sequencer').default;
 
 const SLOW_FIRST = [
   'test/cdktf-cli.test.ts',
-  'test/main.test.ts',
-  'test/plan-guard.test.ts',
-  'test/props-docs.test.ts',
-  'test/config/bad-input.test.ts',
   'test/release.test.ts',
+  'test/main.test.ts',
+  'test/build-script.test.ts',
   'test/constructs/core/vcl.test.ts',
+  'test/list-stacks.test.ts',
+  'test/props-docs.test.ts',
+  'test/stacks/encryption-key.test.ts',
+  'test/constructs/aws/host-assets.test.ts',
   'test/architecture.test.ts',
 ];
 
