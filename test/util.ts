@@ -24,6 +24,12 @@ export function synthJson(stack: TerraformStack): SynthJson {
   return JSON.parse(Testing.synth(stack)) as SynthJson;
 }
 
+/** Synthesizes the stack once: the Terraform JSON as text (for cdktf's matchers) and parsed. */
+export function synthTextAndJson(stack: TerraformStack): { text: string; json: SynthJson } {
+  const text = Testing.synth(stack);
+  return { text, json: JSON.parse(text) as SynthJson };
+}
+
 /** The parts of the synthesized JSON tests look at. */
 export interface SynthJson {
   readonly resource: Record<string, Record<string, Record<string, unknown>>>;
@@ -76,8 +82,14 @@ export function stubNetwork(availabilityZones: string[], namePrefix = 'test'): I
 let probes = 0;
 /** What a token renders to in the synthesized JSON (through a throw-away output). */
 export function resolveToken(stack: TerraformStack, value: unknown): unknown {
+  return resolveTokenAndSynth(stack, value).value;
+}
+
+/** {@link resolveToken}, with the synthesis it was read from (the probe output included) to look at further. */
+export function resolveTokenAndSynth(stack: TerraformStack, value: unknown): { value: unknown; text: string; json: SynthJson } {
   const out = new TerraformOutput(stack, `Probe${++probes}`, { value });
-  return synthJson(stack).output?.[out.friendlyUniqueId].value;
+  const { text, json } = synthTextAndJson(stack);
+  return { value: json.output?.[out.friendlyUniqueId].value, text, json };
 }
 
 /** The file content of a synthesized Swarm `docker_config` (its data is `${base64encode(local.<name>)}`). */

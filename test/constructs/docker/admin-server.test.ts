@@ -11,7 +11,7 @@ import { DockerConnections } from '../../../constructs/docker/docker-connections
 import { LoadBalancer } from '../../../constructs/docker/load-balancer';
 import { SwarmRuntime } from '../../../constructs/docker/swarm-runtime';
 import { Workload } from '../../../constructs/docker/workload';
-import { dockerConfigContent, resolveToken, resourcesOf, synthJson } from '../../util';
+import { dockerConfigContent, resolveToken, resourcesOf, SynthJson, synthJson, synthTextAndJson } from '../../util';
 
 function makeStack(): TerraformStack {
   const stack = new TerraformStack(Testing.app(), 'test');
@@ -29,19 +29,19 @@ interface ContainerJson {
   upload?: { content: string }[];
 }
 
-function byName(stack: TerraformStack, name: string): ContainerJson {
-  const found = (resourcesOf(synthJson(stack), 'docker_container') as unknown as ContainerJson[]).find((c) => c.name === name);
+function byName(json: SynthJson, name: string): ContainerJson {
+  const found = (resourcesOf(json, 'docker_container') as unknown as ContainerJson[]).find((c) => c.name === name);
   if (!found) throw new Error(`no container ${name}`);
   return found;
 }
 
 /** Routers and middlewares of the uploaded Traefik configuration. */
-function traefikHttp(stack: TerraformStack): {
+function traefikHttp(json: SynthJson): {
   routers: Record<string, { rule: string; priority: number; middlewares?: string[] }>;
   middlewares?: Record<string, { ipAllowList?: { sourceRange: string[] }; retry?: unknown }>;
   services: Record<string, { loadBalancer: { servers: { url: string }[]; healthCheck: { path: string } } }>;
 } {
-  const upload = byName(stack, 'shop-traefik-routes').upload as { content: string }[];
+  const upload = byName(json, 'shop-traefik-routes').upload as { content: string }[];
   return parse(upload[0].content).http;
 }
 
@@ -64,13 +64,14 @@ describe('AdminServer (standalone)', () => {
     // WHEN
     const admin = make();
     // THEN
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(Container, {
+    const { text, json } = synthTextAndJson(stack);
+    expect(text).toHaveResourceWithProperties(Container, {
       name: 'shop-admin-1',
       restart: 'unless-stopped',
       healthcheck: expect.objectContaining({ test: expect.arrayContaining([expect.stringContaining('http://127.0.0.1:8000/api/_info/health-check')]) }),
       networks_advanced: [expect.objectContaining({ name: '${docker_network.Cluster_FrontendNetwork_9AB3B1FA.name}' })],
     });
-    const http = traefikHttp(stack);
+    const http = traefikHttp(json);
     expect(http.routers.admin).toEqual(expect.objectContaining({ rule: 'Host(`shop.example.com`) && PathPrefix(`/admin`)', priority: 106 }));
     expect(http.routers.admin.middlewares).toBeUndefined();
     expect(http.services.admin.loadBalancer.servers).toEqual([{ url: expect.stringMatching(/^http:\/\/\$\{docker_container\.Admin_Container1_[0-9A-F]{8}\.name\}:8000$/) }]);
@@ -84,7 +85,7 @@ describe('AdminServer (standalone)', () => {
     // WHEN
     make({ adminCidrs: ['203.0.113.0/24', '198.51.100.7/32'] });
     // THEN
-    const http = traefikHttp(stack);
+    const http = traefikHttp(synthJson(stack));
     expect(http.routers.admin.middlewares).toEqual(['admin-allowlist']);
     expect(http.routers.app.middlewares).toBeUndefined();
     expect(http.middlewares).toEqual({ retry: { retry: { attempts: 2, initialInterval: '100ms' } }, 'admin-allowlist': { ipAllowList: { sourceRange: ['203.0.113.0/24', '198.51.100.7/32'] } } });
@@ -95,7 +96,7 @@ describe('AdminServer (standalone)', () => {
     // WHEN
     make({ adminCidrs: [] });
     // THEN
-    const http = traefikHttp(stack);
+    const http = traefikHttp(synthJson(stack));
     expect(http.routers.admin.middlewares).toEqual(['deny-all']);
     expect(http.middlewares?.['deny-all']).toEqual({ ipAllowList: { sourceRange: ['255.255.255.255/32'] } });
   });
@@ -104,7 +105,7 @@ describe('AdminServer (standalone)', () => {
     // WHEN
     const admin = make({ pathPrefixes: ['/admin', '/backend'], priority: 500 });
     // THEN
-    expect(traefikHttp(stack).routers.admin).toEqual(expect.objectContaining({ rule: 'Host(`shop.example.com`) && (PathPrefix(`/admin`) || PathPrefix(`/backend`))', priority: 500 }));
+    expect(traefikHttp(synthJson(stack)).routers.admin).toEqual(expect.objectContaining({ rule: 'Host(`shop.example.com`) && (PathPrefix(`/admin`) || PathPrefix(`/backend`))', priority: 500 }));
     expect(admin.target.pathPrefixes).toEqual(['/admin', '/backend']);
   });
 
@@ -113,16 +114,17 @@ describe('AdminServer (standalone)', () => {
     const admin = make({ initCommand: INIT, dependsOn: [db] });
     db.connections.allowDefaultPortFrom(admin);
     // THEN
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(Container, {
+    const { text, json } = synthTextAndJson(stack);
+    expect(text).toHaveResourceWithProperties(Container, {
       name: 'shop-admin-init',
       command: INIT,
       restart: 'no',
       lifecycle: { postcondition: [expect.objectContaining({ condition: '${self.exit_code == 0}' })] },
     });
-    expect(byName(stack, 'shop-admin-1').depends_on).toEqual([expect.stringMatching(/^docker_container\.Db_Container1_/), expect.stringMatching(/^docker_container\.Admin_Init_Task_/)]);
+    expect(byName(json, 'shop-admin-1').depends_on).toEqual([expect.stringMatching(/^docker_container\.Db_Container1_/), expect.stringMatching(/^docker_container\.Admin_Init_Task_/)]);
     const backend = '${docker_network.Cluster_BackendNetwork_91D09744.name}';
-    expect(byName(stack, 'shop-admin-init').networks_advanced.map((n) => n.name)).toEqual([backend]);
-    expect(byName(stack, 'shop-admin-1').networks_advanced.map((n) => n.name)).toContain(backend);
+    expect(byName(json, 'shop-admin-init').networks_advanced.map((n) => n.name)).toEqual([backend]);
+    expect(byName(json, 'shop-admin-1').networks_advanced.map((n) => n.name)).toContain(backend);
     expect(admin.initTasks).toHaveLength(1);
   });
 
@@ -132,7 +134,7 @@ describe('AdminServer (standalone)', () => {
     // WHEN
     make({ dependsOn: [db, ...app.initTasks] });
     // THEN
-    expect(byName(stack, 'shop-admin-1').depends_on).toEqual([expect.stringMatching(/^docker_container\.Db_Container1_/), expect.stringMatching(/^docker_container\.AppServers_Init_Task_/)]);
+    expect(byName(synthJson(stack), 'shop-admin-1').depends_on).toEqual([expect.stringMatching(/^docker_container\.Db_Container1_/), expect.stringMatching(/^docker_container\.AppServers_Init_Task_/)]);
   });
 
   test('fails when adminCidrs holds a bad CIDR', () => {
@@ -182,14 +184,15 @@ describe('AdminServer (swarm)', () => {
       initCommand: INIT,
     });
     // THEN
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(Service, {
+    const { text, json } = synthTextAndJson(stack);
+    expect(text).toHaveResourceWithProperties(Service, {
       name: 'shop-admin',
       mode: { replicated: { replicas: 1 } },
       depends_on: [expect.stringMatching(/^docker_container\.Admin_Init_Task_/)],
     });
     expect(admin.serverId).toBe('shop-admin');
-    const config = resourcesOf(synthJson(stack), 'docker_config')[0] as { data: string };
-    const http = parse(dockerConfigContent(synthJson(stack), config)).http;
+    const config = resourcesOf(json, 'docker_config')[0] as { data: string };
+    const http = parse(dockerConfigContent(json, config)).http;
     expect(http.routers.admin).toEqual(expect.objectContaining({ rule: 'PathPrefix(`/admin`)', middlewares: ['admin-allowlist'] }));
     expect(http.services.admin.loadBalancer.servers).toEqual([{ url: 'http://shop-admin:8000' }]);
   });

@@ -13,7 +13,7 @@ import { DockerSecret } from '../../../constructs/docker/docker-secret';
 import { LoadBalancer } from '../../../constructs/docker/load-balancer';
 import { SwarmRuntime } from '../../../constructs/docker/swarm-runtime';
 import { Workload } from '../../../constructs/docker/workload';
-import { dockerConfigContent, resourcesOf, synthJson } from '../../util';
+import { dockerConfigContent, resourcesOf, SynthJson, synthJson, synthTextAndJson } from '../../util';
 
 function makeStack(): TerraformStack {
   const stack = new TerraformStack(Testing.app(), 'test');
@@ -34,12 +34,12 @@ interface ContainerJson {
   networks_advanced: { name: string }[];
 }
 
-function containers(stack: TerraformStack): ContainerJson[] {
-  return resourcesOf(synthJson(stack), 'docker_container') as unknown as ContainerJson[];
+function containers(json: SynthJson): ContainerJson[] {
+  return resourcesOf(json, 'docker_container') as unknown as ContainerJson[];
 }
 
-function byName(stack: TerraformStack, name: string): ContainerJson {
-  const found = containers(stack).find((c) => c.name === name);
+function byName(json: SynthJson, name: string): ContainerJson {
+  const found = containers(json).find((c) => c.name === name);
   if (!found) throw new Error(`no container ${name}`);
   return found;
 }
@@ -71,8 +71,9 @@ describe('AppServerGroup (standalone)', () => {
     // WHEN
     const group = make();
     // THEN
+    const { text, json } = synthTextAndJson(stack);
     for (const name of ['shop-app-1', 'shop-app-2']) {
-      expect(Testing.synth(stack)).toHaveResourceWithProperties(Container, {
+      expect(text).toHaveResourceWithProperties(Container, {
         name,
         restart: 'unless-stopped',
         wait: true,
@@ -89,7 +90,7 @@ describe('AppServerGroup (standalone)', () => {
         networks_advanced: [expect.objectContaining({ name: '${docker_network.Cluster_FrontendNetwork_9AB3B1FA.name}' })],
       });
     }
-    expect(containers(stack).filter((c) => c.name.startsWith('shop-app')).map((c) => c.name).sort()).toEqual(['shop-app-1', 'shop-app-2']);
+    expect(containers(json).filter((c) => c.name.startsWith('shop-app')).map((c) => c.name).sort()).toEqual(['shop-app-1', 'shop-app-2']);
     expect(group.groupName).toBe('shop-app');
     expect(group.replicas).toBe(2);
     expect(group.workers).toBe(0);
@@ -102,7 +103,7 @@ describe('AppServerGroup (standalone)', () => {
     // WHEN
     const group = make({ replicas: 3 });
     // THEN
-    const traefik = containers(stack).find((c) => c.name === 'shop-traefik-routes') as unknown as { upload: { content: string }[] };
+    const traefik = containers(synthJson(stack)).find((c) => c.name === 'shop-traefik-routes') as unknown as { upload: { content: string }[] };
     const http = parse(traefik.upload[0].content).http;
     expect(http.routers.app).toEqual(expect.objectContaining({ rule: 'Host(`shop.example.com`)', priority: 1, service: 'app' }));
     expect(http.services.app.loadBalancer.servers).toHaveLength(3);
@@ -114,8 +115,9 @@ describe('AppServerGroup (standalone)', () => {
     // WHEN
     const group = make({ workerCommand: WORKER });
     // THEN
+    const synth = Testing.synth(stack);
     for (const name of ['shop-app-worker-1', 'shop-app-worker-2']) {
-      expect(Testing.synth(stack)).toHaveResourceWithProperties(Container, { name, command: WORKER, restart: 'unless-stopped' });
+      expect(synth).toHaveResourceWithProperties(Container, { name, command: WORKER, restart: 'unless-stopped' });
     }
     expect(group.workers).toBe(2);
     expect(group.workerWorkload?.replicas).toBe(2);
@@ -162,15 +164,16 @@ describe('AppServerGroup (standalone)', () => {
     // WHEN
     make({ workerCommand: WORKER, workers: 4 });
     // THEN
-    expect(containers(stack).filter((c) => c.name.startsWith('shop-app-worker-'))).toHaveLength(4);
+    expect(containers(synthJson(stack)).filter((c) => c.name.startsWith('shop-app-worker-'))).toHaveLength(4);
   });
 
   test('exactly one scheduler container', () => {
     // WHEN
     const group = make({ schedulerCommand: SCHEDULER, replicas: 4 });
     // THEN
-    expect(containers(stack).filter((c) => c.name.startsWith('shop-app-scheduler')).map((c) => c.name)).toEqual(['shop-app-scheduler-1']);
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(Container, { name: 'shop-app-scheduler-1', command: SCHEDULER });
+    const { text, json } = synthTextAndJson(stack);
+    expect(containers(json).filter((c) => c.name.startsWith('shop-app-scheduler')).map((c) => c.name)).toEqual(['shop-app-scheduler-1']);
+    expect(text).toHaveResourceWithProperties(Container, { name: 'shop-app-scheduler-1', command: SCHEDULER });
     expect(group.schedulerWorkload?.replicas).toBe(1);
   });
 
@@ -178,20 +181,21 @@ describe('AppServerGroup (standalone)', () => {
     // WHEN
     const group = make({ workerCommand: WORKER, schedulerCommand: SCHEDULER, initCommand: INIT, dependsOn: [db] });
     // THEN
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(Container, {
+    const { text, json } = synthTextAndJson(stack);
+    expect(text).toHaveResourceWithProperties(Container, {
       name: 'shop-app-init',
       command: INIT,
       restart: 'no',
       must_run: false,
       lifecycle: { postcondition: [expect.objectContaining({ condition: '${self.exit_code == 0}' })] },
     });
-    expect(byName(stack, 'shop-app-init').depends_on).toEqual([expect.stringMatching(/^docker_container\.Db_Container1_/)]);
+    expect(byName(json, 'shop-app-init').depends_on).toEqual([expect.stringMatching(/^docker_container\.Db_Container1_/)]);
     const afterInit = [expect.stringMatching(/^docker_container\.Db_Container1_/), expect.stringMatching(/^docker_container\.AppServers_Init_Task_/)];
     const apps = [expect.stringMatching(/^docker_container\.AppServers_App_Container1_/), expect.stringMatching(/^docker_container\.AppServers_App_Container2_/)];
-    for (const name of ['shop-app-1', 'shop-app-2']) expect(byName(stack, name).depends_on).toEqual(afterInit);
+    for (const name of ['shop-app-1', 'shop-app-2']) expect(byName(json, name).depends_on).toEqual(afterInit);
     // A new image goes init → app → workers → scheduler.
-    expect(byName(stack, 'shop-app-worker-1').depends_on).toEqual([...afterInit, ...apps]);
-    expect(byName(stack, 'shop-app-scheduler-1').depends_on).toEqual([...afterInit, ...apps, expect.stringMatching(/^docker_container\.AppServers_Worker_Container1_/), expect.stringMatching(/^docker_container\.AppServers_Worker_Container2_/)]);
+    expect(byName(json, 'shop-app-worker-1').depends_on).toEqual([...afterInit, ...apps]);
+    expect(byName(json, 'shop-app-scheduler-1').depends_on).toEqual([...afterInit, ...apps, expect.stringMatching(/^docker_container\.AppServers_Worker_Container1_/), expect.stringMatching(/^docker_container\.AppServers_Worker_Container2_/)]);
     expect(group.initTasks).toEqual([group.initTask]);
   });
 
@@ -204,9 +208,10 @@ describe('AppServerGroup (standalone)', () => {
     expect(group.connections).toBeInstanceOf(DockerConnections);
     const backend = '${docker_network.Cluster_BackendNetwork_91D09744.name}';
     const frontend = '${docker_network.Cluster_FrontendNetwork_9AB3B1FA.name}';
-    expect(byName(stack, 'shop-app-1').networks_advanced.map((n) => n.name)).toEqual([frontend, backend]);
+    const json = synthJson(stack);
+    expect(byName(json, 'shop-app-1').networks_advanced.map((n) => n.name)).toEqual([frontend, backend]);
     for (const name of ['shop-app-worker-1', 'shop-app-scheduler-1', 'shop-app-init']) {
-      expect(byName(stack, name).networks_advanced.map((n) => n.name)).toEqual([backend]);
+      expect(byName(json, name).networks_advanced.map((n) => n.name)).toEqual([backend]);
     }
     expect(db.connections.rules).toEqual([expect.objectContaining({ from: 'test/AppServers', to: 'test/Db', port: Port.tcp(3306) })]);
   });
@@ -217,7 +222,7 @@ describe('AppServerGroup (standalone)', () => {
     // WHEN
     group.connections.allowTo(db, Port.tcp(3306), 'app to database');
     // THEN
-    expect(byName(stack, 'shop-app-worker-1').networks_advanced.map((n) => n.name)).toEqual(['${docker_network.Cluster_BackendNetwork_91D09744.name}']);
+    expect(byName(synthJson(stack), 'shop-app-worker-1').networks_advanced.map((n) => n.name)).toEqual(['${docker_network.Cluster_BackendNetwork_91D09744.name}']);
   });
 
   test('environment and secrets go to every container of the group; secrets as variable references', () => {
@@ -226,8 +231,9 @@ describe('AppServerGroup (standalone)', () => {
     // WHEN
     make({ workerCommand: WORKER, initCommand: INIT, environment: { APP_ENV: 'prod' }, secrets: { APP_SECRET: { secret } } });
     // THEN
+    const json = synthJson(stack);
     for (const name of ['shop-app-1', 'shop-app-worker-1', 'shop-app-init']) {
-      expect(byName(stack, name).env).toEqual(['APP_ENV=prod', 'APP_SECRET=${var.shop_app_secret}']);
+      expect(byName(json, name).env).toEqual(['APP_ENV=prod', 'APP_SECRET=${var.shop_app_secret}']);
     }
   });
 
@@ -302,7 +308,7 @@ describe('AppServerGroup (swarm)', () => {
       initCommand: INIT,
     });
     // THEN
-    const synth = Testing.synth(stack);
+    const { text: synth, json } = synthTextAndJson(stack);
     expect(synth).toHaveResourceWithProperties(Service, {
       name: 'shop-app',
       mode: { replicated: { replicas: 3 } },
@@ -328,10 +334,10 @@ describe('AppServerGroup (swarm)', () => {
       }),
     });
     expect(synth).toHaveResourceWithProperties(Container, { name: 'shop-app-init', must_run: false });
-    const service = resourcesOf(synthJson(stack), 'docker_service').find((s) => s.name === 'shop-app') as { depends_on: string[] };
+    const service = resourcesOf(json, 'docker_service').find((s) => s.name === 'shop-app') as { depends_on: string[] };
     expect(service.depends_on).toEqual([expect.stringMatching(/^docker_container\.AppServers_Init_Task_/)]);
-    const config = resourcesOf(synthJson(stack), 'docker_config').find((c) => String(c.name).startsWith('shop-traefik')) as { data: string };
-    expect(parse(dockerConfigContent(synthJson(stack), config)).http.services.app.loadBalancer.servers).toEqual([{ url: 'http://shop-app:8000' }]);
+    const config = resourcesOf(json, 'docker_config').find((c) => String(c.name).startsWith('shop-traefik')) as { data: string };
+    expect(parse(dockerConfigContent(json, config)).http.services.app.loadBalancer.servers).toEqual([{ url: 'http://shop-app:8000' }]);
     expect(group.groupName).toBe('shop-app');
   });
 });

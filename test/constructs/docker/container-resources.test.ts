@@ -16,7 +16,7 @@ import { RedisCluster } from '../../../constructs/docker/redis-cluster';
 import { SearchService } from '../../../constructs/docker/search-service';
 import { SwarmRuntime } from '../../../constructs/docker/swarm-runtime';
 import { Workload, WorkloadProps } from '../../../constructs/docker/workload';
-import { resourcesOf, synthJson } from '../../util';
+import { resourcesOf, synthTextAndJson } from '../../util';
 
 function makeStack(): TerraformStack {
   const stack = new TerraformStack(Testing.app(), 'test');
@@ -38,11 +38,12 @@ describe('container resources', () => {
 
   test('standalone: a memory limit without swap (memory_swap = memory) and a CPU weight of 1024 per CPU', () => {
     make('App', { replicas: 2, resources: { memoryMb: 768, cpus: 1.5 } });
+    const { text, json } = synthTextAndJson(stack);
     for (const name of ['shop-app-1', 'shop-app-2']) {
-      expect(Testing.synth(stack)).toHaveResourceWithProperties(Container, { name, memory: 768, memory_swap: 768, cpu_shares: 1536 });
+      expect(text).toHaveResourceWithProperties(Container, { name, memory: 768, memory_swap: 768, cpu_shares: 1536 });
     }
     // `cpus` reads back as nano-CPUs and would plan a change after every apply.
-    for (const c of resourcesOf(synthJson(stack), 'docker_container')) expect(c).not.toHaveProperty('cpus');
+    for (const c of resourcesOf(json, 'docker_container')) expect(c).not.toHaveProperty('cpus');
   });
 
   test('an engine without swap limit support: memory_swap -1, what that engine reads back', () => {

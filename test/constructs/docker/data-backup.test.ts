@@ -10,7 +10,7 @@ import { DocumentDatabase } from '../../../constructs/docker/document-database';
 import { RedisCluster } from '../../../constructs/docker/redis-cluster';
 import { SharedStorage } from '../../../constructs/docker/shared-storage';
 import { SwarmRuntime } from '../../../constructs/docker/swarm-runtime';
-import { resourcesOf, synthJson } from '../../util';
+import { resourcesOf, SynthJson, synthJson, synthTextAndJson } from '../../util';
 
 const BACKEND = '${docker_network.Cluster_BackendNetwork_91D09744.name}';
 const HOST_PATH = { hostPath: '/var/backups/webcluster/shop' };
@@ -39,8 +39,8 @@ function backupOf(s: Stores, extra: Partial<DataBackupProps> = {}): DataBackup {
 }
 
 /** The synthesized container of one name. */
-function container(s: Stores, name: string): Record<string, unknown> {
-  const found = resourcesOf(synthJson(s.stack), 'docker_container').filter((c) => c.name === name);
+function container(json: SynthJson, name: string): Record<string, unknown> {
+  const found = resourcesOf(json, 'docker_container').filter((c) => c.name === name);
   expect(found).toHaveLength(1);
   return found[0];
 }
@@ -55,7 +55,7 @@ describe('DataBackup (Docker, standalone, host path)', () => {
     // WHEN
     const backup = backupOf(s);
     // THEN
-    const synth = Testing.synth(s.stack);
+    const { text: synth, json } = synthTextAndJson(s.stack);
     for (const [name, image] of [
       ['shop-backup-db-1', 'mariadb-11-4-4'],
       ['shop-backup-redis-1', 'valkey-valkey-8-0-2'],
@@ -78,14 +78,14 @@ describe('DataBackup (Docker, standalone, host path)', () => {
     expect(() => backup.jobOf('redis-cache')).toThrow(/unit: got 'redis-cache'; allowed: 'db', 'redis-sessions', 'redis-queue', 'minio'/);
     // Only jobs: no uploader, no egress network, no spool volume.
     expect(backup.uploaders).toEqual([]);
-    expect(resourcesOf(synthJson(s.stack), 'docker_network').map((n) => n.name).sort()).toEqual(['shop-backend', 'shop-frontend']);
-    expect(resourcesOf(synthJson(s.stack), 'docker_volume').map((v) => v.name)).not.toContainEqual(expect.stringContaining('spool'));
+    expect(resourcesOf(json, 'docker_network').map((n) => n.name).sort()).toEqual(['shop-backend', 'shop-frontend']);
+    expect(resourcesOf(json, 'docker_volume').map((v) => v.name)).not.toContainEqual(expect.stringContaining('spool'));
   });
 
   test('the MariaDB job dumps the app databases as root, the password a variable reference', () => {
     const s = makeStores();
     backupOf(s);
-    const job = container(s, 'shop-backup-db-1');
+    const job = container(synthJson(s.stack), 'shop-backup-db-1');
     expect(env(job)).toEqual([
       'BACKUP_DIR=/backups',
       'BACKUP_EXT=sql.gz',
@@ -103,11 +103,12 @@ describe('DataBackup (Docker, standalone, host path)', () => {
   test('the Redis job backs up the durable classes only; the MinIO job runs as root with the MinIO credentials', () => {
     const s = makeStores();
     backupOf(s);
-    const redis = container(s, 'shop-backup-redis-1');
+    const json = synthJson(s.stack);
+    const redis = container(json, 'shop-backup-redis-1');
     expect(env(redis)).toContain('BACKUP_UNITS=redis-sessions redis-queue');
     expect(env(redis)).toContain('BACKUP_EXT=rdb.gz');
     expect((redis.depends_on as string[]).join()).not.toContain('Redis_Cache_');
-    const minio = container(s, 'shop-backup-minio-1');
+    const minio = container(json, 'shop-backup-minio-1');
     expect(minio.user).toBe('0');
     expect(env(minio)).toEqual(
       expect.arrayContaining([
@@ -125,7 +126,7 @@ describe('DataBackup (Docker, standalone, host path)', () => {
   test('the scripts are the shipped files: commands executable in /usr/local/bin, libraries beside, escaped for Terraform', () => {
     const s = makeStores();
     backupOf(s);
-    const files = uploads(container(s, 'shop-backup-minio-1'));
+    const files = uploads(container(synthJson(s.stack), 'shop-backup-minio-1'));
     expect(files.map((f) => [f.file, f.executable ?? false])).toEqual([
       ['/usr/local/bin/webcluster-backup', true],
       ['/usr/local/bin/webcluster-restore', true],
@@ -144,7 +145,7 @@ describe('DataBackup (Docker, standalone, host path)', () => {
   test('schedule: interval, UTC anchor and retention reach the job', () => {
     const s = makeStores();
     backupOf(s, { intervalHours: 6, at: '02:30', keep: 14 });
-    expect(env(container(s, 'shop-backup-db-1'))).toEqual(expect.arrayContaining(['BACKUP_INTERVAL_HOURS=6', 'BACKUP_AT=02:30', 'BACKUP_KEEP=14']));
+    expect(env(container(synthJson(s.stack), 'shop-backup-db-1'))).toEqual(expect.arrayContaining(['BACKUP_INTERVAL_HOURS=6', 'BACKUP_AT=02:30', 'BACKUP_KEEP=14']));
   });
 
   test('no secret value is a literal: every secret variable is sensitive and referenced', () => {
@@ -165,12 +166,12 @@ describe('DataBackup with an S3 target', () => {
     // WHEN
     const backup = backupOf(s, { target: S3 });
     // THEN
-    const synth = Testing.synth(s.stack);
+    const { text: synth, json } = synthTextAndJson(s.stack);
     expect(synth).toHaveResourceWithProperties(Network, { name: 'shop-backup-egress', internal: false });
     expect(synth).toHaveResourceWithProperties(Volume, { name: 'shop-backup-db-spool', lifecycle: { prevent_destroy: false } });
     expect(backup.uploaders.map((u) => u.workloadName)).toEqual(['shop-backup-db-upload', 'shop-backup-redis-upload', 'shop-backup-minio-upload']);
     const egress = '${docker_network.Backup_EgressNetwork_';
-    const uploader = container(s, 'shop-backup-db-upload-1');
+    const uploader = container(json, 'shop-backup-db-upload-1');
     expect(uploader).toMatchObject({
       entrypoint: ['/usr/local/bin/webcluster-upload'],
       command: ['loop'],
@@ -180,8 +181,8 @@ describe('DataBackup with an S3 target', () => {
     });
     // The uploader reaches the outside only; the job the backend only.
     expect((uploader.networks_advanced as { name: string }[]).map((n) => n.name)).toEqual([expect.stringContaining(egress)]);
-    expect((container(s, 'shop-backup-db-1').networks_advanced as { name: string }[]).map((n) => n.name)).toEqual([BACKEND]);
-    expect(container(s, 'shop-backup-db-1').volumes).toEqual(uploader.volumes);
+    expect((container(json, 'shop-backup-db-1').networks_advanced as { name: string }[]).map((n) => n.name)).toEqual([BACKEND]);
+    expect(container(json, 'shop-backup-db-1').volumes).toEqual(uploader.volumes);
     expect(env(uploader)).toEqual(
       expect.arrayContaining([
         'UPLOAD_ENDPOINT=https://s3.eu-central-1.amazonaws.com',
@@ -234,14 +235,14 @@ describe('DataBackup into named volumes (the default on Swarm)', () => {
     // WHEN
     backupOf(s, { target: { volume: 'backups' } });
     // THEN
-    const json = synthJson(s.stack);
+    const { text, json } = synthTextAndJson(s.stack);
     const services = resourcesOf(json, 'docker_service');
     const byName = (name: string): Record<string, any> => services.find((x) => x.name === name) as Record<string, any>;
     for (const job of ['db', 'redis', 'minio']) {
       expect(byName(`shop-backup-${job}`).task_spec.container_spec.mounts).toEqual([
         { source: expect.stringContaining(`Backup_${job.charAt(0).toUpperCase()}${job.slice(1)}_BackupVolume`), target: '/backups', type: 'volume', read_only: false },
       ]);
-      expect(Testing.synth(s.stack)).toHaveResourceWithProperties(Volume, { name: `shop-backups-${job}`, lifecycle: { prevent_destroy: true } });
+      expect(text).toHaveResourceWithProperties(Volume, { name: `shop-backups-${job}`, lifecycle: { prevent_destroy: true } });
     }
     // The largest durable class (queue, 512 MiB) sets the Redis job's limit; the others keep 256 MiB.
     expect(byName('shop-backup-redis').task_spec.resources.limits.memory_bytes).toBe(512 * 1024 * 1024);

@@ -8,7 +8,7 @@ import { DatabaseCluster, DatabaseClusterProps } from '../../../constructs/docke
 import { DockerCluster } from '../../../constructs/docker/docker-cluster';
 import { SwarmRuntime } from '../../../constructs/docker/swarm-runtime';
 import { Workload } from '../../../constructs/docker/workload';
-import { resourcesOf, synthJson } from '../../util';
+import { resourcesOf, synthJson, synthTextAndJson } from '../../util';
 
 function makeStack(): TerraformStack {
   const stack = new TerraformStack(Testing.app(), 'test');
@@ -197,7 +197,7 @@ describe('DatabaseCluster (Docker, swarm)', () => {
     // WHEN
     new DatabaseCluster(stack, 'Db', { cluster, replica: true });
     // THEN
-    const synth = Testing.synth(stack);
+    const { text: synth, json } = synthTextAndJson(stack);
     for (const name of ['shop-db', 'shop-db-replica']) {
       expect(synth).toHaveResourceWithProperties(Service, {
         name,
@@ -205,7 +205,7 @@ describe('DatabaseCluster (Docker, swarm)', () => {
         update_config: expect.objectContaining({ order: 'stop-first', failure_action: 'rollback' }),
       });
     }
-    const primary = resourcesOf(synthJson(stack), 'docker_service').find((s) => s.name === 'shop-db') as {
+    const primary = resourcesOf(json, 'docker_service').find((s) => s.name === 'shop-db') as {
       task_spec: { container_spec: { env: Record<string, string>; command?: string[]; args: string[] } };
     };
     expect(primary.task_spec.container_spec.env).toEqual({
@@ -220,7 +220,7 @@ describe('DatabaseCluster (Docker, swarm)', () => {
     // The image's entrypoint stays; the server and its options are the arguments.
     expect(primary.task_spec.container_spec.command).toBeUndefined();
     expect(primary.task_spec.container_spec.args[0]).toBe('mariadbd');
-    expect(resourcesOf(synthJson(stack), 'docker_secret')).toHaveLength(5);
+    expect(resourcesOf(json, 'docker_secret')).toHaveLength(5);
   });
 
   test('fails when a debug port is asked for on swarm', () => {

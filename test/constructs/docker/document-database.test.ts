@@ -7,7 +7,7 @@ import { DocumentDatabase, DocumentDatabaseProps } from '../../../constructs/doc
 import { SwarmRuntime } from '../../../constructs/docker/swarm-runtime';
 import { Workload } from '../../../constructs/docker/workload';
 import { findSecrets } from '../../../policies/secret-guard';
-import { resolveToken, resourcesOf, synthJson } from '../../util';
+import { resolveTokenAndSynth, resourcesOf, SynthJson, synthJson, synthTextAndJson } from '../../util';
 
 function makeStack(): TerraformStack {
   const stack = new TerraformStack(Testing.app(), 'test');
@@ -23,8 +23,8 @@ describe('DocumentDatabase (Docker, standalone)', () => {
   let cluster: DockerCluster;
   const make = (extra: Partial<DocumentDatabaseProps> = {}): DocumentDatabase =>
     new DocumentDatabase(stack, 'Mongo', { cluster, appDatabases: ['steedos'], ...extra });
-  const containers = (): ContainerJson[] => resourcesOf(synthJson(stack), 'docker_container') as unknown as ContainerJson[];
-  const byName = (name: string): ContainerJson => containers().find((c) => c.name === name) as ContainerJson;
+  const containers = (json: SynthJson): ContainerJson[] => resourcesOf(json, 'docker_container') as unknown as ContainerJson[];
+  const byName = (json: SynthJson, name: string): ContainerJson => containers(json).find((c) => c.name === name) as ContainerJson;
   beforeEach(() => {
     stack = makeStack();
     cluster = new DockerCluster(stack, 'Cluster', { namePrefix: 'wiki' });
@@ -35,19 +35,20 @@ describe('DocumentDatabase (Docker, standalone)', () => {
     const db = make();
     // THEN
     expect(db.members.map((m) => `${m.hostname}:${m.port}`)).toEqual(['mongo-1:27017', 'mongo-2:27017', 'mongo-3:27017']);
-    expect(containers().map((c) => c.name).sort()).toEqual(['wiki-mongo-1-1', 'wiki-mongo-2-1', 'wiki-mongo-3-1', 'wiki-mongo-rs-init']);
-    const volumes = resourcesOf(synthJson(stack), 'docker_volume') as { name: string; lifecycle: { prevent_destroy: boolean } }[];
+    const json = synthJson(stack);
+    expect(containers(json).map((c) => c.name).sort()).toEqual(['wiki-mongo-1-1', 'wiki-mongo-2-1', 'wiki-mongo-3-1', 'wiki-mongo-rs-init']);
+    const volumes = resourcesOf(json, 'docker_volume') as { name: string; lifecycle: { prevent_destroy: boolean } }[];
     expect(volumes.map((v) => v.name).sort()).toEqual(['wiki-mongo-1-data', 'wiki-mongo-2-data', 'wiki-mongo-3-data']);
     expect(volumes.every((v) => v.lifecycle.prevent_destroy)).toBe(true);
-    for (const c of containers()) expect(c.networks_advanced?.map((n) => n.name)).toEqual([BACKEND]);
-    expect(byName('wiki-mongo-2-1').networks_advanced?.[0].aliases).toEqual(['mongo-2']);
+    for (const c of containers(json)) expect(c.networks_advanced?.map((n) => n.name)).toEqual([BACKEND]);
+    expect(byName(json, 'wiki-mongo-2-1').networks_advanced?.[0].aliases).toEqual(['mongo-2']);
   });
 
   test('mongod runs with --replSet, --bind_ip_all and the key file, and is checked with mongosh ping', () => {
     make();
-    const synth = Testing.synth(stack);
-    expect(resourcesOf(synthJson(stack), 'docker_image').map((i) => i.name)).toEqual(['mongo:7.0.16']);
-    const member = byName('wiki-mongo-2-1');
+    const { text: synth, json } = synthTextAndJson(stack);
+    expect(resourcesOf(json, 'docker_image').map((i) => i.name)).toEqual(['mongo:7.0.16']);
+    const member = byName(json, 'wiki-mongo-2-1');
     expect(member.entrypoint).toEqual(['bash', '-c']);
     expect(member.command?.[0]).toContain(
       'exec docker-entrypoint.sh mongod --replSet "$MONGO_REPLICA_SET" --bind_ip_all --keyFile /tmp/mongo-keyfile --wiredTigerCacheSizeGB "$MONGO_WIREDTIGER_CACHE_GB"',
@@ -62,15 +63,17 @@ describe('DocumentDatabase (Docker, standalone)', () => {
 
   test('only member 1 creates the root user (the others must be empty for rs.initiate)', () => {
     make();
-    expect(byName('wiki-mongo-1-1').env).toEqual(
+    const json = synthJson(stack);
+    expect(byName(json, 'wiki-mongo-1-1').env).toEqual(
       expect.arrayContaining(['MONGO_INITDB_ROOT_USERNAME=root', 'MONGO_INITDB_ROOT_PASSWORD=${var.wiki_mongo_root_password}']),
     );
-    for (const name of ['wiki-mongo-2-1', 'wiki-mongo-3-1']) expect((byName(name).env ?? []).some((e) => e.startsWith('MONGO_INITDB'))).toBe(false);
+    for (const name of ['wiki-mongo-2-1', 'wiki-mongo-3-1']) expect((byName(json, name).env ?? []).some((e) => e.startsWith('MONGO_INITDB'))).toBe(false);
   });
 
   test('a one-shot rs-init task after every member: idempotent rs.initiate, wait for a primary, upsert the app user', () => {
     const db = make();
-    const task = byName('wiki-mongo-rs-init');
+    const { text, json } = synthTextAndJson(stack);
+    const task = byName(json, 'wiki-mongo-rs-init');
     const script = task.command?.[0] ?? '';
     expect(script).toContain('if (e.codeName !== "NotYetInitialized") throw e;');
     expect(script).toContain('rs.initiate(');
@@ -79,20 +82,21 @@ describe('DocumentDatabase (Docker, standalone)', () => {
     expect(task.env).toEqual(
       expect.arrayContaining(['MONGO_MEMBERS=mongo-1:27017,mongo-2:27017,mongo-3:27017', 'MONGO_APP_USER=app', 'MONGO_APP_DATABASES=steedos']),
     );
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(Container, { name: 'wiki-mongo-rs-init', must_run: false, restart: 'no', attach: true });
+    expect(text).toHaveResourceWithProperties(Container, { name: 'wiki-mongo-rs-init', must_run: false, restart: 'no', attach: true });
     expect(JSON.stringify(task.depends_on)).toContain('Mongo_Member3_Mongo_Container1');
     expect(db.initTask).toBeInstanceOf(Workload);
     // Terraform would read "${" in a script as interpolation.
-    for (const c of containers()) expect((c.command ?? []).join('\n')).not.toContain('${');
+    for (const c of containers(json)) expect((c.command ?? []).join('\n')).not.toContain('${');
   });
 
   test('url() carries the password as a variable reference; no literal secret anywhere', () => {
     const db = make({ appUsername: 'steedos' });
-    expect(resolveToken(stack, db.url('local'))).toBe(
+    const { value: url, json } = resolveTokenAndSynth(stack, db.url('local'));
+    expect(url).toBe(
       'mongodb://steedos:${urlencode(var.wiki_mongo_app_password)}@mongo-1:27017,mongo-2:27017,mongo-3:27017/local?replicaSet=rs0&authSource=admin',
     );
-    expect(findSecrets(synthJson(stack), 'test')).toEqual([]);
-    const variables = (synthJson(stack) as unknown as { variable: Record<string, { sensitive: boolean }> }).variable;
+    expect(findSecrets(json, 'test')).toEqual([]);
+    const variables = (json as unknown as { variable: Record<string, { sensitive: boolean }> }).variable;
     expect(Object.keys(variables).sort()).toEqual(['wiki_mongo_app_password', 'wiki_mongo_keyfile', 'wiki_mongo_root_password']);
     expect(Object.values(variables).every((v) => v.sensitive)).toBe(true);
   });
@@ -104,12 +108,12 @@ describe('DocumentDatabase (Docker, standalone)', () => {
     // WHEN
     db.connections.allowDefaultPortFrom(client);
     // THEN
-    expect(byName('wiki-client-1').networks_advanced?.map((n) => n.name)).toEqual([BACKEND]);
+    expect(byName(synthJson(stack), 'wiki-client-1').networks_advanced?.map((n) => n.name)).toEqual([BACKEND]);
   });
 
   test('one member is a single-node replica set', () => {
     make({ members: 1 });
-    expect(containers().map((c) => c.name).sort()).toEqual(['wiki-mongo-1-1', 'wiki-mongo-rs-init']);
+    expect(containers(synthJson(stack)).map((c) => c.name).sort()).toEqual(['wiki-mongo-1-1', 'wiki-mongo-rs-init']);
   });
 
   test('the image can be overridden', () => {

@@ -8,7 +8,7 @@ import { DockerCluster } from '../../../constructs/docker/docker-cluster';
 import { HttpCache, HttpCacheProps } from '../../../constructs/docker/http-cache';
 import { LoadBalancer } from '../../../constructs/docker/load-balancer';
 import { SwarmRuntime } from '../../../constructs/docker/swarm-runtime';
-import { resourcesOf, synthJson } from '../../util';
+import { resourcesOf, SynthJson, synthJson, synthTextAndJson } from '../../util';
 
 function makeStack(): TerraformStack {
   const stack = new TerraformStack(Testing.app(), 'test');
@@ -38,8 +38,8 @@ describe('HttpCache (Docker)', () => {
     cache.connections.allowDefaultPortFrom(group);
     return group;
   };
-  const containers = (): ContainerJson[] => resourcesOf(synthJson(stack), Container.tfResourceType) as unknown as ContainerJson[];
-  const byName = (name: string): ContainerJson => containers().find((c) => c.name === name) as ContainerJson;
+  const containers = (json: SynthJson): ContainerJson[] => resourcesOf(json, Container.tfResourceType) as unknown as ContainerJson[];
+  const byName = (json: SynthJson, name: string): ContainerJson => containers(json).find((c) => c.name === name) as ContainerJson;
 
   beforeEach(() => {
     stack = makeStack();
@@ -51,11 +51,12 @@ describe('HttpCache (Docker)', () => {
     // WHEN
     const cache = make();
     // THEN
-    const varnish = byName('ibexa-varnish-1');
+    const { text, json } = synthTextAndJson(stack);
+    const varnish = byName(json, 'ibexa-varnish-1');
     expect(varnish.entrypoint).toEqual(['varnishd']);
     expect(varnish.command).toEqual(['-F', '-a', ':6081', '-f', '/etc/varnish/default.vcl', '-s', 'malloc,256m', '-s', 'Transient=malloc,64m']);
     expect(varnish.upload).toEqual([{ file: '/etc/varnish/default.vcl', content: expect.stringContaining('vcl 4.1;') }]);
-    expect(Testing.synth(stack)).toContain('"name": "varnish:7.6.1"');
+    expect(text).toContain('"name": "varnish:7.6.1"');
     expect(cache.vcl).toContain('import xkey;');
     expect(cache.vcl).toContain('probe app_health {\n    .url = "/health";');
     expect(cache.vcl).toContain('set req.backend_hint = app.backend("app");');
@@ -73,12 +74,13 @@ describe('HttpCache (Docker)', () => {
     const group = app(cache);
     // THEN
     expect(group.target).toBeUndefined();
-    const routes = parse(byName('ibexa-traefik-routes').upload?.[0].content ?? '').http;
+    const { text, json } = synthTextAndJson(stack);
+    const routes = parse(byName(json, 'ibexa-traefik-routes').upload?.[0].content ?? '').http;
     expect(Object.keys(routes.routers)).toEqual(['httpcache']);
     expect(routes.routers.httpcache.rule).toBe('Host(`ibexa.localhost`)');
     expect(routes.services.httpcache.loadBalancer.servers).toEqual([{ url: 'http://${docker_container.HttpCache_Varnish_Container1_15DA9812.name}:6081' }]);
     expect(routes.services.httpcache.loadBalancer.healthCheck.path).toBe('/_varnish/health');
-    const networks = (name: string): string[] => byName(name).networks_advanced.map((n) => n.name);
+    const networks = (name: string): string[] => byName(json, name).networks_advanced.map((n) => n.name);
     const edge = '${docker_network.HttpCache_EdgeNetwork_5AEF26F0.name}';
     const cacheNet = '${docker_network.HttpCache_Network_4158458E.name}';
     expect(networks('ibexa-varnish-1')).toEqual([edge, cacheNet]);
@@ -87,8 +89,8 @@ describe('HttpCache (Docker)', () => {
     expect(networks('ibexa-app-1')).toContain(cacheNet);
     expect(networks('ibexa-app-init')).toContain(cacheNet);
     expect(networks('ibexa-app-1')).not.toContain(edge);
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(Network, { name: 'ibexa-httpcache', internal: true });
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(Network, { name: 'ibexa-httpcache-edge', internal: true });
+    expect(text).toHaveResourceWithProperties(Network, { name: 'ibexa-httpcache', internal: true });
+    expect(text).toHaveResourceWithProperties(Network, { name: 'ibexa-httpcache-edge', internal: true });
   });
 
   test("purge ACL: only the subnet of the app's cache network, which Traefik is not on", () => {
@@ -97,7 +99,7 @@ describe('HttpCache (Docker)', () => {
     // THEN
     const json = synthJson(stack);
     expect(json.data?.docker_network).toEqual({ HttpCache_NetworkInfo_E92C300E: { name: '${docker_network.HttpCache_Network_4158458E.name}' } });
-    const vcl = byName('ibexa-varnish-1').upload?.[0].content ?? '';
+    const vcl = byName(json, 'ibexa-varnish-1').upload?.[0].content ?? '';
     const acl = /acl invalidators \{\n([\s\S]*?)\n\}/.exec(vcl)?.[1] ?? '';
     expect(acl).toContain('"127.0.0.1";');
     expect(acl).toContain('"${element(split("/", tolist(data.docker_network.HttpCache_NetworkInfo_E92C300E.ipam_config).0.subnet), 0)}"/');

@@ -10,7 +10,7 @@ import { DockerCluster } from '../../../constructs/docker/docker-cluster';
 import { LoadBalancer, LoadBalancerProps } from '../../../constructs/docker/load-balancer';
 import { SwarmRuntime } from '../../../constructs/docker/swarm-runtime';
 import { Workload } from '../../../constructs/docker/workload';
-import { dockerConfigContent, resourcesOf, synthJson } from '../../util';
+import { dockerConfigContent, resourcesOf, SynthJson, synthJson, synthTextAndJson } from '../../util';
 
 function makeStack(): TerraformStack {
   const stack = new TerraformStack(Testing.app(), 'test');
@@ -37,8 +37,8 @@ interface DynamicConfig {
 }
 
 /** The Traefik container's uploaded dynamic configuration (standalone), parsed. */
-function uploadedConfig(stack: TerraformStack): DynamicConfig {
-  const traefik = resourcesOf(synthJson(stack), 'docker_container').find((c) => c.name === 'shop-traefik-routes') as { upload: { file: string; content: string }[] };
+function uploadedConfig(json: SynthJson): DynamicConfig {
+  const traefik = resourcesOf(json, 'docker_container').find((c) => c.name === 'shop-traefik-routes') as { upload: { file: string; content: string }[] };
   expect(traefik.upload).toHaveLength(1);
   expect(traefik.upload[0].file).toBe('/etc/traefik/dynamic.yml');
   return parse(traefik.upload[0].content) as DynamicConfig;
@@ -63,7 +63,8 @@ describe('LoadBalancer (standalone)', () => {
     const lb = makeLb();
     lb.addTarget('app', { workload: app, port: 8000, healthCheckPath: '/health' });
     // THEN
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(Container, {
+    const { text, json } = synthTextAndJson(stack);
+    expect(text).toHaveResourceWithProperties(Container, {
       name: 'shop-traefik-1',
       restart: 'unless-stopped',
       command: expect.arrayContaining([
@@ -78,7 +79,7 @@ describe('LoadBalancer (standalone)', () => {
       healthcheck: expect.objectContaining({ test: ['CMD', 'traefik', 'healthcheck', '--ping'] }),
       networks_advanced: [expect.objectContaining({ name: '${docker_network.Cluster_FrontendNetwork_9AB3B1FA.name}' })],
     });
-    const traefik = resourcesOf(synthJson(stack), 'docker_container').find((c) => c.name === 'shop-traefik-1') as { command: string[] };
+    const traefik = resourcesOf(json, 'docker_container').find((c) => c.name === 'shop-traefik-1') as { command: string[] };
     expect(traefik.command.filter((a) => /--api|dashboard|providers\.docker|websecure|acme/i.test(a))).toEqual([]);
     expect(lb.dnsName).toBe('0.0.0.0');
   });
@@ -87,13 +88,14 @@ describe('LoadBalancer (standalone)', () => {
     // WHEN
     makeLb({ acmeEmail: 'ops@example.com', domain: 'shop.example.com' }).addTarget('app', { workload: app, port: 8000, healthCheckPath: '/health' });
     // THEN
-    const traefik = resourcesOf(synthJson(stack), 'docker_container').find((c) => c.name === 'shop-traefik-1') as Record<string, unknown>;
+    const { text, json } = synthTextAndJson(stack);
+    const traefik = resourcesOf(json, 'docker_container').find((c) => c.name === 'shop-traefik-1') as Record<string, unknown>;
     expect(traefik.mounts).toBeUndefined();
     expect(traefik.volumes).toEqual([
       { volume_name: '${docker_volume.Lb_RoutesVolume_880919F0.name}', container_path: '/etc/traefik/routes', read_only: true },
       { volume_name: '${docker_volume.Lb_AcmeVolume_136B2969.name}', container_path: '/letsencrypt', read_only: false },
     ]);
-    expect(Testing.synth(stack)).not.toContain('docker.sock');
+    expect(text).not.toContain('docker.sock');
   });
 
   test('only port 80 is published, on the listen address', () => {
@@ -111,7 +113,8 @@ describe('LoadBalancer (standalone)', () => {
     const lb = makeLb({ acmeEmail: 'ops@example.com', domain: 'shop.example.com' });
     lb.addTarget('app', { workload: app, port: 8000, healthCheckPath: '/health' });
     // THEN
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(Container, {
+    const { text, json } = synthTextAndJson(stack);
+    expect(text).toHaveResourceWithProperties(Container, {
       name: 'shop-traefik-1',
       ports: [
         { internal: 80, external: 80, ip: '0.0.0.0', protocol: 'tcp' },
@@ -125,8 +128,8 @@ describe('LoadBalancer (standalone)', () => {
         '--certificatesResolvers.letsencrypt.acme.httpChallenge.entrypoint=web',
       ]),
     });
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(Volume, { name: 'shop-traefik-acme', lifecycle: { prevent_destroy: true } });
-    const router = uploadedConfig(stack).http.routers.app;
+    expect(text).toHaveResourceWithProperties(Volume, { name: 'shop-traefik-acme', lifecycle: { prevent_destroy: true } });
+    const router = uploadedConfig(json).http.routers.app;
     expect(router).toEqual(expect.objectContaining({ entryPoints: ['websecure'], rule: 'Host(`shop.example.com`)', tls: { certResolver: 'letsencrypt' } }));
     expect(lb.dnsName).toBe('shop.example.com');
   });
@@ -152,7 +155,7 @@ describe('LoadBalancer (standalone)', () => {
     const appTarget = lb.addTarget('app', { workload: app, port: 8000, healthCheckPath: '/api/_info/health-check' });
     const adminTarget = lb.addTarget('admin', { workload: admin, port: 8000, healthCheckPath: '/health', pathPrefixes: ['/admin'] });
     // THEN
-    const http = uploadedConfig(stack).http;
+    const http = uploadedConfig(synthJson(stack)).http;
     expect(http.routers.app).toEqual({ entryPoints: ['web'], rule: 'Host(`shop.example.com`)', priority: 1, service: 'app' });
     expect(http.routers.admin).toEqual({ entryPoints: ['web'], rule: 'Host(`shop.example.com`) && PathPrefix(`/admin`)', priority: 106, service: 'admin' });
     // The container names, as Terraform references (Traefik is created after the containers exist).
@@ -173,7 +176,7 @@ describe('LoadBalancer (standalone)', () => {
     // WHEN
     makeLb().addTarget('app', { workload: app, port: 8000, healthCheckPath: '/health', pathPrefixes: ['/shop', '/api'] });
     // THEN
-    const router = uploadedConfig(stack).http.routers.app;
+    const router = uploadedConfig(synthJson(stack)).http.routers.app;
     expect(router.rule).toBe('(PathPrefix(`/shop`) || PathPrefix(`/api`))');
     expect(router.priority).toBe(105);
   });
@@ -195,7 +198,7 @@ describe('LoadBalancer (standalone)', () => {
     lb.addTarget('app', { workload: app, port: 8000, healthCheckPath: '/health' });
     lb.addTarget('admin', { workload: admin, port: 8000, healthCheckPath: '/health', pathPrefixes: ['/admin'] });
     // THEN
-    const services = uploadedConfig(stack).http.services;
+    const services = uploadedConfig(synthJson(stack)).http.services;
     expect(services.app.loadBalancer.sticky).toEqual({ cookie: { name: 'webcluster_lb', httpOnly: true, secure: false, sameSite: 'lax' } });
     expect(services.admin.loadBalancer.sticky).toBeUndefined();
   });
@@ -208,7 +211,7 @@ describe('LoadBalancer (standalone)', () => {
       healthCheckPath: '/',
     });
     // THEN
-    expect(uploadedConfig(stack).http.services.app.loadBalancer.sticky).toEqual({
+    expect(uploadedConfig(synthJson(stack)).http.services.app.loadBalancer.sticky).toEqual({
       cookie: { name: 'steedos_session', httpOnly: true, secure: true, sameSite: 'lax' },
     });
   });
@@ -219,7 +222,7 @@ describe('LoadBalancer (standalone)', () => {
     lb.addTarget('app', { workload: app, port: 8000, healthCheckPath: '/health' });
     lb.addTarget('admin', { workload: admin, port: 8000, healthCheckPath: '/health', pathPrefixes: ['/admin'] });
     // THEN
-    const http = uploadedConfig(stack).http;
+    const http = uploadedConfig(synthJson(stack)).http;
     expect(http.middlewares).toEqual({ retry: { retry: { attempts: 2, initialInterval: '100ms' } }, 'ingress-allowlist': { ipAllowList: { sourceRange: ['198.51.100.0/24', '203.0.113.0/24'] } } });
     expect(http.routers.app.middlewares).toEqual(['ingress-allowlist']);
     expect(http.routers.admin.middlewares).toEqual(['ingress-allowlist']);
@@ -233,7 +236,7 @@ describe('LoadBalancer (standalone)', () => {
     const closed = new Workload(stack, 'Tools', { cluster, name: 'tools', role: 'admin', image: 'shop/app:1.0.0', listenNetwork: cluster.frontend });
     lb.addTarget('tools', { workload: closed, port: 8000, healthCheckPath: '/health', pathPrefixes: ['/tools'], sourceCidrs: [] });
     // THEN
-    const http = uploadedConfig(stack).http;
+    const http = uploadedConfig(synthJson(stack)).http;
     expect(http.routers.app.middlewares).toBeUndefined();
     expect(http.routers.admin.middlewares).toEqual(['admin-allowlist']);
     expect(http.routers.tools.middlewares).toEqual(['deny-all']);
@@ -427,7 +430,7 @@ describe('LoadBalancer (swarm)', () => {
     const lb = new LoadBalancer(stack, 'Lb', { cluster, domain: 'shop.example.com', acmeEmail: 'ops@example.com', ingressCidrs: ['203.0.113.0/24'] });
     lb.addTarget('app', { workload: app, port: 8000, healthCheckPath: '/health' });
     // THEN
-    const synth = Testing.synth(stack);
+    const { text: synth, json } = synthTextAndJson(stack);
     expect(synth).toHaveResourceWithProperties(Service, {
       name: 'shop-traefik',
       mode: { replicated: { replicas: 1 } },
@@ -441,9 +444,9 @@ describe('LoadBalancer (swarm)', () => {
       update_config: expect.objectContaining({ order: 'stop-first', failure_action: 'rollback' }),
     });
     expect(synth).not.toContain('docker.sock');
-    const configs = resourcesOf(synthJson(stack), 'docker_config') as { name: string; data: string }[];
+    const configs = resourcesOf(json, 'docker_config') as { name: string; data: string }[];
     expect(configs).toHaveLength(1);
-    const yamlText = dockerConfigContent(synthJson(stack), configs[0]);
+    const yamlText = dockerConfigContent(json, configs[0]);
     expect(configs[0].name).toMatch(/^shop-traefik-\$\{substr\(sha256\(local\.\w+\), 0, 12\)\}$/);
     const http = (parse(yamlText) as DynamicConfig).http;
     expect(http.services.app.loadBalancer.servers).toEqual([{ url: 'http://shop-app:8000' }]);
@@ -456,15 +459,17 @@ describe('LoadBalancer (swarm)', () => {
     const app = new Workload(stack, 'App', { cluster, name: 'app', role: 'app', image: 'shop/app:1.0.0', listenNetwork: cluster.frontend });
     const lb = new LoadBalancer(stack, 'Lb', { cluster });
     lb.addTarget('app', { workload: app, port: 8000, healthCheckPath: '/health' });
-    const config = (): { name: string; data: string } => resourcesOf(synthJson(stack), 'docker_config')[0] as { name: string; data: string };
-    const local = /local\.(\w+)/.exec(config().data)?.[1];
-    expect(config().name).toContain(`sha256(local.${local})`);
-    const before = dockerConfigContent(synthJson(stack), config());
+    const config = (json: SynthJson): { name: string; data: string } => resourcesOf(json, 'docker_config')[0] as { name: string; data: string };
+    const json = synthJson(stack);
+    const local = /local\.(\w+)/.exec(config(json).data)?.[1];
+    expect(config(json).name).toContain(`sha256(local.${local})`);
+    const before = dockerConfigContent(json, config(json));
     // WHEN
     const admin = new Workload(stack, 'Admin', { cluster, name: 'admin', role: 'admin', image: 'shop/app:1.0.0', listenNetwork: cluster.frontend });
     lb.addTarget('admin', { workload: admin, port: 8000, healthCheckPath: '/health', pathPrefixes: ['/admin'] });
     // THEN
-    expect(dockerConfigContent(synthJson(stack), config())).not.toBe(before);
+    const after = synthJson(stack);
+    expect(dockerConfigContent(after, config(after))).not.toBe(before);
   });
 
   test('fails when stickiness is asked for on Swarm', () => {

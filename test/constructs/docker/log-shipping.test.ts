@@ -10,7 +10,7 @@ import { DockerSecret } from '../../../constructs/docker/docker-secret';
 import { LogShipping, LogShippingProps } from '../../../constructs/docker/log-shipping';
 import { SwarmRuntime } from '../../../constructs/docker/swarm-runtime';
 import { Workload } from '../../../constructs/docker/workload';
-import { resourcesOf, synthJson } from '../../util';
+import { resourcesOf, synthJson, synthTextAndJson } from '../../util';
 
 function makeStack(): TerraformStack {
   const stack = new TerraformStack(Testing.app(), 'test');
@@ -34,7 +34,8 @@ describe('LogShipping (Docker, standalone)', () => {
     // WHEN
     const logs = make();
     // THEN
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(Container, {
+    const synth = Testing.synth(stack);
+    expect(synth).toHaveResourceWithProperties(Container, {
       name: 'shop-fluent-bit-1',
       command: ['/fluent-bit/bin/fluent-bit', '-c', '/fluent-bit/etc/fluent-bit.yaml'],
       ports: [{ internal: 24224, external: 24224, ip: '127.0.0.1', protocol: 'tcp' }],
@@ -43,7 +44,7 @@ describe('LogShipping (Docker, standalone)', () => {
       log_driver: 'json-file',
       log_opts: { 'max-size': '10m', 'max-file': '5' },
     });
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(Image, { name: 'fluent/fluent-bit:3.2.4' });
+    expect(synth).toHaveResourceWithProperties(Image, { name: 'fluent/fluent-bit:3.2.4' });
     expect(logs.sinkName).toBe('fluent-bit');
   });
 
@@ -215,12 +216,13 @@ describe('LogShipping (Docker, swarm)', () => {
     const logs = new LogShipping(stack, 'Logs', { cluster, jsonFileMaxSizeMb: 20, jsonFileMaxFiles: 3 });
     new Workload(stack, 'App', { cluster, name: 'app', role: 'app', image: 'nginx:1.27.3' });
     // THEN
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(Service, {
+    const { text, json } = synthTextAndJson(stack);
+    expect(text).toHaveResourceWithProperties(Service, {
       name: 'shop-app',
       task_spec: expect.objectContaining({ log_driver: { name: 'json-file', options: { 'max-size': '20m', 'max-file': '3' } } }),
     });
-    expect(resourcesOf(synthJson(stack), 'docker_service')).toHaveLength(1);
-    expect(resourcesOf(synthJson(stack), 'docker_container')).toHaveLength(0);
+    expect(resourcesOf(json, 'docker_service')).toHaveLength(1);
+    expect(resourcesOf(json, 'docker_container')).toHaveLength(0);
     expect(logs.sinkName).toBe('json-file');
     expect(logs.workload).toBeUndefined();
     expect(logs.destinationFor('app')).toBe('json-file on the node (docker service logs shop-app)');

@@ -8,7 +8,7 @@ import { DockerCluster } from '../../../constructs/docker/docker-cluster';
 import { RedisCluster, RedisClusterProps } from '../../../constructs/docker/redis-cluster';
 import { SwarmRuntime } from '../../../constructs/docker/swarm-runtime';
 import { Workload } from '../../../constructs/docker/workload';
-import { resourcesOf, synthJson } from '../../util';
+import { resourcesOf, synthJson, synthTextAndJson } from '../../util';
 
 function makeStack(): TerraformStack {
   const stack = new TerraformStack(Testing.app(), 'test');
@@ -44,7 +44,7 @@ describe('RedisCluster (Docker, standalone)', () => {
     // WHEN
     make({ maxmemoryMb: 100 });
     // THEN
-    const synth = Testing.synth(stack);
+    const { text: synth, json } = synthTextAndJson(stack);
     for (const [cls, policy] of [['sessions', 'allkeys-lru'], ['critical', 'volatile-lru'], ['queue', 'noeviction']]) {
       expect(synth).toHaveResourceWithProperties(Container, {
         name: `shop-redis-${cls}-1`,
@@ -53,7 +53,7 @@ describe('RedisCluster (Docker, standalone)', () => {
       });
       expect(synth).toHaveResourceWithProperties(Volume, { name: `shop-redis-${cls}-data`, lifecycle: { prevent_destroy: true } });
     }
-    expect(resourcesOf(synthJson(stack), 'docker_volume')).toHaveLength(3);
+    expect(resourcesOf(json, 'docker_volume')).toHaveLength(3);
   });
 
   test('volumes may be destroyed when the cluster allows it', () => {
@@ -172,7 +172,7 @@ describe('RedisCluster (Docker, swarm)', () => {
     // WHEN
     new RedisCluster(stack, 'Redis', { cluster, dataClasses: ['cache', 'sessions'] });
     // THEN
-    const synth = Testing.synth(stack);
+    const { text: synth, json } = synthTextAndJson(stack);
     expect(synth).toHaveResourceWithProperties(Service, {
       name: 'shop-redis-sessions',
       task_spec: expect.objectContaining({
@@ -181,9 +181,9 @@ describe('RedisCluster (Docker, swarm)', () => {
       }),
       update_config: expect.objectContaining({ order: 'stop-first' }),
     });
-    const cache = resourcesOf(synthJson(stack), 'docker_service').find((s) => s.name === 'shop-redis-cache') as { task_spec: Record<string, unknown> };
+    const cache = resourcesOf(json, 'docker_service').find((s) => s.name === 'shop-redis-cache') as { task_spec: Record<string, unknown> };
     expect(cache.task_spec.placement).toBeUndefined();
-    expect(resourcesOf(synthJson(stack), 'docker_container')).toHaveLength(0);
+    expect(resourcesOf(json, 'docker_container')).toHaveLength(0);
   });
 
   test('placement can pin durable classes to a named node', () => {

@@ -6,7 +6,7 @@ import { DockerCluster } from '../../../constructs/docker/docker-cluster';
 import { SearchService, SearchServiceProps } from '../../../constructs/docker/search-service';
 import { SwarmRuntime } from '../../../constructs/docker/swarm-runtime';
 import { Workload } from '../../../constructs/docker/workload';
-import { resolveToken, resourcesOf, synthJson } from '../../util';
+import { resolveTokenAndSynth, resourcesOf, SynthJson, synthJson, synthTextAndJson } from '../../util';
 
 const PREPARE = 'bash bin/generate-solr-config.sh --destination-dir="$CONFIG_SET_DIR/conf" --solr-install-dir=/opt/solr';
 
@@ -22,8 +22,8 @@ describe('SearchService (Docker)', () => {
   let stack: TerraformStack;
   let cluster: DockerCluster;
   const make = (extra: Partial<SearchServiceProps> = {}): SearchService => new SearchService(stack, 'SearchService', { cluster, ...extra });
-  const solr = (): ContainerJson =>
-    (resourcesOf(synthJson(stack), Container.tfResourceType) as unknown as ContainerJson[]).find((c) => c.name === 'ibexa-solr-1') as ContainerJson;
+  const solr = (json: SynthJson): ContainerJson =>
+    (resourcesOf(json, Container.tfResourceType) as unknown as ContainerJson[]).find((c) => c.name === 'ibexa-solr-1') as ContainerJson;
 
   beforeEach(() => {
     stack = makeStack();
@@ -34,11 +34,11 @@ describe('SearchService (Docker)', () => {
     // WHEN
     const search = make();
     // THEN
-    const synth = Testing.synth(stack);
+    const { text: synth, json } = synthTextAndJson(stack);
     expect(synth).toContain('"name": "solr:9.7.0"');
-    expect(solr().command).toEqual(['solr-precreate', 'collection1']);
-    expect(solr().networks_advanced.map((n) => n.name)).toEqual(['${docker_network.Cluster_BackendNetwork_91D09744.name}']);
-    expect(solr().volumes).toEqual([expect.objectContaining({ container_path: '/var/solr', volume_name: '${docker_volume.SearchService_DataVolume_BE88999D.name}' })]);
+    expect(solr(json).command).toEqual(['solr-precreate', 'collection1']);
+    expect(solr(json).networks_advanced.map((n) => n.name)).toEqual(['${docker_network.Cluster_BackendNetwork_91D09744.name}']);
+    expect(solr(json).volumes).toEqual([expect.objectContaining({ container_path: '/var/solr', volume_name: '${docker_volume.SearchService_DataVolume_BE88999D.name}' })]);
     expect(synth).toHaveResourceWithProperties(Volume, { name: 'ibexa-solr-data', lifecycle: { prevent_destroy: true } });
     expect(search.url).toBe('http://solr:8983/solr');
     expect(search.configSourceVolume).toBeUndefined();
@@ -57,17 +57,19 @@ describe('SearchService (Docker)', () => {
     // WHEN
     const search = make({ configSet: { prepareCommand: PREPARE } });
     // THEN
-    const script = solr().command?.[2] ?? '';
-    expect(solr().command?.slice(0, 2)).toEqual(['bash', '-c']);
+    const json = synthJson(stack);
+    const script = solr(json).command?.[2] ?? '';
+    expect(solr(json).command?.slice(0, 2)).toEqual(['bash', '-c']);
     expect(script).toContain('until [ -f "$src/.ready" ]; do sleep 5; done');
     expect(script).toContain(`(cd "$src" && ${PREPARE})`);
     expect(script).toContain('exec solr-precreate "$core" "$build"');
     expect(script).toContain('if [ -f "/var/solr/data/$core/core.properties" ]; then exec solr-foreground; fi');
     expect(search.configSourceVolume?.containerPath).toBe('/var/lib/webcluster/solr-source');
-    expect(resolveToken(stack, search.configSourceVolume?.volumeName)).toBe('${docker_volume.SearchService_ConfigSourceVolume_7AEC46AD.name}');
-    expect(solr().volumes).toContainEqual(expect.objectContaining({ container_path: '/var/lib/webcluster/solr-source', read_only: true }));
+    const volumeName = resolveTokenAndSynth(stack, search.configSourceVolume?.volumeName);
+    expect(volumeName.value).toBe('${docker_volume.SearchService_ConfigSourceVolume_7AEC46AD.name}');
+    expect(solr(volumeName.json).volumes).toContainEqual(expect.objectContaining({ container_path: '/var/lib/webcluster/solr-source', read_only: true }));
     // Republished on every deploy: not protected.
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(Volume, { name: 'ibexa-solr-config-source', lifecycle: { prevent_destroy: false } });
+    expect(volumeName.text).toHaveResourceWithProperties(Volume, { name: 'ibexa-solr-config-source', lifecycle: { prevent_destroy: false } });
   });
 
   test('clients join the backend network to reach it', () => {

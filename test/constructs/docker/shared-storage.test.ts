@@ -9,7 +9,7 @@ import { bucketInitScript, SharedStorage, SharedStorageProps } from '../../../co
 import { SwarmRuntime } from '../../../constructs/docker/swarm-runtime';
 import { Workload } from '../../../constructs/docker/workload';
 import { runTool } from '../../tools';
-import { resourcesOf, synthJson } from '../../util';
+import { resourcesOf, synthJson, synthTextAndJson } from '../../util';
 
 function makeStack(): TerraformStack {
   const stack = new TerraformStack(Testing.app(), 'test');
@@ -68,7 +68,8 @@ describe('SharedStorage (Docker, standalone)', () => {
     // WHEN
     make();
     // THEN
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(Container, {
+    const { text, json } = synthTextAndJson(stack);
+    expect(text).toHaveResourceWithProperties(Container, {
       name: 'shop-minio-init',
       entrypoint: ['/bin/sh', '-c'],
       depends_on: [expect.stringMatching(/^docker_container\.Storage_Server_Container1_/)],
@@ -76,7 +77,7 @@ describe('SharedStorage (Docker, standalone)', () => {
       must_run: false,
       restart: 'no',
     });
-    const task = resourcesOf(synthJson(stack), 'docker_container').find((c) => c.name === 'shop-minio-init') as { command: string[]; env: string[] };
+    const task = resourcesOf(json, 'docker_container').find((c) => c.name === 'shop-minio-init') as { command: string[]; env: string[] };
     const script = task.command[0];
     expect(script).toContain('--aws-sigv4 "aws:amz:$S3_REGION:s3"');
     expect(script).toContain('create shop-public');
@@ -90,7 +91,7 @@ describe('SharedStorage (Docker, standalone)', () => {
     expect(task.env).toEqual(
       expect.arrayContaining(['S3_ENDPOINT=http://minio:9000', 'S3_REGION=us-east-1', 'AWS_ACCESS_KEY_ID=${var.shop_minio_root_user}', 'AWS_SECRET_ACCESS_KEY=${var.shop_minio_root_password}']),
     );
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(Image, { name: 'curlimages/curl:8.11.1' });
+    expect(text).toHaveResourceWithProperties(Image, { name: 'curlimages/curl:8.11.1' });
   });
 
   test('no literal credential appears in the synthesized JSON', () => {
@@ -190,7 +191,8 @@ describe('SharedStorage (Docker, swarm)', () => {
     // WHEN
     new SharedStorage(stack, 'Storage', { cluster, buckets: BUCKETS });
     // THEN
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(Service, {
+    const synth = Testing.synth(stack);
+    expect(synth).toHaveResourceWithProperties(Service, {
       name: 'shop-minio',
       task_spec: expect.objectContaining({
         placement: { constraints: ['node.role == manager'] },
@@ -201,7 +203,7 @@ describe('SharedStorage (Docker, swarm)', () => {
       }),
       update_config: expect.objectContaining({ order: 'stop-first' }),
     });
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(Container, {
+    expect(synth).toHaveResourceWithProperties(Container, {
       name: 'shop-minio-init',
       entrypoint: ['/bin/sh', '-c'],
       depends_on: [expect.stringMatching(/^docker_service\.Storage_Server_Service_/)],

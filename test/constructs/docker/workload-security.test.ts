@@ -13,7 +13,7 @@ import { Workload, WorkloadProps } from '../../../constructs/docker/workload';
 import { DockerStack } from '../../../stacks/docker-stack';
 import { EZPLATFORM_CONTAINER_PROFILE } from '../../../stacks/docker/profiles/ezplatform';
 import { SHOPWARE_CONTAINER_PROFILE } from '../../../stacks/docker/profiles/shopware';
-import { resourcesOf, synthJson } from '../../util';
+import { resourcesOf, synthJson, synthTextAndJson } from '../../util';
 
 function makeStack(): TerraformStack {
   const stack = new TerraformStack(Testing.app(), 'test');
@@ -66,7 +66,8 @@ describe('workload security', () => {
   test('swarm: user, read-only root and tmpfs mounts (without tmpfs_options); no init or ulimits on services', () => {
     cluster = new DockerCluster(stack, 'Swarm', { namePrefix: 'sw', runtime: new SwarmRuntime() });
     make('Db', { security: { ...HARDENED, user: '0:0' }, volumes: [{ volumeName: 'sw-db-data', containerPath: '/var/lib/mysql' }] });
-    const [service] = resourcesOf(synthJson(stack), 'docker_service');
+    const { text, json } = synthTextAndJson(stack);
+    const [service] = resourcesOf(json, 'docker_service');
     const spec = (service.task_spec as { container_spec: Record<string, unknown> }).container_spec;
     expect(spec).toMatchObject({ user: '0:0', read_only: true });
     expect(spec.mounts).toEqual([
@@ -75,7 +76,7 @@ describe('workload security', () => {
       { target: '/tmp', type: 'tmpfs', read_only: false },
     ]);
     expect(JSON.stringify(service)).not.toMatch(/ulimit|"init"|tmpfs_options/);
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(Service, { name: 'sw-db' });
+    expect(text).toHaveResourceWithProperties(Service, { name: 'sw-db' });
   });
 
   describe('validation', () => {

@@ -9,7 +9,7 @@ import { StandaloneRuntime } from '../../../constructs/docker/standalone-runtime
 import { SwarmRuntime } from '../../../constructs/docker/swarm-runtime';
 import { Workload, WorkloadProps } from '../../../constructs/docker/workload';
 import { Port } from '../../../constructs/core/port';
-import { resourcesOf, synthJson } from '../../util';
+import { resourcesOf, synthJson, synthTextAndJson } from '../../util';
 
 function makeStack(): TerraformStack {
   const stack = new TerraformStack(Testing.app(), 'test');
@@ -28,22 +28,23 @@ describe('Workload (standalone)', () => {
   });
 
   test('frontend network and an internal backend network', () => {
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(Network, { name: 'shop-frontend', internal: false, driver: 'bridge' });
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(Network, { name: 'shop-backend', internal: true, driver: 'bridge' });
+    const synth = Testing.synth(stack);
+    expect(synth).toHaveResourceWithProperties(Network, { name: 'shop-frontend', internal: false, driver: 'bridge' });
+    expect(synth).toHaveResourceWithProperties(Network, { name: 'shop-backend', internal: true, driver: 'bridge' });
   });
 
   test('replicas become numbered containers; clients join the listen network', () => {
     const db = make('Db', { listenNetwork: cluster.backend, defaultPort: Port.tcp(3306), healthcheck: { test: ['CMD', 'true'], intervalSec: 5, timeoutSec: 3, retries: 5, startPeriodSec: 10 } });
     const app = make('App', { replicas: 2, listenNetwork: cluster.frontend, dependsOn: [db] });
     db.connections.allowDefaultPortFrom(app);
-    const json = synthJson(stack);
+    const { text, json } = synthTextAndJson(stack);
     const containers = resourcesOf(json, 'docker_container');
     expect(containers.map((c) => c.name).sort()).toEqual(['shop-app-1', 'shop-app-2', 'shop-db-1']);
     const app1 = containers.find((c) => c.name === 'shop-app-1') as Record<string, unknown>;
     expect(JSON.stringify(app1.networks_advanced)).toContain('docker_network.Cluster_FrontendNetwork');
     expect(JSON.stringify(app1.networks_advanced)).toContain('docker_network.Cluster_BackendNetwork');
     expect(String(app1.depends_on)).toContain('docker_container.Db_Container1');
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(Container, { name: 'shop-db-1', wait: true, restart: 'unless-stopped' });
+    expect(text).toHaveResourceWithProperties(Container, { name: 'shop-db-1', wait: true, restart: 'unless-stopped' });
   });
 
   test('secrets are variable references, never literals', () => {
@@ -88,7 +89,7 @@ describe('Workload (swarm)', () => {
       secrets: { DB_PASSWORD: { secret, fileVariable: 'DB_PASSWORD_FILE' } },
       files: [{ path: '/etc/app.conf', content: 'x=1\n' }],
     });
-    const synth = Testing.synth(stack);
+    const { text: synth, json } = synthTextAndJson(stack);
     expect(synth).toHaveResourceWithProperties(Network, { name: 'shop-backend', driver: 'overlay', internal: true, attachable: true });
     expect(synth).toHaveResourceWithProperties(Service, {
       name: 'shop-app',
@@ -96,10 +97,10 @@ describe('Workload (swarm)', () => {
       update_config: expect.objectContaining({ order: 'start-first', failure_action: 'rollback' }),
       rollback_config: expect.objectContaining({ failure_action: 'pause' }),
     });
-    const service = resourcesOf(synthJson(stack), 'docker_service')[0] as { task_spec: { container_spec: { env: Record<string, string> } } };
+    const service = resourcesOf(json, 'docker_service')[0] as { task_spec: { container_spec: { env: Record<string, string> } } };
     expect(service.task_spec.container_spec.env).toEqual({ DB_PASSWORD_FILE: '/run/secrets/shop_db_password' });
-    expect(resourcesOf(synthJson(stack), 'docker_secret')).toHaveLength(1);
-    expect(resourcesOf(synthJson(stack), 'docker_config')).toHaveLength(1);
+    expect(resourcesOf(json, 'docker_secret')).toHaveLength(1);
+    expect(resourcesOf(json, 'docker_config')).toHaveLength(1);
   });
 
   test('fails on a loopback-only port', () => {
