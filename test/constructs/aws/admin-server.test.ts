@@ -7,7 +7,7 @@ import { AdminServer, AdminServerProps } from '../../../constructs/aws/admin-ser
 import { ListenerCertificate, LoadBalancer } from '../../../constructs/aws/load-balancer';
 import { Network } from '../../../constructs/aws/network';
 import { Peer } from '../../../constructs/core/peer';
-import { localOf, makeNetwork, makeStack, resourcesOf, synthJson } from '../../util';
+import { localOf, makeNetwork, makeStack, resourcesOf, synthJson, synthTextAndJson } from '../../util';
 
 const CERT_ARN = 'arn:aws:acm:eu-central-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666';
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-central-1:123456789012:secret:app-AbCdEf';
@@ -35,14 +35,15 @@ describe('AdminServer', () => {
 
   test('private instance, IMDSv2 only, encrypted root, no public address', () => {
     make();
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(Instance, {
+    const { text, json } = synthTextAndJson(stack);
+    expect(text).toHaveResourceWithProperties(Instance, {
       instance_type: 't3.medium',
       associate_public_ip_address: false,
       metadata_options: expect.objectContaining({ http_tokens: 'required', http_put_response_hop_limit: 1 }),
       root_block_device: expect.objectContaining({ encrypted: true, volume_type: 'gp3' }),
       maintenance_options: { auto_recovery: 'default' },
     });
-    const instance = resourcesOf(synthJson(stack), 'aws_instance')[0];
+    const instance = resourcesOf(json, 'aws_instance')[0];
     expect(String(instance.subnet_id)).toContain('Zone1_AppSubnet');
   });
 
@@ -55,8 +56,9 @@ describe('AdminServer', () => {
 
   test('registered behind the /admin target; only the load balancer reaches it, no SSH by default', () => {
     make();
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(LbTargetGroupAttachment, { port: 80 });
-    const ingress = resourcesOf(synthJson(stack), 'aws_vpc_security_group_ingress_rule').filter((r) =>
+    const { text, json } = synthTextAndJson(stack);
+    expect(text).toHaveResourceWithProperties(LbTargetGroupAttachment, { port: 80 });
+    const ingress = resourcesOf(json, 'aws_vpc_security_group_ingress_rule').filter((r) =>
       String(r.security_group_id).includes('Admin_SecurityGroup'),
     );
     expect(ingress).toHaveLength(1);
@@ -66,7 +68,8 @@ describe('AdminServer', () => {
 
   test('setup runs once per boot and the scheduler after it; shared secret generated once', () => {
     make();
-    const userData = localOf(synthJson(stack), 'Admin_UserData');
+    const json = synthJson(stack);
+    const userData = localOf(json, 'Admin_UserData');
     expect(userData).toContain('webcluster-setup.service');
     expect(userData).toContain('Type=oneshot');
     expect(userData).toContain('webcluster-scheduler.service');
@@ -74,7 +77,7 @@ describe('AdminServer', () => {
     // Generated only while the secret has no version; errors never lead to a new value.
     expect(userData).toContain(`generate '${SECRET_ARN}' \\"$(openssl rand -hex 32)\\"`);
     expect(userData).toContain('length(keys(VersionIdsToStages');
-    const policy = String(resourcesOf(synthJson(stack), 'aws_iam_role_policy')[0].policy);
+    const policy = String(resourcesOf(json, 'aws_iam_role_policy')[0].policy);
     expect(policy).toContain('secretsmanager:PutSecretValue');
   });
 

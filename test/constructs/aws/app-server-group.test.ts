@@ -6,7 +6,7 @@ import { Testing, TerraformStack } from 'cdktf';
 import { AppServerGroup, AppServerGroupProps } from '../../../constructs/aws/app-server-group';
 import { ListenerCertificate, LoadBalancer } from '../../../constructs/aws/load-balancer';
 import { Network } from '../../../constructs/aws/network';
-import { localOf, makeNetwork, makeStack, resourcesOf, synthJson } from '../../util';
+import { localOf, makeNetwork, makeStack, resourcesOf, synthJson, synthTextAndJson } from '../../util';
 
 const CERT_ARN = 'arn:aws:acm:eu-central-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666';
 
@@ -65,7 +65,8 @@ describe('AppServerGroup', () => {
 
   test('group: app subnets of every zone, min 2, ELB health checks, pinned template version, instance refresh', () => {
     make();
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(AutoscalingGroup, {
+    const { text, json } = synthTextAndJson(stack);
+    expect(text).toHaveResourceWithProperties(AutoscalingGroup, {
       min_size: 2,
       max_size: 6,
       desired_capacity: 2,
@@ -76,7 +77,7 @@ describe('AppServerGroup', () => {
       instance_refresh: expect.objectContaining({ strategy: 'Rolling' }),
       lifecycle: { ignore_changes: ['desired_capacity'] },
     });
-    const asg = resourcesOf(synthJson(stack), 'aws_autoscaling_group')[0];
+    const asg = resourcesOf(json, 'aws_autoscaling_group')[0];
     expect(asg.vpc_zone_identifier).toHaveLength(3);
     expect(String(asg.vpc_zone_identifier)).toContain('AppSubnet');
     expect(JSON.stringify(asg)).not.toContain('$Latest');
@@ -92,13 +93,14 @@ describe('AppServerGroup', () => {
 
   test('only the load balancer may reach the app port', () => {
     make();
-    const rules = resourcesOf(synthJson(stack), 'aws_vpc_security_group_ingress_rule').filter((r) =>
+    const { text, json } = synthTextAndJson(stack);
+    const rules = resourcesOf(json, 'aws_vpc_security_group_ingress_rule').filter((r) =>
       String(r.security_group_id).includes('AppServers'),
     );
     expect(rules).toHaveLength(1);
     expect(rules[0]).toMatchObject({ from_port: 80, to_port: 80, ip_protocol: 'tcp' });
     expect(String(rules[0].referenced_security_group_id)).toContain('LoadBalancer_SecurityGroup');
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(VpcSecurityGroupIngressRule, { description: 'HTTP from the load balancer' });
+    expect(text).toHaveResourceWithProperties(VpcSecurityGroupIngressRule, { description: 'HTTP from the load balancer' });
   });
 
   test('user data: env file, secrets fetched at boot, worker units enabled per host', () => {

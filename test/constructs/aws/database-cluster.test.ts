@@ -8,7 +8,7 @@ import { DatabaseCluster } from '../../../constructs/aws/database-cluster';
 import { InstanceRole } from '../../../constructs/aws/instance-role';
 import { SecurityGroup } from '../../../constructs/aws/security-group';
 import { Port } from '../../../constructs/core/port';
-import { makeNetwork, makeStack, resolveToken, resourcesOf, stubNetwork, synthJson } from '../../util';
+import { makeNetwork, makeStack, resolveToken, resolveTokenAndSynth, resourcesOf, stubNetwork, synthJson, synthTextAndJson } from '../../util';
 
 describe('DatabaseCluster', () => {
   let stack: TerraformStack;
@@ -58,11 +58,12 @@ describe('DatabaseCluster', () => {
     // WHEN
     const db = new DatabaseCluster(stack, 'Database', { network });
     // THEN
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(DbSubnetGroup, {
+    const { text, json } = synthTextAndJson(stack);
+    expect(text).toHaveResourceWithProperties(DbSubnetGroup, {
       name: 'test-database',
       subnet_ids: network.dataSubnetIds.map((id) => resolveToken(stack, id)),
     });
-    const cluster = resourcesOf(synthJson(stack), 'aws_rds_cluster')[0];
+    const cluster = resourcesOf(json, 'aws_rds_cluster')[0];
     expect(cluster).toMatchObject({
       vpc_security_group_ids: [resolveToken(stack, db.securityGroup.securityGroupId)],
       db_subnet_group_name: resolveToken(stack, db.subnetGroup.name),
@@ -117,7 +118,7 @@ describe('DatabaseCluster', () => {
     // WHEN
     const db = new DatabaseCluster(stack, 'Database', { network, readers: 3, instanceClass: 'db.r7g.xlarge' });
     // THEN
-    const synth = Testing.synth(stack);
+    const { text: synth, json } = synthTextAndJson(stack);
     const common = { instance_class: 'db.r7g.xlarge', publicly_accessible: false, performance_insights_enabled: true, auto_minor_version_upgrade: true };
     expect(synth).toHaveResourceWithProperties(RdsClusterInstance, {
       ...common,
@@ -141,7 +142,7 @@ describe('DatabaseCluster', () => {
     }
     expect(db.node.tryFindChild('Writer')).toBe(db.writerInstance);
     expect(db.readerInstances.map((r) => r.node.id)).toEqual(['Reader1', 'Reader2', 'Reader3']);
-    expect(resourcesOf(synthJson(stack), 'aws_rds_cluster_instance')).toHaveLength(4);
+    expect(resourcesOf(json, 'aws_rds_cluster_instance')).toHaveLength(4);
   });
 
   test('endpoints and the master user secret come from the cluster', () => {
@@ -185,8 +186,9 @@ describe('DatabaseCluster', () => {
     // WHEN
     new DatabaseCluster(stack, 'Database', { network, preventDestroy: false, deletionProtection: false, backupRetentionDays: 35 });
     // THEN
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(RdsCluster, { deletion_protection: false, backup_retention_period: 35 });
-    expect(resourcesOf(synthJson(stack), 'aws_rds_cluster')[0].lifecycle).toEqual({ ignore_changes: ['engine_version'] });
+    const { text, json } = synthTextAndJson(stack);
+    expect(text).toHaveResourceWithProperties(RdsCluster, { deletion_protection: false, backup_retention_period: 35 });
+    expect(resourcesOf(json, 'aws_rds_cluster')[0].lifecycle).toEqual({ ignore_changes: ['engine_version'] });
   });
 
   test('security group gets ingress only when allowDefaultPortFrom is called', () => {
@@ -198,14 +200,15 @@ describe('DatabaseCluster', () => {
     // WHEN
     db.connections.allowDefaultPortFrom(client);
     // THEN
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(VpcSecurityGroupIngressRule, {
+    const { text, json } = synthTextAndJson(stack);
+    expect(text).toHaveResourceWithProperties(VpcSecurityGroupIngressRule, {
       ip_protocol: 'tcp',
       from_port: 3306,
       to_port: 3306,
       security_group_id: resolveToken(stack, db.securityGroup.securityGroupId),
       referenced_security_group_id: resolveToken(stack, client.securityGroupId),
     });
-    expect(resourcesOf(synthJson(stack), 'aws_vpc_security_group_ingress_rule')).toHaveLength(1);
+    expect(resourcesOf(json, 'aws_vpc_security_group_ingress_rule')).toHaveLength(1);
   });
 
   test('no literal password appears in the synthesized configuration', () => {
@@ -327,7 +330,8 @@ describe('DatabaseCluster', () => {
     const role = new InstanceRole(stack, 'Role', { namePrefix: 'test-admin' });
     db.grantAppUserProvisioning(role);
     const step = db.appUserProvisioning();
-    const script = String(resolveToken(stack, step.script));
+    const resolved = resolveTokenAndSynth(stack, step.script);
+    const script = String(resolved.value);
     expect(step.name).toBe('database-user');
     expect(step.packages).toContain('mariadb105');
     expect(db.appDatabases).toEqual(['shop', 'shop_dfs']);
@@ -340,7 +344,7 @@ describe('DatabaseCluster', () => {
     expect(script).toContain('--ssl-verify-server-cert');
     // Kept in a Terraform local: no literal template syntax besides the references cdktf renders.
     expect(step.script.replace(/\$\{TfToken\[[^\]]+\]\}/g, '')).not.toMatch(/\$\{|%\{/);
-    const grants = Object.entries(synthJson(stack).resource.aws_iam_role_policy ?? {}).find(([name]) => name.startsWith('Role_Grants'));
+    const grants = Object.entries(resolved.json.resource.aws_iam_role_policy ?? {}).find(([name]) => name.startsWith('Role_Grants'));
     const policy = String(grants?.[1].policy);
     expect(policy).toContain('secretsmanager:PutSecretValue');
     expect(policy).toContain('Database_AppUserSecret');

@@ -13,7 +13,7 @@ import { AdminServer } from '../../../constructs/aws/admin-server';
 import { DocumentDatabase, DocumentDatabaseProps } from '../../../constructs/aws/document-database';
 import { Network } from '../../../constructs/aws/network';
 import { findSecrets } from '../../../policies/secret-guard';
-import { localOf, makeNetwork, makeStack, resolveToken, resourcesOf, stubNetwork, synthJson, SynthJson } from '../../util';
+import { localOf, makeNetwork, makeStack, resolveTokenAndSynth, resourcesOf, stubNetwork, synthJson, SynthJson, synthTextAndJson } from '../../util';
 
 /** A file that a member's cloud-config writes, by path. */
 function userDataFile(json: SynthJson, member: number, path: string): string {
@@ -55,7 +55,7 @@ describe('DocumentDatabase (AWS)', () => {
     // WHEN
     make();
     // THEN
-    const json = synthJson(stack);
+    const { text, json } = synthTextAndJson(stack);
     const instances = resourcesOf(json, 'aws_instance');
     expect(instances).toHaveLength(3);
     expect(instances.map((i) => i.subnet_id)).toEqual([
@@ -63,7 +63,7 @@ describe('DocumentDatabase (AWS)', () => {
       '${aws_subnet.Network_Zone2_AppSubnet_DDBC0137.id}',
       '${aws_subnet.Network_Zone3_AppSubnet_C48F7C08.id}',
     ]);
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(Instance, {
+    expect(text).toHaveResourceWithProperties(Instance, {
       instance_type: 'r7i.large',
       associate_public_ip_address: false,
       metadata_options: expect.objectContaining({ http_tokens: 'required', http_put_response_hop_limit: 1 }),
@@ -75,8 +75,8 @@ describe('DocumentDatabase (AWS)', () => {
 
   test('an encrypted gp3 data volume per member in its zone, protected, attached by device name', () => {
     make();
-    const synth = Testing.synth(stack);
-    const volumes = resourcesOf(synthJson(stack), 'aws_ebs_volume');
+    const { text: synth, json } = synthTextAndJson(stack);
+    const volumes = resourcesOf(json, 'aws_ebs_volume');
     expect(volumes.map((v) => v.availability_zone)).toEqual(['eu-central-1a', 'eu-central-1b', 'eu-central-1c']);
     expect(synth).toHaveResourceWithProperties(EbsVolume, {
       type: 'gp3',
@@ -122,17 +122,18 @@ describe('DocumentDatabase (AWS)', () => {
 
   test('key file and credentials are secrets without values, filled by member 1; no secret in the JSON', () => {
     const db = make();
-    const synth = Testing.synth(stack);
-    const secrets = resourcesOf(synthJson(stack), 'aws_secretsmanager_secret');
+    const { text: synth, json } = synthTextAndJson(stack);
+    const secrets = resourcesOf(json, 'aws_secretsmanager_secret');
     expect(secrets).toHaveLength(3);
-    expect(resourcesOf(synthJson(stack), 'aws_secretsmanager_secret_version')).toHaveLength(0);
+    expect(resourcesOf(json, 'aws_secretsmanager_secret_version')).toHaveLength(0);
     expect(synth).toHaveResourceWithProperties(SecretsmanagerSecret, { name_prefix: 'test-mongo/key-file-' });
-    expect(resolveToken(stack, db.keyFileSecretArn)).toMatch(/^\$\{aws_secretsmanager_secret\.Mongo_KeyFile_[0-9A-F]+\.arn\}$/);
-    const member1 = localOf(synthJson(stack), 'Mongo_Member1_UserData');
+    const keyFile = resolveTokenAndSynth(stack, db.keyFileSecretArn);
+    expect(keyFile.value).toMatch(/^\$\{aws_secretsmanager_secret\.Mongo_KeyFile_[0-9A-F]+\.arn\}$/);
+    const member1 = localOf(keyFile.json, 'Mongo_Member1_UserData');
     expect(member1).toContain("openssl rand -base64 756");
     expect(member1).toContain('generate ');
-    expect(localOf(synthJson(stack), 'Mongo_Member2_UserData')).not.toContain('generate ');
-    expect(findSecrets(synthJson(stack), 'test')).toEqual([]);
+    expect(localOf(keyFile.json, 'Mongo_Member2_UserData')).not.toContain('generate ');
+    expect(findSecrets(keyFile.json, 'test')).toEqual([]);
   });
 
   test('cloud-init: official 7.0 repository, mongod.conf with replSetName, keyFile and the instance address', () => {
@@ -166,8 +167,8 @@ describe('DocumentDatabase (AWS)', () => {
 
   test('a private zone mongodb.<namePrefix>.internal on the VPC, one A record member-<n> per member (TTL 30, its private address)', () => {
     const db = make();
-    const json = synthJson(stack);
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(Route53Zone, {
+    const { text, json } = synthTextAndJson(stack);
+    expect(text).toHaveResourceWithProperties(Route53Zone, {
       name: 'mongodb.test.internal',
       vpc: [{ vpc_id: '${aws_vpc.Network_1C6012B5.id}' }],
     });
@@ -224,8 +225,8 @@ describe('DocumentDatabase (AWS)', () => {
 
   test('an SSM Command document (schema 2.2, one aws:runShellScript step) runs the same setup script as the user data', () => {
     const db = make();
-    const json = synthJson(stack);
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(SsmDocument, { name: 'test-mongo-member-setup', document_type: 'Command', document_format: 'JSON' });
+    const { text, json } = synthTextAndJson(stack);
+    expect(text).toHaveResourceWithProperties(SsmDocument, { name: 'test-mongo-member-setup', document_type: 'Command', document_format: 'JSON' });
     const [document] = resourcesOf(json, 'aws_ssm_document');
     const content = JSON.parse(String(document.content)) as { schemaVersion: string; mainSteps: { action: string }[] };
     expect(content.schemaVersion).toBe('2.2');
@@ -247,8 +248,8 @@ describe('DocumentDatabase (AWS)', () => {
 
   test('an SSM association applies the document to the tagged members one at a time, stops on the first error and follows new document versions', () => {
     make();
-    const json = synthJson(stack);
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(SsmAssociation, {
+    const { text, json } = synthTextAndJson(stack);
+    expect(text).toHaveResourceWithProperties(SsmAssociation, {
       name: expect.stringMatching(/^\$\{aws_ssm_document\.Mongo_SetupDocument_[0-9A-F]+\.name\}$/),
       // A new content is a new version, made the default by the provider: the association changes and runs again.
       document_version: expect.stringMatching(/^\$\{aws_ssm_document\.Mongo_SetupDocument_[0-9A-F]+\.default_version\}$/),

@@ -11,7 +11,7 @@ import { HttpCache, HttpCacheProps } from '../../../constructs/aws/http-cache';
 import { ListenerCertificate, LoadBalancer } from '../../../constructs/aws/load-balancer';
 import { Network } from '../../../constructs/aws/network';
 import { VARNISH_HEALTH_PATH } from '../../../constructs/core/vcl';
-import { localOf, makeNetwork, makeStack, resourcesOf, synthJson } from '../../util';
+import { localOf, makeNetwork, makeStack, resourcesOf, synthJson, synthTextAndJson } from '../../util';
 
 const CERT_ARN = 'arn:aws:acm:eu-central-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666';
 
@@ -96,7 +96,7 @@ describe('HttpCache (AWS)', () => {
     // WHEN
     new AppServerGroup(stack, 'AppServers', { network, target: cache.appTarget, workload: {} });
     // THEN
-    const synth = Testing.synth(stack);
+    const { text: synth, json } = synthTextAndJson(stack);
     expect(synth).toHaveResourceWithProperties(Lb, { load_balancer_type: 'network', internal: true, enable_cross_zone_load_balancing: true });
     expect(synth).toHaveResourceWithProperties(LbTargetGroup, {
       protocol: 'TCP',
@@ -104,7 +104,6 @@ describe('HttpCache (AWS)', () => {
       health_check: expect.objectContaining({ protocol: 'HTTP', path: '/api/ibexa/v2/' }),
     });
     expect(synth).toHaveResourceWithProperties(LbListener, { protocol: 'TCP', port: 80 });
-    const json = synthJson(stack);
     expect(resourcesOf(json, AutoscalingGroup.tfResourceType).find((g) => String(g.name_prefix).includes('appservers'))).toMatchObject({
       target_group_arns: ['${aws_lb_target_group.HttpCache_Backend_TargetGroup_4A2DA001.arn}'],
     });
@@ -162,14 +161,14 @@ describe('HttpCache (AWS)', () => {
     const cache = make({ nodes: 2 });
     // THEN
     expect(cache.purgeHosts).toEqual(['node-1.httpcache.test.internal', 'node-2.httpcache.test.internal']);
-    const synth = Testing.synth(stack);
+    const { text: synth, json } = synthTextAndJson(stack);
     expect(synth).toHaveResourceWithProperties(Route53Zone, { name: 'httpcache.test.internal', force_destroy: true });
     expect(synth).toHaveResourceWithProperties(AutoscalingGroup, { tag: expect.arrayContaining([expect.objectContaining({ key: 'VarnishNode', value: '2' })]) });
-    const policy = JSON.stringify(synthJson(stack).resource.aws_iam_role_policy);
+    const policy = JSON.stringify(json.resource.aws_iam_role_policy);
     expect(policy).toContain('route53:ChangeResourceRecordSetsNormalizedRecordNames');
     expect(policy).toContain('node-2.httpcache.test.internal');
     expect(policy).toContain('UPSERT');
-    const userData = localOf(synthJson(stack), 'HttpCache_UserData');
+    const userData = localOf(json, 'HttpCache_UserData');
     expect(userData).toContain('/usr/local/sbin/webcluster-register-node');
     expect(userData).toContain('--publish 80:6081');
     expect(userData).toContain('public.ecr.aws/docker/library/varnish:7.6.1');

@@ -9,7 +9,7 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import { Testing, TerraformStack } from 'cdktf';
 import { ListenerCertificate, LoadBalancer, LoadBalancerProps } from '../../../constructs/aws/load-balancer';
 import { Network } from '../../../constructs/aws/network';
-import { makeNetwork, makeStack, resourcesOf, synthJson } from '../../util';
+import { makeNetwork, makeStack, resourcesOf, synthJson, synthTextAndJson } from '../../util';
 
 const CERT_ARN = 'arn:aws:acm:eu-central-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666';
 
@@ -28,7 +28,7 @@ describe('LoadBalancer', () => {
     // WHEN
     make();
     // THEN
-    const synth = Testing.synth(stack);
+    const { text: synth, json } = synthTextAndJson(stack);
     expect(synth).toHaveResourceWithProperties(Lb, {
       load_balancer_type: 'application',
       internal: false,
@@ -37,7 +37,7 @@ describe('LoadBalancer', () => {
       idle_timeout: 60,
       access_logs: expect.objectContaining({ enabled: true, prefix: 'alb' }),
     });
-    const lb = resourcesOf(synthJson(stack), 'aws_lb')[0];
+    const lb = resourcesOf(json, 'aws_lb')[0];
     expect(lb.subnets).toHaveLength(3);
     expect(String(lb.subnets)).toContain('PublicSubnet');
   });
@@ -60,9 +60,10 @@ describe('LoadBalancer', () => {
 
   test('security group opens only 80 and 443, from the configured CIDRs', () => {
     make({ ingressCidrs: ['198.51.100.0/24'] });
-    const rules = resourcesOf(synthJson(stack), 'aws_vpc_security_group_ingress_rule');
+    const { text, json } = synthTextAndJson(stack);
+    const rules = resourcesOf(json, 'aws_vpc_security_group_ingress_rule');
     expect(rules.map((r) => `${r.cidr_ipv4}:${r.from_port}`).sort()).toEqual(['198.51.100.0/24:443', '198.51.100.0/24:80']);
-    expect(Testing.synth(stack)).not.toHaveResourceWithProperties(VpcSecurityGroupIngressRule, { cidr_ipv4: '0.0.0.0/0' });
+    expect(text).not.toHaveResourceWithProperties(VpcSecurityGroupIngressRule, { cidr_ipv4: '0.0.0.0/0' });
   });
 
   test('app target: health-check path, stickiness with the app cookie, deregistration delay', () => {
@@ -92,11 +93,12 @@ describe('LoadBalancer', () => {
     const lb = make();
     const target = lb.addPathTarget('Admin', { pathPatterns: ['/admin*'], priority: 10, sourceCidrs: ['203.0.113.0/24'] });
     expect(target.loadBalancer).toBe(lb);
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(LbListenerRule, {
+    const synth = Testing.synth(stack);
+    expect(synth).toHaveResourceWithProperties(LbListenerRule, {
       priority: 10,
       condition: [{ path_pattern: { values: ['/admin*'] } }, { source_ip: { values: ['203.0.113.0/24'] } }],
     });
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(LbListenerRule, {
+    expect(synth).toHaveResourceWithProperties(LbListenerRule, {
       priority: 11,
       condition: [{ path_pattern: { values: ['/admin*'] } }],
       action: [expect.objectContaining({ type: 'fixed-response', fixed_response: expect.objectContaining({ status_code: '403' }) })],
@@ -113,11 +115,11 @@ describe('LoadBalancer', () => {
 
   test('access-log bucket: SSE-S3, ELB delivery allowed, insecure transport denied', () => {
     make();
-    const synth = Testing.synth(stack);
+    const { text: synth, json } = synthTextAndJson(stack);
     expect(synth).toHaveResourceWithProperties(S3BucketServerSideEncryptionConfigurationA, {
       rule: [expect.objectContaining({ apply_server_side_encryption_by_default: expect.objectContaining({ sse_algorithm: 'AES256' }) })],
     });
-    const policy = String(resourcesOf(synthJson(stack), S3BucketPolicy.tfResourceType)[0].policy);
+    const policy = String(resourcesOf(json, S3BucketPolicy.tfResourceType)[0].policy);
     expect(policy).toContain('logdelivery.elasticloadbalancing.amazonaws.com');
     expect(policy).toContain('data.aws_elb_service_account');
     expect(policy).toContain('"aws:SecureTransport":"false"');
@@ -125,8 +127,8 @@ describe('LoadBalancer', () => {
 
   test('DNS-validated certificate with alias records when a hosted zone is given', () => {
     make({ certificate: ListenerCertificate.dnsValidated('shop.example.com', 'Z0123456789ABC') });
-    const json = synthJson(stack);
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(AcmCertificate, { domain_name: 'shop.example.com', validation_method: 'DNS' });
+    const { text, json } = synthTextAndJson(stack);
+    expect(text).toHaveResourceWithProperties(AcmCertificate, { domain_name: 'shop.example.com', validation_method: 'DNS' });
     const records = resourcesOf(json, 'aws_route53_record');
     expect(records.some((r) => typeof r.for_each === 'string' && String(r.for_each).includes('domain_validation_options'))).toBe(true);
     expect(records.filter((r) => r.alias).map((r) => r.type)).toEqual(['A']);

@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { CloudWatchLogSink } from '../../../constructs/aws/cloudwatch-log-sink';
 import { InstanceRole } from '../../../constructs/aws/instance-role';
 import { ILogSink, LogShipping, LogShippingProps, LogSinkBinding, LogSinkContext } from '../../../constructs/aws/log-shipping';
-import { makeStack, resourcesOf, synthJson } from '../../util';
+import { makeStack, resourcesOf, synthJson, synthTextAndJson } from '../../util';
 
 interface PolicyJson {
   Statement: { Sid?: string; Effect: string; Action: string | string[]; Resource?: string | string[] }[];
@@ -27,10 +27,10 @@ describe('LogShipping', () => {
     // WHEN
     const logs = new LogShipping(stack, 'Logs', { namePrefix: 'shop', sources: SOURCES });
     // THEN
-    const synth = Testing.synth(stack);
+    const { text: synth, json } = synthTextAndJson(stack);
     expect(synth).toHaveResourceWithProperties(CloudwatchLogGroup, { name: '/webcluster/shop/app', retention_in_days: 365 });
     expect(synth).toHaveResourceWithProperties(CloudwatchLogGroup, { name: '/webcluster/shop/admin', retention_in_days: 365 });
-    expect(Object.keys(synthJson(stack).resource.aws_cloudwatch_log_group).sort()).toEqual([
+    expect(Object.keys(json.resource.aws_cloudwatch_log_group).sort()).toEqual([
       expect.stringMatching(/^Logs_Sink_Admin_/),
       expect.stringMatching(/^Logs_Sink_App_/),
     ]);
@@ -45,12 +45,13 @@ describe('LogShipping', () => {
     const logs = new LogShipping(stack, 'Logs', { namePrefix: 'shop', sources: SOURCES });
     // THEN
     expect(logs.agentConfigParameterName).toBe('/webcluster/shop/log-agent-config');
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(SsmParameter, {
+    const { text, json } = synthTextAndJson(stack);
+    expect(text).toHaveResourceWithProperties(SsmParameter, {
       name: '/webcluster/shop/log-agent-config',
       type: 'String',
       tier: 'Standard',
     });
-    const value = JSON.parse(resourcesOf(synthJson(stack), 'aws_ssm_parameter')[0].value as string);
+    const value = JSON.parse(resourcesOf(json, 'aws_ssm_parameter')[0].value as string);
     expect(value.logs.logs_collected.files.collect_list).toEqual([
       { file_path: '/var/log/nginx/error.log', log_group_name: '/webcluster/shop/app', log_stream_name: '{instance_id}', timezone: 'UTC' },
       { file_path: '/var/www/app/var/log/*.log', log_group_name: '/webcluster/shop/app', log_stream_name: '{instance_id}', timezone: 'UTC' },
@@ -147,12 +148,12 @@ describe('LogShipping', () => {
     expect(logs.sinkName).toBe('filebeat');
     expect(logs.destinationFor('admin')).toBe('shop-admin-*');
     expect(logs.userDataCommands()).toEqual(['filebeat-setup --config-from-ssm /webcluster/shop/log-agent-config']);
-    const synth = Testing.synth(stack);
+    const { text: synth, json } = synthTextAndJson(stack);
     expect(synth).not.toHaveResource(CloudwatchLogGroup);
     expect(synth).toHaveResourceWithProperties(SsmParameter, {
       value: JSON.stringify({ inputs: ['/var/log/nginx/error.log', '/var/www/app/var/log/*.log', '/var/log/webcluster/setup.log'] }),
     });
-    const policy = JSON.parse(resourcesOf(synthJson(stack), 'aws_iam_role_policy')[0].policy as string) as PolicyJson;
+    const policy = JSON.parse(resourcesOf(json, 'aws_iam_role_policy')[0].policy as string) as PolicyJson;
     expect(policy.Statement.map((s) => s.Action)).toEqual(['es:ESHttpPost', 'ssm:GetParameter']);
   });
 

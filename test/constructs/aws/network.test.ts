@@ -3,9 +3,8 @@ import { NatGateway } from '@cdktf/provider-aws/lib/nat-gateway';
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
-import { Testing } from 'cdktf';
 import { Network } from '../../../constructs/aws/network';
-import { makeStack, resourcesOf, synthJson } from '../../util';
+import { makeStack, resourcesOf, synthJson, synthTextAndJson } from '../../util';
 
 describe('Network', () => {
   test('defaults: three zones, three tiers, NAT per zone, S3 endpoint, flow logs', () => {
@@ -14,14 +13,13 @@ describe('Network', () => {
     // WHEN
     new Network(stack, 'Network', { namePrefix: 'shop', region: 'eu-central-1' });
     // THEN
-    const synth = Testing.synth(stack);
+    const { text: synth, json } = synthTextAndJson(stack);
     expect(synth).toHaveResourceWithProperties(Vpc, { cidr_block: '10.0.0.0/16', enable_dns_hostnames: true });
     expect(synth).toHaveResourceWithProperties(Subnet, { cidr_block: '10.0.0.0/24', availability_zone: 'eu-central-1a' });
     expect(synth).toHaveResourceWithProperties(Subnet, { cidr_block: '10.0.16.0/20', availability_zone: 'eu-central-1a' });
     expect(synth).toHaveResourceWithProperties(Subnet, { cidr_block: '10.0.10.0/24', availability_zone: 'eu-central-1c' });
     expect(synth).toHaveResourceWithProperties(VpcEndpoint, { vpc_endpoint_type: 'Gateway', service_name: 'com.amazonaws.eu-central-1.s3' });
     expect(synth).toHaveResourceWithProperties(FlowLog, { traffic_type: 'ALL', log_destination_type: 'cloud-watch-logs' });
-    const json = synthJson(stack);
     expect(resourcesOf(json, 'aws_subnet')).toHaveLength(9);
     expect(resourcesOf(json, 'aws_nat_gateway')).toHaveLength(3);
     expect(resourcesOf(json, 'aws_cloudwatch_log_group')[0]).toMatchObject({ retention_in_days: 365 });
@@ -69,11 +67,11 @@ describe('Network', () => {
   test('single NAT gateway routes every zone through zone 1', () => {
     const stack = makeStack();
     new Network(stack, 'Network', { namePrefix: 'shop', region: 'eu-central-1', natGateways: 'single' });
-    const json = synthJson(stack);
+    const { text, json } = synthTextAndJson(stack);
     expect(resourcesOf(json, 'aws_nat_gateway')).toHaveLength(1);
     const natRoutes = resourcesOf(json, 'aws_route').filter((r) => r.nat_gateway_id);
     expect(new Set(natRoutes.map((r) => r.nat_gateway_id)).size).toBe(1);
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(NatGateway, { tags: { Name: 'shop-eu-central-1a' } });
+    expect(text).toHaveResourceWithProperties(NatGateway, { tags: { Name: 'shop-eu-central-1a' } });
   });
 
   test('fails when fewer than two zones are given', () => {

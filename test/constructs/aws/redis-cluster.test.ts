@@ -9,11 +9,11 @@ import { SecurityGroup } from '../../../constructs/aws/security-group';
 import { Port } from '../../../constructs/core/port';
 import type { RedisDataClass } from '../../../constructs/core/roles';
 import { ValidationError } from '../../../constructs/core/validation-error';
-import { makeNetwork, makeStack, resolveToken, resourcesOf, stubNetwork, synthJson } from '../../util';
+import { makeNetwork, makeStack, resolveToken, resourcesOf, stubNetwork, SynthJson, synthJson, synthTextAndJson } from '../../util';
 
 /** The replication group body of one data class, by its construct path. */
-function groupOf(stack: TerraformStack, className: string): Record<string, unknown> {
-  const groups = synthJson(stack).resource.aws_elasticache_replication_group;
+function groupOf(json: SynthJson, className: string): Record<string, unknown> {
+  const groups = json.resource.aws_elasticache_replication_group;
   const key = Object.keys(groups).find((k) => k.startsWith(`Redis_${className}_`));
   if (!key) throw new Error(`no replication group for ${className}`);
   return groups[key];
@@ -32,7 +32,7 @@ describe('RedisCluster', () => {
     // WHEN
     const redis = new RedisCluster(stack, 'Redis', { network, dataClasses: ['cache', 'sessions', 'critical', 'queue'] });
     // THEN
-    const synth = Testing.synth(stack);
+    const { text: synth, json } = synthTextAndJson(stack);
     expect(synth).toHaveResourceWithProperties(ElasticacheReplicationGroup, {
       replication_group_id: 'test-redis-sessions',
       engine: 'valkey',
@@ -63,7 +63,6 @@ describe('RedisCluster', () => {
         parameter: [{ name: 'maxmemory-policy', value: policy }],
       });
     }
-    const json = synthJson(stack);
     expect(resourcesOf(json, 'aws_elasticache_replication_group')).toHaveLength(4);
     expect(resourcesOf(json, 'aws_elasticache_subnet_group')).toHaveLength(1);
     expect(resourcesOf(json, 'aws_security_group')).toHaveLength(1);
@@ -96,11 +95,12 @@ describe('RedisCluster', () => {
     // WHEN
     const redis = new RedisCluster(stack, 'Redis', { network, dataClasses: ['cache'] });
     // THEN
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(ElasticacheSubnetGroup, {
+    const { text, json } = synthTextAndJson(stack);
+    expect(text).toHaveResourceWithProperties(ElasticacheSubnetGroup, {
       name: 'test-redis',
       subnet_ids: network.dataSubnetIds.map((id) => resolveToken(stack, id)),
     });
-    expect(groupOf(stack, 'Cache')).toMatchObject({
+    expect(groupOf(json, 'Cache')).toMatchObject({
       security_group_ids: [resolveToken(stack, redis.securityGroup.securityGroupId)],
       subnet_group_name: resolveToken(stack, redis.subnetGroup.name),
     });
@@ -114,12 +114,13 @@ describe('RedisCluster', () => {
     // WHEN
     new RedisCluster(stack, 'Redis', { network, dataClasses: ['cache'] });
     // THEN
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(ElasticacheReplicationGroup, {
+    const { text, json } = synthTextAndJson(stack);
+    expect(text).toHaveResourceWithProperties(ElasticacheReplicationGroup, {
       replication_group_id: 'test-redis-cache',
       snapshot_retention_limit: 0,
       description: "Valkey for data class 'cache' (maxmemory-policy volatile-lru, ephemeral)",
     });
-    const cache = groupOf(stack, 'Cache');
+    const cache = groupOf(json, 'Cache');
     expect(cache.final_snapshot_identifier).toBeUndefined();
     expect(cache.snapshot_window).toBeUndefined();
     expect(cache.lifecycle).toBeUndefined();
@@ -146,8 +147,9 @@ describe('RedisCluster', () => {
     // WHEN
     new RedisCluster(stack, 'Redis', { network, dataClasses: ['sessions'], preventDestroy: false });
     // THEN
-    expect(groupOf(stack, 'Sessions').lifecycle).toBeUndefined();
-    expect(groupOf(stack, 'Sessions').final_snapshot_identifier).toBe('test-redis-sessions-final');
+    const sessions = groupOf(synthJson(stack), 'Sessions');
+    expect(sessions.lifecycle).toBeUndefined();
+    expect(sessions.final_snapshot_identifier).toBe('test-redis-sessions-final');
   });
 
   test('slow log goes to a CloudWatch log group per class under /aws/vendedlogs/, kept a year', () => {
@@ -218,14 +220,15 @@ describe('RedisCluster', () => {
     // WHEN
     redis.connections.allowDefaultPortFrom(client);
     // THEN
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(VpcSecurityGroupIngressRule, {
+    const { text, json } = synthTextAndJson(stack);
+    expect(text).toHaveResourceWithProperties(VpcSecurityGroupIngressRule, {
       ip_protocol: 'tcp',
       from_port: 6379,
       to_port: 6379,
       security_group_id: resolveToken(stack, redis.securityGroup.securityGroupId),
       referenced_security_group_id: resolveToken(stack, client.securityGroupId),
     });
-    expect(resourcesOf(synthJson(stack), 'aws_vpc_security_group_ingress_rule')).toHaveLength(1);
+    expect(resourcesOf(json, 'aws_vpc_security_group_ingress_rule')).toHaveLength(1);
   });
 
   test('no auth token or password appears in the synthesized configuration', () => {

@@ -7,7 +7,7 @@ import { Testing, TerraformStack } from 'cdktf';
 import { AdminServer } from '../../../constructs/aws/admin-server';
 import { SearchService, SearchServiceProps } from '../../../constructs/aws/search-service';
 import { Network } from '../../../constructs/aws/network';
-import { localOf, makeNetwork, makeStack, resolveToken, resourcesOf, synthJson } from '../../util';
+import { localOf, makeNetwork, makeStack, resolveToken, resolveTokenAndSynth, resourcesOf, synthJson, synthTextAndJson } from '../../util';
 
 const PREPARE = 'bash bin/generate-solr-config.sh --destination-dir="$CONFIG_SET_DIR/conf" --solr-install-dir=/opt/solr';
 
@@ -40,7 +40,7 @@ describe('SearchService (AWS)', () => {
     // WHEN
     make({ dataVolumeSizeGiB: 100 });
     // THEN
-    const synth = Testing.synth(stack);
+    const { text: synth, json } = synthTextAndJson(stack);
     expect(synth).toHaveResourceWithProperties(EbsVolume, {
       availability_zone: 'eu-central-1a',
       size: 100,
@@ -50,7 +50,7 @@ describe('SearchService (AWS)', () => {
       lifecycle: { prevent_destroy: true },
     });
     expect(synth).toHaveResourceWithProperties(VolumeAttachment, { device_name: '/dev/sdf', stop_instance_before_detaching: true });
-    const userData = localOf(synthJson(stack), 'SearchService_UserData');
+    const userData = localOf(json, 'SearchService_UserData');
     expect(userData).toContain('mkfs.xfs /dev/sdf');
     expect(userData).toContain('RequiresMountsFor=/var/solr');
   });
@@ -77,11 +77,12 @@ describe('SearchService (AWS)', () => {
     // WHEN
     const solr = make({ coreName: 'products' });
     // THEN
-    const userData = localOf(synthJson(stack), 'SearchService_UserData');
+    const json = synthJson(stack);
+    const userData = localOf(json, 'SearchService_UserData');
     expect(userData).toContain('conf=/opt/solr/server/solr/configsets/_default/conf');
     expect(userData).toContain('action=CREATE&name=products&instanceDir=products');
     expect(solr.configSourceUri).toBeUndefined();
-    expect(resourcesOf(synthJson(stack), S3Bucket.tfResourceType)).toHaveLength(0);
+    expect(resourcesOf(json, S3Bucket.tfResourceType)).toHaveLength(0);
   });
 
   test('with a config set the host waits for the published source and prepares it as the solr user', () => {
@@ -96,8 +97,9 @@ describe('SearchService (AWS)', () => {
     expect(userData).toContain("until aws s3 cp --only-show-errors 's3://${aws_s3_bucket.SearchService_ConfigSource_98284650.bucket}/config-source.tar.gz'");
     expect(userData).toContain(`(cd \\"$work/source\\" && ${PREPARE.replace(/"/g, '\\"')})`);
     expect(userData).toContain('User=solr');
-    expect(resolveToken(stack, solr.configSourceUri)).toBe('s3://${aws_s3_bucket.SearchService_ConfigSource_98284650.bucket}/config-source.tar.gz');
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(S3Bucket, { lifecycle: { prevent_destroy: true } });
+    const uri = resolveTokenAndSynth(stack, solr.configSourceUri);
+    expect(uri.value).toBe('s3://${aws_s3_bucket.SearchService_ConfigSource_98284650.bucket}/config-source.tar.gz');
+    expect(uri.text).toHaveResourceWithProperties(S3Bucket, { lifecycle: { prevent_destroy: true } });
     const policies = JSON.stringify(json.resource.aws_iam_role_policy);
     expect(policies).toContain('s3:GetObject');
     expect(policies).toContain('s3:PutObject');

@@ -7,7 +7,7 @@ import { Network } from '../../../constructs/aws/network';
 import type { IConnectable, IConnections } from '../../../constructs/core/connections';
 import { Peer } from '../../../constructs/core/peer';
 import { Port } from '../../../constructs/core/port';
-import { makeNetwork, makeStack, resourcesOf, stubNetwork, synthJson } from '../../util';
+import { makeNetwork, makeStack, resourcesOf, stubNetwork, synthJson, synthTextAndJson } from '../../util';
 
 describe('SecurityGroup (connections on AWS)', () => {
   let stack: TerraformStack;
@@ -21,16 +21,16 @@ describe('SecurityGroup (connections on AWS)', () => {
     const db = new SecurityGroup(stack, 'Db', { network, description: 'db', defaultPort: Port.tcp(3306) });
     const app = new SecurityGroup(stack, 'App', { network, description: 'app' });
     db.connections.allowDefaultPortFrom(app);
-    const json = synthJson(stack);
+    const { text, json } = synthTextAndJson(stack);
     expect(resourcesOf(json, 'aws_vpc_security_group_ingress_rule')).toHaveLength(1);
     expect(resourcesOf(json, 'aws_vpc_security_group_egress_rule')).toHaveLength(1);
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(VpcSecurityGroupIngressRule, {
+    expect(text).toHaveResourceWithProperties(VpcSecurityGroupIngressRule, {
       from_port: 3306,
       to_port: 3306,
       ip_protocol: 'tcp',
       referenced_security_group_id: expect.stringMatching(/^\$\{aws_security_group\.App_[0-9A-F]{8}\.id\}$/),
     });
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(VpcSecurityGroupEgressRule, {
+    expect(text).toHaveResourceWithProperties(VpcSecurityGroupEgressRule, {
       referenced_security_group_id: expect.stringMatching(/^\$\{aws_security_group\.Db_[0-9A-F]{8}\.id\}$/),
     });
   });
@@ -50,14 +50,16 @@ describe('SecurityGroup (connections on AWS)', () => {
     const lb = new SecurityGroup(stack, 'Lb', { network, description: 'lb' });
     lb.allowFrom(Peer.ipv4('198.51.100.0/24'), Port.tcp(443), 'https');
     lb.allowTo(Peer.anyIpv4(), Port.tcpRange(1024, 2048), 'range');
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(VpcSecurityGroupIngressRule, { cidr_ipv4: '198.51.100.0/24', from_port: 443 });
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(VpcSecurityGroupEgressRule, { cidr_ipv4: '0.0.0.0/0', from_port: 1024, to_port: 2048 });
+    const synth = Testing.synth(stack);
+    expect(synth).toHaveResourceWithProperties(VpcSecurityGroupIngressRule, { cidr_ipv4: '198.51.100.0/24', from_port: 443 });
+    expect(synth).toHaveResourceWithProperties(VpcSecurityGroupEgressRule, { cidr_ipv4: '0.0.0.0/0', from_port: 1024, to_port: 2048 });
   });
 
   test('no egress rule exists unless one is added', () => {
     new SecurityGroup(stack, 'Lonely', { network, description: 'x' });
-    expect(synthJson(stack).resource.aws_vpc_security_group_egress_rule).toBeUndefined();
-    expect(resourcesOf(synthJson(stack), 'aws_security_group')[0]).not.toHaveProperty('egress');
+    const json = synthJson(stack);
+    expect(json.resource.aws_vpc_security_group_egress_rule).toBeUndefined();
+    expect(resourcesOf(json, 'aws_security_group')[0]).not.toHaveProperty('egress');
   });
 
   test('fails to connect to a construct of another backend', () => {

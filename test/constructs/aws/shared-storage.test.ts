@@ -16,7 +16,7 @@ import { InstanceRole } from '../../../constructs/aws/instance-role';
 import { Network } from '../../../constructs/aws/network';
 import { SharedStorage, SharedStorageProps } from '../../../constructs/aws/shared-storage';
 import { Peer } from '../../../constructs/core/peer';
-import { makeNetwork, makeStack, resolveToken, resourcesOf, synthJson } from '../../util';
+import { makeNetwork, makeStack, resolveToken, resourcesOf, synthJson, synthTextAndJson } from '../../util';
 
 interface PolicyJson {
   Statement: { Sid?: string; Effect: string; Action: string | string[]; Resource?: string | string[]; Principal?: unknown; Condition?: unknown }[];
@@ -43,7 +43,7 @@ describe('SharedStorage', () => {
     // WHEN
     const storage = new SharedStorage(stack, 'Storage', { network, buckets: [{ id: 'private', folders: ['files'] }] });
     // THEN
-    const synth = Testing.synth(stack);
+    const { text: synth, json } = synthTextAndJson(stack);
     expect(synth).toHaveResourceWithProperties(S3Bucket, {
       bucket_prefix: 'test-private-',
       force_destroy: false,
@@ -75,7 +75,6 @@ describe('SharedStorage', () => {
     // the security group exists even without POSIX shares
     expect(synth).toHaveResourceWithProperties(SecurityGroup, { description: 'Shared storage: NFS (EFS mount targets)' });
 
-    const json = synthJson(stack);
     const policy = policyOf(resourcesOf(json, 'aws_s3_bucket_policy')[0]);
     expect(policy.Statement).toEqual([
       expect.objectContaining({ Sid: 'DenyInsecureTransport', Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
@@ -144,7 +143,7 @@ describe('SharedStorage', () => {
     // WHEN
     const storage = new SharedStorage(stack, 'Storage', { network, buckets: twoBuckets(), cdn: true });
     // THEN
-    const synth = Testing.synth(stack);
+    const { text: synth, json } = synthTextAndJson(stack);
     expect(synth).toHaveResourceWithProperties(CloudfrontOriginAccessControl, {
       origin_access_control_origin_type: 's3',
       signing_behavior: 'always',
@@ -171,7 +170,6 @@ describe('SharedStorage', () => {
       bucket: expect.stringContaining('Storage_Public_'),
       rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' } }],
     });
-    const json = synthJson(stack);
     const policies = resourcesOf(json, 'aws_s3_bucket_policy');
     const publicPolicy = policyOf(policies.find((p) => String(p.bucket).includes('Storage_Public_')) as Record<string, unknown>);
     expect(publicPolicy.Statement).toContainEqual({
@@ -226,7 +224,7 @@ describe('SharedStorage', () => {
       ],
     });
     // THEN
-    const synth = Testing.synth(stack);
+    const { text: synth, json } = synthTextAndJson(stack);
     expect(synth).toHaveResourceWithProperties(EfsFileSystem, {
       encrypted: true,
       performance_mode: 'generalPurpose',
@@ -243,7 +241,6 @@ describe('SharedStorage', () => {
       posix_user: { uid: 1000, gid: 1000 },
       root_directory: expect.objectContaining({ path: '/services' }),
     });
-    const json = synthJson(stack);
     const mountTargets = json.resource.aws_efs_mount_target;
     expect(Object.keys(mountTargets).map((k) => k.split('_')[2])).toEqual(['MountTarget1', 'MountTarget2', 'MountTarget3']);
     expect(Object.values(mountTargets).map((m) => m.subnet_id)).toEqual(
