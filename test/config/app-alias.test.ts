@@ -9,6 +9,7 @@ import { stringify } from 'yaml';
 import { parseConfig } from '../../config/load';
 import { APP_ALIASES, APPS, type WebclusterConfig } from '../../config/schema';
 import { addEnvironmentStacks } from '../../stacks/from-config';
+import { synthDefaultStacks } from '../stacks/default-stacks';
 import { problemsOf } from './problems';
 
 const FILE = 'webcluster.yaml';
@@ -44,9 +45,11 @@ describe('app alias ibexa', () => {
   test('the default ezplatform environments synthesize the same stacks with app: ibexa', () => {
     const aliased = DEFAULT_CONFIG.replace(/^(\s+)app: ezplatform$/gm, '$1app: ibexa');
     expect(aliased.match(/^\s+app: ibexa$/gm)).toHaveLength(2);
-    const expected = synthAll(ezplatformEnvironments(DEFAULT_CONFIG));
+    // The default stacks as this run synthesized them once (test/stacks/default-stacks.ts).
+    const expected = Object.fromEntries(synthDefaultStacks().filter((s) => s.app === 'ezplatform').map((s) => [s.name, s.json]));
     expect(Object.keys(expected).sort()).toEqual(['ezplatform-aws', 'ezplatform-docker']);
-    expect(synthAll(ezplatformEnvironments(aliased))).toEqual(expected);
+    const actual = Object.fromEntries(Object.entries(synthAll(ezplatformEnvironments(aliased))).map(([name, text]) => [name, JSON.parse(text) as unknown]));
+    expect(actual).toEqual(expected);
   });
 
   test('an unknown app is still one line, naming the alias', () => {
