@@ -6,13 +6,15 @@
  * two sizes, (t(50) - t(25)) / 25, is at most 1.25 times that between the smallest two,
  * (t(25) - t(10)) / 15, with t the median CPU time (wall time where the CPU time is not known: on a
  * busy machine wall time mostly measures the other processes). A least-squares line over all sizes
- * is printed with it.
+ * is printed with it. The sizes are measured in rounds (10, 25, 50, 10, 25, 50, ...) after one warm-up
+ * run each, so a machine that gets faster or slower during the measurement shifts every size alike
+ * instead of bending the line.
  */
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { writeEnvironmentsConfig } = require('./environments');
-const { formatSummary, repeat, summary, verdict } = require('./measure');
+const { formatSummary, measure, summary, verdict } = require('./measure');
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -30,9 +32,13 @@ function environmentFigures(runs, sizes) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'webcluster-bench-envs-'));
   const lines = [];
   try {
-    const points = sizes.map((n) => {
-      const config = writeEnvironmentsConfig(dir, n);
-      const s = summary(repeat(runs, `${n} environments`, [process.execPath, 'dist/main.js'], { cwd: root, env: { WEBCLUSTER_CONFIG: config } }));
+    const configs = new Map(sizes.map((n) => [n, writeEnvironmentsConfig(dir, n)]));
+    const run = (n) => measure(`${n} environments`, [process.execPath, 'dist/main.js'], { cwd: root, env: { WEBCLUSTER_CONFIG: configs.get(n) } });
+    sizes.forEach(run);
+    const samples = sizes.map(() => []);
+    for (let r = 0; r < runs; r += 1) sizes.forEach((n, i) => samples[i].push(run(n)));
+    const points = sizes.map((n, i) => {
+      const s = summary(samples[i]);
       lines.push(formatSummary(`  ${n} environments`, s));
       return { n, ms: s.cpuMs ?? s.wallMs, wallMs: s.wallMs, rssMiB: s.rssMiB };
     });
