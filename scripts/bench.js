@@ -16,6 +16,7 @@
  *   npm run bench -- --runs 10 --no-baseline --no-cli --no-environments --no-test --test-runs 3
  */
 const fs = require('fs');
+const os = require('os');
 const path = require('path');
 const { formatSummary, measure, ratios, repeat, seconds, summary, verdict } = require('./bench/measure');
 const { environmentFigures } = require('./bench/scaling');
@@ -110,7 +111,7 @@ if (!args.includes('--no-cli')) {
 // (d) the unit tests as the README runs them (jest's transform cache as an earlier run left it).
 if (!args.includes('--no-test')) {
   const tests = summary(Array.from({ length: testRuns }, () => measure('npm test', ['npm', 'test', '--silent'], { ...here, unset: ['CDKTF_OUTDIR'] })));
-  print(`(d) npm test on ${require('os').availableParallelism()} cores`);
+  print(`(d) npm test on ${os.availableParallelism()} cores`);
   print(formatSummary('  npm test', tests));
   print(verdict(tests.wallMs <= 30_000, `npm test ${seconds(tests.wallMs)} (target <= 30 s, wall)`));
 }

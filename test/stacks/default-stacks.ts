@@ -14,8 +14,8 @@ import type { SynthJson } from '../util';
 
 const CONFIG = path.resolve(__dirname, '..', '..', 'webcluster.yaml');
 
-/** The variable naming the directory that lives for one `npm test` run. */
-export const TEST_RUN_DIR_ENV = 'WEBCLUSTER_TEST_RUN_DIR';
+/** The variable naming the directory that lives for one `npm test` run (set by test/global-setup.js). */
+const TEST_RUN_DIR_ENV = 'WEBCLUSTER_TEST_RUN_DIR';
 
 /** One default stack: its environment, the environment's backend and app, and its synthesized JSON as text. */
 interface DefaultStack {
