@@ -5,6 +5,7 @@
  * file the slowest of the suite); the last tests run the same releases through real processes with
  * the fakes on PATH and expect the same calls, output and exit codes.
  */
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -27,7 +28,7 @@ const REGION = ['--region', 'eu-central-1'];
 /** The artifact's bytes, the same in every test (compressed once: 27 gzips of 3 MiB took ~0.2 s). */
 const ARTIFACT_BYTES = zlib.gzipSync(Buffer.alloc(3 * 1048576, 'a'));
 /** The release id: UTC time stamp and the start of the artifact's SHA-256. */
-const id = `20261126T120000Z-${require('crypto').createHash('sha256').update(ARTIFACT_BYTES).digest('hex').slice(0, 12)}`;
+const id = `20261126T120000Z-${crypto.createHash('sha256').update(ARTIFACT_BYTES).digest('hex').slice(0, 12)}`;
 
 let dir: string;
 let artifact: string;
